@@ -1,0 +1,309 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { Reporter } from '../report.ts';
+import { didYouMean, listOf } from '../suggest.ts';
+import type { ParseResult } from '../syntax/parser.ts';
+import { describeToken, type Token } from '../syntax/tokens.ts';
+import { values, type BlockNode, type StatementNode } from '../syntax/tree.ts';
+import {
+  LAYER_KIND_NAMES,
+  LAYER_KINDS,
+  MODEL_STATEMENTS,
+  REGULARIZE_SETTINGS,
+  TASKS,
+  TRAIN_SETTINGS,
+  DATASETS,
+  isOneOf,
+  type LayerKind,
+  type Task,
+} from '../vocabulary.ts';
+import { dataFacts, readData } from './data.ts';
+import { readLayer, resolveLayers, type WrittenLayer } from './layers.ts';
+import { formatShape, shapeSize, type CheckedModel, type DataSpec, type GlobalRegularization, type Shape, type TrainSettings } from './model.ts';
+import { readSettings } from './settings.ts';
+import { readEnum, readNumber } from './values.ts';
+
+/** Above this estimate a spec gets a DNN306 warning: more than a laptop or a small GPU holds. */
+export const MEMORY_WARNING_BYTES = 4 * 1024 ** 3;
+
+const MODEL_WORDS = [...Object.keys(MODEL_STATEMENTS), ...LAYER_KIND_NAMES];
+
+export interface CheckResult {
+  model?: CheckedModel;
+  diagnostics: Diagnostic[];
+}
+
+/** Resolves a parsed document into a checked model and its diagnostics. Never throws. */
+export function check(parsed: ParseResult): CheckResult {
+  const reporter = new Reporter(parsed.lines);
+  const blocks = firstOfEach(parsed.tree.blocks, reporter);
+  const regularize = globalRegularization(blocks.regularize, reporter);
+  const train = trainSettings(blocks.train, reporter);
+  if (!blocks.model) {
+    const at = parsed.tree.blocks[0]?.keyword ?? { start: 0, end: Math.min(parsed.text.length, parsed.lines.lineEnd(0)) };
+    reporter.report('DNN218', at, `expected a \`model NAME { ... }\` block, found ${parsed.tree.blocks.length ? 'none' : 'an empty file'}`);
+    return { diagnostics: reporter.diagnostics };
+  }
+  const model = checkModel(blocks.model, blocks.regularize, regularize, train, reporter);
+  return { model, diagnostics: reporter.diagnostics };
+}
+
+function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'model' | 'regularize' | 'train', BlockNode>> {
+  const first: Partial<Record<'model' | 'regularize' | 'train', BlockNode>> = {};
+  for (const block of all) {
+    const kind = block.keyword.text;
+    if (kind !== 'model' && kind !== 'regularize' && kind !== 'train') continue;
+    const earlier = first[kind];
+    if (earlier) {
+      reporter.report('DNN215', block.keyword, `expected one \`${kind}\` block, found another (first on line ${earlier.keyword.range.start.line + 1})`, {
+        related: [{ message: `first \`${kind}\` block`, at: earlier.keyword }],
+      });
+    } else {
+      first[kind] = block;
+    }
+  }
+  return first;
+}
+
+function globalRegularization(block: BlockNode | undefined, reporter: Reporter): GlobalRegularization {
+  const s = block ? readSettings(block, REGULARIZE_SETTINGS, reporter) : {};
+  const num = (key: keyof typeof REGULARIZE_SETTINGS): number => (typeof s[key] === 'number' ? (s[key] as number) : REGULARIZE_SETTINGS[key].default);
+  return { l1: num('l1'), l2: num('l2'), keepProb: num('keep_prob'), dropneuron: num('dropneuron'), threshold: num('threshold') };
+}
+
+function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
+  const s = block ? readSettings(block, TRAIN_SETTINGS, reporter) : {};
+  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
+  return {
+    epochs: num('epochs'),
+    batch: num('batch'),
+    optimizer: (s.optimizer as TrainSettings['optimizer'] | undefined) ?? TRAIN_SETTINGS.optimizer.default,
+    learningRate: num('learning_rate'),
+    seed: num('seed'),
+    backend: (s.backend as TrainSettings['backend'] | undefined) ?? TRAIN_SETTINGS.backend.default,
+  };
+}
+
+function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, regularize: GlobalRegularization, train: TrainSettings, reporter: Reporter): CheckedModel {
+  const name = block.header[0]?.kind === 'ident' ? block.header[0].text : 'model';
+  const once = new Map<string, StatementNode>();
+  const written: WrittenLayer[] = [];
+  const kindCounts = new Map<LayerKind, number>();
+  let data: DataSpec | undefined;
+  let dataStatement: StatementNode | undefined;
+  let task: Task | undefined;
+  let taskToken: Token | undefined;
+  let input: Shape | undefined;
+  let inputToken: Token | undefined;
+
+  for (const statement of block.statements) {
+    const head = statement.head.text;
+    if (head === 'data' || head === 'input' || head === 'task') {
+      const first = once.get(head);
+      if (first) {
+        reporter.report('DNN216', statement, `expected one \`${head}\` statement, found another (first on line ${first.range.start.line + 1})`, {
+          fix: reporter.deleteLines(`Remove this \`${head}\``, statement.range.start.line, statement.range.end.line),
+          related: [{ message: `first \`${head}\``, at: first }],
+        });
+        continue;
+      }
+      once.set(head, statement);
+      if (head === 'data') {
+        dataStatement = statement;
+        data = readData(statement, reporter);
+      } else if (head === 'input') {
+        inputToken = values(statement)[0]?.token;
+        input = readInput(statement, reporter);
+      } else {
+        taskToken = values(statement)[0]?.token;
+        task = readTask(statement, reporter);
+      }
+    } else if (isOneOf<LayerKind>(head, LAYER_KINDS)) {
+      const count = (kindCounts.get(head) ?? 0) + 1;
+      kindCounts.set(head, count);
+      written.push(readLayer(statement, head, `${LAYER_KINDS[head].autoName}${count}`, reporter));
+    } else {
+      reportUnknownStatement(statement, reporter);
+    }
+  }
+
+  checkLayerNames(written, reporter);
+  const facts = data ? dataFacts(data) : {};
+  if (!dataStatement) {
+    reporter.report('DNN218', block.keyword, `expected a \`data\` statement in \`model ${name}\` (${listOf(Object.keys(DATASETS))}), found none`, {
+      fix: insertAfterHeader(block, 'data mnist', reporter),
+    });
+  }
+  if (input && data && facts.inputs && !facts.inputs.some((s) => sameShape(s, input!))) {
+    const expected = facts.inputs.map((s) => (s.length === 1 ? String(s[0]) : s.join('x')));
+    const best = expected[input.length === 3 && expected.length > 1 ? 1 : 0]!;
+    reporter.report('DNN304', inputToken ?? block.keyword, `expected ${expected.map((e) => `\`${e}\``).join(' or ')} for \`${data.kind}\` data, found \`${input.join('x')}\``, {
+      ...(inputToken ? { fix: reporter.replace(`Change to ${best}`, inputToken, best) } : {}),
+    });
+  }
+  if (!input && !once.has('input')) {
+    if (facts.inputs) input = facts.inputs[0];
+    else if (data) {
+      reporter.report('DNN218', dataStatement!.head, `expected an \`input\` statement: \`${data.kind}\` data takes its shape from it, found none`, {
+        fix: insertAfterHeader(block, 'input 784', reporter),
+      });
+    }
+  }
+  const dataTask = data ? DATASETS[data.kind].defaultTask : 'classify';
+  const effectiveTask: Task = task ?? dataTask;
+  if (task && data && !(DATASETS[data.kind].tasks as readonly Task[]).includes(task)) {
+    reporter.report('DNN307', taskToken ?? block.keyword, `expected ${listOf(DATASETS[data.kind].tasks)} for \`${data.kind}\` data, found \`${task}\``);
+  }
+  if (written.length === 0) {
+    reporter.report('DNN218', block.keyword, `expected at least one layer in \`model ${name}\` (${listOf(LAYER_KIND_NAMES)}), found none`);
+  }
+  const layers = resolveLayers(written, input, inputToken, regularize, reporter);
+  const model: CheckedModel = {
+    name,
+    block,
+    task: effectiveTask,
+    layers,
+    regularize,
+    train,
+    params: layers.reduce((sum, l) => sum + l.params, 0),
+    memoryBytes: 0,
+  };
+  if (data) model.data = data;
+  if (input) model.input = input;
+  checkOutput(model, facts.classes, facts.targets, reporter);
+  checkPenalties(model, regularizeBlock, reporter);
+  model.memoryBytes = estimateMemory(model);
+  if (model.memoryBytes > MEMORY_WARNING_BYTES) {
+    reporter.report('DNN306', block.keyword, `expected training to fit in memory, found an estimate of ${(model.memoryBytes / 1024 ** 3).toFixed(1)} GiB for batch ${train.batch}; lower \`batch\` or the layer sizes`);
+  }
+  return model;
+}
+
+function reportUnknownStatement(statement: StatementNode, reporter: Reporter): void {
+  const head = statement.head;
+  const home = head.text in REGULARIZE_SETTINGS ? 'regularize' : head.text in TRAIN_SETTINGS ? 'train' : undefined;
+  const suggestion = home ? undefined : didYouMean(head.text, MODEL_WORDS);
+  const hint = home ? `; \`${head.text}\` belongs in the \`${home}\` block` : suggestion ? `; did you mean \`${suggestion}\`?` : '';
+  reporter.report('DNN110', head, `expected \`data\`, \`input\`, \`task\` or a layer (${LAYER_KIND_NAMES.join(', ')}), found \`${head.text}\`${hint}`, {
+    ...(suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, head, suggestion) } : {}),
+  });
+}
+
+function readInput(statement: StatementNode, reporter: Reporter): Shape | undefined {
+  const args = values(statement);
+  const token = args[0]?.token;
+  if (!token) {
+    reporter.report('DNN208', statement.head, 'expected a size like 784 or a shape like 28x28x1 after `input`, found end of line');
+    return undefined;
+  }
+  const extra = args[1];
+  if (extra) reporter.report('DNN209', extra, `expected end of line after \`input ${token.text}\`, found ${describeToken(extra.token)}`);
+  if (token.kind === 'number') {
+    const n = readNumber({ type: 'number', doc: '', min: 1, integer: true }, token, 'input', reporter);
+    return n === undefined ? undefined : [n];
+  }
+  if (token.kind === 'shape' && token.dims) {
+    if (token.dims.length === 3 && token.dims.every((d) => d >= 1)) return token.dims;
+    if (token.dims.some((d) => d < 1)) {
+      reporter.report('DNN211', token, `expected every dimension ≥ 1, found \`${token.text}\``);
+      return undefined;
+    }
+    const fix = token.dims.length === 2 ? `${token.text}x1` : undefined;
+    reporter.report('DNN210', token, `expected a size like 784 or a shape like 28x28x1 (height x width x channels), found \`${token.text}\``, fix ? { fix: reporter.replace(`Change to ${fix}`, token, fix) } : {});
+    return undefined;
+  }
+  reporter.report('DNN210', token, `expected a size like 784 or a shape like 28x28x1, found ${describeToken(token)}`);
+  return undefined;
+}
+
+function readTask(statement: StatementNode, reporter: Reporter): Task | undefined {
+  const args = values(statement);
+  const token = args[0]?.token;
+  if (!token) {
+    reporter.report('DNN208', statement.head, `expected ${listOf(Object.keys(TASKS))} after \`task\`, found end of line`);
+    return undefined;
+  }
+  if (args[1]) reporter.report('DNN209', args[1], `expected end of line after \`task ${token.text}\`, found ${describeToken(args[1].token)}`);
+  return readEnum({ type: 'enum', doc: '', values: TASKS }, token, 'task', reporter) as Task | undefined;
+}
+
+function checkLayerNames(layers: WrittenLayer[], reporter: Reporter): void {
+  const seen = new Map<string, WrittenLayer>();
+  for (const layer of layers) {
+    const first = seen.get(layer.name);
+    if (first) {
+      const at = layer.nameToken ?? layer.statement.head;
+      const firstAt = first.nameToken ?? first.statement.head;
+      reporter.report('DNN214', at, `expected a unique layer name, found \`${layer.name}\` again (first on line ${firstAt.range.start.line + 1}${first.named ? '' : ', named automatically'})`, {
+        related: [{ message: `first layer named \`${layer.name}\``, at: firstAt }],
+      });
+    } else {
+      seen.set(layer.name, layer);
+    }
+  }
+}
+
+function checkOutput(model: CheckedModel, classes: number | undefined, targets: number | undefined, reporter: Reporter): void {
+  const last = model.layers[model.layers.length - 1];
+  if (!last?.outputShape) return;
+  let expected: number | undefined;
+  let why = '';
+  if (model.task === 'classify' && classes !== undefined) {
+    expected = classes;
+    why = `one per class of \`${model.data?.kind}\``;
+  } else if (model.task === 'regress' && targets !== undefined) {
+    expected = targets;
+    why = 'one per regression target';
+  } else if (model.task === 'autoencode' && model.input) {
+    expected = shapeSize(model.input);
+    why = 'one per input value, to reconstruct the input';
+  }
+  if (last.outputShape.length !== 1) {
+    reporter.report('DNN305', last.statement.head, `expected the network to end in a flat output${expected ? ` of ${expected} values` : ''}, found ${formatShape(last.outputShape)}; end with \`flatten\` and a \`dense\` layer`);
+    return;
+  }
+  const size = last.outputShape[0]!;
+  if (expected !== undefined && size !== expected) {
+    reporter.report('DNN305', last.sizeToken ?? last.statement.head, `expected the last layer to give ${expected} value${expected === 1 ? '' : 's'} (${why}), found ${size}`, {
+      ...(last.kind === 'dense' && last.sizeToken ? { fix: reporter.replace(`Change to ${expected}`, last.sizeToken, String(expected)) } : {}),
+    });
+  }
+  if (model.task === 'classify' && last.activation === 'softmax') {
+    const token = values(last.statement).find((v) => v.token.text === 'softmax');
+    reporter.report('DNN308', token ?? last.statement.head, 'expected the last layer to give logits (linear), found `softmax`: the loss applies softmax itself', {
+      ...(token ? { fix: reporter.replace('Remove `softmax`', { start: previousTokenEnd(last.statement, token.start), end: token.end }, '') } : {}),
+    });
+  }
+}
+
+function previousTokenEnd(statement: StatementNode, start: number): number {
+  let end = statement.head.end;
+  for (const arg of statement.args) if (arg.end <= start) end = arg.end;
+  return end;
+}
+
+function checkPenalties(model: CheckedModel, regularizeBlock: BlockNode | undefined, reporter: Reporter): void {
+  const weighted = model.layers.filter((l) => LAYER_KINDS[l.kind].hasWeights);
+  // Only worth saying about a spec that is otherwise sound: next to an error it is noise.
+  if (weighted.length === 0 || reporter.diagnostics.some((d) => d.severity === 'error')) return;
+  if (weighted.every((l) => l.reg.l1 === 0 && l.reg.l2 === 0 && l.reg.dropneuron === 0)) {
+    reporter.report('DNN220', regularizeBlock?.keyword ?? model.block.keyword, 'expected a penalty to shrink the network (`l1`, `l2` or `dropneuron` above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned');
+  }
+}
+
+/** Float32 bytes for weights + gradients + two Adam slots, plus forward activations and their gradients for one batch. */
+export function estimateMemory(model: CheckedModel): number {
+  const activations = model.layers.reduce((sum, l) => sum + (l.outputShape ? shapeSize(l.outputShape) : 0), model.input ? shapeSize(model.input) : 0);
+  return model.params * 4 * 4 + model.train.batch * activations * 4 * 2;
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function insertAfterHeader(block: BlockNode, line: string, reporter: Reporter) {
+  const at = block.open ?? block.keyword;
+  const headerLine = at.range.start.line;
+  const insertAt = reporter.lines.lineStarts[headerLine + 1] ?? reporter.lines.text.length;
+  const prefix = reporter.lines.lineStarts[headerLine + 1] === undefined ? '\n' : '';
+  return reporter.replace(`Add \`${line}\``, { start: insertAt, end: insertAt }, `${prefix}  ${line}\n`);
+}

@@ -1,0 +1,250 @@
+import type { Reporter } from '../report.ts';
+import { didYouMean, listOf } from '../suggest.ts';
+import { describeToken, type Token } from '../syntax/tokens.ts';
+import { values, type StatementNode } from '../syntax/tree.ts';
+import {
+  ACTIVATIONS,
+  LAYER_KINDS,
+  PENALTY_OPTION_NAMES,
+  isOneOf,
+  type Activation,
+  type ArgumentSlot,
+  type LayerKind,
+} from '../vocabulary.ts';
+import type { CheckedLayer, GlobalRegularization, Shape } from './model.ts';
+import { formatShape, shapeSize } from './model.ts';
+import { readOptions, reportExtraValues } from './options.ts';
+import { readNumber } from './values.ts';
+
+const SLOT_WORDS: Record<ArgumentSlot, string> = {
+  units: 'the number of units (a whole number ≥ 1)',
+  filters: 'the number of filters (a whole number ≥ 1)',
+  kernel: 'a kernel size like 5x5',
+  window: 'a window size like 2x2',
+  activation: `an activation (${Object.keys(ACTIVATIONS).join(', ')})`,
+};
+
+const COUNT_SPEC = { type: 'number', doc: '', min: 1, integer: true } as const;
+
+/** A layer as written: its arguments read, before shapes are known. */
+export type WrittenLayer = Omit<CheckedLayer, 'index' | 'params' | 'reg' | 'inputShape' | 'outputShape' | 'weightShape'> & {
+  options: Record<string, number | string>;
+};
+
+/** Reads `KIND [NAME] positional... key=value...` against the layer kind's table. */
+export function readLayer(statement: StatementNode, kind: LayerKind, autoName: string, reporter: Reporter): WrittenLayer {
+  const spec = LAYER_KINDS[kind];
+  const args = values(statement);
+  let next = 0;
+  let nameToken: Token | undefined;
+  if (args[0]?.token.kind === 'ident') {
+    nameToken = args[0].token;
+    next = 1;
+  }
+  const layer: WrittenLayer = {
+    name: nameToken?.text ?? autoName,
+    named: nameToken !== undefined,
+    kind,
+    statement,
+    activation: 'linear',
+    options: {},
+  };
+  if (nameToken) layer.nameToken = nameToken;
+  const written = (): string => `\`${[kind, ...args.slice(0, next).map((a) => a.token.text)].join(' ')}\``;
+  for (const { slot, required } of spec.slots) {
+    const arg = args[next];
+    if (!arg) {
+      if (required) {
+        reporter.report('DNN208', statement, `expected ${SLOT_WORDS[slot]} after ${written()}, found end of line`);
+      }
+      break;
+    }
+    readSlot(layer, slot, arg.token, reporter);
+    next++;
+  }
+  reportExtraValues(statement, next, written(), reporter);
+  const ignored = spec.hasWeights ? [] : PENALTY_OPTION_NAMES;
+  layer.options = readOptions(statement, spec.options, kind, reporter, ignored);
+  for (const required of 'requiredOptions' in spec ? spec.requiredOptions : []) {
+    if (layer.options[required] === undefined && !statement.args.some((a) => a.kind === 'option' && a.key.text === required)) {
+      reporter.report('DNN208', statement, `expected \`${required}=\` on \`${kind}\`, found none`, {
+        fix: reporter.replace(`Add \`${required}=0.5\``, { start: statement.end, end: statement.end }, ` ${required}=0.5`),
+      });
+    }
+  }
+  if (typeof layer.options.stride === 'number') layer.stride = layer.options.stride;
+  if (layer.options.padding === 'same' || layer.options.padding === 'valid') layer.padding = layer.options.padding;
+  if (kind === 'lrn') {
+    const o = layer.options;
+    const opt = (key: 'radius' | 'bias' | 'alpha' | 'beta'): number => (typeof o[key] === 'number' ? (o[key] as number) : LAYER_KINDS.lrn.options[key].default);
+    layer.lrn = { radius: opt('radius'), bias: opt('bias'), alpha: opt('alpha'), beta: opt('beta') };
+  }
+  return layer;
+}
+
+function readSlot(layer: WrittenLayer, slot: ArgumentSlot, token: Token, reporter: Reporter): void {
+  switch (slot) {
+    case 'units':
+    case 'filters': {
+      const value = readNumber(COUNT_SPEC, token, slot, reporter);
+      layer.sizeToken = token;
+      if (value !== undefined) layer[slot] = value;
+      return;
+    }
+    case 'kernel':
+    case 'window': {
+      const size = readWindow(token, slot, reporter);
+      if (size) layer.kernel = size;
+      return;
+    }
+    case 'activation': {
+      if (token.kind === 'ident' && isOneOf<Activation>(token.text, ACTIVATIONS)) {
+        layer.activation = token.text;
+        return;
+      }
+      const names = Object.keys(ACTIVATIONS);
+      const suggestion = token.kind === 'ident' ? didYouMean(token.text, names) : undefined;
+      reporter.report(
+        token.kind === 'ident' ? 'DNN201' : 'DNN210',
+        token,
+        `expected an activation (${listOf(names)}), found ${describeToken(token)}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, token, suggestion) } : {},
+      );
+    }
+  }
+}
+
+function readWindow(token: Token, slot: 'kernel' | 'window', reporter: Reporter): [number, number] | undefined {
+  if (token.kind === 'number' && token.value !== undefined) {
+    const k = readNumber(COUNT_SPEC, token, slot, reporter);
+    return k === undefined ? undefined : [k, k];
+  }
+  if (token.kind === 'shape' && token.dims?.length === 2) {
+    if (token.dims.some((d) => d < 1)) {
+      reporter.report('DNN211', token, `expected a ${slot} of at least 1x1, found \`${token.text}\``);
+      return undefined;
+    }
+    return [token.dims[0]!, token.dims[1]!];
+  }
+  const fix = token.kind === 'shape' && token.dims && token.dims.length > 2 ? `${token.dims[0]}x${token.dims[1]}` : undefined;
+  reporter.report('DNN210', token, `expected ${SLOT_WORDS[slot]}, found ${describeToken(token)}`, fix ? { fix: reporter.replace(`Change to \`${fix}\``, token, fix) } : {});
+  return undefined;
+}
+
+/**
+ * Walks the layers in order, computing each one's input and output shape, parameter count and
+ * effective regularization. After a shape error the following shapes are unknown (not guessed),
+ * so one mistake gives one diagnostic.
+ */
+export function resolveLayers(
+  written: WrittenLayer[],
+  input: Shape | undefined,
+  inputToken: Token | undefined,
+  global: GlobalRegularization,
+  reporter: Reporter,
+): CheckedLayer[] {
+  let shape = input;
+  return written.map((w, index) => {
+    const isLast = index === written.length - 1;
+    const layer: CheckedLayer = { ...stripOptions(w), index, params: 0, reg: effectiveReg(w, isLast, global) };
+    if (shape) layer.inputShape = shape;
+    shape = shape && outputShape(layer, shape, index === 0 ? inputToken : undefined, written.slice(0, index), reporter);
+    if (shape) layer.outputShape = shape;
+    return layer;
+  });
+}
+
+function stripOptions(w: WrittenLayer): Omit<WrittenLayer, 'options'> {
+  const { options: _options, ...rest } = w;
+  return rest;
+}
+
+function effectiveReg(w: WrittenLayer, isLast: boolean, global: GlobalRegularization): CheckedLayer['reg'] {
+  const o = w.options;
+  const num = (key: string): number | undefined => (typeof o[key] === 'number' ? (o[key] as number) : undefined);
+  switch (w.kind) {
+    case 'dense':
+      return {
+        l1: num('l1') ?? global.l1,
+        l2: num('l2') ?? global.l2,
+        dropneuron: num('dropneuron') ?? global.dropneuron,
+        keepProb: num('keep_prob') ?? (isLast ? 1 : global.keepProb),
+      };
+    case 'conv':
+      // Conv layers opt in to channel-group penalties explicitly; l1/l2 follow the global settings.
+      return { l1: num('l1') ?? global.l1, l2: num('l2') ?? global.l2, dropneuron: num('dropneuron') ?? 0, keepProb: 1 };
+    case 'dropout':
+      return { l1: 0, l2: 0, dropneuron: 0, keepProb: num('keep_prob') ?? 1 };
+    default:
+      return { l1: 0, l2: 0, dropneuron: 0, keepProb: 1 };
+  }
+}
+
+function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | undefined, before: WrittenLayer[], reporter: Reporter): Shape | undefined {
+  const head = layer.statement.head;
+  switch (layer.kind) {
+    case 'dense': {
+      let flat = shape;
+      if (shape.length !== 1) {
+        const line = layer.statement.range.start.line;
+        const lineStart = reporter.lines.lineStarts[line]!;
+        const indent = reporter.lines.text.slice(lineStart, layer.statement.start);
+        reporter.report('DNN302', head, `expected a flat input for \`dense\`, found ${formatShape(shape)}; insert \`flatten\` before it`, {
+          fix: reporter.replace('Insert `flatten` before this layer', { start: lineStart, end: lineStart }, `${/^\s*$/.test(indent) ? indent : '  '}flatten\n`),
+        });
+        flat = [shapeSize(shape)];
+      }
+      if (layer.units === undefined) return undefined;
+      layer.weightShape = [flat[0]!, layer.units];
+      layer.params = flat[0]! * layer.units + layer.units;
+      return [layer.units];
+    }
+    case 'flatten':
+      if (shape.length === 1) {
+        reporter.report('DNN221', head, `expected an image-shaped input for \`flatten\`, found the flat ${formatShape(shape)}: it does nothing`, {
+          fix: reporter.deleteLines('Remove this `flatten`', layer.statement.range.start.line, layer.statement.range.end.line),
+        });
+      }
+      return [shapeSize(shape)];
+    case 'dropout':
+      if (layer.reg.keepProb === 1 && layer.statement.args.some((a) => a.kind === 'option' && a.key.text === 'keep_prob')) {
+        reporter.report('DNN221', head, 'expected `keep_prob` below 1 for `dropout`, found 1: it does nothing', {
+          fix: reporter.deleteLines('Remove this `dropout`', layer.statement.range.start.line, layer.statement.range.end.line),
+        });
+      }
+      return shape;
+    case 'conv':
+    case 'maxpool':
+    case 'avgpool':
+    case 'lrn': {
+      if (shape.length !== 3) {
+        const side = Math.round(Math.sqrt(shape[0]!));
+        const firstSpatial = before.every((l) => l.kind === 'dropout');
+        const fix =
+          inputToken && firstSpatial && side * side === shape[0]
+            ? { fix: reporter.replace(`Change the input to ${side}x${side}x1`, inputToken, `${side}x${side}x1`) }
+            : {};
+        reporter.report('DNN301', head, `expected a 3-D input like 28x28x1 for \`${layer.kind}\`, found the flat ${formatShape(shape)}`, fix);
+        return undefined;
+      }
+      if (layer.kind === 'lrn') return shape;
+      if (!layer.kernel) return undefined;
+      const [h, w, c] = shape as [number, number, number];
+      const [kh, kw] = layer.kernel;
+      if (kh > h || kw > w) {
+        reporter.report('DNN303', layer.statement, `expected a ${layer.kind === 'conv' ? 'kernel' : 'window'} no larger than the ${h}x${w} input, found ${kh}x${kw}`);
+        return undefined;
+      }
+      const stride = layer.stride ?? (layer.kind === 'conv' ? 1 : kh);
+      const padding = layer.padding ?? 'same';
+      const out = (size: number, k: number): number => (padding === 'same' ? Math.ceil(size / stride) : Math.ceil((size - k + 1) / stride));
+      if (layer.kind === 'conv') {
+        if (layer.filters === undefined) return undefined;
+        layer.weightShape = [kh, kw, c, layer.filters];
+        layer.params = kh * kw * c * layer.filters + layer.filters;
+        return [out(h, kh), out(w, kw), layer.filters];
+      }
+      return [out(h, kh), out(w, kw), c];
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import type { LineMap } from '../syntax/positions.ts';
+import type { Token } from '../syntax/tokens.ts';
+import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
+import type { Activation, LayerKind, Task } from '../vocabulary.ts';
+
+/** [n] for a flat vector, [height, width, channels] for an image. */
+export type Shape = number[];
+
+/** Effective penalties of one layer: the global `regularize` settings merged with the layer's overrides. */
+export interface Regularization {
+  l1: number;
+  l2: number;
+  dropneuron: number;
+  /** Dropout keep probability applied after this layer's activation (1 = none). */
+  keepProb: number;
+}
+
+export interface GlobalRegularization {
+  l1: number;
+  l2: number;
+  keepProb: number;
+  dropneuron: number;
+  threshold: number;
+}
+
+export interface TrainSettings {
+  epochs: number;
+  batch: number;
+  optimizer: 'adam' | 'sgd' | 'momentum' | 'rmsprop';
+  learningRate: number;
+  seed: number;
+  backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+}
+
+export type DataSpec =
+  | { kind: 'mnist'; limit?: number }
+  | { kind: 'sparse-regression'; samples: number; features: number; informative: number; noise: number; seed: number }
+  | { kind: 'idx'; images: string; labels: string; testImages?: string; testLabels?: string }
+  | { kind: 'csv'; file: string; target?: string; testSplit: number }
+  | { kind: 'synthetic'; samples: number; classes: number; seed: number };
+
+export interface CheckedLayer {
+  index: number;
+  name: string;
+  /** False when the name was given automatically (dense1, conv2, ...). */
+  named: boolean;
+  kind: LayerKind;
+  statement: StatementNode;
+  nameToken?: Token;
+  /** The token holding the layer's size (units or filters): what "shrink to trained sizes" rewrites. */
+  sizeToken?: Token;
+  units?: number;
+  filters?: number;
+  kernel?: [number, number];
+  stride?: number;
+  padding?: 'same' | 'valid';
+  activation: Activation;
+  lrn?: { radius: number; bias: number; alpha: number; beta: number };
+  inputShape?: Shape;
+  outputShape?: Shape;
+  /** Weights plus biases. */
+  params: number;
+  /** [in, units] for dense, [kh, kw, in, filters] for conv. */
+  weightShape?: number[];
+  reg: Regularization;
+}
+
+export interface CheckedModel {
+  name: string;
+  block: BlockNode;
+  data?: DataSpec;
+  task: Task;
+  input?: Shape;
+  layers: CheckedLayer[];
+  regularize: GlobalRegularization;
+  train: TrainSettings;
+  /** Total weights and biases. */
+  params: number;
+  /** Rough training memory for one batch: weights, gradients, Adam state, activations. */
+  memoryBytes: number;
+}
+
+export interface Analysis {
+  text: string;
+  lines: LineMap;
+  tokens: Token[];
+  tree: DocumentNode;
+  /** Parse and check diagnostics, sorted by position. */
+  diagnostics: Diagnostic[];
+  /** The checked model, best effort even when there are errors (shapes may then be missing). */
+  model?: CheckedModel;
+  hasErrors: boolean;
+}
+
+export function shapeSize(shape: Shape): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}

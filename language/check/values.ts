@@ -1,0 +1,67 @@
+import type { Reporter } from '../report.ts';
+import { didYouMean, listOf } from '../suggest.ts';
+import { describeToken, type Token } from '../syntax/tokens.ts';
+import { describeRange, type EnumSpec, type NumberSpec, type StringSpec, type ValueSpec } from '../vocabulary.ts';
+
+/** Compact number text for fixes and messages: 0.0001 stays as written by JS, 60000 as is. */
+function numberText(n: number): string {
+  return String(n);
+}
+
+export function readNumber(spec: NumberSpec, token: Token, what: string, reporter: Reporter): number | undefined {
+  if (token.kind !== 'number' || token.value === undefined || !Number.isFinite(token.value)) {
+    reporter.report('DNN210', token, `expected ${describeRange(spec)} for \`${what}\`, found ${describeToken(token)}`);
+    return undefined;
+  }
+  const value = token.value;
+  if (spec.integer && !Number.isInteger(value)) {
+    const rounded = Math.max(spec.min ?? -Infinity, Math.round(value));
+    reporter.report('DNN212', token, `expected a whole number for \`${what}\`, found \`${token.text}\``, {
+      fix: reporter.replace(`Change to ${rounded}`, token, numberText(rounded)),
+    });
+    return undefined;
+  }
+  const below = spec.min !== undefined && (spec.minExclusive ? value <= spec.min : value < spec.min);
+  const above = spec.max !== undefined && value > spec.max;
+  if (below || above) {
+    const clamped = above ? spec.max! : spec.minExclusive ? (spec.fallback ?? spec.max ?? spec.min!) : spec.min!;
+    reporter.report('DNN211', token, `expected ${describeRange(spec)} for \`${what}\`, found \`${token.text}\``, {
+      fix: reporter.replace(`Change to ${numberText(clamped)}`, token, numberText(clamped)),
+    });
+    return undefined;
+  }
+  return value;
+}
+
+export function readEnum(spec: EnumSpec, token: Token, what: string, reporter: Reporter): string | undefined {
+  const names = Object.keys(spec.values);
+  if (token.kind === 'ident' && names.includes(token.text)) return token.text;
+  const suggestion = token.kind === 'ident' ? didYouMean(token.text, names) : undefined;
+  reporter.report(
+    'DNN203',
+    token,
+    `expected ${listOf(names)} for \`${what}\`, found ${describeToken(token)}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+    suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, token, suggestion) } : {},
+  );
+  return undefined;
+}
+
+export function readString(spec: StringSpec, token: Token, what: string, reporter: Reporter): string | undefined {
+  if (token.kind === 'string') return token.content ?? '';
+  if (spec.bare && (token.kind === 'ident' || token.kind === 'number')) return token.text;
+  reporter.report('DNN210', token, `expected a quoted path like "file" for \`${what}\`, found ${describeToken(token)}`, {
+    fix: reporter.replace('Quote it', token, JSON.stringify(token.text)),
+  });
+  return undefined;
+}
+
+export function readValue(spec: ValueSpec, token: Token, what: string, reporter: Reporter): number | string | undefined {
+  switch (spec.type) {
+    case 'number':
+      return readNumber(spec, token, what, reporter);
+    case 'enum':
+      return readEnum(spec, token, what, reporter);
+    case 'string':
+      return readString(spec, token, what, reporter);
+  }
+}

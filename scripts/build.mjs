@@ -1,0 +1,26 @@
+// One esbuild invocation for every entry point: the extension, the language server, the trainer and the CLI.
+// Types are checked separately by `tsc --noEmit` (npm run typecheck); esbuild only strips and bundles.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = {
+  cli: 'trainer/src/cli.ts',
+  trainer: 'trainer/src/main.ts',
+  server: 'server/src/server.ts',
+  extension: 'client/src/extension.ts',
+};
+
+const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
+
+await build({
+  entryPoints: present,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Native and wasm-backed packages must be resolved at run time from node_modules, not inlined.
+  external: ['vscode', '@tensorflow/*'],
+});

@@ -1,0 +1,35 @@
+import { analyze, type Diagnostic } from '../../../language/index.ts';
+import { readSpecFile, SpecFileError } from '../specFile.ts';
+
+/** `file:line:col: severity CODE message`, the shape compilers use, so editors and CI can link it. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code} ${d.message}`;
+}
+
+export interface CheckOptions {
+  json?: boolean;
+}
+
+/** Exit code: 1 when any file has an error or cannot be read, else 0. */
+export function runCheck(files: string[], options: CheckOptions, out: (line: string) => void, err: (line: string) => void): number {
+  let failed = false;
+  const report: { file: string; diagnostics: Diagnostic[]; error?: string }[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readSpecFile(file);
+    } catch (error) {
+      if (!(error instanceof SpecFileError)) throw error;
+      failed = true;
+      if (options.json) report.push({ file, diagnostics: [], error: error.message });
+      else err(`dropneuron: ${error.message}`);
+      continue;
+    }
+    const analysis = analyze(text);
+    if (analysis.hasErrors) failed = true;
+    if (options.json) report.push({ file, diagnostics: analysis.diagnostics });
+    else for (const d of analysis.diagnostics) out(formatDiagnostic(file, d));
+  }
+  if (options.json) out(JSON.stringify(report, null, 2));
+  return failed ? 1 : 0;
+}

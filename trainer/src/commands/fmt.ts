@@ -1,0 +1,48 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import { format } from '../../../language/index.ts';
+import { readSpecFile, SpecFileError } from '../specFile.ts';
+
+export interface FmtOptions {
+  write?: boolean;
+  check?: boolean;
+}
+
+/**
+ * Prints the formatted file, or with --write rewrites it in place (atomically), or with --check
+ * exits 1 when it is not formatted. Exit 2 for a file that cannot be read or parsed.
+ */
+export function runFmt(files: string[], options: FmtOptions, out: (text: string) => void, err: (line: string) => void): number {
+  let status = 0;
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readSpecFile(file);
+    } catch (error) {
+      if (!(error instanceof SpecFileError)) throw error;
+      err(`dropneuron: ${error.message}`);
+      status = 2;
+      continue;
+    }
+    const result = format(text);
+    if (!result.ok) {
+      err(`dropneuron: ${file}: cannot format: ${result.reason}`);
+      status = 2;
+      continue;
+    }
+    if (options.check) {
+      if (result.text !== text) {
+        err(`${file}: expected formatted text, found differences (run \`dropneuron fmt --write ${file}\`)`);
+        status = Math.max(status, 1);
+      }
+    } else if (options.write) {
+      if (result.text !== text) {
+        const temporary = `${file}.${process.pid}.tmp`;
+        writeFileSync(temporary, result.text);
+        renameSync(temporary, file);
+      }
+    } else {
+      out(result.text);
+    }
+  }
+  return status;
+}
