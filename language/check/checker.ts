@@ -120,7 +120,7 @@ function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, re
     } else if (isOneOf<LayerKind>(head, LAYER_KINDS)) {
       const count = (kindCounts.get(head) ?? 0) + 1;
       kindCounts.set(head, count);
-      written.push(readLayer(statement, head, `${LAYER_KINDS[head].autoName}${count}`, reporter));
+      written.push(readLayer(statement, head, `${LAYER_KINDS[head].autoName}${count}`, written.length, reporter));
     } else {
       reportUnknownStatement(statement, reporter);
     }
@@ -226,9 +226,9 @@ function readTask(statement: StatementNode, reporter: Reporter): Task | undefine
   return readEnum({ type: 'enum', doc: '', values: TASKS }, token, 'task', reporter) as Task | undefined;
 }
 
-function checkLayerNames(layers: WrittenLayer[], reporter: Reporter): void {
-  const seen = new Map<string, WrittenLayer>();
-  for (const layer of layers) {
+function checkLayerNames(written: WrittenLayer[], reporter: Reporter): void {
+  const seen = new Map<string, WrittenLayer['layer']>();
+  for (const { layer } of written) {
     const first = seen.get(layer.name);
     if (first) {
       const at = layer.nameToken ?? layer.statement.head;

@@ -27,12 +27,13 @@ const SLOT_WORDS: Record<ArgumentSlot, string> = {
 const COUNT_SPEC = { type: 'number', doc: '', min: 1, integer: true } as const;
 
 /** A layer as written: its arguments read, before shapes are known. */
-export type WrittenLayer = Omit<CheckedLayer, 'index' | 'params' | 'reg' | 'inputShape' | 'outputShape' | 'weightShape'> & {
+export interface WrittenLayer {
+  layer: CheckedLayer;
   options: Record<string, number | string>;
-};
+}
 
 /** Reads `KIND [NAME] positional... key=value...` against the layer kind's table. */
-export function readLayer(statement: StatementNode, kind: LayerKind, autoName: string, reporter: Reporter): WrittenLayer {
+export function readLayer(statement: StatementNode, kind: LayerKind, autoName: string, index: number, reporter: Reporter): WrittenLayer {
   const spec = LAYER_KINDS[kind];
   const args = values(statement);
   let next = 0;
@@ -41,13 +42,16 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
     nameToken = args[0].token;
     next = 1;
   }
-  const layer: WrittenLayer = {
+  // Built once with a fixed shape and never spread: layers are read in hot loops by every feature.
+  const layer: CheckedLayer = {
+    index,
     name: nameToken?.text ?? autoName,
     named: nameToken !== undefined,
     kind,
     statement,
     activation: 'linear',
-    options: {},
+    params: 0,
+    reg: NO_REGULARIZATION,
   };
   if (nameToken) layer.nameToken = nameToken;
   const written = (): string => `\`${[kind, ...args.slice(0, next).map((a) => a.token.text)].join(' ')}\``;
@@ -64,25 +68,27 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
   }
   reportExtraValues(statement, next, written(), reporter);
   const ignored = spec.hasWeights ? [] : PENALTY_OPTION_NAMES;
-  layer.options = readOptions(statement, spec.options, kind, reporter, ignored);
+  const opts = readOptions(statement, spec.options, kind, reporter, ignored);
   for (const required of 'requiredOptions' in spec ? spec.requiredOptions : []) {
-    if (layer.options[required] === undefined && !statement.args.some((a) => a.kind === 'option' && a.key.text === required)) {
+    if (opts[required] === undefined && !statement.args.some((a) => a.kind === 'option' && a.key.text === required)) {
       reporter.report('DNN208', statement, `expected \`${required}=\` on \`${kind}\`, found none`, {
         fix: reporter.replace(`Add \`${required}=0.5\``, { start: statement.end, end: statement.end }, ` ${required}=0.5`),
       });
     }
   }
-  if (typeof layer.options.stride === 'number') layer.stride = layer.options.stride;
-  if (layer.options.padding === 'same' || layer.options.padding === 'valid') layer.padding = layer.options.padding;
+  if (typeof opts.stride === 'number') layer.stride = opts.stride;
+  if (opts.padding === 'same' || opts.padding === 'valid') layer.padding = opts.padding;
   if (kind === 'lrn') {
-    const o = layer.options;
+    const o = opts;
     const opt = (key: 'radius' | 'bias' | 'alpha' | 'beta'): number => (typeof o[key] === 'number' ? (o[key] as number) : LAYER_KINDS.lrn.options[key].default);
     layer.lrn = { radius: opt('radius'), bias: opt('bias'), alpha: opt('alpha'), beta: opt('beta') };
   }
-  return layer;
+  return { layer, options: opts };
 }
 
-function readSlot(layer: WrittenLayer, slot: ArgumentSlot, token: Token, reporter: Reporter): void {
+const NO_REGULARIZATION = Object.freeze({ l1: 0, l2: 0, dropneuron: 0, keepProb: 1 });
+
+function readSlot(layer: CheckedLayer, slot: ArgumentSlot, token: Token, reporter: Reporter): void {
   switch (slot) {
     case 'units':
     case 'filters': {
@@ -144,25 +150,23 @@ export function resolveLayers(
   reporter: Reporter,
 ): CheckedLayer[] {
   let shape = input;
+  // Until a layer other than dropout appears, a shape error can be fixed by changing `input`.
+  let inputStillApplies = true;
   return written.map((w, index) => {
-    const isLast = index === written.length - 1;
-    const layer: CheckedLayer = { ...stripOptions(w), index, params: 0, reg: effectiveReg(w, isLast, global) };
+    const layer = w.layer;
+    layer.reg = effectiveReg(w, index === written.length - 1, global);
     if (shape) layer.inputShape = shape;
-    shape = shape && outputShape(layer, shape, index === 0 ? inputToken : undefined, written.slice(0, index), reporter);
+    shape = shape && outputShape(layer, shape, inputStillApplies ? inputToken : undefined, reporter);
+    if (layer.kind !== 'dropout') inputStillApplies = false;
     if (shape) layer.outputShape = shape;
     return layer;
   });
 }
 
-function stripOptions(w: WrittenLayer): Omit<WrittenLayer, 'options'> {
-  const { options: _options, ...rest } = w;
-  return rest;
-}
-
 function effectiveReg(w: WrittenLayer, isLast: boolean, global: GlobalRegularization): CheckedLayer['reg'] {
   const o = w.options;
   const num = (key: string): number | undefined => (typeof o[key] === 'number' ? (o[key] as number) : undefined);
-  switch (w.kind) {
+  switch (w.layer.kind) {
     case 'dense':
       return {
         l1: num('l1') ?? global.l1,
@@ -180,7 +184,7 @@ function effectiveReg(w: WrittenLayer, isLast: boolean, global: GlobalRegulariza
   }
 }
 
-function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | undefined, before: WrittenLayer[], reporter: Reporter): Shape | undefined {
+function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | undefined, reporter: Reporter): Shape | undefined {
   const head = layer.statement.head;
   switch (layer.kind) {
     case 'dense': {
@@ -219,9 +223,8 @@ function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | unde
     case 'lrn': {
       if (shape.length !== 3) {
         const side = Math.round(Math.sqrt(shape[0]!));
-        const firstSpatial = before.every((l) => l.kind === 'dropout');
         const fix =
-          inputToken && firstSpatial && side * side === shape[0]
+          inputToken && side * side === shape[0]
             ? { fix: reporter.replace(`Change the input to ${side}x${side}x1`, inputToken, `${side}x${side}x1`) }
             : {};
         reporter.report('DNN301', head, `expected a 3-D input like 28x28x1 for \`${layer.kind}\`, found the flat ${formatShape(shape)}`, fix);

@@ -22,18 +22,18 @@ export function readOptions(
   const names = Object.keys(table);
   for (const option of options(statement)) {
     const key = option.key.text;
-    const removal = reporter.replace(`Remove \`${key}=\``, { start: previousEnd(statement, option.start), end: option.end }, '');
+    const removal = (): ReturnType<Reporter['replace']> => reporter.replace(`Remove \`${key}=\``, { start: previousEnd(statement, option.start), end: option.end }, '');
     const first = seen.get(key);
     if (first) {
       reporter.report('DNN217', option, `expected \`${key}=\` once on this line, found it again`, {
-        fix: { ...removal, title: `Remove the second \`${key}=\`` },
+        fix: { ...removal(), title: `Remove the second \`${key}=\`` },
         related: [{ message: `first \`${key}=\``, at: first }],
       });
       continue;
     }
     seen.set(key, option);
     if (ignored.includes(key)) {
-      reporter.report('DNN219', option, `expected a layer with weights for \`${key}=\`, found \`${owner}\`, which has none: the penalty has no effect`, { fix: removal });
+      reporter.report('DNN219', option, `expected a layer with weights for \`${key}=\`, found \`${owner}\`, which has none: the penalty has no effect`, { fix: removal() });
       continue;
     }
     const spec = table[key];
@@ -44,7 +44,7 @@ export function readOptions(
         'DNN207',
         option.key,
         `expected ${expected}, found \`${key}=\`${suggestion ? `; did you mean \`${suggestion}=\`?` : ''}`,
-        { fix: suggestion ? reporter.replace(`Change to \`${suggestion}=\``, option.key, suggestion) : removal },
+        { fix: suggestion ? reporter.replace(`Change to \`${suggestion}=\``, option.key, suggestion) : removal() },
       );
       continue;
     }

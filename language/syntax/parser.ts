@@ -2,10 +2,10 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { BLOCK_KEYWORDS } from '../vocabulary.ts';
-import { LineMap } from './positions.ts';
+import { LineMap, type Range } from './positions.ts';
 import { scan } from './scanner.ts';
 import { describeToken, type Token } from './tokens.ts';
-import type { ArgNode, BlockNode, DocumentNode, StatementNode } from './tree.ts';
+import type { ArgNode, BlockNode, DocumentNode, OptionArg, StatementNode, ValueArg } from './tree.ts';
 
 export interface ParseResult {
   text: string;
@@ -130,7 +130,7 @@ class Parser {
     this.parseBody(block);
     const last = block.close ?? block.statements[block.statements.length - 1] ?? block.open ?? header[header.length - 1] ?? keyword;
     block.end = last.end;
-    block.range = this.reporter.lines.rangeOf(block);
+    block.range = { start: keyword.range.start, end: last.range.end };
     return block;
   }
 
@@ -236,10 +236,10 @@ class Parser {
         continue;
       }
       this.next();
-      args.push({ kind: 'value', token, start: token.start, end: token.end, range: token.range });
+      args.push(node<ValueArg>('value', token.start, token.end, this.reporter.lines, { token }));
     }
-    const end = args.length ? args[args.length - 1]!.end : head.end;
-    return { kind: 'statement', head, args, start: head.start, end, range: this.reporter.lines.rangeOf({ start: head.start, end }) };
+    const last = args.length ? args[args.length - 1]! : head;
+    return node<StatementNode>('statement', head.start, last.end, this.reporter.lines, { head, args });
   }
 
   private parseOption(): ArgNode {
@@ -249,7 +249,7 @@ class Parser {
       this.reporter.report('DNN101', key, `expected an option name before \`=\`, found ${describeToken(key)}`);
     }
     const value = this.peek();
-    const option: ArgNode = { kind: 'option', key, equals, start: key.start, end: equals.end, range: key.range };
+    const option = node<OptionArg>('option', key.start, equals.end, this.reporter.lines, { key, equals });
     if (VALUE_KINDS.has(value.kind)) {
       this.next();
       option.value = value;
@@ -257,7 +257,6 @@ class Parser {
     } else {
       this.reporter.report('DNN107', { start: key.start, end: equals.end }, `expected a value after \`${key.text}=\`, found ${describeToken(value)}`);
     }
-    option.range = this.reporter.lines.rangeOf(option);
     return option;
   }
 
@@ -271,4 +270,36 @@ class Parser {
       this.reporter.report('DNN101', token, `expected a name, number, shape (like 28x28x1) or string, found ${describeToken(token)}`);
     }
   }
+}
+
+/**
+ * Statement and argument nodes compute their range on first use, from their offsets: most are never
+ * asked for one, and building them eagerly dominated the cost of parsing a large spec.
+ */
+class Node {
+  private cachedRange: Range | undefined;
+
+  constructor(
+    readonly kind: string,
+    public start: number,
+    public end: number,
+    private readonly lines: LineMap,
+    fields: object,
+  ) {
+    Object.assign(this, fields);
+  }
+
+  get range(): Range {
+    if (!this.cachedRange || this.cachedEnd !== this.end) {
+      this.cachedRange = this.lines.rangeOf(this);
+      this.cachedEnd = this.end;
+    }
+    return this.cachedRange;
+  }
+
+  private cachedEnd = -1;
+}
+
+function node<T extends StatementNode | ArgNode>(kind: T['kind'], start: number, end: number, lines: LineMap, fields: Omit<T, 'kind' | 'start' | 'end' | 'range'>): T {
+  return new Node(kind, start, end, lines, fields) as unknown as T;
 }

@@ -1,5 +1,5 @@
 import { LineMap } from './positions.ts';
-import type { Token, TokenKind } from './tokens.ts';
+import { ScannedToken, type Token, type TokenKind } from './tokens.ts';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const SHAPE = /^\d+(x\d+)+$/;
@@ -20,7 +20,9 @@ function isDelimiter(c: number): boolean {
 export function scan(text: string, lines: LineMap = new LineMap(text)): Token[] {
   const tokens: Token[] = [];
   const push = (kind: TokenKind, start: number, end: number, extra?: Partial<Token>): void => {
-    tokens.push({ kind, start, end, text: text.slice(start, end), range: lines.rangeOf({ start, end }), ...extra });
+    const token = new ScannedToken(kind, start, end, text.slice(start, end), lines);
+    if (extra) Object.assign(token, extra);
+    tokens.push(token);
   };
   let i = 0;
   const n = text.length;

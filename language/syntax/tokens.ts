@@ -1,4 +1,4 @@
-import type { Range, Span } from './positions.ts';
+import type { LineMap, Range, Span } from './positions.ts';
 
 export type TokenKind =
   | 'ident' // model, dense, fc1, lenet-300-100, sparse-regression
@@ -17,7 +17,7 @@ export interface Token extends Span {
   kind: TokenKind;
   /** The exact source text of the token. */
   text: string;
-  range: Range;
+  readonly range: Range;
   /** Numeric value of a `number` token. */
   value?: number;
   /** Dimensions of a `shape` token. */
@@ -39,5 +39,33 @@ export function describeToken(token: Token): string {
       return 'a comment';
     default:
       return `\`${token.text.length > 40 ? token.text.slice(0, 37) + '...' : token.text}\``;
+  }
+}
+
+/**
+ * The scanner's token. Its range is computed on first use: most tokens never need one, and a
+ * 5 000-line spec has ~60 000 tokens, so eager ranges were most of the parser's allocation.
+ */
+export class ScannedToken implements Token {
+  private cachedRange: Range | undefined;
+  value?: number;
+  dims?: number[];
+  content?: string;
+  unterminated?: boolean;
+
+  constructor(
+    readonly kind: TokenKind,
+    readonly start: number,
+    readonly end: number,
+    readonly text: string,
+    private readonly lines: LineMap,
+  ) {}
+
+  get range(): Range {
+    return (this.cachedRange ??= this.lines.rangeOf(this));
+  }
+
+  toJSON(): object {
+    return { kind: this.kind, text: this.text, start: this.start, end: this.end, range: this.range };
   }
 }

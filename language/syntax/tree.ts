@@ -2,7 +2,7 @@ import type { Range, Span } from './positions.ts';
 import type { Token } from './tokens.ts';
 
 interface NodeBase extends Span {
-  range: Range;
+  readonly range: Range;
 }
 
 export interface DocumentNode extends NodeBase {
@@ -13,7 +13,8 @@ export interface DocumentNode extends NodeBase {
 }
 
 /** `model NAME { ... }`, `regularize { ... }`, `train { ... }` (or an unknown keyword, already reported). */
-export interface BlockNode extends NodeBase {
+export interface BlockNode extends Span {
+  range: Range;
   kind: 'block';
   keyword: Token;
   /** Words between the keyword and `{`: the model's name, or junk that was reported. */
