@@ -2,14 +2,14 @@
  * The `.dnn` language core, shared by the language server, the trainer and the CLI.
  * text → parse (syntax tree) → check (checked model + diagnostics). No editor or TensorFlow imports here.
  */
-import { check } from './check/checker.ts';
+import { check, type Overrides } from './check/checker.ts';
 import type { Analysis } from './check/model.ts';
 import { hasErrors } from './diagnostics.ts';
 import { parse } from './syntax/parser.ts';
 
-export function analyze(text: string): Analysis {
+export function analyze(text: string, overrides?: Overrides): Analysis {
   const parsed = parse(text);
-  const checked = check(parsed);
+  const checked = check(parsed, overrides);
   // A line with a syntax error gets only that error: what the checker says about it would follow from it.
   const brokenLines = new Set(parsed.diagnostics.map((d) => d.range.start.line));
   const consequences = checked.diagnostics.filter((d) => !brokenLines.has(d.range.start.line));
@@ -29,9 +29,11 @@ export function analyze(text: string): Analysis {
 export { parse } from './syntax/parser.ts';
 export { format, type FormatResult } from './format/formatter.ts';
 export * from './check/model.ts';
+export type { Overrides } from './check/checker.ts';
 export * from './diagnostics.ts';
 export * from './vocabulary.ts';
 export type { Position, Range, Span } from './syntax/positions.ts';
 export { LineMap } from './syntax/positions.ts';
 export type { Token } from './syntax/tokens.ts';
 export type * from './syntax/tree.ts';
+export { applyEdits, shrinkEdits } from './refactor/shrink.ts';

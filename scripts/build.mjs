@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 
 const entries = {
   cli: 'trainer/src/cli.ts',
-  trainer: 'trainer/src/main.ts',
   server: 'server/src/server.ts',
   extension: 'client/src/extension.ts',
 };

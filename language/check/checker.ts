@@ -27,17 +27,23 @@ export const MEMORY_WARNING_BYTES = 4 * 1024 ** 3;
 
 const MODEL_WORDS = [...Object.keys(MODEL_STATEMENTS), ...LAYER_KIND_NAMES];
 
+/** Values that replace the spec's `regularize` / `train` settings (the command line's --l1, --epochs, ...). */
+export interface Overrides {
+  regularize?: Partial<GlobalRegularization>;
+  train?: Partial<TrainSettings>;
+}
+
 export interface CheckResult {
   model?: CheckedModel;
   diagnostics: Diagnostic[];
 }
 
 /** Resolves a parsed document into a checked model and its diagnostics. Never throws. */
-export function check(parsed: ParseResult): CheckResult {
+export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResult {
   const reporter = new Reporter(parsed.lines);
   const blocks = firstOfEach(parsed.tree.blocks, reporter);
-  const regularize = globalRegularization(blocks.regularize, reporter);
-  const train = trainSettings(blocks.train, reporter);
+  const regularize = { ...globalRegularization(blocks.regularize, reporter), ...overrides.regularize };
+  const train = { ...trainSettings(blocks.train, reporter), ...overrides.train };
   if (!blocks.model) {
     const at = parsed.tree.blocks[0]?.keyword ?? { start: 0, end: Math.min(parsed.text.length, parsed.lines.lineEnd(0)) };
     reporter.report('DNN218', at, `expected a \`model NAME { ... }\` block, found ${parsed.tree.blocks.length ? 'none' : 'an empty file'}`);

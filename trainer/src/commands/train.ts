@@ -1,0 +1,147 @@
+import { createInterface } from 'node:readline';
+import { SingleBar, Presets } from 'cli-progress';
+import Table from 'cli-table3';
+import type { Overrides } from '../../../language/index.ts';
+import type { DoneEvent, Metric, StartEvent, TrainerEvent } from '../protocol.ts';
+import { train } from '../run.ts';
+
+export interface TrainFlags {
+  l1?: number;
+  l2?: number;
+  keepProb?: number;
+  dropneuron?: number;
+  threshold?: number;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  seed?: number;
+  backend?: string;
+  limit?: number;
+  out?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function overridesOf(flags: TrainFlags): Overrides {
+  return {
+    regularize: defined({ l1: flags.l1, l2: flags.l2, keepProb: flags.keepProb, dropneuron: flags.dropneuron, threshold: flags.threshold }),
+    train: defined({ epochs: flags.epochs, batch: flags.batch, learningRate: flags.lr, seed: flags.seed, backend: flags.backend as never }),
+  };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
+const metricText = (metric: Metric, value: number): string => (metric === 'accuracy' ? pct(value) : value.toExponential(3));
+
+/**
+ * `dropneuron train`: a progress bar per epoch and the seed's summary table; with --json the event
+ * stream instead (what the language server reads). SIGINT, SIGTERM or a {"type":"stop"} line on stdin
+ * stop after the current batch and still write the outputs.
+ */
+export async function runTrain(file: string | undefined, flags: TrainFlags): Promise<number> {
+  let stop = false;
+  const requestStop = (): void => {
+    if (stop) process.exit(130); // a second Ctrl-C: the user means it
+    stop = true;
+    if (!flags.json) process.stderr.write('\nstopping after this batch...\n');
+  };
+  process.on('SIGINT', requestStop);
+  process.on('SIGTERM', requestStop);
+  const stdin = flags.json ? createInterface({ input: process.stdin }) : undefined;
+  stdin?.on('line', (line) => {
+    try {
+      if ((JSON.parse(line) as { type?: string }).type === 'stop') requestStop();
+    } catch {
+      process.stderr.write(`dropneuron: expected a JSON command on stdin, found ${JSON.stringify(line.slice(0, 80))}\n`);
+    }
+  });
+
+  const view = flags.json ? jsonView() : terminalView();
+  const result = await train({
+    specPath: file ?? '',
+    overrides: overridesOf(flags),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.out !== undefined ? { outDir: flags.out } : {}),
+    ...(flags.resume !== undefined ? { resumeDir: flags.resume } : {}),
+    emit: view.emit,
+    onBatch: view.onBatch,
+    shouldStop: () => stop,
+  });
+  stdin?.close();
+  process.off('SIGINT', requestStop);
+  process.off('SIGTERM', requestStop);
+  return result.type === 'done' ? 0 : 1;
+}
+
+interface View {
+  emit: (event: TrainerEvent) => void;
+  onBatch: (epoch: number, batch: number, batches: number) => void;
+}
+
+function jsonView(): View {
+  return { emit: (event) => void process.stdout.write(JSON.stringify(event) + '\n'), onBatch: () => {} };
+}
+
+function terminalView(): View {
+  let bar: SingleBar | undefined;
+  let start: StartEvent | undefined;
+  const out = (line: string): void => void process.stdout.write(line + '\n');
+  return {
+    onBatch: (epoch, batch, batches) => {
+      if (!bar) {
+        bar = new SingleBar(
+          { format: `epoch ${epoch}/${start?.epochs ?? '?'} {bar} {value}/{total} batches | {eta_formatted} left`, hideCursor: true, clearOnComplete: true, stopOnComplete: true, etaBuffer: 50, noTTYOutput: false },
+          Presets.shades_classic,
+        );
+        bar.start(batches, 0);
+      }
+      bar.update(batch);
+      if (batch === batches) bar = undefined;
+    },
+    emit: (event) => {
+      switch (event.type) {
+        case 'start':
+          start = event;
+          out(`training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`);
+          out(`${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs of batch ${event.batch}; run folder ${event.runDir}`);
+          break;
+        case 'epoch': {
+          bar?.stop();
+          bar = undefined;
+          const layers = event.layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(', ');
+          out(
+            `epoch ${event.epoch}/${event.epochs}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${(event.loss.l1 + event.loss.l2 + event.loss.dropneuron).toFixed(4)})  ` +
+              `test ${event.metric} ${metricText(event.metric, event.testMetric)}  density ${pct(event.density)}  neurons ${layers}`,
+          );
+          break;
+        }
+        case 'done':
+          bar?.stop();
+          printSummary(event, out);
+          break;
+        case 'error':
+          bar?.stop();
+          process.stderr.write(`dropneuron: ${event.message}\n`);
+          break;
+      }
+    },
+  };
+}
+
+function printSummary(done: DoneEvent, out: (line: string) => void): void {
+  const s = done.summary;
+  if (done.stopped) out(`stopped after ${done.epochsCompleted} finished epoch${done.epochsCompleted === 1 ? '' : 's'}`);
+  const table = new Table({ head: ['layer', 'density', 'weights kept', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
+  table.push(['inputs', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
+  for (const l of s.layers) {
+    table.push([`${l.name} (${l.kind})`, pct(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
+  }
+  table.push(['total', pct(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '']);
+  out(table.toString());
+  out(`compression ${s.compression.toFixed(1)}x; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
+  out(`test ${s.metric} before pruning ${metricText(s.metric, s.beforePrune)}, after pruning ${metricText(s.metric, s.afterPrune)}`);
+  out(`outputs: ${done.outputs.runDir} (pruned spec ${done.outputs.prunedSpec})`);
+}

@@ -1,0 +1,24 @@
+/** Data in memory, ready for batching: row-major float32 inputs and targets. */
+export interface Dataset {
+  /** Shape of one input, e.g. [784] or [28, 28, 1]. */
+  inputShape: number[];
+  trainX: Float32Array;
+  testX: Float32Array;
+  /** Class indices for classify; values for regress; unused for autoencode (targets are the inputs). */
+  trainY: Float32Array;
+  testY: Float32Array;
+  trainCount: number;
+  testCount: number;
+  /** Values per target row: 1 for class labels and scalar regression. */
+  targetSize: number;
+  classes?: number;
+  /** Extra facts a run reports (e.g. the true nonzero weights of sparse-regression). */
+  facts?: Record<string, unknown>;
+}
+
+/** A data problem the user can fix: one clear message naming the file and the problem. */
+export class DataError extends Error {}
+
+export function inputSize(d: Dataset): number {
+  return d.inputShape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,56 @@
+import { readFileSync, statSync } from 'node:fs';
+import { DataError } from './dataset.ts';
+
+export interface IdxArray {
+  dims: number[];
+  data: Uint8Array;
+}
+
+/**
+ * Reads an IDX file of unsigned bytes (the MNIST format): magic 0x00 0x00 0x08 NDIMS, then NDIMS
+ * big-endian uint32 sizes, then the data. Every way the file can be wrong is a DataError naming it.
+ */
+export function readIdx(path: string): IdxArray {
+  let bytes: Buffer;
+  try {
+    if (statSync(path).isDirectory()) throw new DataError(`${path}: expected an IDX file, found a directory`);
+    bytes = readFileSync(path);
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(`${path}: expected an IDX file, found ${code === 'ENOENT' ? 'no such file' : `an unreadable file (${code})`}`);
+  }
+  if (bytes.length < 4) throw new DataError(`${path}: expected an IDX header of at least 4 bytes, found ${bytes.length}`);
+  const magic = bytes.readUInt32BE(0);
+  const type = (magic >> 8) & 0xff;
+  const ndims = magic & 0xff;
+  if (magic >>> 16 !== 0 || type !== 0x08 || ndims < 1 || ndims > 4) {
+    throw new DataError(`${path}: expected IDX magic 0x000008NN (unsigned bytes, 1-4 dimensions), found 0x${magic.toString(16).padStart(8, '0')}`);
+  }
+  const header = 4 + 4 * ndims;
+  if (bytes.length < header) throw new DataError(`${path}: expected a ${header}-byte header, found a ${bytes.length}-byte file`);
+  const dims = Array.from({ length: ndims }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (bytes.length - header < size) {
+    throw new DataError(`${path}: expected ${size} data bytes for dimensions ${dims.join('x')}, found ${bytes.length - header} (truncated file)`);
+  }
+  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + header, size) };
+}
+
+/** Images scaled to [0, 1] (as the seed's input_data does), labels as float class indices. */
+export function idxImagesAndLabels(imagesPath: string, labelsPath: string, limit?: number): { x: Float32Array; y: Float32Array; count: number; imageDims: number[] } {
+  const images = readIdx(imagesPath);
+  const labels = readIdx(labelsPath);
+  if (images.dims.length < 2) throw new DataError(`${imagesPath}: expected images with at least 2 dimensions, found ${images.dims.length}`);
+  if (labels.dims.length !== 1) throw new DataError(`${labelsPath}: expected a 1-D label file, found ${labels.dims.length} dimensions`);
+  if (labels.dims[0] !== images.dims[0]) {
+    throw new DataError(`${labelsPath}: expected ${images.dims[0]} labels to match ${imagesPath}, found ${labels.dims[0]}`);
+  }
+  const count = Math.min(images.dims[0]!, limit ?? Infinity);
+  const per = images.dims.slice(1).reduce((a, b) => a * b, 1);
+  const x = new Float32Array(count * per);
+  for (let i = 0; i < x.length; i++) x[i] = images.data[i]! / 255;
+  const y = new Float32Array(count);
+  for (let i = 0; i < count; i++) y[i] = labels.data[i]!;
+  return { x, y, count, imageDims: images.dims.slice(1) };
+}

@@ -1,0 +1,53 @@
+import { isAbsolute, resolve } from 'node:path';
+import type { CheckedModel } from '../../../language/index.ts';
+import { loadCsv } from './csv.ts';
+import { DataError, type Dataset } from './dataset.ts';
+import { sparseRegression, synthetic } from './generated.ts';
+import { idxImagesAndLabels } from './idx.ts';
+import { loadMnist } from './mnist.ts';
+
+/**
+ * Loads the data a checked model names, with paths relative to the spec's folder. Everything that can
+ * be wrong with user files is found here, before training starts, as one DataError.
+ */
+export function loadDataset(model: CheckedModel, specDir: string, limit?: number): Dataset {
+  const data = model.data;
+  if (!data || !model.input) throw new DataError('expected a model with data and an input shape, found a spec that does not check');
+  const input = model.input;
+  const path = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
+  const outputs = model.layers.at(-1)?.outputShape?.[0] ?? 1;
+  switch (data.kind) {
+    case 'mnist':
+      return loadMnist(input, limit ?? data.limit);
+    case 'sparse-regression':
+      return sparseRegression(data);
+    case 'synthetic':
+      return synthetic(input, limit ? { ...data, samples: Math.min(limit, data.samples) } : data, outputs, model.task);
+    case 'csv': {
+      const d = loadCsv(path(data.file), data.target, data.testSplit, model.task === 'classify');
+      if (d.inputShape[0] !== input.reduce((a, b) => a * b, 1)) {
+        throw new DataError(`${data.file}: expected ${input.join('x')} input columns as the spec's \`input\` says, found ${d.inputShape[0]}`);
+      }
+      d.inputShape = input;
+      return d;
+    }
+    case 'idx': {
+      const train = idxImagesAndLabels(path(data.images), path(data.labels), limit);
+      const per = train.imageDims.reduce((a, b) => a * b, 1);
+      if (per !== input.reduce((a, b) => a * b, 1)) {
+        throw new DataError(`${data.images}: expected images of ${input.join('x')} values as the spec's \`input\` says, found ${train.imageDims.join('x')}`);
+      }
+      let test: { x: Float32Array; y: Float32Array; count: number };
+      let trainPart = train;
+      if (data.testImages && data.testLabels) {
+        test = idxImagesAndLabels(path(data.testImages), path(data.testLabels));
+      } else {
+        const split = Math.floor(train.count * 0.8);
+        test = { x: train.x.slice(split * per), y: train.y.slice(split), count: train.count - split };
+        trainPart = { ...train, x: train.x.slice(0, split * per), y: train.y.slice(0, split), count: split };
+      }
+      const classes = Math.max(...trainPart.y, ...test.y) + 1;
+      return { inputShape: input, trainX: trainPart.x, trainY: trainPart.y, testX: test.x, testY: test.y, trainCount: trainPart.count, testCount: test.count, targetSize: 1, classes };
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
+import { conv2d, matMul, maxPool } from './ops.ts';
+import type { Rng } from './rng.ts';
+
+/** A layer's trainable tensors: W [in, out] or [kh, kw, in, out], and its bias. */
+export interface LayerParams {
+  layer: CheckedLayer;
+  w: tf.Variable;
+  b: tf.Variable;
+}
+
+let networkCount = 0;
+
+/**
+ * The trainable network. Training uses its own forward pass (so the rebuilt gradients in ops.ts apply
+ * and dropout is seeded); export.ts turns the same weights into a TensorFlow.js LayersModel.
+ */
+export class Network {
+  readonly params: LayerParams[];
+
+  constructor(
+    readonly model: CheckedModel,
+    rng: Rng,
+  ) {
+    const tag = `dnn${++networkCount}`;
+    this.params = model.layers
+      .filter((l) => l.weightShape)
+      .map((layer) => {
+        const shape = layer.weightShape!;
+        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+        const fanOut = layer.kind === 'conv' ? shape[0]! * shape[1]! * shape[3]! : shape[1]!;
+        const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
+        const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+        for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
+        const out = shape[shape.length - 1]!;
+        return {
+          layer,
+          w: tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`),
+          b: tf.variable(tf.zeros([out]), true, `${tag}/${layer.name}/bias`),
+        };
+      });
+  }
+
+  /** The variables in a fixed order: optimizer state is positional, so a resumed run must match it. */
+  get variables(): tf.Variable[] {
+    return this.params.flatMap((p) => [p.w, p.b]);
+  }
+
+  /** Forward pass on a batch shaped [batch, ...input]. With `dropoutSeed`, dropout is applied (training). */
+  forward(x: tf.Tensor, dropoutSeed?: number): tf.Tensor {
+    let h = x;
+    let seed = dropoutSeed;
+    const drop = (t: tf.Tensor, keep: number): tf.Tensor => {
+      if (seed === undefined || keep >= 1) return t;
+      seed = (seed * 1103515245 + 12345) % 2147483647;
+      return tf.dropout(t, 1 - keep, undefined, seed);
+    };
+    const byLayer = new Map(this.params.map((p) => [p.layer, p]));
+    for (const layer of this.model.layers) {
+      const p = byLayer.get(layer);
+      switch (layer.kind) {
+        case 'dense':
+          h = activate(tf.add(matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D), p!.b), layer);
+          h = drop(h, layer.reg.keepProb);
+          break;
+        case 'conv':
+          h = activate(tf.add(conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same'), p!.b), layer);
+          break;
+        case 'maxpool':
+          h = maxPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
+          break;
+        case 'avgpool':
+          h = tf.avgPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
+          break;
+        case 'lrn': {
+          const n = layer.lrn!;
+          h = tf.localResponseNormalization(h as tf.Tensor4D, n.radius, n.bias, n.alpha, n.beta);
+          break;
+        }
+        case 'flatten':
+          h = tf.reshape(h, [h.shape[0]!, -1]);
+          break;
+        case 'dropout':
+          h = drop(h, layer.reg.keepProb);
+          break;
+      }
+    }
+    return h;
+  }
+
+  /** Host copies of every W and b, for statistics, pruning, export and checkpoints. */
+  async read(): Promise<{ layer: CheckedLayer; w: Float32Array; b: Float32Array }[]> {
+    return Promise.all(this.params.map(async (p) => ({ layer: p.layer, w: (await p.w.data()) as Float32Array, b: (await p.b.data()) as Float32Array })));
+  }
+
+  write(values: { w: Float32Array; b: Float32Array }[]): void {
+    this.params.forEach((p, i) => {
+      p.w.assign(tf.tensor(values[i]!.w, p.w.shape));
+      p.b.assign(tf.tensor(values[i]!.b, p.b.shape));
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+export function activate(t: tf.Tensor, layer: CheckedLayer): tf.Tensor {
+  switch (layer.activation) {
+    case 'linear':
+      return t;
+    case 'relu':
+      return tf.relu(t);
+    case 'tanh':
+      return tf.tanh(t);
+    case 'sigmoid':
+      return tf.sigmoid(t);
+    case 'softmax':
+      return tf.softmax(t);
+    case 'elu':
+      return tf.elu(t);
+    case 'softplus':
+      return tf.softplus(t);
+  }
+}
+
+/** Host-side activation for a constant (folding a dead neuron's act(bias) into the next bias). */
+export function activateScalar(v: number, activation: CheckedLayer['activation']): number {
+  switch (activation) {
+    case 'relu':
+      return Math.max(0, v);
+    case 'tanh':
+      return Math.tanh(v);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'elu':
+      return v > 0 ? v : Math.exp(v) - 1;
+    case 'softplus':
+      return Math.log1p(Math.exp(v));
+    default:
+      return v;
+  }
+}

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Layer ops with gradients rebuilt from plain forward ops, used on the wasm and cpu backends, where
+ * tfjs' built-in gradients are slow or missing (measured in ../shared/notes/tfjs-performance.md):
+ * - wasm matMul with transpose flags is ~12× slower than an explicit transpose + plain matMul;
+ * - wasm has no Conv2DBackpropFilter kernel; its Conv2DBackpropInput and MaxPoolGrad are very slow;
+ * - cpu Conv2DBackpropFilter takes over a minute for LeNet-5's second layer.
+ * On the native TensorFlow backends the built-in gradients are used as they are.
+ * test/trainer/ops.test.ts checks every gradient here against tfjs' reference on the cpu backend.
+ */
+let rebuilt = true;
+
+/** tf.customGrad with the op's own parameter types (its declared signature takes a variadic union). */
+function custom<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => T;
+}
+
+export function useRebuiltGradients(on: boolean): void {
+  rebuilt = on;
+}
+
+const denseOp = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D) as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
+    },
+  };
+});
+
+/** x [batch, in] · w [in, out] */
+export function matMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return (rebuilt ? denseOp(x, w) : tf.matMul(x, w)) as tf.Tensor2D;
+}
+
+/** The rebuilt conv gradient covers stride 1 with an odd kernel and SAME padding (LeNet-5, the convnet). */
+function convRebuildable(w: tf.Tensor4D, stride: number, padding: 'same' | 'valid'): boolean {
+  const [kh, kw] = w.shape;
+  return stride === 1 && padding === 'same' && kh % 2 === 1 && kw % 2 === 1;
+}
+
+const convSame = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x, w]);
+  return {
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same') as tf.Tensor,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const [kh, kw] = sw.shape;
+      const ph = (kh - 1) / 2;
+      const pw = (kw - 1) / 2;
+      // dx: correlate dy with the spatially flipped kernel, in/out channels swapped.
+      const flipped = tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      const dx = tf.conv2d(dy as tf.Tensor4D, flipped, 1, 'same');
+      // dw: a convolution over the batch axis: inputs as [cin, h, w, batch], dy as a [h, w, batch, cout] filter.
+      const xt = tf.transpose(sx, [3, 1, 2, 0]) as tf.Tensor4D;
+      const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+      const dwT = tf.conv2d(xt, dyt, 1, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+      return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
+    },
+  };
+});
+
+export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 'same' | 'valid'): tf.Tensor4D {
+  if (rebuilt && convRebuildable(w, stride, padding)) return convSame(x, w) as tf.Tensor4D;
+  return tf.conv2d(x, w, stride, padding);
+}
+
+/** Nearest-neighbour upsampling by k in both directions, by reshape and tile (no resize kernel needed). */
+function upsample(t: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [b, h, w, c] = t.shape;
+  return tf.reshape(tf.tile(tf.reshape(t, [b, h, 1, w, 1, c]), [1, 1, k, 1, k, 1]), [b, h * k, w * k, c]);
+}
+
+function maxPoolOp(k: number) {
+  return custom((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const y = tf.maxPool(x as tf.Tensor4D, k, k, 'valid');
+    save([x, y]);
+    return {
+      value: y as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sx, sy] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const mask = tf.cast(tf.equal(sx, upsample(sy, k)), 'float32');
+        return [tf.mul(mask, upsample(dy as tf.Tensor4D, k))];
+      },
+    };
+  });
+}
+const maxPoolOps = new Map<number, ReturnType<typeof maxPoolOp>>();
+
+/** The rebuilt gradient covers windows equal to their stride that tile the input exactly (2x2 on 28 and 14). */
+export function maxPool(x: tf.Tensor4D, window: [number, number], stride: number, padding: 'same' | 'valid'): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const k = window[0];
+  if (rebuilt && window[1] === k && stride === k && h % k === 0 && w % k === 0) {
+    let op = maxPoolOps.get(k);
+    if (!op) maxPoolOps.set(k, (op = maxPoolOp(k)));
+    return op(x) as tf.Tensor4D;
+  }
+  return tf.maxPool(x, window, stride, padding);
+}

@@ -1,0 +1,144 @@
+/**
+ * The trainer's event stream: one JSON object per line on stdout, each with `v` (the protocol version)
+ * and `type`. The language server reads it and forwards each event to the client unchanged; the CLI
+ * renders it. docs/trainer-protocol.md describes it; these types are the contract.
+ */
+export const PROTOCOL_VERSION = 1;
+
+export type Metric = 'accuracy' | 'nmse' | 'mse';
+
+export interface LayerSummary {
+  name: string;
+  kind: string;
+  outputShape: number[];
+  params: number;
+}
+
+/** First event of a run. */
+export interface StartEvent {
+  v: 1;
+  type: 'start';
+  runDir: string;
+  specPath: string;
+  model: string;
+  task: 'classify' | 'regress' | 'autoencode';
+  metric: Metric;
+  backend: string;
+  /** Backends tried before `backend` under `auto`, with the reason each was skipped. */
+  backendSkipped: { backend: string; reason: string }[];
+  epochs: number;
+  /** 1 for a new run; the next epoch for a resumed one. */
+  startEpoch: number;
+  batch: number;
+  params: number;
+  trainSamples: number;
+  testSamples: number;
+  inputShape: number[];
+  layers: LayerSummary[];
+  settings: { l1: number; l2: number; keepProb: number; dropneuron: number; threshold: number; learningRate: number; optimizer: string; seed: number };
+}
+
+/** Per weighted layer, measured on the weights pruned at the threshold. */
+export interface LayerEpochStats {
+  name: string;
+  kind: string;
+  /** Output neurons (dense units or conv filters). */
+  units: number;
+  /** Input rows of W (input neurons or input channels). */
+  inputs: number;
+  /** Output neurons with any nonzero incoming weight (nonzero columns of W). */
+  aliveIn: number;
+  /** Input neurons with any nonzero outgoing weight (nonzero rows of W). */
+  aliveOut: number;
+  /** Neurons kept, by the seed's definition. */
+  kept: number;
+  weightsKept: number;
+  weightsTotal: number;
+  /** weightsKept / weightsTotal (the seed prints this as "sparsity"). */
+  density: number;
+}
+
+export interface Loss {
+  total: number;
+  data: number;
+  l1: number;
+  l2: number;
+  dropneuron: number;
+}
+
+/** After every finished epoch (also written to the run folder before the event is sent). */
+export interface EpochEvent {
+  v: 1;
+  type: 'epoch';
+  epoch: number;
+  epochs: number;
+  seconds: number;
+  samplesPerSecond: number;
+  /** Mean over the epoch's batches. */
+  loss: Loss;
+  metric: Metric;
+  trainMetric: number;
+  /** On the test set, with the weights pruned at the threshold. */
+  testMetric: number;
+  layers: LayerEpochStats[];
+  density: number;
+  compression: number;
+  inputsKept: number;
+  inputsTotal: number;
+  /** For image inputs: [height, width] and a '0'/'1' string per pixel, row by row: which inputs still feed the network. */
+  inputMask?: { shape: [number, number]; bits: string };
+}
+
+/** The seed's summary statistics. */
+export interface Summary {
+  metric: Metric;
+  beforePrune: number;
+  afterPrune: number;
+  layers: { name: string; kind: string; density: number; weightsKept: number; weightsTotal: number; neuronsKept: number; neuronsTotal: number }[];
+  inputs: { kept: number; total: number };
+  weightsKept: number;
+  weightsTotal: number;
+  density: number;
+  compression: number;
+  /** Layer sizes of the compact model (what the pruned spec says). */
+  compactSizes: Record<string, number>;
+  compactParams: number;
+  fullParams: number;
+}
+
+export interface DoneEvent {
+  v: 1;
+  type: 'done';
+  stopped: boolean;
+  epochsCompleted: number;
+  seconds: number;
+  summary: Summary;
+  outputs: {
+    runDir: string;
+    events: string;
+    summary: string;
+    /** The full model with pruned weights (TensorFlow.js LayersModel), absent if the model cannot be exported. */
+    model?: string;
+    compact?: string;
+    prunedSpec: string;
+    keptInputs?: string;
+  };
+}
+
+export interface ErrorEvent {
+  v: 1;
+  type: 'error';
+  message: string;
+  /** spec | data | backend | trainer | crash */
+  kind: 'spec' | 'data' | 'backend' | 'trainer' | 'crash';
+  /** Where in the spec, for spec errors. */
+  file?: string;
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  /** The last lines the trainer wrote to stderr (added by whoever saw it crash). */
+  stderrTail?: string;
+}
+
+export type TrainerEvent = StartEvent | EpochEvent | DoneEvent | ErrorEvent;
+
+/** What the trainer accepts on stdin, one JSON object per line. */
+export type TrainerCommand = { type: 'stop' };

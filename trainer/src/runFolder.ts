@@ -1,0 +1,104 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { TrainerEvent } from './protocol.ts';
+
+/** What a checkpoint holds besides the tensors. */
+export interface CheckpointState {
+  epoch: number;
+  rngState: number;
+  /** Names and shapes of the tensors in weights.bin, in order: the network's variables, then the optimizer's. */
+  tensors: { name: string; shape: number[]; group: 'variable' | 'optimizer' }[];
+  /** The epoch events so far, so a resumed run can replay them to a late viewer. */
+  events: TrainerEvent[];
+}
+
+/** How a run was started: enough to resume it from the folder alone. */
+export interface RunManifest {
+  version: 1;
+  specPath: string;
+  /** The spec text as it was when the run started: a resumed run trains this, not the edited file. */
+  spec: string;
+  overrides: { regularize?: Record<string, number>; train?: Record<string, number | string> };
+  limit?: number;
+  started: string;
+}
+
+export const RUNS_FOLDER = join('.dropneuron', 'runs');
+
+/** `.dropneuron/runs/<model>-<yyyymmdd-hhmmss>/` beside the spec. */
+export function newRunDir(specPath: string, model: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const base = join(dirname(specPath), RUNS_FOLDER, `${model}-${stamp}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}
+
+/** Writes a file so that readers see the old or the new content, never a partial one. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
+}
+
+export class RunFolder {
+  constructor(readonly dir: string) {}
+
+  get eventsPath(): string {
+    return join(this.dir, 'events.jsonl');
+  }
+
+  create(manifest: RunManifest): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeAtomic(join(this.dir, 'run.json'), JSON.stringify(manifest, null, 2));
+    writeFileSync(this.eventsPath, '');
+  }
+
+  manifest(): RunManifest {
+    const path = join(this.dir, 'run.json');
+    if (!existsSync(path)) throw new Error(`${this.dir}: expected a run folder with run.json, found none`);
+    return JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+  }
+
+  appendEvent(event: TrainerEvent): void {
+    appendFileSync(this.eventsPath, JSON.stringify(event) + '\n');
+  }
+
+  /**
+   * Saves a checkpoint: tensors and state go to a new `checkpoint-<epoch>/` folder, then `checkpoint.json`
+   * is switched to it atomically, then older folders are removed. A kill at any point leaves the last
+   * complete checkpoint readable.
+   */
+  saveCheckpoint(state: CheckpointState, tensors: Float32Array[]): void {
+    const name = `checkpoint-${state.epoch}`;
+    const folder = join(this.dir, name);
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'weights.bin'), Buffer.concat(tensors.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength))));
+    writeFileSync(join(folder, 'state.json'), JSON.stringify(state));
+    writeAtomic(join(this.dir, 'checkpoint.json'), JSON.stringify({ folder: name, epoch: state.epoch }));
+    for (const entry of readdirSync(this.dir)) {
+      if (entry.startsWith('checkpoint-') && entry !== name) rmSync(join(this.dir, entry), { recursive: true, force: true });
+    }
+    // The event log is rewritten from the checkpoint so that it never runs ahead of what can be resumed.
+    writeAtomic(this.eventsPath, state.events.map((e) => JSON.stringify(e) + '\n').join(''));
+  }
+
+  loadCheckpoint(): { state: CheckpointState; tensors: Float32Array[] } | undefined {
+    const pointer = join(this.dir, 'checkpoint.json');
+    if (!existsSync(pointer)) return undefined;
+    const { folder } = JSON.parse(readFileSync(pointer, 'utf8')) as { folder: string };
+    const state = JSON.parse(readFileSync(join(this.dir, basename(folder), 'state.json'), 'utf8')) as CheckpointState;
+    const bytes = readFileSync(join(this.dir, basename(folder), 'weights.bin'));
+    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    let offset = 0;
+    const tensors = state.tensors.map((t) => {
+      const size = t.shape.reduce((a, b) => a * b, 1);
+      const slice = all.slice(offset, offset + size);
+      offset += size;
+      return slice;
+    });
+    if (offset !== all.length) throw new Error(`${this.dir}: expected ${offset} checkpoint values, found ${all.length} (damaged checkpoint)`);
+    return { state, tensors };
+  }
+}
