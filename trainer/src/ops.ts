@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core ships its gradient definitions separately; training needs them registered.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 /**
  * Layer ops with gradients rebuilt from plain forward ops, used on the wasm and cpu backends, where

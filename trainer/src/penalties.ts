@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core ships its gradient definitions separately; training needs them registered.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 /**
  * The seed builds every penalty as `regularizer(0.1)(W)` and multiplies by the command-line value, so

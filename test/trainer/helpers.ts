@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import { train, type TrainOptions } from '../../trainer/src/run.ts';
+
+export function tempDir(prefix = 'dnn-train-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function writeSpec(dir: string, name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+export const SMALL_MNIST = `model small {
+  data mnist limit=2000
+  input 784
+  dense fc1 64 relu
+  dense fc2 32 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.0001
+  keep_prob 0.8
+  dropneuron 0.001
+  threshold 0.01
+}
+
+train {
+  epochs 2
+  batch 128
+  seed 3
+}
+`;
+
+export async function trainCollect(options: Omit<TrainOptions, 'emit'>): Promise<{ events: TrainerEvent[]; result: DoneEvent | ErrorEvent }> {
+  const events: TrainerEvent[] = [];
+  const result = await train({ ...options, emit: (e) => events.push(e) });
+  return { events, result };
+}
