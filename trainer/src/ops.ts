@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core ships its gradient definitions separately; training needs them registered.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './gradients.ts';
 
 /**
  * Layer ops with gradients rebuilt from plain forward ops, used on the wasm and cpu backends, where

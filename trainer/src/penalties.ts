@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core ships its gradient definitions separately; training needs them registered.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import './gradients.ts';
 
 /**
  * The seed builds every penalty as `regularizer(0.1)(W)` and multiplies by the command-line value, so
