@@ -65,7 +65,7 @@ export class Network {
           h = drop(h, layer.reg.keepProb);
           break;
         case 'conv':
-          h = activate(tf.add(conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same'), p!.b), layer);
+          h = activate(tf.add(conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same', h === x), p!.b), layer);
           break;
         case 'maxpool':
           h = maxPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');

@@ -9,7 +9,7 @@ import { evaluate, metricOf } from './evaluate.ts';
 import { buildLayersModel, ExportError, saveLayersModel } from './export.ts';
 import { Network } from './network.ts';
 import { useRebuiltGradients } from './ops.ts';
-import { layerPenalties } from './penalties.ts';
+import { LOSS_PARTS, trainStep } from './step.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type EpochEvent, type ErrorEvent, type Loss, type StartEvent, type Summary, type TrainerEvent } from './protocol.ts';
 import { Rng } from './rng.ts';
 import { newRunDir, RunFolder, writeAtomic, type RunManifest } from './runFolder.ts';
@@ -31,8 +31,6 @@ export interface TrainOptions {
   /** Polled after every batch; true stops the run after that batch. */
   shouldStop?: () => boolean;
 }
-
-const LOSS_PARTS = ['data', 'l1', 'l2', 'dropneuron'] as const;
 
 function errorEvent(kind: ErrorEvent['kind'], message: string, extra: Partial<ErrorEvent> = {}): ErrorEvent {
   return { v: PROTOCOL_VERSION, type: 'error', kind, message, ...extra };
@@ -200,26 +198,6 @@ class Run {
     };
   }
 
-  private lossOf(x: tf.Tensor, y: tf.Tensor, dropoutSeed: number): Record<(typeof LOSS_PARTS)[number], tf.Scalar> {
-    const out = this.network.forward(x, dropoutSeed);
-    let data: tf.Scalar;
-    if (this.model.task === 'classify') {
-      const labels = tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32') as tf.Tensor1D, out.shape[1]!);
-      data = tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar;
-    } else {
-      const target = this.model.task === 'autoencode' ? tf.reshape(x, out.shape) : tf.reshape(y, out.shape);
-      data = tf.mean(tf.square(tf.sub(out, target))) as tf.Scalar;
-    }
-    const parts = { data, l1: tf.scalar(0), l2: tf.scalar(0), dropneuron: tf.scalar(0) };
-    for (const p of this.network.params) {
-      const terms = layerPenalties(p.w, p.b, p.layer.reg);
-      parts.l1 = tf.add(parts.l1, terms.l1);
-      parts.l2 = tf.add(parts.l2, terms.l2);
-      parts.dropneuron = tf.add(parts.dropneuron, terms.dropneuron);
-    }
-    return parts;
-  }
-
   private async epoch(epoch: number): Promise<{ stopped: true } | { stopped: false; event: EpochEvent }> {
     const { data, model } = this;
     const t0 = performance.now();
@@ -231,7 +209,6 @@ class Run {
     const yBuffer = new Float32Array(batch * data.targetSize);
     // Running sums stay on the device: one read per epoch, not one sync per batch.
     let sums = LOSS_PARTS.map(() => tf.scalar(0));
-    const variables = this.network.variables;
     for (let b = 0; b < batches; b++) {
       const from = b * batch;
       const size = Math.min(batch, data.trainCount - from);
@@ -240,21 +217,10 @@ class Run {
         xBuffer.set(data.trainX.subarray(row * per, (row + 1) * per), i * per);
         yBuffer.set(data.trainY.subarray(row * data.targetSize, (row + 1) * data.targetSize), i * data.targetSize);
       }
-      const dropoutSeed = this.rng.seed();
-      const kept: tf.Scalar[] = [];
-      tf.tidy(() => {
-        const x = tf.tensor(xBuffer.subarray(0, size * per), [size, ...data.inputShape]);
-        const y = tf.tensor(yBuffer.subarray(0, size * data.targetSize), [size, data.targetSize]);
-        this.optimizer.minimize(
-          () => {
-            const parts = this.lossOf(x, y, dropoutSeed);
-            kept.push(...LOSS_PARTS.map((k) => tf.keep(parts[k])));
-            return tf.addN(LOSS_PARTS.map((k) => parts[k])) as tf.Scalar;
-          },
-          false,
-          variables,
-        );
-      });
+      const x = tf.tensor(xBuffer.subarray(0, size * per), [size, ...data.inputShape]);
+      const y = tf.tensor(yBuffer.subarray(0, size * data.targetSize), [size, data.targetSize]);
+      const kept = trainStep(this.network, this.optimizer, model.task, x, y, this.rng.seed());
+      tf.dispose([x, y]);
       const next = sums.map((s, i) => tf.add(s, kept[i]!) as tf.Scalar);
       tf.dispose([...sums, ...kept]);
       sums = next;
