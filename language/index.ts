@@ -36,4 +36,5 @@ export type { Position, Range, Span } from './syntax/positions.ts';
 export { LineMap } from './syntax/positions.ts';
 export type { Token } from './syntax/tokens.ts';
 export type * from './syntax/tree.ts';
+export { options, values } from './syntax/tree.ts';
 export { applyEdits, shrinkEdits } from './refactor/shrink.ts';

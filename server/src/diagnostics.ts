@@ -1,0 +1,48 @@
+import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import type { Diagnostic as DnnDiagnostic } from '../../language/index.ts';
+import type { DocumentStore } from './documents.ts';
+
+const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
+
+export function toLspDiagnostic(uri: string, d: DnnDiagnostic): Diagnostic {
+  const diagnostic: Diagnostic = {
+    range: d.range,
+    severity: SEVERITY[d.severity],
+    code: d.code,
+    codeDescription: { href: `https://github.com/dropneuron/dropneuron-vscode/blob/main/docs/language.md#diagnostics` },
+    source: 'dropneuron',
+    message: d.message,
+  };
+  if (d.code === 'DNN221') diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (d.related) diagnostic.relatedInformation = d.related.map((r) => ({ location: { uri, range: r.range }, message: r.message }));
+  return diagnostic;
+}
+
+/** Publishes each document's diagnostics shortly after its last change, and clears them on close. */
+export class DiagnosticsPublisher {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly store: DocumentStore,
+    private readonly delayMs = 150,
+  ) {}
+
+  schedule(uri: string, immediately = false): void {
+    clearTimeout(this.timers.get(uri));
+    const publish = (): void => {
+      this.timers.delete(uri);
+      const entry = this.store.get(uri);
+      if (!entry) return;
+      void this.connection.sendDiagnostics({ uri, version: entry.document.version, diagnostics: entry.analysis.diagnostics.map((d) => toLspDiagnostic(uri, d)) });
+    };
+    if (immediately) publish();
+    else this.timers.set(uri, setTimeout(publish, this.delayMs));
+  }
+
+  clear(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}

@@ -1,0 +1,104 @@
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import {
+  ACTIVATIONS,
+  BACKENDS,
+  BLOCK_DOCS,
+  DATASETS,
+  LAYER_KINDS,
+  MODEL_STATEMENTS,
+  OPTIMIZERS,
+  PADDINGS,
+  REGULARIZE_SETTINGS,
+  TASKS,
+  TRAIN_SETTINGS,
+  describeRange,
+  isOneOf,
+  type Analysis,
+  type CheckedLayer,
+  type Position,
+  type StatementNode,
+  type ValueSpec,
+  values,
+} from '../../language/index.ts';
+import { groupDigits, locate, shapeText } from './locate.ts';
+import type { RunResult } from './runs.ts';
+
+const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
+
+export function describeSpec(name: string, spec: ValueSpec): string {
+  const range = spec.type === 'number' ? describeRange(spec) : spec.type === 'enum' ? Object.keys(spec.values).map((v) => `\`${v}\``).join(' | ') : 'a quoted string';
+  const fallback = 'default' in spec && spec.default !== undefined ? ` · default \`${spec.default}\`` : '';
+  return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}`;
+}
+
+/** The layer's shapes, parameters, effective penalties and, after a run, its kept neurons. */
+export function describeLayer(layer: CheckedLayer, run: RunResult | undefined): string {
+  const lines = [
+    `**${layer.name}** · \`${layer.kind}\`${layer.activation !== 'linear' ? ` · ${layer.activation}` : ''}`,
+    '',
+    `${shapeText(layer.inputShape)} → ${shapeText(layer.outputShape)} · ${groupDigits(layer.params)} params`,
+  ];
+  if (LAYER_KINDS[layer.kind].hasWeights) {
+    const r = layer.reg;
+    lines.push('', `Effective regularization: l1 ${r.l1} · l2 ${r.l2} · dropneuron ${r.dropneuron} · keep_prob ${r.keepProb}`);
+  } else if (layer.kind === 'dropout') {
+    lines.push('', `keep_prob ${layer.reg.keepProb}`);
+  }
+  const stats = (run?.done?.summary.layers ?? run?.lastEpoch?.layers)?.find((l) => l.name === layer.name);
+  if (stats) {
+    const kept = 'neuronsKept' in stats ? stats.neuronsKept : stats.kept;
+    const total = 'neuronsTotal' in stats ? stats.neuronsTotal : stats.units;
+    const compact = run?.done?.summary.compactSizes[layer.name];
+    lines.push(
+      '',
+      `Latest run: **${kept}/${total} neurons kept** · density ${(100 * stats.density).toFixed(1)} %${compact !== undefined && compact !== kept ? ` · compact size ${compact}` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function hover(analysis: Analysis, position: Position, run: RunResult | undefined): Hover | null {
+  const where = locate(analysis, position);
+  const token = where.token;
+  if (!token || token.kind === 'comment') return null;
+  const range = token.range;
+  const word = token.text;
+  const block = where.block?.keyword.text;
+  const statement = where.statement;
+  const reply = (value: string): Hover => ({ contents: md(value), range });
+
+  if (where.block && token === where.block.keyword && isOneOf(word, BLOCK_DOCS)) return reply(`**${word}** — ${BLOCK_DOCS[word]}`);
+  if (!statement) return null;
+  const head = statement.head.text;
+  if (where.layer && (token === statement.head || token === where.layer.nameToken || token === where.layer.sizeToken)) {
+    return reply(`${describeLayer(where.layer, run)}\n\n---\n\`${LAYER_KINDS[where.layer.kind].signature}\`\n\n${LAYER_KINDS[where.layer.kind].doc}`);
+  }
+  if (token === statement.head) {
+    if (block === 'regularize' && isOneOf(word, REGULARIZE_SETTINGS)) return reply(describeSpec(word, REGULARIZE_SETTINGS[word]));
+    if (block === 'train' && isOneOf(word, TRAIN_SETTINGS)) return reply(describeSpec(word, TRAIN_SETTINGS[word]));
+    if (isOneOf(word, MODEL_STATEMENTS)) return reply(`**${word}** — ${MODEL_STATEMENTS[word]}`);
+    return null;
+  }
+  // An option key, or a value.
+  const option = statement.args.find((a) => a.kind === 'option' && (a.key === token || a.value === token));
+  if (option?.kind === 'option') {
+    const table = where.layer ? (LAYER_KINDS[where.layer.kind].options as Record<string, ValueSpec>) : head === 'data' ? dataOptions(statement) : {};
+    const spec = table[option.key.text];
+    if (spec && token === option.key) return reply(describeSpec(`${option.key.text}=`, spec));
+    if (option.key.text === 'padding' && isOneOf(word, PADDINGS)) return reply(`**${word}** — ${PADDINGS[word]}`);
+    return spec ? reply(describeSpec(`${option.key.text}=`, spec)) : null;
+  }
+  if (head === 'data' && isOneOf(word, DATASETS)) return reply(`**${word}** — ${DATASETS[word].doc}\n\n\`${DATASETS[word].signature}\``);
+  if (isOneOf(word, ACTIVATIONS)) return reply(`**${word}** — ${ACTIVATIONS[word]}`);
+  if (head === 'task' && isOneOf(word, TASKS)) return reply(`**${word}** — ${TASKS[word]}`);
+  if (head === 'optimizer' && isOneOf(word, OPTIMIZERS)) return reply(`**${word}** — ${OPTIMIZERS[word]}`);
+  if (head === 'backend' && isOneOf(word, BACKENDS)) return reply(`**${word}** — ${BACKENDS[word]}`);
+  if (block === 'regularize' && isOneOf(head, REGULARIZE_SETTINGS)) return reply(describeSpec(head, REGULARIZE_SETTINGS[head]));
+  if (block === 'train' && isOneOf(head, TRAIN_SETTINGS)) return reply(describeSpec(head, TRAIN_SETTINGS[head]));
+  return null;
+}
+
+function dataOptions(statement: StatementNode): Record<string, ValueSpec> {
+  const name = values(statement)[0]?.token.text;
+  return name && isOneOf(name, DATASETS) ? (DATASETS[name].options as Record<string, ValueSpec>) : {};
+}

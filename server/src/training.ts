@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { URI } from 'vscode-uri';
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { Configuration } from './config.ts';
+import type { DocumentStore } from './documents.ts';
+import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from './protocol.ts';
+import { listRuns, type RunResult } from './runs.ts';
+
+interface ActiveRun {
+  runId: string;
+  child: ChildProcess;
+  progress?: WorkDoneProgressServerReporter;
+  epochs: number;
+  lastEpoch?: EpochEvent;
+  finished: boolean;
+}
+
+const STDERR_TAIL_LINES = 20;
+
+/**
+ * Training runs owned by the server: one per document at a time, each a child process running the trainer's
+ * `--json` mode with the same Node as the server (or `dropneuron.trainer.nodePath`). Every event is forwarded
+ * to the client as `dropneuron/runEvent`; progress is LSP work-done progress (cancel = stop). A trainer that
+ * crashes becomes an `error` event with its stderr tail; the server keeps serving.
+ */
+export class Training {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly latest = new Map<string, RunResult>();
+  private runCount = 0;
+  onFinished: (uri: string) => void = () => {};
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly store: DocumentStore,
+    private readonly config: Configuration,
+    private readonly cliPath: string = join(__dirname, 'cli.js'),
+  ) {}
+
+  /** The latest finished run of a document: from this session, else from its run folders on disk. */
+  latestRun(uri: string): RunResult | undefined {
+    const known = this.latest.get(uri);
+    if (known) return known;
+    const path = filePath(uri);
+    if (!path) return undefined;
+    const found = listRuns(path).find((r) => r.result.done)?.result;
+    if (found) this.latest.set(uri, found);
+    return found;
+  }
+
+  runs(uri: string): RunInfo[] {
+    const path = filePath(uri);
+    return path ? listRuns(path).map((r) => r.info) : [];
+  }
+
+  isRunning(uri: string): boolean {
+    return this.active.has(uri);
+  }
+
+  async train(params: TrainParams): Promise<TrainResult> {
+    const path = filePath(params.uri);
+    if (!path) return { started: false, reason: 'not-a-file', message: `expected a file: URI, found ${params.uri}` };
+    if (this.active.has(params.uri)) return { started: false, reason: 'busy', message: 'expected no run of this spec in progress, found one: stop it first' };
+    const entry = this.store.get(params.uri);
+    if (entry?.analysis.hasErrors) {
+      const count = entry.analysis.diagnostics.filter((d) => d.severity === 'error').length;
+      return { started: false, reason: 'errors', message: `expected a spec without errors, found ${count} error${count === 1 ? '' : 's'}: see the Problems panel` };
+    }
+    if (!existsSync(path)) return { started: false, reason: 'not-a-file', message: `expected ${path} on disk, found no file: save it first` };
+    const settings = await this.config.get(params.uri);
+    const o = params.overrides ?? {};
+    const args = [this.cliPath, 'train', path, '--json'];
+    const backend = o.backend ?? (settings.trainer.backend !== 'auto' ? settings.trainer.backend : undefined);
+    if (backend) args.push('--backend', backend);
+    const epochs = o.epochs ?? settings.trainer.epochs ?? undefined;
+    if (epochs) args.push('--epochs', String(epochs));
+    for (const [flag, value] of [['--batch', o.batch], ['--l1', o.l1], ['--l2', o.l2], ['--keep-prob', o.keepProb], ['--dropneuron', o.dropneuron], ['--threshold', o.threshold], ['--limit', o.limit]] as const) {
+      if (value !== undefined) args.push(flag, String(value));
+    }
+    if (settings.trainer.outputFolder) args.push('--out', join(settings.trainer.outputFolder, `run-${Date.now()}`));
+    const node = settings.trainer.nodePath || process.execPath;
+    const runId = `run-${++this.runCount}`;
+    const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const run: ActiveRun = { runId, child, epochs: epochs ?? entry?.analysis.model?.train.epochs ?? 0, finished: false };
+    this.active.set(params.uri, run);
+    void this.startProgress(params.uri, run);
+    this.follow(params.uri, run);
+    return { started: true, runId };
+  }
+
+  stop(uri: string): boolean {
+    const run = this.active.get(uri);
+    if (!run) return false;
+    run.child.stdin?.write(JSON.stringify({ type: 'stop' }) + '\n');
+    return true;
+  }
+
+  /** Stops every run (server shutdown). */
+  stopAll(): void {
+    for (const uri of this.active.keys()) this.stop(uri);
+  }
+
+  private async startProgress(uri: string, run: ActiveRun): Promise<void> {
+    try {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      if (run.finished) {
+        progress.done();
+        return;
+      }
+      run.progress = progress;
+      progress.begin('DropNeuron training', 0, 'starting…', true);
+      progress.token.onCancellationRequested(() => this.stop(uri));
+    } catch {
+      // The client does not support server-initiated progress: the run events still flow.
+    }
+  }
+
+  private follow(uri: string, run: ActiveRun): void {
+    const stderr: string[] = [];
+    let terminal: DoneEvent | ErrorEvent | undefined;
+    const forward = (event: TrainerEvent): void => {
+      const params: RunEventParams = { uri, runId: run.runId, event };
+      void this.connection.sendNotification(RunEventNotification, params);
+    };
+    createInterface({ input: run.child.stderr! }).on('line', (line) => {
+      stderr.push(line);
+      if (stderr.length > STDERR_TAIL_LINES) stderr.shift();
+      this.connection.console.log(`[trainer] ${line}`);
+    });
+    createInterface({ input: run.child.stdout! }).on('line', (line) => {
+      let event: TrainerEvent;
+      try {
+        event = JSON.parse(line) as TrainerEvent;
+      } catch {
+        this.connection.console.warn(`[trainer] expected a JSON event, found: ${line.slice(0, 200)}`);
+        return;
+      }
+      if (event.type === 'epoch') {
+        run.lastEpoch = event;
+        const pct = event.epochs ? Math.round((100 * event.epoch) / event.epochs) : undefined;
+        const metric = event.metric === 'accuracy' ? `${(100 * event.testMetric).toFixed(2)} %` : event.testMetric.toExponential(2);
+        const kept = event.layers.map((l) => `${l.kept}/${l.units}`).join(' ');
+        run.progress?.report(pct ?? 0, `epoch ${event.epoch}/${event.epochs} · ${event.metric} ${metric} · kept ${kept}`);
+      } else if (event.type === 'start') {
+        run.epochs = event.epochs;
+        run.progress?.report(0, `epoch ${event.startEpoch}/${event.epochs} on ${event.backend}…`);
+      } else if (event.type === 'done' || event.type === 'error') {
+        terminal = event;
+      }
+      forward(event);
+    });
+    const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error): void => {
+      if (run.finished) return;
+      run.finished = true;
+      this.active.delete(uri);
+      run.progress?.done();
+      if (terminal?.type === 'done') {
+        const result: RunResult = { runDir: terminal.outputs.runDir, done: terminal };
+        if (run.lastEpoch) result.lastEpoch = run.lastEpoch;
+        this.latest.set(uri, result);
+      } else if (!terminal) {
+        const why = spawnError ? `could not start: ${spawnError.message}` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
+        const event: ErrorEvent = { v: 1, type: 'error', kind: 'crash', message: `expected the trainer to finish, found it ${why}`, stderrTail: stderr.join('\n') };
+        this.connection.console.error(event.message);
+        forward(event);
+      }
+      this.onFinished(uri);
+    };
+    run.child.on('error', (error) => finish(null, null, error));
+    run.child.on('close', (code, signal) => finish(code, signal));
+  }
+}
+
+function filePath(uri: string): string | undefined {
+  try {
+    const parsed = URI.parse(uri);
+    return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+  } catch {
+    return undefined;
+  }
+}
