@@ -8,6 +8,7 @@ import {
   StreamMessageWriter,
   type InitializeParams,
   type MessageConnection,
+  WorkDoneProgress,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from '../helpers/cli.ts';
@@ -33,16 +34,20 @@ export class TestClient {
     this.child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
-    // The star handler (every notification) is on the underlying message connection.
-    (this.connection as unknown as MessageConnection).onNotification((method: string, params: unknown) => {
-      const n = { method, params };
-      this.notifications.push(n);
-      this.waiters = this.waiters.filter((w) => (w.test(n) ? (w.resolve(n), false) : true));
+    (this.connection as unknown as MessageConnection).onNotification((method: string, params: unknown) => this.record({ method, params }));
+    // jsonrpc routes $/progress to a handler per token rather than to the star handler.
+    this.connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      this.connection.onProgress(WorkDoneProgress.type, params.token, (value) => this.record({ method: '$/progress', params: { token: params.token, value } }));
+      return null;
     });
-    this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('workspace/configuration', () => [this.settings]);
     this.connection.onRequest('workspace/inlayHint/refresh', () => null);
     this.connection.listen();
+  }
+
+  private record(n: Notification): void {
+    this.notifications.push(n);
+    this.waiters = this.waiters.filter((w) => (w.test(n) ? (w.resolve(n), false) : true));
   }
 
   async initialize(configuration = false): Promise<void> {

@@ -57,3 +57,25 @@ it('removes dead neurons and inputs physically, folding act(bias) of unfed neuro
   const diff = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
   assert.ok(diff <= 1e-5, `max |diff| ${diff}`);
 });
+
+it('a layer that lost every neuron keeps one zero placeholder, is reported, and the outputs still match', async () => {
+  const model = analyze(SPEC).model!;
+  const rng = new Rng(9);
+  const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
+  const [h1, h2, out] = model.layers;
+  const w2 = random(5 * 4);
+  for (let r = 0; r < 5; r++) for (const c of [0, 1, 2, 3]) w2[r * 4 + c] = 0; // nothing reaches h2: it is constant
+  const layers: HostLayer[] = [
+    { layer: h1!, w: random(6 * 5), b: random(5) },
+    { layer: h2!, w: w2, b: Float32Array.from([0.5, -0.5, 1.5, 0.25]) },
+    { layer: out!, w: random(4 * 3), b: random(3) },
+  ];
+  const small = compact(model, layers);
+  assert.deepEqual(small.collapsed, ['h1', 'h2'].filter((n) => small.sizes[n] === 1));
+  assert.ok(small.collapsed.includes('h2'));
+  const full = buildLayersModel(model, layers, [6]);
+  const reduced = buildLayersModel(model, small.layers, [small.keptInputs!.length]);
+  const x = tf.tensor2d(random(50 * 6), [50, 6]);
+  const diff = tf.max(tf.abs(tf.sub(full.predict(x) as tf.Tensor, reduced.predict(tf.gather(x, small.keptInputs!, 1)) as tf.Tensor))).dataSync()[0]!;
+  assert.ok(diff <= 1e-5, `max |diff| ${diff}`);
+});

@@ -10,6 +10,8 @@ export interface CompactModel {
   /** Input features still read, when the first layer is dense on a flat input; else undefined (all kept). */
   keptInputs?: number[];
   params: number;
+  /** Layers (or 'inputs') that lost every neuron: each keeps one zero-weight placeholder so the model stays valid. */
+  collapsed: string[];
 }
 
 /**
@@ -24,12 +26,18 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
   const layers: HostLayer[] = pruned.map((l) => ({ layer: { ...l.layer }, w: l.w.slice(), b: l.b.slice() }));
   const shapes = layers.map((l) => [...l.layer.weightShape!]);
   let keptInputs: number[] | undefined;
+  const collapsed: string[] = [];
 
   const firstLayer = model.layers[0];
   if (firstLayer?.kind === 'dense' && layers[0] && layers[0].layer.index === firstLayer.index) {
     const { rows } = liveGroups(layers[0].layer, layers[0].w);
     keptInputs = rows.flatMap((live, i) => (live ? [i] : []));
     const [, units] = shapes[0] as [number, number];
+    if (keptInputs.length === 0) {
+      // No input is read: the output is constant. One input with zero weights keeps the model loadable.
+      keptInputs = [0];
+      collapsed.push('inputs');
+    }
     layers[0].w = pickRows(layers[0].w, units, keptInputs);
     shapes[0] = [keptInputs.length, units];
   }
@@ -56,11 +64,24 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
         keep.push(j); // a softmax neuron's output depends on the others: it cannot be folded away
       }
     }
+    let placeholder = false;
+    if (keep.length === 0) {
+      // Every neuron is gone (their constants are already folded into the next bias). A layer needs at
+      // least one unit, so keep neuron 0 with zero weights and zero bias: it contributes nothing.
+      keep.push(0);
+      placeholder = true;
+      collapsed.push(cur.layer.name);
+    }
     cur.w = pickCols(cur.w, curIn, units, keep);
     cur.b = Float32Array.from(keep, (j) => cur.b[j]!);
     shapes[i] = [curIn, keep.length];
     next.w = pickRows(next.w, nextOut, keep);
     shapes[i + 1] = [keep.length, nextOut];
+    if (placeholder) {
+      cur.w.fill(0);
+      cur.b.fill(0);
+      next.w.fill(0);
+    }
   }
 
   const sizes: Record<string, number> = {};
@@ -73,7 +94,7 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
     sizes[l.layer.name] = out;
     params += l.w.length + l.b.length;
   });
-  const result: CompactModel = { layers, sizes, params };
+  const result: CompactModel = { layers, sizes, params, collapsed };
   if (keptInputs) result.keptInputs = keptInputs;
   return result;
 }

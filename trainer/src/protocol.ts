@@ -103,6 +103,8 @@ export interface Summary {
   /** Layer sizes of the compact model (what the pruned spec says). */
   compactSizes: Record<string, number>;
   compactParams: number;
+  /** Layers (or 'inputs') whose every neuron was pruned: the network's output no longer depends on its input. */
+  collapsed: string[];
   fullParams: number;
 }
 

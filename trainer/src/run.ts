@@ -356,6 +356,7 @@ class Run {
       compression: sum.compression,
       compactSizes: small.sizes,
       compactParams: small.params,
+      collapsed: small.collapsed,
       fullParams: model.params,
     };
     writeAtomic(outputs.summary, JSON.stringify(summary, null, 2));
@@ -382,7 +383,7 @@ export function prunedSpec(analysis: Analysis, sizes: Record<string, number>, ke
   const edited = applyEdits(analysis.text, shrinkEdits(analysis, sizes));
   const header = [
     `# Pruned by DropNeuron (run ${basename(runDir)}): each layer's size is its trained size.`,
-    ...(keptInputs !== undefined ? [`# ${keptInputs} inputs still feed the network; their indices are in kept-inputs.json.`] : []),
+    ...(keptInputs !== undefined ? [`# ${keptInputs} input${keptInputs === 1 ? ' still feeds' : 's still feed'} the network; their indices are in kept-inputs.json.`] : []),
   ];
   const formatted = format(header.join('\n') + '\n' + edited);
   return formatted.ok ? formatted.text : header.join('\n') + '\n' + edited;

@@ -142,6 +142,9 @@ function printSummary(done: DoneEvent, out: (line: string) => void): void {
   table.push(['total', pct(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '']);
   out(table.toString());
   out(`compression ${s.compression.toFixed(1)}x; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
+  if (s.collapsed.length) {
+    out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
+  }
   out(`test ${s.metric} before pruning ${metricText(s.metric, s.beforePrune)}, after pruning ${metricText(s.metric, s.afterPrune)}`);
   out(`outputs: ${done.outputs.runDir} (pruned spec ${done.outputs.prunedSpec})`);
 }
