@@ -11,6 +11,21 @@ const entries = {
 
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
+// The stats webview runs in a browser context: its own bundle, Chart.js included (no remote scripts).
+if (existsSync('client/src/webview/main.ts')) {
+  await build({
+    entryPoints: { webview: 'client/src/webview/main.ts' },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+}
+
 await build({
   entryPoints: present,
   outdir: 'dist',

@@ -1,7 +1,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
 import { shrinkEdits, type Analysis } from '../../language/index.ts';
 import { toLspDiagnostic } from './diagnostics.ts';
-import type { RunResult } from './runs.ts';
+import type { RunResult } from '../../trainer/src/runFolder.ts';
 
 export const SHRINK_TITLE = 'Shrink layers to trained sizes';
 

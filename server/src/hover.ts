@@ -21,7 +21,7 @@ import {
   values,
 } from '../../language/index.ts';
 import { groupDigits, locate, shapeText } from './locate.ts';
-import type { RunResult } from './runs.ts';
+import type { RunResult } from '../../trainer/src/runFolder.ts';
 
 const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
 

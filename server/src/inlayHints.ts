@@ -1,7 +1,7 @@
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver/node';
 import type { Analysis } from '../../language/index.ts';
 import { groupDigits, shapeText } from './locate.ts';
-import type { RunResult } from './runs.ts';
+import type { RunResult } from '../../trainer/src/runFolder.ts';
 
 /** After each layer line: its output shape and parameter count, and after a run, the neurons it kept. */
 export function inlayHints(analysis: Analysis, range: Range, run: RunResult | undefined): InlayHint[] {

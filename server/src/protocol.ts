@@ -43,21 +43,7 @@ export const RunsRequest = 'dropneuron/runs';
 export interface RunsParams {
   uri: string;
 }
-export interface RunInfo {
-  runDir: string;
-  started: string;
-  model: string;
-  backend?: string;
-  epochsCompleted?: number;
-  epochs?: number;
-  metric?: string;
-  afterPrune?: number;
-  compression?: number;
-  finished: boolean;
-  stopped?: boolean;
-  /** Layer sizes of the compact model, when the run finished. */
-  compactSizes?: Record<string, number>;
-}
+export type { RunInfo } from '../../trainer/src/runFolder.ts';
 
 /** Server → client notification: one trainer event of a run of `uri`, forwarded unchanged. */
 export const RunEventNotification = 'dropneuron/runEvent';

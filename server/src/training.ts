@@ -8,7 +8,7 @@ import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../trai
 import type { Configuration } from './config.ts';
 import type { DocumentStore } from './documents.ts';
 import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from './protocol.ts';
-import { listRuns, type RunResult } from './runs.ts';
+import { listRuns, type RunResult } from '../../trainer/src/runFolder.ts';
 
 interface ActiveRun {
   runId: string;

@@ -1,0 +1,102 @@
+/**
+ * What the stats panel shows, as a pure function of the trainer events so far. The webview renders this
+ * state; the tests feed it recorded event streams. No DOM, no VS Code.
+ */
+import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../../trainer/src/protocol.ts';
+
+export interface EpochRow {
+  epoch: number;
+  seconds: number;
+  dataLoss: number;
+  penalty: number;
+  trainMetric: number;
+  testMetric: number;
+  density: number;
+  compression: number;
+  kept: Record<string, number>;
+}
+
+export interface LayerBar {
+  name: string;
+  kind: string;
+  total: number;
+  kept: number;
+  density: number;
+}
+
+export interface StatsState {
+  title: string;
+  status: 'waiting' | 'running' | 'done' | 'stopped' | 'error';
+  model?: string;
+  backend?: string;
+  metric?: Metric;
+  epochs?: number;
+  rows: EpochRow[];
+  layers: LayerBar[];
+  mask?: { shape: [number, number]; bits: string };
+  inputs?: { kept: number; total: number };
+  summary?: Summary;
+  outputs?: DoneEvent['outputs'];
+  error?: string;
+}
+
+export function initialState(title = 'DropNeuron'): StatsState {
+  return { title, status: 'waiting', rows: [], layers: [] };
+}
+
+export function reduce(state: StatsState, event: TrainerEvent): StatsState {
+  switch (event.type) {
+    case 'start':
+      return fromStart(state, event);
+    case 'epoch':
+      return fromEpoch(state, event);
+    case 'done':
+      return {
+        ...state,
+        status: event.stopped ? 'stopped' : 'done',
+        summary: event.summary,
+        outputs: event.outputs,
+        inputs: event.summary.inputs,
+        layers: event.summary.layers.map((l) => ({ name: l.name, kind: l.kind, total: l.neuronsTotal, kept: l.neuronsKept, density: l.density })),
+      };
+    case 'error':
+      return { ...state, status: 'error', error: event.message + (event.stderrTail ? `\n${event.stderrTail}` : '') };
+  }
+}
+
+function fromStart(state: StatsState, e: StartEvent): StatsState {
+  return { ...state, status: 'running', model: e.model, backend: e.backend, metric: e.metric, epochs: e.epochs };
+}
+
+function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
+  const row: EpochRow = {
+    epoch: e.epoch,
+    seconds: e.seconds,
+    dataLoss: e.loss.data,
+    penalty: e.loss.l1 + e.loss.l2 + e.loss.dropneuron,
+    trainMetric: e.trainMetric,
+    testMetric: e.testMetric,
+    density: e.density,
+    compression: e.compression,
+    kept: Object.fromEntries(e.layers.map((l) => [l.name, l.kept])),
+  };
+  const next: StatsState = {
+    ...state,
+    status: 'running',
+    metric: e.metric,
+    epochs: e.epochs,
+    rows: [...state.rows.filter((r) => r.epoch !== e.epoch), row].sort((a, b) => a.epoch - b.epoch),
+    layers: e.layers.map((l) => ({ name: l.name, kind: l.kind, total: l.units, kept: l.kept, density: l.density })),
+    inputs: { kept: e.inputsKept, total: e.inputsTotal },
+  };
+  if (e.inputMask) next.mask = e.inputMask;
+  return next;
+}
+
+export function replay(events: readonly TrainerEvent[], title?: string): StatsState {
+  return events.reduce(reduce, initialState(title));
+}
+
+export function formatMetric(metric: Metric | undefined, value: number): string {
+  return metric === 'accuracy' ? `${(100 * value).toFixed(2)} %` : value.toExponential(3);
+}
