@@ -15,7 +15,8 @@ const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => 
 if (existsSync('client/src/webview/main.ts')) {
   await build({
     entryPoints: { webview: 'client/src/webview/main.ts' },
-    outdir: 'dist',
+    // Beside stats.css in media/: the webview may load only from there (localResourceRoots).
+    outdir: 'media',
     bundle: true,
     platform: 'browser',
     target: 'es2022',

@@ -46,6 +46,9 @@ function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Prom
 
 connection.onInitialize((params): InitializeResult => {
   config.supported = !!params.capabilities.workspace?.configuration;
+  // A client that draws its own run progress (the VS Code extension) asks for no LSP progress.
+  const options = params.initializationOptions as { clientRendersTrainingProgress?: boolean } | undefined;
+  training.useWorkDoneProgress = !options?.clientRendersTrainingProgress;
   canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
   return {
     capabilities: {

@@ -32,6 +32,8 @@ export class Training {
   private readonly latest = new Map<string, RunResult>();
   private runCount = 0;
   onFinished: (uri: string) => void = () => {};
+  /** Off for clients that render run progress themselves (initializationOptions.clientRendersTrainingProgress). */
+  useWorkDoneProgress = true;
 
   constructor(
     private readonly connection: Connection,
@@ -86,7 +88,7 @@ export class Training {
     const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const run: ActiveRun = { runId, child, epochs: epochs ?? entry?.analysis.model?.train.epochs ?? 0, finished: false };
     this.active.set(params.uri, run);
-    void this.startProgress(params.uri, run);
+    if (this.useWorkDoneProgress) void this.startProgress(params.uri, run);
     this.follow(params.uri, run);
     return { started: true, runId };
   }

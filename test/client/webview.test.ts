@@ -26,14 +26,14 @@ let browser: Browser;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `expected Debian's chromium at ${CHROMIUM}, found none: run \`apt-get install -y chromium\` (.ci/run does)`);
-  assert.ok(existsSync(join(ROOT, 'dist', 'webview.js')), 'expected dist/webview.js: run `npm run build`');
+  assert.ok(existsSync(join(ROOT, 'media', 'webview.js')), 'expected media/webview.js: run `npm run build`');
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const send = (type: string, body: string | Buffer): void => {
       res.writeHead(200, { 'content-type': type });
       res.end(body);
     };
-    if (url.pathname === '/webview.js') return send('text/javascript', readFileSync(join(ROOT, 'dist', 'webview.js')));
+    if (url.pathname === '/webview.js') return send('text/javascript', readFileSync(join(ROOT, 'media', 'webview.js')));
     if (url.pathname === '/stats.css') return send('text/css', readFileSync(join(ROOT, 'media', 'stats.css')));
     if (url.pathname.startsWith('/theme-')) {
       const vars = THEMES[url.pathname.slice(7, -4)] ?? {};

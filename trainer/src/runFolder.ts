@@ -144,31 +144,34 @@ export function readEvents(runDir: string): TrainerEvent[] {
     });
 }
 
+/** One run folder as lists show it, or undefined for a folder that is not (yet) a run. */
+export function readRun(runDir: string): { info: RunInfo; result: RunResult; time: number } | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { specPath: string; started: string };
+    const events = readEvents(runDir);
+    const start = events.find((e): e is StartEvent => e.type === 'start');
+    const done = events.find((e): e is DoneEvent => e.type === 'done');
+    const lastEpoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1);
+    const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? basename(runDir), finished: !!done };
+    if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
+    if (lastEpoch) info.epochsCompleted = lastEpoch.epoch;
+    if (done) Object.assign(info, { stopped: done.stopped, afterPrune: done.summary.afterPrune, compression: done.summary.compression, compactSizes: done.summary.compactSizes, epochsCompleted: done.epochsCompleted });
+    const result: RunResult = { runDir };
+    if (done) result.done = done;
+    if (lastEpoch) result.lastEpoch = lastEpoch;
+    return { info, result, time: Date.parse(manifest.started) || statSync(runDir).mtimeMs };
+  } catch {
+    return undefined; // not a run folder, or a half-written one
+  }
+}
+
 /** Past runs of a spec file, newest first, from `.dropneuron/runs/*` beside it whose run.json names it. */
 export function listRuns(specPath: string): { info: RunInfo; result: RunResult }[] {
   const root = join(dirname(specPath), RUNS_FOLDER);
   if (!existsSync(root)) return [];
-  const runs: { info: RunInfo; result: RunResult; time: number }[] = [];
-  for (const name of readdirSync(root)) {
-    const runDir = join(root, name);
-    try {
-      const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { specPath: string; started: string };
-      if (resolve(manifest.specPath) !== resolve(specPath)) continue;
-      const events = readEvents(runDir);
-      const start = events.find((e): e is StartEvent => e.type === 'start');
-      const done = events.find((e): e is DoneEvent => e.type === 'done');
-      const lastEpoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1);
-      const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? name, finished: !!done };
-      if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
-      if (lastEpoch) info.epochsCompleted = lastEpoch.epoch;
-      if (done) Object.assign(info, { stopped: done.stopped, afterPrune: done.summary.afterPrune, compression: done.summary.compression, compactSizes: done.summary.compactSizes, epochsCompleted: done.epochsCompleted });
-      const result: RunResult = { runDir };
-      if (done) result.done = done;
-      if (lastEpoch) result.lastEpoch = lastEpoch;
-      runs.push({ info, result, time: Date.parse(manifest.started) || statSync(runDir).mtimeMs });
-    } catch {
-      // A folder that is not a run (or a half-written one) is not listed.
-    }
-  }
-  return runs.sort((a, b) => b.time - a.time).map(({ info, result }) => ({ info, result }));
+  return readdirSync(root)
+    .map((name) => readRun(join(root, name)))
+    .filter((r): r is NonNullable<typeof r> => !!r && resolve(r.info.specPath) === resolve(specPath))
+    .sort((a, b) => b.time - a.time)
+    .map(({ info, result }) => ({ info, result }));
 }

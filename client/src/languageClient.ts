@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+/**
+ * Starts the bundled language server over stdio. A crashed server is restarted up to three times in three
+ * minutes; after that the user is told, with a link to the log.
+ */
+export async function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<LanguageClient> {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const restarts: number[] = [];
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'dnn' },
+      { scheme: 'untitled', language: 'dnn' },
+    ],
+    outputChannel: log,
+    // The extension shows its own run progress (notification + status bar), richer than LSP progress.
+    initializationOptions: { clientRendersTrainingProgress: true },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        const now = Date.now();
+        restarts.push(now);
+        while (restarts.length && now - restarts[0]! > RESTART_WINDOW_MS) restarts.shift();
+        if (restarts.length <= MAX_RESTARTS) {
+          log.warn(`the DropNeuron language server stopped; restarting (${restarts.length}/${MAX_RESTARTS})`);
+          return { action: CloseAction.Restart };
+        }
+        void vscode.window
+          .showErrorMessage(`The DropNeuron language server stopped ${MAX_RESTARTS + 1} times in 3 minutes and will not be restarted.`, 'Show Log')
+          .then((choice) => choice && log.show());
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
+  };
+  const client = new LanguageClient('dropneuron', 'DropNeuron', serverOptions, clientOptions);
+  await client.start();
+  return client;
+}

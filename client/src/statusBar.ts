@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { RunRecord } from './runStore.ts';
+
+/** One status bar item: the run in progress (click to stop), then its result (click for the stats). */
+export class TrainingStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('dropneuron.status', vscode.StatusBarAlignment.Left, 50);
+
+  constructor() {
+    this.item.name = 'DropNeuron Training';
+  }
+
+  update(run: RunRecord, event: TrainerEvent): void {
+    switch (event.type) {
+      case 'start':
+        this.item.text = `$(loading~spin) DropNeuron: starting ${event.model} on ${event.backend}`;
+        this.item.tooltip = 'Click to stop training after the current batch';
+        this.item.command = { title: 'Stop Training', command: 'dropneuron.stop', arguments: [run.uri] };
+        break;
+      case 'epoch': {
+        const metric = event.metric === 'accuracy' ? `${(100 * event.testMetric).toFixed(2)} %` : event.testMetric.toExponential(2);
+        const kept = event.layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(' ');
+        this.item.text = `$(loading~spin) DropNeuron: epoch ${event.epoch}/${event.epochs} · ${metric} · ${kept}`;
+        break;
+      }
+      case 'done': {
+        const s = event.summary;
+        const metric = s.metric === 'accuracy' ? `${(100 * s.afterPrune).toFixed(2)} %` : s.afterPrune.toExponential(2);
+        this.item.text = `$(${event.stopped ? 'debug-stop' : 'check'}) DropNeuron: ${metric} · ${s.compression.toFixed(1)}×`;
+        this.item.tooltip = 'Click to show the training stats';
+        this.item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
+        break;
+      }
+      case 'error':
+        this.item.text = '$(error) DropNeuron: training failed';
+        this.item.tooltip = event.message;
+        this.item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
+        break;
+    }
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,40 @@
+/** The Runs view's rows, as a pure function of run folders. */
+import type { RunInfo } from '../../../trainer/src/runFolder.ts';
+
+export interface RunRow {
+  /** Stable id: `run:<runDir>`. */
+  id: string;
+  label: string;
+  description: string;
+  tooltip: string;
+  state: 'done' | 'stopped' | 'running' | 'failed';
+  children: { id: string; label: string; description: string }[];
+}
+
+function metricText(metric: string | undefined, value: number | undefined): string {
+  if (value === undefined) return '';
+  return metric === 'accuracy' ? `${(100 * value).toFixed(2)} %` : `${metric ?? ''} ${value.toExponential(2)}`;
+}
+
+export function runRows(runs: RunInfo[]): RunRow[] {
+  return [...runs]
+    .sort((a, b) => b.started.localeCompare(a.started))
+    .map((run) => {
+      const date = run.started.replace('T', ' ').slice(0, 16);
+      const state: RunRow['state'] = run.finished ? (run.stopped ? 'stopped' : 'done') : 'running';
+      const parts = [
+        run.backend,
+        run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined,
+        metricText(run.metric, run.afterPrune),
+        run.compression !== undefined ? `${run.compression.toFixed(1)}×` : undefined,
+      ].filter(Boolean);
+      return {
+        id: `run:${run.runDir}`,
+        label: `${run.model} · ${date}`,
+        description: parts.join(' · '),
+        tooltip: `${run.runDir}\n${state}${run.stopped ? ' (stopped early)' : ''}`,
+        state,
+        children: Object.entries(run.compactSizes ?? {}).map(([name, size]) => ({ id: `run:${run.runDir}:${name}`, label: name, description: `${size} kept` })),
+      };
+    });
+}

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze } from '../../language/index.ts';
+import { RunStore } from '../../client/src/runStore.ts';
+import { layerRows } from '../../client/src/views/layersModel.ts';
+import { runRows } from '../../client/src/views/runsModel.ts';
+import { isFromWebview, isToWebview } from '../../client/src/webview/messages.ts';
+import { formatMetric, replay } from '../../client/src/webview/viewModel.ts';
+import type { DoneEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const fixtures = join(ROOT, 'test', 'fixtures', 'events');
+const EVENTS = readFileSync(join(fixtures, 'mnist-small.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+const DONE = EVENTS.at(-1) as DoneEvent;
+const SPEC = readFileSync(join(fixtures, 'mnist-small.dnn'), 'utf8');
+
+describe('stats view model from a recorded run', () => {
+  it('has one row per epoch, the layer bars and the mask of the last epoch, then the summary', () => {
+    const s = replay(EVENTS);
+    assert.equal(s.status, 'done');
+    assert.deepEqual(s.rows.map((r) => r.epoch), [1, 2, 3, 4, 5]);
+    assert.deepEqual(s.layers.map((l) => [l.name, l.total, l.kept]), [['fc1', 64, 55], ['fc2', 32, 32], ['out', 10, 10]]);
+    assert.equal(s.mask?.bits.length, 784);
+    assert.equal(s.summary?.compactSizes.fc1, 55);
+    assert.ok(s.rows.every((r) => r.penalty > 0 && r.dataLoss > 0));
+  });
+
+  it('mid-run, replaying the events so far gives the state a late-opened panel shows', () => {
+    const s = replay(EVENTS.slice(0, 3));
+    assert.equal(s.status, 'running');
+    assert.equal(s.rows.length, 2);
+    assert.equal(s.summary, undefined);
+  });
+
+  it('formats metrics', () => {
+    assert.equal(formatMetric('accuracy', 0.98123), '98.12 %');
+    assert.equal(formatMetric('nmse', 0.000358), '3.580e-4');
+  });
+});
+
+describe('webview messages are validated on receipt', () => {
+  it('accepts the typed union only', () => {
+    assert.ok(isToWebview({ type: 'event', runId: 'r', event: EVENTS[0] }));
+    assert.ok(isToWebview({ type: 'reset', runId: 'r', title: 't', events: EVENTS }));
+    assert.ok(!isToWebview({ type: 'event', runId: 'r', event: { type: 'epoch' } }));
+    assert.ok(!isToWebview({ type: 'reset', runId: 'r', title: 't', events: [{ v: 2, type: 'start' }] }));
+    assert.ok(isFromWebview({ type: 'ready' }));
+    assert.ok(isFromWebview({ type: 'openFile', path: '/tmp/x.dnn' }));
+    assert.ok(!isFromWebview({ type: 'ready', extra: 1 }));
+    assert.ok(!isFromWebview({ type: 'openFolder', path: '' }));
+    assert.ok(!isFromWebview({ type: 'runCommand', command: 'rm -rf /' }));
+    assert.ok(!isFromWebview('ready'));
+  });
+});
+
+describe('tree rows', () => {
+  it('Layers: shapes and parameters before a run; kept/total with a warning icon after', () => {
+    const analysis = analyze(SPEC);
+    assert.deepEqual(layerRows(analysis).map((r) => [r.id, r.label, r.description, r.icon]), [
+      ['layer:fc1', 'fc1', 'dense → [64] · 50 240 params', 'layer'],
+      ['layer:fc2', 'fc2', 'dense → [32] · 2 080 params', 'layer'],
+      ['layer:out', 'out', 'dense → [10] · 330 params', 'layer'],
+    ]);
+    const halved = { ...DONE.summary, layers: DONE.summary.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 8 } : l)) };
+    assert.deepEqual(layerRows(analysis, halved).map((r) => [r.description, r.icon]), [
+      ['dense 64 → 55 kept (85.9 %)', 'kept'],
+      ['dense 32 → 8 kept (25.0 %)', 'warning'],
+      ['dense 10 → 10 kept (100.0 %)', 'kept'],
+    ]);
+    assert.equal(layerRows(analysis)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
+  });
+
+  it('Runs: newest first, with date, backend, epochs, metric, compression and the kept sizes as children', () => {
+    const base = { specPath: '/w/a.dnn', model: 'mnist-small', finished: true, backend: 'wasm', epochs: 5, epochsCompleted: 5, metric: 'accuracy', afterPrune: 0.8301, compression: 11.9093, compactSizes: { fc1: 55, fc2: 32, out: 10 } };
+    const rows = runRows([
+      { ...base, runDir: '/w/.dropneuron/runs/old', started: '2026-11-20T10:00:00.000Z' },
+      { ...base, runDir: '/w/.dropneuron/runs/new', started: '2026-11-23T09:30:00.000Z', stopped: true },
+    ]);
+    assert.deepEqual(rows.map((r) => [r.id, r.label, r.description, r.state]), [
+      ['run:/w/.dropneuron/runs/new', 'mnist-small · 2026-11-23 09:30', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'stopped'],
+      ['run:/w/.dropneuron/runs/old', 'mnist-small · 2026-11-20 10:00', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'done'],
+    ]);
+    assert.deepEqual(rows[0]!.children.map((c) => `${c.label} ${c.description}`), ['fc1 55 kept', 'fc2 32 kept', 'out 10 kept']);
+  });
+});
+
+describe('run store', () => {
+  it('collects events per run, tracks the latest run of a document and notifies listeners', () => {
+    const store = new RunStore();
+    const seen: string[] = [];
+    store.onEvent((run, event) => seen.push(`${run.runId}:${event.type}`));
+    for (const e of EVENTS.slice(0, 2)) store.add('file:///a.dnn', 'run-1', e);
+    assert.equal(store.running('file:///a.dnn')?.runId, 'run-1');
+    for (const e of EVENTS.slice(2)) store.add('file:///a.dnn', 'run-1', e);
+    assert.equal(store.running('file:///a.dnn'), undefined);
+    assert.equal(store.latestFor('file:///a.dnn')?.status, 'done');
+    assert.equal(seen.length, EVENTS.length);
+    assert.equal(store.get('run-1')?.runDir, (EVENTS[0] as { runDir: string }).runDir);
+  });
+});
