@@ -1,0 +1,177 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const CODE_SERVER = join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+export const OUT = join(ROOT, 'test-output', 'e2e');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A real VS Code (code-server's workbench and extension host) with the extension installed from its .vsix,
+ * in throwaway folders, driven from headless Chromium. Everything it starts is stopped by process id.
+ */
+export class Workbench {
+  page!: Page;
+  workspace!: string;
+  private browser!: Browser;
+  private server!: ChildProcess;
+  private dataDir!: string;
+  private serverLog = '';
+
+  /** Starts code-server on a fresh workspace holding the examples and `files` (name → text). */
+  static async start(files: Record<string, string> = {}): Promise<Workbench> {
+    const w = new Workbench();
+    await w.launch(files);
+    return w;
+  }
+
+  private async launch(files: Record<string, string>): Promise<void> {
+    if (!existsSync(CODE_SERVER)) throw new Error(`expected code-server at ${CODE_SERVER}, found none: run \`bash test/e2e/setup.sh\``);
+    const vsix = join(ROOT, 'dropneuron.vsix');
+    if (!existsSync(vsix)) throw new Error('expected dropneuron.vsix: run `npm run package`');
+    const base = mkdtempSync(join(tmpdir(), 'dnn-e2e-'));
+    this.dataDir = join(base, 'data');
+    const extensions = join(base, 'extensions');
+    this.workspace = join(base, 'workspace');
+    mkdirSync(join(this.dataDir, 'User'), { recursive: true });
+    mkdirSync(this.workspace, { recursive: true });
+    cpSync(join(ROOT, 'examples'), join(this.workspace, 'examples'), { recursive: true });
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(this.workspace, name), text);
+    writeFileSync(
+      join(this.dataDir, 'User', 'settings.json'),
+      JSON.stringify({
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoUpdate': false,
+        'editor.inlayHints.enabled': 'on',
+        'git.enabled': false,
+      }),
+    );
+    const install = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', this.dataDir, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+    if (install.status !== 0) throw new Error(`expected the .vsix to install, found: ${install.stderr || install.stdout}`);
+    const port = await freePort();
+    this.server = spawn(
+      CODE_SERVER,
+      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', this.dataDir, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', this.workspace],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.server.stdout!.on('data', (d: Buffer) => (this.serverLog += d.toString()));
+    this.server.stderr!.on('data', (d: Buffer) => (this.serverLog += d.toString()));
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(this.workspace)}`;
+    await waitFor('code-server to listen', async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    this.browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    this.page = await context.newPage();
+    await this.page.goto(url);
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+  }
+
+  /** Runs a command from the command palette, as a person does. */
+  async command(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Opens a workspace file with Quick Open. */
+  async openFile(relative: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(relative);
+    // Recently opened files show first while the file search runs: wait until the top row is this file.
+    const name = relative.split('/').pop()!;
+    await waitFor(`Quick Open to list ${name} first`, async () => ((await this.page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label'))?.includes(name) ? true : undefined), 30_000);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tab.active[aria-label*="${relative.split('/').pop()}"]`).waitFor();
+    await this.page.locator('.monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** The stats webview's content frame (webviews are iframes inside the workbench). */
+  stats(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  }
+
+  async statsFrame(): Promise<Frame> {
+    return waitFor('the stats webview', () => this.page.frames().find((f) => f.url().includes('fake.html') || f.name() === 'active-frame' || f.url().includes('index.html?id=')));
+  }
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(OUT, { recursive: true });
+    await this.page.screenshot({ path: join(OUT, `${name}.png`) });
+  }
+
+  /** The extension host log and code-server's own output, for failures. */
+  logs(): string {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/exthost|DropNeuron|dropneuron/i.test(path) && path.endsWith('.log')) found.push(`== ${path}\n${readFileSync(path, 'utf8').slice(-8000)}`);
+      }
+    };
+    walk(join(this.dataDir, 'logs'));
+    return `${found.join('\n')}\n== code-server\n${this.serverLog.slice(-4000)}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close().catch(() => {});
+    if (this.server?.pid) {
+      try {
+        process.kill(-this.server.pid, 'SIGTERM'); // the whole process group: server, extension host, language server, trainers
+      } catch {
+        // already gone
+      }
+      await waitFor('code-server to exit', () => (this.server.exitCode !== null || this.server.signalCode !== null ? true : undefined), 15_000).catch(() => {
+        try {
+          process.kill(-this.server.pid!, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      });
+    }
+  }
+}
+
+export { waitFor };

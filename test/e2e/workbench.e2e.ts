@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { OUT, waitFor, Workbench } from './harness.ts';
+
+/** Every scenario saves a screenshot and the extension host log when it fails. */
+function scenario(name: string, fn: () => Promise<void>): void {
+  it(name, async () => {
+    try {
+      // Start from a quiet workbench: no menu, widget or quick input left open by the previous scenario.
+      for (let i = 0; i < 3; i++) await w.page.keyboard.press('Escape');
+      await fn();
+    } catch (error) {
+      const slug = name.replace(/\W+/g, '-').toLowerCase().slice(0, 40);
+      await w.screenshot(`failed-${slug}`).catch(() => {});
+      writeFileSync(join(OUT, `failed-${slug}.log`), w.logs());
+      throw error;
+    }
+  });
+}
+
+const SMALL = (epochs: number) => `model small {
+  data mnist limit=2000
+  input 784
+  dense fc1 64 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.001
+  dropneuron 0.05
+  threshold 0.08
+}
+
+train {
+  epochs ${epochs}
+  batch 100
+  seed 1
+}
+`;
+
+let w: Workbench;
+const text = async (selector: string): Promise<string> => ((await w.page.locator(selector).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+const editorText = (): Promise<string> => text('.editor-group-container.active .monaco-editor .view-lines');
+
+async function goTo(line: number, column: number): Promise<void> {
+  await w.page.keyboard.press('Control+G');
+  await w.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}:${column}`);
+  await w.page.keyboard.press('Enter');
+}
+
+function runsOf(spec: string): string[] {
+  const dir = join(w.workspace, '.dropneuron', 'runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, 'run.json')) && (JSON.parse(readFileSync(join(dir, d, 'run.json'), 'utf8')) as { specPath: string }).specPath.endsWith(spec))
+    .map((d) => join(dir, d))
+    .sort();
+}
+
+before(async () => {
+  w = await Workbench.start({
+    'small.dnn': SMALL(2),
+    'long.dnn': SMALL(50).replace('model small', 'model long'),
+    'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
+  });
+});
+after(async () => {
+  await w?.stop();
+});
+
+describe('DropNeuron in a real VS Code (code-server), installed from its .vsix', () => {
+  scenario('1. opening a spec: DropNeuron language mode, coloured keywords, outline, inlay hints', async () => {
+    await w.openFile('examples/lenet-300-100.dnn');
+    await waitFor('the language mode', async () => ((await text('#status\\.editor\\.mode')).includes('DropNeuron') ? true : undefined));
+    await waitFor('inlay hints', async () => ((await editorText()).includes('→ [300] · 235 500 params') ? true : undefined), 60_000);
+    // Passed as source text: a serialized function would carry tsx's __name helper into the page.
+    const colours = (await w.page.evaluate(`(() => {
+      const spans = [...document.querySelectorAll('.editor-group-container.active .view-line span span')];
+      const colour = (word) => { const s = spans.find((x) => x.textContent === word); return s ? getComputedStyle(s).color : undefined; };
+      return { keyword: colour('model'), name: colour('lenet-300-100'), number: colour('784'), plain: getComputedStyle(document.querySelector('.editor-group-container.active .view-lines')).color };
+    })()`)) as { keyword?: string; name?: string; number?: string; plain: string };
+    assert.ok(colours.keyword && colours.keyword !== colours.plain, `expected \`model\` coloured, found ${JSON.stringify(colours)}`);
+    assert.notEqual(colours.keyword, colours.number);
+    await w.page.locator('.pane-header', { hasText: 'Outline' }).click();
+    for (const layer of ['fc1', 'fc2', 'out']) await w.page.locator('.outline-pane .monaco-list-row', { hasText: layer }).first().waitFor();
+    await w.screenshot('1-open-spec');
+  });
+
+  scenario('2. a typo: a coded diagnostic in the Problems panel, and its quick fix', async () => {
+    await goTo(9, 21);
+    await w.page.keyboard.type('u');
+    await w.page.keyboard.press('Control+Shift+M');
+    const problem = w.page.locator('.markers-panel .monaco-list-row', { hasText: 'DNN201' }).first();
+    await problem.waitFor({ timeout: 30_000 });
+    assert.match((await problem.textContent()) ?? '', /\[Ln 9, Col 17\]/);
+    await goTo(9, 18);
+    await w.page.keyboard.press('Control+.');
+    // The preferred fix is focused in the menu; Enter applies it (the menu's pointer block takes clicks).
+    await w.page.getByText('Change to `relu`', { exact: true }).waitFor();
+    await w.page.keyboard.press('Enter');
+    await waitFor('the fix applied', async () => (/dense fc1 300 relu(?!u)/.test(await editorText()) ? true : undefined));
+    assert.doesNotMatch(await editorText(), /reluu/);
+    await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'DNN201' }).waitFor({ state: 'detached' });
+  });
+
+  scenario('3. completion in a layer line offers activations with documentation', async () => {
+    await goTo(10, 21);
+    await w.page.keyboard.press('End');
+    await w.page.keyboard.press('Enter');
+    await w.page.keyboard.type('dense fc9 50 ');
+    await w.page.keyboard.press('Control+Space');
+    const relu = w.page.locator('.suggest-widget .monaco-list-row', { hasText: 'relu' }).first();
+    await relu.waitFor();
+    const labels = await w.page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
+    for (const a of ['relu', 'tanh', 'sigmoid']) assert.ok(labels.some((l) => l.includes(a)), `expected ${a} in ${labels.join(', ')}`);
+    await w.page.keyboard.type('relu'); // filters the list down to relu (a click would accept it)
+    await w.page.keyboard.press('Control+Space'); // show the documentation side pane
+    await waitFor('the documentation', async () => ((await w.page.locator('.suggest-details').allTextContents()).join(' ').includes('Rectified linear unit') ? true : undefined), 15_000);
+    await w.page.keyboard.press('Escape');
+    await w.command('File: Revert File');
+  });
+
+  scenario('4. Train with DropNeuron: progress, live stats panel, then Layers, Runs and hover show kept neurons', async () => {
+    await w.openFile('small.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await w.page.locator('.notifications-toasts', { hasText: 'Training small.dnn with DropNeuron' }).waitFor({ timeout: 30_000 });
+    const stats = w.stats();
+    await stats.locator('#summary-box:not([hidden])').waitFor({ timeout: 180_000 });
+    const bars = await stats.locator('.layer-label').allTextContents();
+    assert.equal(bars.length, 2);
+    assert.match(bars[0]!, /^fc1 64 → \d+$/);
+    const kept = Number(/→ (\d+)/.exec(bars[0]!)![1]);
+    assert.ok(kept < 64, `expected fc1 to shrink, found ${kept}`);
+    assert.equal(await stats.locator('#status').textContent(), 'done after 2 epochs on wasm');
+    await w.screenshot('4-train-stats');
+    await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
+    await w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row', { hasText: `64 → ${kept} kept` }).waitFor({ timeout: 30_000 });
+    await w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row', { hasText: 'small ·' }).first().waitFor({ timeout: 30_000 });
+    await w.page.locator('.tab', { hasText: 'small.dnn' }).click();
+    await w.page.locator('.editor-group-container.active .view-line span', { hasText: /^fc1$/ }).first().hover();
+    await w.page.locator('.monaco-hover', { hasText: `${kept}/64 neurons kept` }).waitFor({ timeout: 30_000 });
+    await w.screenshot('4-train-views');
+  });
+
+  scenario('5. Shrink Layers to Trained Sizes rewrites the sizes, and the spec still checks clean', async () => {
+    const summary = JSON.parse(readFileSync(join(runsOf('small.dnn').at(-1)!, 'summary.json'), 'utf8')) as { compactSizes: Record<string, number> };
+    await w.page.keyboard.press('Escape');
+    await w.command('DropNeuron: Shrink Layers to Trained Sizes');
+    await waitFor('the shrunk layer', async () => ((await editorText()).includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined), 30_000);
+    await w.page.keyboard.press('Control+S');
+    await waitFor('no problems', async () => ((await w.page.locator('#status\\.problems').getAttribute('aria-label'))?.includes('No Problems') ? true : undefined), 30_000);
+    await w.screenshot('5-shrunk');
+  });
+
+  scenario('6. the status bar item stops a longer run within a batch; the run folder keeps the finished epochs', async () => {
+    await w.openFile('long.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    const item = w.page.locator('.statusbar-item', { hasText: 'DropNeuron: epoch' });
+    await waitFor('epoch 2 in the status bar', async () => (/epoch (2|3)\/50/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined), 120_000);
+    await item.click();
+    await w.page.locator('.statusbar-item', { hasText: /DropNeuron: \d/ }).waitFor({ timeout: 60_000 });
+    const runDir = runsOf('long.dnn').at(-1)!;
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; stopped?: boolean; epochsCompleted?: number; epoch?: number });
+    const done = events.at(-1)!;
+    assert.equal(done.type, 'done');
+    assert.equal(done.stopped, true);
+    assert.ok(done.epochsCompleted! >= 2 && done.epochsCompleted! < 50);
+    const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as { epoch: number };
+    assert.equal(checkpoint.epoch, done.epochsCompleted);
+    assert.deepEqual(events.filter((e) => e.type === 'epoch').map((e) => e.epoch), Array.from({ length: checkpoint.epoch }, (_, i) => i + 1));
+  });
+
+  scenario('7. a spec with errors: training is refused and the Problems panel is shown', async () => {
+    await w.page.keyboard.press('Control+Shift+M'); // close the panel first, so showing it is observable
+    await w.page.locator('.markers-panel').waitFor({ state: 'hidden' }).catch(() => {});
+    await w.openFile('broken.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await w.page.locator('.notifications-toasts', { hasText: 'expected a spec without errors' }).waitFor({ timeout: 30_000 });
+    await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'DNN201' }).waitFor({ timeout: 30_000 });
+    assert.equal(runsOf('broken.dnn').length, 0);
+  });
+});
