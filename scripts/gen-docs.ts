@@ -32,31 +32,25 @@ function settingsTable(table: Record<string, ValueSpec>): string {
   return ['| setting | valid values | default | meaning |', '|---|---|---|---|', ...Object.entries(table).map(([k, s]) => `| \`${k}\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`)].join('\n');
 }
 
+function optionsTable(options: Record<string, ValueSpec>): string[] {
+  const rows = Object.entries(options);
+  if (!rows.length) return [];
+  return ['| option | valid values | default | meaning |', '|---|---|---|---|', ...rows.map(([k, s]) => `| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`), ''];
+}
+
 export function generatedReference(): string {
   const out: string[] = [];
   out.push('### `model` statements', '', '| statement | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(MODEL_STATEMENTS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### Layers', '');
   for (const [kind, spec] of Object.entries(LAYER_KINDS)) {
-    out.push(`#### \`${kind}\``, '', '```', spec.signature, '```', '', spec.doc, '');
-    const options = Object.entries(spec.options as Record<string, ValueSpec>);
-    if (options.length) {
-      out.push('| option | valid values | default | meaning |', '|---|---|---|---|');
-      for (const [k, s] of options) out.push(`| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`);
-      out.push('');
-    }
+    out.push(`#### \`${kind}\``, '', '```', spec.signature, '```', '', spec.doc, '', ...optionsTable(spec.options as Record<string, ValueSpec>));
   }
   out.push('### Activations', '', '| name | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(ACTIVATIONS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### Data sets', '');
   for (const [name, spec] of Object.entries(DATASETS)) {
-    out.push(`#### \`${name}\``, '', '```', spec.signature, '```', '', `${spec.doc} Default task: \`${spec.defaultTask}\`; tasks: ${spec.tasks.map((t) => `\`${t}\``).join(', ')}.`, '');
-    const options = Object.entries(spec.options as Record<string, ValueSpec>);
-    if (options.length) {
-      out.push('| option | valid values | default | meaning |', '|---|---|---|---|');
-      for (const [k, s] of options) out.push(`| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`);
-      out.push('');
-    }
+    out.push(`#### \`${name}\``, '', '```', spec.signature, '```', '', `${spec.doc} Default task: \`${spec.defaultTask}\`; tasks: ${spec.tasks.map((t) => `\`${t}\``).join(', ')}.`, '', ...optionsTable(spec.options as Record<string, ValueSpec>));
   }
   out.push('### Tasks', '', '| task | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(TASKS)) out.push(`| \`${k}\` | ${cell(doc)} |`);

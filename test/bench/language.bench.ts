@@ -1,8 +1,8 @@
 // npm run bench:language — parse + check of a generated 5 000-line spec, median of many runs.
 // A benchmark, not a test: these machines are shared, so timings are reported, never asserted.
-import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadBundled } from './bundle.ts';
+import { time } from './measure.ts';
 
 export function bigSpec(lines: number): string {
   const out = ['# generated benchmark spec', 'model big {', '  data synthetic samples=64 classes=10', '  input 64', ''];
@@ -13,26 +13,6 @@ export function bigSpec(lines: number): string {
   }
   out.push('  dense out 10', '}', '', 'regularize {', '  l1 0.0001', '  keep_prob 0.5', '  dropneuron 0.0005', '  threshold 0.01', '}', '', 'train {', '  epochs 1', '}');
   return out.join('\n') + '\n';
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(label: string, runs: number, fn: () => void): number {
-  for (let i = 0; i < 5; i++) fn(); // warm-up: JIT
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  const m = median(samples);
-  const p10 = [...samples].sort((a, b) => a - b)[Math.floor(runs * 0.1)]!;
-  const p90 = [...samples].sort((a, b) => a - b)[Math.floor(runs * 0.9)]!;
-  console.log(`${label.padEnd(34)} median ${m.toFixed(2)} ms  (p10 ${p10.toFixed(2)}, p90 ${p90.toFixed(2)}, ${runs} runs)`);
-  return m;
 }
 
 async function main(): Promise<void> {

@@ -5,25 +5,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { TestClient } from '../server/client.ts';
 import { loadBundled } from './bundle.ts';
+import { median, time as timeWith } from './measure.ts';
+
+const time = (label: string, runs: number, fn: () => unknown): number => timeWith(label, runs, fn, 52);
 import { bigSpec } from './language.bench.ts';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function time(label: string, runs: number, fn: () => unknown): number {
-  for (let i = 0; i < 5; i++) fn();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    xs.push(performance.now() - t0);
-  }
-  const m = median(xs);
-  console.log(`${label.padEnd(48)} median ${m.toFixed(3)} ms (${runs} runs)`);
-  return m;
-}
 
 async function main(): Promise<void> {
   const root = join(import.meta.dirname, '..', '..');

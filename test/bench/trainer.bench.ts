@@ -12,6 +12,7 @@ import { Network } from '../../trainer/src/network.ts';
 import { useRebuiltGradients } from '../../trainer/src/ops.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
+import { median } from './measure.ts';
 
 const TRAIN_SAMPLES = 60_000;
 const examples = join(import.meta.dirname, '..', '..', 'examples');
@@ -28,11 +29,6 @@ const CASES: Case[] = [
   { name: 'LeNet-300-100', file: 'lenet-300-100.dnn', batch: 256, steps: { gpu: 50, node: 50, wasm: 30, cpu: 6 } },
   { name: 'LeNet-5', file: 'lenet-5.dnn', batch: 64, steps: { gpu: 30, node: 20, wasm: 8 } },
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function timeSteps(c: Case, steps: number, rebuilt: boolean): number[] {
   const model = analyze(readFileSync(join(examples, c.file), 'utf8'), { train: { batch: c.batch } }).model!;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DataError, type Dataset } from './dataset.ts';
+import { DataError, splitRows, type Dataset } from './dataset.ts';
 
 /**
  * A CSV file with a header row; every column but the target is an input. The last `testSplit` of the
@@ -39,16 +39,7 @@ export function loadCsv(path: string, target: string | undefined, testSplit: num
   });
   const testCount = Math.max(1, Math.round(rows.length * testSplit));
   const trainCount = rows.length - testCount;
-  const dataset: Dataset = {
-    inputShape: [features],
-    trainX: x.slice(0, trainCount * features),
-    testX: x.slice(trainCount * features),
-    trainY: y.slice(0, trainCount),
-    testY: y.slice(trainCount),
-    trainCount,
-    testCount,
-    targetSize: 1,
-  };
+  const dataset = splitRows(x, y, features, trainCount);
   if (classify) dataset.classes = Math.max(...y) + 1;
   return dataset;
 }

@@ -22,3 +22,18 @@ export class DataError extends Error {}
 export function inputSize(d: Dataset): number {
   return d.inputShape.reduce((a, b) => a * b, 1);
 }
+
+/** A flat-feature data set whose first `trainCount` rows train and the rest test (file or generation order). */
+export function splitRows(x: Float32Array, y: Float32Array, features: number, trainCount: number): Dataset {
+  const total = y.length;
+  return {
+    inputShape: [features],
+    trainX: x.slice(0, trainCount * features),
+    testX: x.slice(trainCount * features),
+    trainY: y.slice(0, trainCount),
+    testY: y.slice(trainCount),
+    trainCount,
+    testCount: total - trainCount,
+    targetSize: 1,
+  };
+}

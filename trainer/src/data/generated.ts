@@ -1,5 +1,5 @@
 import { Rng } from '../rng.ts';
-import type { Dataset } from './dataset.ts';
+import { splitRows, type Dataset } from './dataset.ts';
 
 /**
  * The seed's sparse-signal regression: X = 10·N(0,1); `informative` distinct features get true
@@ -24,17 +24,7 @@ export function sparseRegression(spec: { samples: number; features: number; info
     y[s] = sum + spec.noise * rng.normal();
   }
   const trainCount = Math.floor(samples / 2);
-  return {
-    inputShape: [features],
-    trainX: x.slice(0, trainCount * features),
-    testX: x.slice(trainCount * features),
-    trainY: y.slice(0, trainCount),
-    testY: y.slice(trainCount),
-    trainCount,
-    testCount: samples - trainCount,
-    targetSize: 1,
-    facts: { trueWeights: Array.from(w), informativeFeatures: chosen },
-  };
+  return { ...splitRows(x, y, features, trainCount), facts: { trueWeights: Array.from(w), informativeFeatures: chosen } };
 }
 
 /** Seeded uniform inputs of any shape with random labels or targets: for smoke tests and benchmarks. */
