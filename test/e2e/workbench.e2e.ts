@@ -173,8 +173,8 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
   });
 
   scenario('7. a spec with errors: training is refused and the Problems panel is shown', async () => {
-    await w.page.keyboard.press('Control+Shift+M'); // close the panel first, so showing it is observable
-    await w.page.locator('.markers-panel').waitFor({ state: 'hidden' }).catch(() => {});
+    await w.command('View: Close Panel'); // so that showing the Problems panel is observable
+    await w.page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
     await w.openFile('broken.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
     await w.page.locator('.notifications-toasts', { hasText: 'expected a spec without errors' }).waitFor({ timeout: 30_000 });
