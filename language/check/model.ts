@@ -100,3 +100,8 @@ export function shapeSize(shape: Shape): number {
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
+
+/** 235500 → "235 500": the grouping the product's hints and views use. */
+export function groupDigits(n: number): string {
+  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}

@@ -1,4 +1,4 @@
-import type { Analysis, BlockNode, CheckedLayer, Position, StatementNode, Token } from '../../language/index.ts';
+import { formatShape, type Analysis, type BlockNode, type CheckedLayer, type Position, type StatementNode, type Token } from '../../language/index.ts';
 
 /** What is under or before the cursor: the block, the statement and the token, as features need them. */
 export interface Location {
@@ -14,8 +14,10 @@ export interface Location {
 export function locate(analysis: Analysis, position: Position): Location {
   const offset = analysis.lines.offsetAt(position);
   const result: Location = { offset, insideBlock: false };
-  for (const block of analysis.tree.blocks) {
-    const end = block.close ? block.close.start : analysis.text.length;
+  const blocks = analysis.tree.blocks;
+  for (const [i, block] of blocks.entries()) {
+    // An unclosed block ends where the next block starts (the parser closes it there too).
+    const end = block.close ? block.close.start : (blocks[i + 1]?.start ?? analysis.text.length + 1) - 1;
     if (offset >= block.start && offset <= Math.max(end, block.end)) {
       result.block = block;
       result.insideBlock = !!block.open && offset >= block.open.end && (!block.close || offset <= block.close.start);
@@ -28,11 +30,8 @@ export function locate(analysis: Analysis, position: Position): Location {
   return result;
 }
 
-/** "235 500": thin grouping as in the product's hints. */
-export function groupDigits(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-}
+export { formatShape, groupDigits } from '../../language/index.ts';
 
 export function shapeText(shape: number[] | undefined): string {
-  return shape ? `[${shape.join(', ')}]` : '[?]';
+  return shape ? formatShape(shape) : '[?]';
 }

@@ -178,3 +178,13 @@ describe('quick fixes', () => {
     });
   }
 });
+
+describe('completion after an unclosed block', () => {
+  it('uses the block the cursor is in, not the unclosed one before it', async () => {
+    const u = uri();
+    const { text, position } = cursor('model m {\n  data mnist\n  dense 10\nregularize {\n  |\n}\n');
+    await client.open(u, text);
+    const labels = (await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u }, position })).map((i) => i.label);
+    assert.ok(labels.includes('dropneuron') && !labels.includes('dense'), labels.join(', '));
+  });
+});

@@ -1,5 +1,5 @@
 /** The Layers view's rows, as a pure function of the checked spec and its latest run. */
-import type { Analysis } from '../../../language/index.ts';
+import { formatShape, groupDigits, type Analysis } from '../../../language/index.ts';
 import type { Summary } from '../../../trainer/src/protocol.ts';
 
 export interface LayerRow {
@@ -13,13 +13,12 @@ export interface LayerRow {
   line: number;
 }
 
-const groupDigits = (n: number): string => Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 export function layerRows(analysis: Analysis, summary?: Summary): LayerRow[] {
   const model = analysis.model;
   if (!model) return [];
   return model.layers.map((layer) => {
-    const shape = layer.outputShape ? `[${layer.outputShape.join(', ')}]` : '[?]';
+    const shape = layer.outputShape ? formatShape(layer.outputShape) : '[?]';
     const base = `${layer.kind} → ${shape}${layer.params ? ` · ${groupDigits(layer.params)} params` : ''}`;
     const stats = summary?.layers.find((l) => l.name === layer.name);
     let description = base;
