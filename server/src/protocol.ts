@@ -27,7 +27,7 @@ export interface TrainParams {
 }
 export type TrainResult =
   | { started: true; runId: string }
-  | { started: false; reason: 'errors' | 'busy' | 'not-a-file' | 'untrusted'; message: string };
+  | { started: false; reason: 'errors' | 'busy' | 'not-a-file'; message: string };
 
 /** Client → server request: stop the run of `uri` after its current batch. */
 export const StopRequest = 'dropneuron/stop';

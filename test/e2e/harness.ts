@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const CODE_SERVER = join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
@@ -129,10 +129,6 @@ export class Workbench {
   /** The stats webview's content frame (webviews are iframes inside the workbench). */
   stats(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-  }
-
-  async statsFrame(): Promise<Frame> {
-    return waitFor('the stats webview', () => this.page.frames().find((f) => f.url().includes('fake.html') || f.name() === 'active-frame' || f.url().includes('index.html?id=')));
   }
 
   async screenshot(name: string): Promise<void> {
