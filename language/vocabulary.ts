@@ -81,6 +81,11 @@ export const BACKENDS = {
   cpu: 'Plain JavaScript: slowest, for debugging.',
 } as const;
 
+export const INITIALIZERS = {
+  glorot: 'Glorot-uniform weights, zero biases: scaled to each layer’s fan-in and fan-out.',
+  normal: 'Weights and biases from N(0, init_std²), as the seed scripts do: small initial weights sit under the pruning threshold until training grows them.',
+} as const;
+
 export const TRAIN_SETTINGS = {
   epochs: { type: 'number', doc: 'Passes over the training set.', default: 10, min: 1, integer: true },
   batch: { type: 'number', doc: 'Samples per training step.', default: 256, min: 1, integer: true },
@@ -88,6 +93,15 @@ export const TRAIN_SETTINGS = {
   learning_rate: { type: 'number', doc: "The optimizer's learning rate.", default: 0.001, min: 0, minExclusive: true, fallback: 0.001 },
   seed: { type: 'number', doc: 'Seed for initialisation, shuffling, dropout and generated data: the same seed gives the same run on the same backend.', default: 0, min: 0, integer: true },
   backend: { type: 'enum', doc: 'Where TensorFlow.js runs.', default: 'auto', values: BACKENDS },
+  init: { type: 'enum', doc: 'How weights start.', default: 'glorot', values: INITIALIZERS },
+  init_std: {
+    type: 'number',
+    doc: 'Standard deviation of `init normal` (the seed scripts: 0.01 for LeNet-300-100 and LeNet-5, 1 for the autoencoder and the regression).',
+    default: 0.01,
+    min: 0,
+    minExclusive: true,
+    fallback: 0.01,
+  },
 } as const satisfies Record<string, ValueSpec>;
 
 export type TrainKey = keyof typeof TRAIN_SETTINGS;

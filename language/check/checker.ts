@@ -78,7 +78,7 @@ function globalRegularization(block: BlockNode | undefined, reporter: Reporter):
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
   const s = block ? readSettings(block, TRAIN_SETTINGS, reporter) : {};
-  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
+  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
   return {
     epochs: num('epochs'),
     batch: num('batch'),
@@ -86,6 +86,8 @@ function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainS
     learningRate: num('learning_rate'),
     seed: num('seed'),
     backend: (s.backend as TrainSettings['backend'] | undefined) ?? TRAIN_SETTINGS.backend.default,
+    init: (s.init as TrainSettings['init'] | undefined) ?? TRAIN_SETTINGS.init.default,
+    initStd: num('init_std'),
   };
 }
 

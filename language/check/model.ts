@@ -31,6 +31,9 @@ export interface TrainSettings {
   learningRate: number;
   seed: number;
   backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
+  init: 'glorot' | 'normal';
+  /** Standard deviation of `init normal`. */
+  initStd: number;
 }
 
 export type DataSpec =

@@ -124,7 +124,7 @@ describe('hover, inlay hints, symbols, folding', () => {
 
   it('folding ranges cover each block and the header comment', async () => {
     const ranges = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: u } });
-    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine, r.kind ?? null]), [[4, 10, null], [13, 18, null], [21, 25, null], [0, 3, 'comment']]);
+    assert.deepEqual(ranges.map((r) => [r.startLine, r.endLine, r.kind ?? null]), [[4, 10, null], [13, 18, null], [21, 27, null], [0, 3, 'comment']]);
   });
 });
 

@@ -30,14 +30,22 @@ export class Network {
         const shape = layer.weightShape!;
         const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
         const fanOut = layer.kind === 'conv' ? shape[0]! * shape[1]! * shape[3]! : shape[1]!;
-        const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
-        const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-        for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
         const out = shape[shape.length - 1]!;
+        const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+        const bias = new Float32Array(out);
+        if (model.train.init === 'normal') {
+          // As the seed scripts: weights and biases from N(0, σ²).
+          const std = model.train.initStd;
+          for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
+          for (let i = 0; i < out; i++) bias[i] = rng.normal() * std;
+        } else {
+          const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
+          for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
+        }
         return {
           layer,
           w: tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`),
-          b: tf.variable(tf.zeros([out]), true, `${tag}/${layer.name}/bias`),
+          b: tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`),
         };
       });
   }
