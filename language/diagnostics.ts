@@ -67,6 +67,7 @@ export const DIAGNOSTIC_CODES = {
   DNN219: { severity: 'warning', title: 'Penalty on a layer without weights', detail: '`l1=`, `l2=` or `dropneuron=` on a pooling, normalisation, flatten or dropout layer has no effect.' },
   DNN220: { severity: 'info', title: 'Nothing will be pruned', detail: 'With l1, l2 and dropneuron all 0, no penalty pushes weights or neurons to zero.' },
   DNN221: { severity: 'warning', title: 'Redundant layer', detail: 'A layer that changes nothing, such as `flatten` on a flat input or `dropout keep_prob=1`.' },
+  DNN222: { severity: 'warning', title: 'Schedule setting without effect', detail: '`warmup` longer than `epochs` (the penalties never reach full weight), or `finetune_lr` without `finetune` epochs.' },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },
   DNN303: { severity: 'error', title: 'Window larger than input', detail: 'A convolution or pooling window larger than the feature map it slides over.' },

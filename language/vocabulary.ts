@@ -39,7 +39,7 @@ export type ValueSpec = NumberSpec | EnumSpec | StringSpec;
 export const BLOCK_DOCS: Record<BlockKeyword, string> = {
   model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
   regularize: "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold. All optional.",
-  train: 'Training settings: epochs, batch size, optimizer, learning rate, seed and backend. All optional.',
+  train: 'Training settings: epochs, batch size, optimizer, learning rate, seed, backend, initialisation and the schedule (warmup, finetune). All optional.',
 };
 
 /** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
@@ -101,6 +101,27 @@ export const TRAIN_SETTINGS = {
     min: 0,
     minExclusive: true,
     fallback: 0.01,
+  },
+  warmup: {
+    type: 'number',
+    doc: 'Penalty warm-up: over the first N epochs the l1, l2 and DropNeuron weights ramp up linearly from 1/N of their value to all of it, so that the network learns before it sparsifies. 0 applies them fully from the start.',
+    default: 0,
+    min: 0,
+    integer: true,
+  },
+  finetune: {
+    type: 'number',
+    doc: 'Prune-and-fine-tune: after `epochs`, prune every weight under `threshold`, then train N more epochs with l1 and DropNeuron off and the pruned weights held at zero (l2 and dropout stay as set). The network keeps its size and wins back the accuracy the penalties cost.',
+    default: 0,
+    min: 0,
+    integer: true,
+  },
+  finetune_lr: {
+    type: 'number',
+    doc: 'Learning rate of the `finetune` epochs. Default: `learning_rate` / 10.',
+    min: 0,
+    minExclusive: true,
+    fallback: 0.0001,
   },
 } as const satisfies Record<string, ValueSpec>;
 

@@ -192,9 +192,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const epochs = values.epochs ? Number(values.epochs) : undefined;
-  const rows = existsSync(STORE) ? (JSON.parse(readFileSync(STORE, 'utf8')) as Record<string, Row>) : {};
   for (const e of selected) {
-    rows[e.name] = await run(e, epochs);
+    const row = await run(e, epochs);
+    // Read the store again now: another reproduce run may have recorded its row while this one trained.
+    const rows = existsSync(STORE) ? (JSON.parse(readFileSync(STORE, 'utf8')) as Record<string, Row>) : {};
+    rows[e.name] = row;
     writeResults(rows);
     console.log(`${e.name}: recorded in docs/results.md`);
   }

@@ -44,6 +44,7 @@ export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResu
   const blocks = firstOfEach(parsed.tree.blocks, reporter);
   const regularize = { ...globalRegularization(blocks.regularize, reporter), ...overrides.regularize };
   const train = { ...trainSettings(blocks.train, reporter), ...overrides.train };
+  if (blocks.train) checkSchedule(blocks.train, train, reporter);
   if (!blocks.model) {
     const at = parsed.tree.blocks[0]?.keyword ?? { start: 0, end: Math.min(parsed.text.length, parsed.lines.lineEnd(0)) };
     reporter.report('DNN218', at, `expected a \`model NAME { ... }\` block, found ${parsed.tree.blocks.length ? 'none' : 'an empty file'}`);
@@ -78,7 +79,7 @@ function globalRegularization(block: BlockNode | undefined, reporter: Reporter):
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
   const s = block ? readSettings(block, TRAIN_SETTINGS, reporter) : {};
-  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
+  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std' | 'warmup' | 'finetune'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
   return {
     epochs: num('epochs'),
     batch: num('batch'),
@@ -88,7 +89,25 @@ function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainS
     backend: (s.backend as TrainSettings['backend'] | undefined) ?? TRAIN_SETTINGS.backend.default,
     init: (s.init as TrainSettings['init'] | undefined) ?? TRAIN_SETTINGS.init.default,
     initStd: num('init_std'),
+    warmup: num('warmup'),
+    finetune: num('finetune'),
+    ...(typeof s.finetune_lr === 'number' ? { finetuneLr: s.finetune_lr } : {}),
   };
+}
+
+/** Schedule settings that a spec can write but that would do nothing, or not what they say. */
+function checkSchedule(block: BlockNode, train: TrainSettings, reporter: Reporter): void {
+  const statement = (key: string) => block.statements.find((s) => s.head.text === key);
+  const warmup = statement('warmup');
+  if (warmup && train.warmup > train.epochs) {
+    reporter.report('DNN222', warmup, `expected \`warmup\` at most \`epochs\` (${train.epochs}), found ${train.warmup}: the penalties would never reach their full weight`);
+  }
+  const finetuneLr = statement('finetune_lr');
+  if (finetuneLr && train.finetune === 0) {
+    reporter.report('DNN222', finetuneLr, 'expected `finetune` epochs for `finetune_lr` to apply to, found none: add `finetune N` or remove this line', {
+      fix: reporter.deleteLines('Remove `finetune_lr`', finetuneLr.range.start.line, finetuneLr.range.end.line),
+    });
+  }
 }
 
 function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, regularize: GlobalRegularization, train: TrainSettings, reporter: Reporter): CheckedModel {

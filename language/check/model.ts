@@ -34,6 +34,12 @@ export interface TrainSettings {
   init: 'glorot' | 'normal';
   /** Standard deviation of `init normal`. */
   initStd: number;
+  /** Epochs over which the penalties ramp up to their full weight; 0 for none. */
+  warmup: number;
+  /** Prune-and-fine-tune epochs after `epochs`; 0 for none. */
+  finetune: number;
+  /** Learning rate of the fine-tune epochs; when absent, `learningRate` / 10 (resolved late so that a learning-rate override carries over). */
+  finetuneLr?: number;
 }
 
 export type DataSpec =

@@ -34,6 +34,15 @@ describe('stats view model from a recorded run', () => {
     assert.equal(s.summary, undefined);
   });
 
+  it('marks the epochs of a prune-and-fine-tune run by phase, with no l1 or DropNeuron loss once pruned', () => {
+    const events = readFileSync(join(fixtures, 'mnist-finetune.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+    const s = replay(events);
+    assert.equal(s.epochs, 5);
+    assert.deepEqual(s.rows.map((r) => r.phase), ['train', 'train', 'train', 'finetune', 'finetune']);
+    assert.ok(s.rows.slice(3).every((r) => r.penalty === 0));
+    assert.ok(s.rows[4]!.density <= s.rows[2]!.density);
+  });
+
   it('formats metrics', () => {
     assert.equal(formatMetric('accuracy', 0.98123), '98.12 %');
     assert.equal(formatMetric('nmse', 0.000358), '3.580e-4');

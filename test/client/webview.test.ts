@@ -112,6 +112,16 @@ describe('the stats webview in headless Chromium', () => {
     await page.close();
   });
 
+  it('says when a run is fine-tuning the pruned network', async () => {
+    const finetune = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-finetune.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'ft', title: 'mnist-finetune', events: finetune.slice(0, 4) });
+    assert.equal(await page.locator('#status').textContent(), 'epoch 3/5 · running on wasm');
+    await post(page, { type: 'event', runId: 'ft', event: finetune[4] });
+    assert.equal(await page.locator('#status').textContent(), 'epoch 4/5 · fine-tuning the pruned network · running on wasm');
+    await page.close();
+  });
+
   it('ignores messages outside the typed union', async () => {
     const page = await open();
     await post(page, { type: 'event', runId: 'x', event: { type: 'epoch', bogus: true } });

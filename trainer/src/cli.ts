@@ -64,6 +64,8 @@ program
   .option('--batch <n>', 'batch size', numberIn(TRAIN_SETTINGS.batch))
   .option('--lr <x>', 'learning rate', numberIn(TRAIN_SETTINGS.learning_rate))
   .option('--seed <n>', 'random seed', numberIn(TRAIN_SETTINGS.seed))
+  .option('--warmup <n>', 'epochs over which the penalties ramp up', numberIn(TRAIN_SETTINGS.warmup))
+  .option('--finetune <n>', 'prune-and-fine-tune epochs after the main ones', numberIn(TRAIN_SETTINGS.finetune))
   .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices(Object.keys(BACKENDS)))
   .option('--limit <n>', 'train on the first N training samples', numberIn({ type: 'number', doc: '', min: 1, integer: true }))
   .option('--out <dir>', 'run folder (default .dropneuron/runs/<model>-<time>/ beside the spec)')

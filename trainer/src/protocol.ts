@@ -26,6 +26,7 @@ export interface StartEvent {
   backend: string;
   /** Backends tried before `backend` under `auto`, with the reason each was skipped. */
   backendSkipped: { backend: string; reason: string }[];
+  /** All epochs of the run: the spec's `epochs` plus its `finetune` epochs. */
   epochs: number;
   /** 1 for a new run; the next epoch for a resumed one. */
   startEpoch: number;
@@ -35,7 +36,20 @@ export interface StartEvent {
   testSamples: number;
   inputShape: number[];
   layers: LayerSummary[];
-  settings: { l1: number; l2: number; keepProb: number; dropneuron: number; threshold: number; learningRate: number; optimizer: string; seed: number };
+  settings: {
+    l1: number;
+    l2: number;
+    keepProb: number;
+    dropneuron: number;
+    threshold: number;
+    learningRate: number;
+    optimizer: string;
+    seed: number;
+    /** The schedule (absent in runs recorded before it existed): see `train` in docs/language.md. */
+    warmup?: number;
+    finetune?: number;
+    finetuneLr?: number;
+  };
 }
 
 /** Per weighted layer, measured on the weights pruned at the threshold. */
@@ -72,6 +86,8 @@ export interface EpochEvent {
   type: 'epoch';
   epoch: number;
   epochs: number;
+  /** `finetune` once the network is pruned and only its survivors train (absent in runs recorded before the schedule existed). */
+  phase?: 'train' | 'finetune';
   seconds: number;
   samplesPerSecond: number;
   /** Mean over the epoch's batches. */

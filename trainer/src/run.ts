@@ -9,6 +9,7 @@ import { evaluate, metricOf } from './evaluate.ts';
 import { buildLayersModel, ExportError, saveLayersModel } from './export.ts';
 import { Network } from './network.ts';
 import { useRebuiltGradients } from './ops.ts';
+import { finetuneLearningRate, PruneMask, planEpoch, setLearningRate, totalEpochs, type EpochPlan } from './schedule.ts';
 import { LOSS_PARTS, trainStep } from './step.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type EpochEvent, type ErrorEvent, type Loss, type StartEvent, type Summary, type TrainerEvent } from './protocol.ts';
 import { Rng } from './rng.ts';
@@ -105,6 +106,8 @@ class Run {
   private readonly metric;
   private events: TrainerEvent[] = [];
   private startEpoch = 1;
+  /** Set once the fine-tune phase has pruned the network. */
+  private mask: PruneMask | undefined;
   private readonly started = Date.now();
 
   constructor(
@@ -135,8 +138,11 @@ class Run {
       this.emit(start);
       let stopped = false;
       let completed = this.startEpoch - 1;
-      for (let epoch = this.startEpoch; epoch <= this.model.train.epochs; epoch++) {
-        const result = await this.epoch(epoch);
+      for (let epoch = this.startEpoch; epoch <= totalEpochs(this.model.train); epoch++) {
+        const plan = planEpoch(this.model.train, epoch);
+        if (plan.phase === 'finetune' && !this.mask) await this.beginFinetune(epoch);
+        setLearningRate(this.optimizer, plan.learningRate);
+        const result = await this.epoch(epoch, plan);
         if (result.stopped) {
           stopped = true;
           break;
@@ -154,6 +160,7 @@ class Run {
       this.options.emit(event);
       return event;
     } finally {
+      this.mask?.dispose();
       this.network.dispose();
       this.optimizer.dispose();
     }
@@ -174,6 +181,16 @@ class Run {
     this.events = state.events.filter((e) => e.type === 'epoch');
   }
 
+  /**
+   * Prunes at the threshold and fixes the mask. A run resumed inside the fine-tune phase restores weights
+   * that were pruned already, so its mask is just their nonzeros: re-pruning would drop survivors that
+   * fine-tuning has since moved under the threshold, and the resumed run would differ from an unbroken one.
+   */
+  private async beginFinetune(epoch: number): Promise<void> {
+    if (epoch === this.model.train.epochs + 1) this.network.write(prune(await this.network.read(), this.model.regularize.threshold));
+    this.mask = PruneMask.of(this.network);
+  }
+
   private startEvent(): StartEvent {
     const m = this.model;
     return {
@@ -186,7 +203,7 @@ class Run {
       metric: this.metric,
       backend: this.backend.name,
       backendSkipped: this.backend.skipped,
-      epochs: m.train.epochs,
+      epochs: totalEpochs(m.train),
       startEpoch: this.startEpoch,
       batch: m.train.batch,
       params: m.params,
@@ -194,11 +211,11 @@ class Run {
       testSamples: this.data.testCount,
       inputShape: this.data.inputShape,
       layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
-      settings: { ...m.regularize, learningRate: m.train.learningRate, optimizer: m.train.optimizer, seed: m.train.seed },
+      settings: { ...m.regularize, learningRate: m.train.learningRate, optimizer: m.train.optimizer, seed: m.train.seed, warmup: m.train.warmup, finetune: m.train.finetune, finetuneLr: finetuneLearningRate(m.train) },
     };
   }
 
-  private async epoch(epoch: number): Promise<{ stopped: true } | { stopped: false; event: EpochEvent }> {
+  private async epoch(epoch: number, plan: EpochPlan): Promise<{ stopped: true } | { stopped: false; event: EpochEvent }> {
     const { data, model } = this;
     const t0 = performance.now();
     const order = this.rng.permutation(data.trainCount);
@@ -219,7 +236,8 @@ class Run {
       }
       const x = tf.tensor(xBuffer.subarray(0, size * per), [size, ...data.inputShape]);
       const y = tf.tensor(yBuffer.subarray(0, size * data.targetSize), [size, data.targetSize]);
-      const kept = trainStep(this.network, this.optimizer, model.task, x, y, this.rng.seed());
+      const kept = trainStep(this.network, this.optimizer, model.task, x, y, this.rng.seed(), plan.penalties);
+      this.mask?.apply(this.network);
       tf.dispose([x, y]);
       const next = sums.map((s, i) => tf.add(s, kept[i]!) as tf.Scalar);
       tf.dispose([...sums, ...kept]);
@@ -250,7 +268,8 @@ class Run {
       v: PROTOCOL_VERSION,
       type: 'epoch',
       epoch,
-      epochs: model.train.epochs,
+      epochs: totalEpochs(model.train),
+      phase: plan.phase,
       seconds,
       samplesPerSecond: data.trainCount / seconds,
       loss,

@@ -91,7 +91,7 @@ function render(): void {
     s.status === 'waiting'
       ? 'waiting for a run…'
       : s.status === 'running'
-        ? `epoch ${last?.epoch ?? 0}/${s.epochs ?? '?'} · running on ${s.backend ?? '…'}`
+        ? `epoch ${last?.epoch ?? 0}/${s.epochs ?? '?'}${last?.phase === 'finetune' ? ' · fine-tuning the pruned network' : ''} · running on ${s.backend ?? '…'}`
         : s.status === 'error'
           ? 'failed'
           : `${s.status} after ${last?.epoch ?? 0} epoch${last?.epoch === 1 ? '' : 's'}${s.backend ? ` on ${s.backend}` : ''}`;

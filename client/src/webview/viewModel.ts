@@ -6,6 +6,8 @@ import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent }
 
 export interface EpochRow {
   epoch: number;
+  /** `finetune` once the network is pruned and only its survivors train. */
+  phase: 'train' | 'finetune';
   seconds: number;
   dataLoss: number;
   penalty: number;
@@ -71,6 +73,7 @@ function fromStart(state: StatsState, e: StartEvent): StatsState {
 function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
   const row: EpochRow = {
     epoch: e.epoch,
+    phase: e.phase ?? 'train',
     seconds: e.seconds,
     dataLoss: e.loss.data,
     penalty: e.loss.l1 + e.loss.l2 + e.loss.dropneuron,

@@ -15,6 +15,8 @@ export interface TrainFlags {
   batch?: number;
   lr?: number;
   seed?: number;
+  warmup?: number;
+  finetune?: number;
   backend?: string;
   limit?: number;
   out?: string;
@@ -29,7 +31,7 @@ function defined<T extends object>(o: T): Partial<T> {
 export function overridesOf(flags: TrainFlags): Overrides {
   return {
     regularize: defined({ l1: flags.l1, l2: flags.l2, keepProb: flags.keepProb, dropneuron: flags.dropneuron, threshold: flags.threshold }),
-    train: defined({ epochs: flags.epochs, batch: flags.batch, learningRate: flags.lr, seed: flags.seed, backend: flags.backend as never }),
+    train: defined({ epochs: flags.epochs, batch: flags.batch, learningRate: flags.lr, seed: flags.seed, warmup: flags.warmup, finetune: flags.finetune, backend: flags.backend as never }),
   };
 }
 
@@ -106,14 +108,15 @@ function terminalView(): View {
         case 'start':
           start = event;
           out(`training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`);
-          out(`${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs of batch ${event.batch}; run folder ${event.runDir}`);
+          const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
+          out(`${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs${finetune} of batch ${event.batch}; run folder ${event.runDir}`);
           break;
         case 'epoch': {
           bar?.stop();
           bar = undefined;
           const layers = event.layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(', ');
           out(
-            `epoch ${event.epoch}/${event.epochs}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${(event.loss.l1 + event.loss.l2 + event.loss.dropneuron).toFixed(4)})  ` +
+            `epoch ${event.epoch}/${event.epochs}${event.phase === 'finetune' ? ' (fine-tune)' : ''}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${(event.loss.l1 + event.loss.l2 + event.loss.dropneuron).toFixed(4)})  ` +
               `test ${event.metric} ${metricText(event.metric, event.testMetric)}  density ${pct(event.density)}  neurons ${layers}`,
           );
           break;

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TrainSettings } from '../../language/index.ts';
+import type { Network } from './network.ts';
+import type { PenaltyWeights } from './penalties.ts';
+import { FULL_PENALTIES } from './step.ts';
+
+/**
+ * The training schedule of a spec's `train` block: `warmup` ramps the penalties in, `finetune` adds epochs
+ * after `epochs` in which the pruned weights stay zero and only the survivors train. docs/method.md has
+ * the reasoning.
+ */
+export type Phase = 'train' | 'finetune';
+
+export interface EpochPlan {
+  phase: Phase;
+  /** Multipliers of the spec's l1, l2 and DropNeuron weights for this epoch. */
+  penalties: PenaltyWeights;
+  learningRate: number;
+}
+
+export function finetuneLearningRate(train: TrainSettings): number {
+  return train.finetuneLr ?? train.learningRate / 10;
+}
+
+export function totalEpochs(train: TrainSettings): number {
+  return train.epochs + train.finetune;
+}
+
+export function planEpoch(train: TrainSettings, epoch: number): EpochPlan {
+  if (epoch > train.epochs) {
+    // The sparsity is fixed from here on: the penalties that push towards zero would only cost accuracy.
+    return { phase: 'finetune', penalties: { l1: 0, l2: 1, dropneuron: 0 }, learningRate: finetuneLearningRate(train) };
+  }
+  if (epoch <= train.warmup) {
+    const f = epoch / train.warmup;
+    return { phase: 'train', penalties: { l1: f, l2: f, dropneuron: f }, learningRate: train.learningRate };
+  }
+  return { phase: 'train', penalties: FULL_PENALTIES, learningRate: train.learningRate };
+}
+
+/** Adam and RMSProp read `learningRate` on every step; SGD and momentum keep it in a tensor set through `setLearningRate`. */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  const o = optimizer as tf.Optimizer & { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (o.learningRate === learningRate) return;
+  if (o.setLearningRate) o.setLearningRate(learningRate);
+  else o.learningRate = learningRate;
+}
+
+/** Which weights survived pruning: multiplying by it after every step holds the pruned ones at exactly zero. */
+export class PruneMask {
+  private constructor(private readonly masks: tf.Tensor[]) {}
+
+  /** The nonzero weights of the network as it is now (call it after writing the pruned weights). */
+  static of(network: Network): PruneMask {
+    return new PruneMask(network.params.map((p) => tf.tidy(() => tf.cast(tf.notEqual(p.w, 0), 'float32'))));
+  }
+
+  apply(network: Network): void {
+    tf.tidy(() => network.params.forEach((p, i) => p.w.assign(tf.mul(p.w, this.masks[i]!))));
+  }
+
+  dispose(): void {
+    tf.dispose(this.masks);
+  }
+}
