@@ -141,7 +141,7 @@ export type Activation = keyof typeof ACTIVATIONS;
 export const TASKS = {
   classify: 'Softmax cross-entropy on class labels; reports accuracy.',
   regress: 'Mean squared error on numeric targets; reports NMSE (MSE / mean square of the targets).',
-  autoencode: 'Reconstruct the input (MSE); the last layer has one unit per input value; reports NMSE.',
+  autoencode: 'Reconstruct the input; the last layer has one unit per input value; reports the mean squared error (the seed prints it as "NMSE").',
 } as const;
 export type Task = keyof typeof TASKS;
 
