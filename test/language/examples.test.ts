@@ -77,6 +77,14 @@ describe('examples', () => {
     assert.deepEqual(m.data, { kind: 'sparse-regression', samples: 1000, features: 20, informative: 2, noise: 0, seed: 1 });
   });
 
+  it('LeNet-300-100 small: the settings docs/results.md reports for the beating row', () => {
+    const m = model('lenet-300-100-small.dnn');
+    assert.equal(m.params, 266_610);
+    assert.deepEqual(m.regularize, { l1: 0.00015, l2: 0, keepProb: 1, dropneuron: 0.002, threshold: 0.02 });
+    assert.deepEqual(m.layers.map((l) => l.reg.dropneuron), [0.002, 0.004, 0.004]);
+    assert.deepEqual([m.train.init, m.train.epochs, m.train.warmup, m.train.finetune, m.train.finetuneLr], ['glorot', 60, 5, 20, 0.0001]);
+  });
+
   it('AlexNet: 224x224x3 → 17 classes on synthetic data', () => {
     const m = model('alexnet.dnn');
     assert.deepEqual(m.layers.find((l) => l.name === 'conv1')?.outputShape, [56, 56, 96]);
