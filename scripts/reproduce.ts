@@ -115,7 +115,8 @@ async function run(e: Experiment, epochs: number | undefined): Promise<Row> {
     // The seed's convnet scripts count only their dense layers; give that figure too so the row compares like with like.
     const kept = dense.reduce((n, l) => n + l.weightsKept, 0);
     const total = dense.reduce((n, l) => n + l.weightsTotal, 0);
-    row.extra = `dense layers only (the seed's count): ${pct(kept / total)} kept (${(total / kept).toFixed(1)}×)`;
+    const first = dense[0]!;
+    row.extra = `dense layers only (the seed's count): ${pct(kept / total)} kept (${(total / kept).toFixed(1)}×); ${[`dense inputs ${first.inputsKept}/${first.inputsTotal}`, ...dense.slice(0, -1).map((l) => `${l.neuronsKept}/${l.neuronsTotal}`)].join(', ')}`;
   }
   if (e.name === 'sparse-regression') {
     const kept = JSON.parse(readFileSync(done.outputs.keptInputs!, 'utf8')) as { kept: number[] };

@@ -54,6 +54,10 @@ describe('a dense model on mnist limit=2000 for 2 epochs', () => {
     assert.equal(s.weightsKept, s.layers.reduce((a, l) => a + l.weightsKept, 0));
     assert.equal(s.compression, s.weightsTotal / s.weightsKept);
     assert.ok(s.inputs.kept <= 784);
+    // Each layer's inputs read: the first layer's are the network's inputs; a later one reads at most the neurons its predecessor kept alive.
+    assert.deepEqual(s.layers.map((l) => l.inputsTotal), [784, 64, 32]);
+    assert.equal(s.layers[0]!.inputsKept, s.inputs.kept);
+    for (const l of s.layers) assert.ok(l.inputsKept <= l.inputsTotal);
   });
 
   it('writes the run folder: events, summary, checkpoint, models, pruned spec', () => {

@@ -367,7 +367,7 @@ class Run {
       metric: this.metric,
       beforePrune,
       afterPrune,
-      layers: stats.layers.map((l) => ({ name: l.name, kind: l.kind, density: l.density, weightsKept: l.weightsKept, weightsTotal: l.weightsTotal, neuronsKept: l.kept, neuronsTotal: l.units })),
+      layers: stats.layers.map((l) => ({ name: l.name, kind: l.kind, density: l.density, weightsKept: l.weightsKept, weightsTotal: l.weightsTotal, neuronsKept: l.kept, neuronsTotal: l.units, inputsKept: l.aliveOut, inputsTotal: l.inputs })),
       inputs: { kept: stats.inputs.kept, total: stats.inputs.total },
       weightsKept: sum.kept,
       weightsTotal: sum.total,

@@ -137,12 +137,12 @@ function terminalView(): View {
 function printSummary(done: DoneEvent, out: (line: string) => void): void {
   const s = done.summary;
   if (done.stopped) out(`stopped after ${done.epochsCompleted} finished epoch${done.epochsCompleted === 1 ? '' : 's'}`);
-  const table = new Table({ head: ['layer', 'density', 'weights kept', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
-  table.push(['inputs', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
+  const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
+  table.push(['inputs', '', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
   for (const l of s.layers) {
-    table.push([`${l.name} (${l.kind})`, pct(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
+    table.push([`${l.name} (${l.kind})`, pct(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.inputsKept} / ${l.inputsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
   }
-  table.push(['total', pct(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '']);
+  table.push(['total', pct(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '', '']);
   out(table.toString());
   out(`compression ${s.compression.toFixed(1)}x; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
   if (s.collapsed.length) {
