@@ -79,3 +79,62 @@ it('a layer that lost every neuron keeps one zero placeholder, is reported, and 
   const diff = tf.max(tf.abs(tf.sub(full.predict(x) as tf.Tensor, reduced.predict(tf.gather(x, small.keptInputs!, 1)) as tf.Tensor))).dataSync()[0]!;
   assert.ok(diff <= 1e-5, `max |diff| ${diff}`);
 });
+
+const CONV_SPEC = `model tinyconv {
+  data synthetic classes=3
+  input 12x12x2
+  conv a 5 3x3 relu
+  maxpool p1 2x2
+  conv b 4 3x3 tanh padding=valid
+  avgpool p2 2x2 stride=1
+  conv c 4 1x1 relu
+  conv d 3 3x3 relu
+  flatten
+  dense out 3
+}
+regularize {
+  dropneuron 0.001
+}
+`;
+
+it('removes dead conv channels: unread ones, unfed ones folded into the next bias where exact, through pooling and flatten', async () => {
+  const analysis = analyze(CONV_SPEC);
+  assert.equal(analysis.hasErrors, false);
+  const model = analysis.model!;
+  const rng = new Rng(11);
+  const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal() * 0.5);
+  const [a, b, c, d, out] = model.layers.filter((l) => l.weightShape);
+  // Shapes: a 12x12x5 → pooled 6x6 → b (valid) 4x4x4 → avgpool (stride 1, zero-padded window) 4x4 → c 4x4x4 → d 4x4x3 → 48 features.
+  const [wa, wb, wc, wd, wo] = [a, b, c, d, out].map((l) => random(l!.weightShape!.reduce((x, y) => x * y)));
+  const unfed = (w: Float32Array, channels: number, j: number): void => {
+    for (let r = 0; r < w.length / channels; r++) w[r * channels + j] = 0;
+  };
+  const unread = (w: Float32Array, channels: number, cols: number, j: number): void => {
+    for (let g = 0; g < w.length / (channels * cols); g++) w.fill(0, (g * channels + j) * cols, (g * channels + j + 1) * cols);
+  };
+  unread(wb!, 5, 4, 1); // a1: read by no one → removed
+  unfed(wa!, 5, 3); // a3: relu(0.4), and b pads nothing (valid) → folded into b's bias
+  unfed(wb!, 4, 2); // b2: tanh(0.3), through the zero-padded avgpool (a constant stays constant) into a 1x1 conv → folded
+  unfed(wc!, 4, 0); // c0: relu(0.2), but d's 3x3 window meets zero padding at the borders → kept
+  unfed(wc!, 4, 1); // c1: relu(-0.1) = 0 → removed, nothing to fold
+  unread(wo!, 3, 3, 2); // d2: read by no one after the flatten (16 positions) → removed
+  unfed(wd!, 3, 0); // d0: relu(0.3), read through the flatten → folded into out's bias
+  const layers: HostLayer[] = [
+    { layer: a!, w: wa!, b: Float32Array.from([0.1, 0.2, -0.1, 0.4, 0.3]) },
+    { layer: b!, w: wb!, b: Float32Array.from([0.1, -0.1, 0.3, 0.2]) },
+    { layer: c!, w: wc!, b: Float32Array.from([0.2, -0.1, 0.2, 0.0]) },
+    { layer: d!, w: wd!, b: Float32Array.from([0.3, 0.1, 0.2]) },
+    { layer: out!, w: wo!, b: random(3) },
+  ];
+  const small = compact(model, layers);
+  assert.deepEqual(small.sizes, { a: 3, b: 3, c: 3, d: 1, out: 3 });
+  assert.equal(small.keptInputs, undefined);
+  assert.equal(small.params, 9 * 2 * 3 + 3 + 9 * 3 * 3 + 3 + 3 * 3 + 3 + 9 * 3 * 1 + 1 + 16 * 1 * 3 + 3);
+
+  const full = buildLayersModel(model, layers, [12, 12, 2]);
+  const reduced = buildLayersModel(model, small.layers, [12, 12, 2]);
+  assert.equal(reduced.countParams(), small.params);
+  const x = tf.tensor4d(random(40 * 12 * 12 * 2), [40, 12, 12, 2]);
+  const diff = tf.max(tf.abs(tf.sub(full.predict(x) as tf.Tensor, reduced.predict(x) as tf.Tensor))).dataSync()[0]!;
+  assert.ok(diff <= 1e-5, `max |diff| ${diff}`);
+});

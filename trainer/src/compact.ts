@@ -15,12 +15,11 @@ export interface CompactModel {
 }
 
 /**
- * Removes every dropped neuron physically. Between two consecutive dense layers, neuron j of the first
- * goes when nothing reads it (row j of the next W is zero) or when nothing feeds it (column j of its W is
- * zero): then it emits the constant act(b_j), which is folded into the next layer's bias, so the outputs
- * do not change. Input features whose rows of the first W are zero are dropped and their indices kept.
- * Output units stay (they are the classes or targets). Conv channels and dense layers fed by a flatten
- * keep their sizes: removing those needs the spatial layout and is not done here.
+ * Removes every dropped neuron and conv channel physically. Between two weighted layers that one reads
+ * the other (see `link`), unit j of the first goes when nothing reads it (its rows of the next W are zero)
+ * or when nothing feeds it (column j of its W is zero): then it emits the constant act(b_j), which is
+ * folded into the next layer's bias, so the outputs do not change. Input features whose rows of the first
+ * W are zero are dropped and their indices kept. Output units stay (they are the classes or targets).
  */
 export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel {
   const layers: HostLayer[] = pruned.map((l) => ({ layer: { ...l.layer }, w: l.w.slice(), b: l.b.slice() }));
@@ -45,38 +44,47 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
   for (let i = 0; i + 1 < layers.length; i++) {
     const cur = layers[i]!;
     const next = layers[i + 1]!;
-    if (cur.layer.kind !== 'dense' || next.layer.kind !== 'dense' || !adjacent(model, cur.layer, next.layer)) continue;
-    const [curIn, units] = shapes[i] as [number, number];
-    const [, nextOut] = shapes[i + 1] as [number, number];
+    const how = link(model, cur.layer, next.layer);
+    if (!how) continue;
+    const units = shapes[i]!.at(-1)!;
+    const curIn = cur.w.length / units;
+    const nextOut = shapes[i + 1]!.at(-1)!;
+    // The next W viewed as [groups, units, nextOut]: one row per unit for dense, one per kernel tap for a
+    // conv, one per spatial position after a flatten (channels last, as TensorFlow.js flattens).
+    const groups = next.w.length / (units * nextOut);
+    const row = (g: number, j: number): number => (g * units + j) * nextOut;
     const keep: number[] = [];
     for (let j = 0; j < units; j++) {
       let fed = false;
       for (let r = 0; r < curIn && !fed; r++) fed = cur.w[r * units + j] !== 0;
       let read = false;
-      for (let c = 0; c < nextOut && !read; c++) read = next.w[j * nextOut + c] !== 0;
-      if (fed && read) {
+      for (let g = 0; g < groups && !read; g++) for (let c = 0; c < nextOut && !read; c++) read = next.w[row(g, j) + c] !== 0;
+      if (!read) continue;
+      const constant = fed || cur.layer.activation === 'softmax' ? undefined : activateScalar(cur.b[j]!, cur.layer.activation);
+      if (constant === undefined || (how === 'padded' && constant !== 0)) {
+        // Fed; or a softmax unit, whose output depends on the others; or a constant map that the next
+        // conv's zero padding makes uneven at the borders: none of these folds into a bias exactly.
         keep.push(j);
-      } else if (read && cur.layer.activation !== 'softmax') {
-        // No incoming weights: the neuron is the constant act(b_j); fold it into the next bias.
-        const constant = activateScalar(cur.b[j]!, cur.layer.activation);
-        for (let c = 0; c < nextOut; c++) next.b[c]! += constant * next.w[j * nextOut + c]!;
-      } else if (read) {
-        keep.push(j); // a softmax neuron's output depends on the others: it cannot be folded away
+        continue;
       }
+      // No incoming weights: the unit is the constant act(b_j) (a constant map stays constant through
+      // pooling), so its contribution is a bias.
+      for (let g = 0; g < groups; g++) for (let c = 0; c < nextOut; c++) next.b[c]! += constant * next.w[row(g, j) + c]!;
     }
     let placeholder = false;
     if (keep.length === 0) {
-      // Every neuron is gone (their constants are already folded into the next bias). A layer needs at
-      // least one unit, so keep neuron 0 with zero weights and zero bias: it contributes nothing.
+      // Every unit is gone (their constants are already folded into the next bias). A layer needs at
+      // least one unit, so keep unit 0 with zero weights and zero bias: it contributes nothing.
       keep.push(0);
       placeholder = true;
       collapsed.push(cur.layer.name);
     }
     cur.w = pickCols(cur.w, curIn, units, keep);
     cur.b = Float32Array.from(keep, (j) => cur.b[j]!);
-    shapes[i] = [curIn, keep.length];
-    next.w = pickRows(next.w, nextOut, keep);
-    shapes[i + 1] = [keep.length, nextOut];
+    shapes[i] = [...shapes[i]!.slice(0, -1), keep.length];
+    next.w = pickGroupRows(next.w, groups, units, nextOut, keep);
+    const nextShape = shapes[i + 1]!;
+    shapes[i + 1] = nextShape.length === 4 ? [nextShape[0]!, nextShape[1]!, keep.length, nextOut] : [groups * keep.length, nextOut];
     if (placeholder) {
       cur.w.fill(0);
       cur.b.fill(0);
@@ -99,9 +107,32 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
   return result;
 }
 
-/** True when `b` reads `a`'s output directly (only dropout layers, which are identity at test time, in between). */
-function adjacent(model: CheckedModel, a: CheckedLayer, b: CheckedLayer): boolean {
-  return model.layers.slice(a.index + 1, b.index).every((l) => l.kind === 'dropout');
+/**
+ * How `b` reads `a`'s units, when it reads them one for one: `plain` (dense after dense, or a conv or a
+ * flatten-then-dense after a conv, with only dropout and pooling in between: they keep channels apart and
+ * a constant map constant), `padded` (a conv with zero padding after a conv: it reads a constant map
+ * unevenly at the borders, so an unfed channel cannot be folded into its bias). Anything else (LRN mixes channels) gets no link and keeps its size.
+ */
+function link(model: CheckedModel, a: CheckedLayer, b: CheckedLayer): 'plain' | 'padded' | undefined {
+  const between = model.layers.slice(a.index + 1, b.index).map((l) => l.kind);
+  if (a.kind === 'dense') return b.kind === 'dense' && between.every((k) => k === 'dropout') ? 'plain' : undefined;
+  if (a.kind !== 'conv') return undefined;
+  const spatial = (k: string): boolean => k === 'dropout' || k === 'maxpool' || k === 'avgpool';
+  if (b.kind === 'conv') {
+    // A 1x1 kernel pads nothing even with padding=same.
+    const pads = (b.padding ?? 'same') === 'same' && b.kernel!.some((k) => k > 1);
+    return between.every(spatial) ? (pads ? 'padded' : 'plain') : undefined;
+  }
+  const flatten = between.indexOf('flatten');
+  const fits = b.kind === 'dense' && flatten >= 0 && between.slice(0, flatten).every(spatial) && between.slice(flatten + 1).every((k) => k === 'dropout');
+  return fits ? 'plain' : undefined;
+}
+
+/** Rows g·units + j of W viewed as [groups·units, cols], for the kept j of every group. */
+function pickGroupRows(w: Float32Array<ArrayBufferLike>, groups: number, units: number, cols: number, keep: number[]): Float32Array {
+  const out = new Float32Array(groups * keep.length * cols);
+  for (let g = 0; g < groups; g++) keep.forEach((j, k) => out.set(w.subarray((g * units + j) * cols, (g * units + j + 1) * cols), (g * keep.length + k) * cols));
+  return out;
 }
 
 function pickRows(w: Float32Array<ArrayBufferLike>, cols: number, keep: number[]): Float32Array {
