@@ -116,8 +116,17 @@ describe('LeNet-5 on wasm', () => {
     const spec = writeSpec(dir, 'lenet-5.dnn', text);
     const { events, result } = await trainCollect({ specPath: spec, outDir: join(dir, 'run'), overrides: { train: { epochs: 1, backend: 'wasm' } } });
     assert.equal(result.type, 'done', JSON.stringify(result));
+    const done = result as DoneEvent;
     const epoch = events.find((e): e is EpochEvent => e.type === 'epoch')!;
     assert.ok(Number.isFinite(epoch.loss.total));
     assert.deepEqual(epoch.layers.map((l) => l.name), ['c1', 'c2', 'fc1', 'out']);
+    // The compact convnet (dead channels and neurons removed) computes what the pruned one does.
+    const full = await loadLayersModel(done.outputs.model!);
+    const small = await loadLayersModel(done.outputs.compact!);
+    const x = tf.randomUniform([64, 28, 28, 1], 0, 1, 'float32', 7);
+    const diff = tf.max(tf.abs(tf.sub(full.predict(x) as tf.Tensor, small.predict(x) as tf.Tensor))).dataSync()[0]!;
+    assert.ok(diff <= 1e-4, `max |diff| ${diff}`);
+    assert.equal(small.countParams(), done.summary.compactParams);
+    console.log(`compact LeNet-5 after one synthetic epoch: ${JSON.stringify(done.summary.compactSizes)}`);
   });
 });
