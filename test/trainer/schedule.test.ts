@@ -92,4 +92,16 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
     const b = await weightsOf(resumed.result as DoneEvent);
     a.forEach((w, i) => assert.deepEqual(b[i], w, `weights ${i} differ after resuming`));
   });
+
+  it('resuming a finished run trains nothing and writes the same outputs again (a re-export)', async () => {
+    const again = await trainCollect({ specPath: join(dir, 'tuned.dnn'), resumeDir: tuned.done.outputs.runDir });
+    assert.equal(again.result.type, 'done', JSON.stringify(again.result));
+    assert.deepEqual(again.events.map((e) => e.type), ['start', 'done']);
+    const done = again.result as DoneEvent;
+    assert.equal(done.epochsCompleted, 4);
+    assert.deepEqual(done.summary, tuned.done.summary);
+    const a = await weightsOf(tuned.done);
+    const b = await weightsOf(done);
+    a.forEach((w, i) => assert.deepEqual(b[i], w, `weights ${i} differ after re-exporting`));
+  });
 });
