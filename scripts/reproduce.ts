@@ -1,12 +1,15 @@
-// npm run reproduce -- NAME [--epochs N] | all
+// npm run reproduce -- NAME [--epochs N] | all      (or NAME --from RUN_DIR)
 // Runs one of the seed's experiments (examples/*.dnn with the seed's settings) through the trainer, records its
 // row in docs/results.json, regenerates the table in docs/results.md and draws its charts (Vega, SVG).
+// --from records a finished run folder of that experiment instead of training (every row is read from a run
+// folder either way).
 // A script, not a test: full-length runs take minutes to hours on 2 cores.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Overrides } from '../language/index.ts';
-import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../trainer/src/protocol.ts';
+import type { DoneEvent, EpochEvent, StartEvent } from '../trainer/src/protocol.ts';
+import { readEvents, type RunManifest } from '../trainer/src/runFolder.ts';
 import { train } from '../trainer/src/run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -78,30 +81,64 @@ const metricText = (metric: string, v: number): string => (metric === 'accuracy'
 
 async function run(e: Experiment, epochs: number | undefined): Promise<Row> {
   const overrides: Overrides = { ...e.overrides, train: { ...e.overrides?.train, ...(epochs ? { epochs } : {}) } };
-  const events: TrainerEvent[] = [];
-  const t0 = Date.now();
+  const runDir = join(ROOT, '.dropneuron', 'reproduce', `${e.name}-${Date.now()}`);
   const result = await train({
     specPath: join(ROOT, 'examples', e.spec),
     overrides,
-    outDir: join(ROOT, '.dropneuron', 'reproduce', `${e.name}-${Date.now()}`),
+    outDir: runDir,
     emit: (event) => {
-      events.push(event);
       if (event.type === 'epoch') console.log(`${e.name}: epoch ${event.epoch}/${event.epochs} ${event.seconds.toFixed(1)} s, test ${metricText(event.metric, event.testMetric)}, density ${pct(event.density)}, kept ${event.layers.map((l) => `${l.kept}/${l.units}`).join(' ')}`);
     },
   });
   if (result.type !== 'done') throw new Error(`${e.name}: ${result.message}`);
-  const start = events.find((x): x is StartEvent => x.type === 'start')!;
-  const done = result as DoneEvent;
+  return record(e, runDir);
+}
+
+/** A spec's meaning for comparing runs: its text without comments and with white space collapsed. */
+const specMeaning = (text: string): string => text.replace(/#[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+
+/** Overrides as a comparable string, without `train.epochs` (the row's command says it) and empty groups. */
+function overridesKey(o: RunManifest['overrides'] | Overrides | undefined): string {
+  const groups = Object.entries(o ?? {})
+    .map(([group, values]) => [group, Object.fromEntries(Object.entries(values as object).filter(([k]) => !(group === 'train' && k === 'epochs')).sort(([a], [b]) => a.localeCompare(b)))] as const)
+    .filter(([, values]) => Object.keys(values).length > 0)
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify(groups);
+}
+
+/**
+ * The row and charts of experiment `e`, read from a finished run folder: one this script just trained, or
+ * one given with --from (a run made elsewhere, or re-exported with `dropneuron train --resume`).
+ */
+async function record(e: Experiment, runDir: string): Promise<Row> {
+  const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
+  const specPath = join(ROOT, 'examples', e.spec);
+  if (basename(manifest.specPath) !== e.spec || specMeaning(manifest.spec) !== specMeaning(readFileSync(specPath, 'utf8'))) {
+    throw new Error(`${runDir}: expected a run of the current examples/${e.spec} (comments aside), found a run of ${manifest.specPath}${basename(manifest.specPath) === e.spec ? ' as it was before an edit' : ''}`);
+  }
+  if (overridesKey(manifest.overrides) !== overridesKey(e.overrides)) {
+    throw new Error(`${runDir}: expected the overrides of ${e.name} ${overridesKey(e.overrides)}, found ${overridesKey(manifest.overrides)}`);
+  }
+  if (manifest.limit !== undefined) throw new Error(`${runDir}: expected a run on the whole training set, found one limited to ${manifest.limit} samples`);
+  const events = readEvents(runDir);
+  const start = events.find((x): x is StartEvent => x.type === 'start');
+  const dones = events.filter((x): x is DoneEvent => x.type === 'done');
+  const done = dones.at(-1);
+  if (!start || !done || done.stopped) throw new Error(`${runDir}: expected a finished run, found ${done?.stopped ? 'a stopped one (resume it first)' : 'no done event'}`);
+  // A run resumed after a stop holds one epoch event per epoch still, but keep the last of each to be safe.
+  const epochs = [...new Map(events.filter((x): x is EpochEvent => x.type === 'epoch').map((x) => [x.epoch, x])).values()].sort((a, b) => a.epoch - b.epoch);
   const s = done.summary;
-  await drawCharts(e, events.filter((x): x is EpochEvent => x.type === 'epoch'));
+  await drawCharts(e, epochs);
+  const epochsOverride = manifest.overrides.train?.epochs;
   const row: Row = {
     name: e.name,
-    command: `npm run reproduce -- ${e.name}${epochs ? ` --epochs ${epochs}` : ''}`,
+    command: `npm run reproduce -- ${e.name}${epochsOverride !== undefined ? ` --epochs ${epochsOverride}` : ''}`,
     backend: start.backend,
     epochs: done.epochsCompleted,
     specEpochs: start.epochs,
-    seconds: (Date.now() - t0) / 1000,
-    date: new Date().toISOString().slice(0, 10),
+    // The trainer's own time over every segment of the run (a resumed run has several).
+    seconds: dones.reduce((t, d) => t + d.seconds, 0),
+    date: manifest.started.slice(0, 10),
     metric: s.metric,
     beforePrune: s.beforePrune,
     afterPrune: s.afterPrune,
@@ -119,7 +156,7 @@ async function run(e: Experiment, epochs: number | undefined): Promise<Row> {
     row.extra = `dense layers only (the seed's count): ${pct(kept / total)} kept (${(total / kept).toFixed(1)}×); ${[`dense inputs ${first.inputsKept}/${first.inputsTotal}`, ...dense.slice(0, -1).map((l) => `${l.neuronsKept}/${l.neuronsTotal}`)].join(', ')}`;
   }
   if (e.name === 'sparse-regression') {
-    const kept = JSON.parse(readFileSync(done.outputs.keptInputs!, 'utf8')) as { kept: number[] };
+    const kept = JSON.parse(readFileSync(join(runDir, 'kept-inputs.json'), 'utf8')) as { kept: number[] };
     const { sparseRegression } = await import('../trainer/src/data/generated.ts');
     const truth = sparseRegression({ samples: 1000, features: 20, informative: 2, noise: 0, seed: 1 }).facts!.informativeFeatures as number[];
     row.extra = `inputs kept ${JSON.stringify(kept.kept)}, true nonzero inputs ${JSON.stringify(truth)}`;
@@ -146,7 +183,10 @@ async function drawCharts(e: Experiment, epochs: EpochEvent[]): Promise<void> {
       ['sparsity', sparsity, `${e.title}: density and neurons kept`, '% of total'],
       ['metric', metric, `${e.title}: ${yTitle} per epoch`, yTitle],
     ] as const) {
-      const spec = lineChart(values, title, y, suffix === 'metric' && epochs[0]?.metric !== 'accuracy');
+      const accuracy = epochs[0]?.metric === 'accuracy';
+      // Accuracy lives in the top few per cent: an axis from zero would flatten every curve into one line.
+      const scale = suffix === 'sparsity' ? 'zero' : accuracy ? 'fit' : 'log';
+      const spec = lineChart(values, title, y, scale, epochs.find((x) => x.phase === 'finetune')?.epoch);
       const view = new vega.View(vega.parse(spec as never), { renderer: 'none' });
       writeFileSync(join(DOCS, 'results', `${e.name}-${suffix}.svg`), await view.toSVG());
       view.finalize();
@@ -154,7 +194,15 @@ async function drawCharts(e: Experiment, epochs: EpochEvent[]): Promise<void> {
   }
 }
 
-function lineChart(values: { epoch: number; series: string; value: number }[], title: string, yTitle: string, logY: boolean): object {
+/** `finetuneFrom`: the first fine-tuning epoch, marked with a dashed rule. */
+function lineChart(values: { epoch: number; series: string; value: number }[], title: string, yTitle: string, scale: 'zero' | 'fit' | 'log', finetuneFrom?: number): object {
+  const marker =
+    finetuneFrom === undefined
+      ? []
+      : [
+          { type: 'rule', encode: { enter: { x: { scale: 'x', value: finetuneFrom - 0.5 }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#888' }, strokeDash: { value: [4, 3] } } } },
+          { type: 'text', encode: { enter: { x: { scale: 'x', value: finetuneFrom - 0.5 }, dx: { value: 3 }, y: { value: 10 }, text: { value: 'fine-tune' }, fill: { value: '#666' }, fontSize: { value: 10 } } } },
+        ];
   return {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
     width: 420,
@@ -165,7 +213,7 @@ function lineChart(values: { epoch: number; series: string; value: number }[], t
     data: [{ name: 'table', values }],
     scales: [
       { name: 'x', type: 'linear', domain: { data: 'table', field: 'epoch' }, range: 'width', nice: false, zero: false },
-      { name: 'y', type: logY ? 'log' : 'linear', domain: { data: 'table', field: 'value' }, range: 'height', nice: true, zero: !logY },
+      { name: 'y', type: scale === 'log' ? 'log' : 'linear', domain: { data: 'table', field: 'value' }, range: 'height', nice: true, zero: scale === 'zero' },
       { name: 'color', type: 'ordinal', domain: { data: 'table', field: 'series' }, range: 'category' },
     ],
     axes: [
@@ -179,6 +227,7 @@ function lineChart(values: { epoch: number; series: string; value: number }[], t
         from: { facet: { name: 'series', data: 'table', groupby: 'series' } },
         marks: [{ type: 'line', from: { data: 'series' }, encode: { enter: { x: { scale: 'x', field: 'epoch' }, y: { scale: 'y', field: 'value' }, stroke: { scale: 'color', field: 'series' }, strokeWidth: { value: 2 } } } }],
       },
+      ...marker,
     ],
   };
 }
@@ -207,16 +256,27 @@ function writeResults(rows: Record<string, Row>): void {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { epochs: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { epochs: { type: 'string' }, from: { type: 'string' } } });
   const which = positionals[0];
   const selected = which === 'all' ? EXPERIMENTS : EXPERIMENTS.filter((e) => e.name === which);
+  const usage = 'usage: npm run reproduce -- NAME [--epochs N] | all | NAME --from RUN_DIR';
   if (!which || selected.length === 0) {
-    console.error(`usage: npm run reproduce -- NAME [--epochs N] | all\nexpected NAME among: ${EXPERIMENTS.map((e) => e.name).join(', ')}, found ${which ?? 'none'}`);
+    console.error(`${usage}\nexpected NAME among: ${EXPERIMENTS.map((e) => e.name).join(', ')}, found ${which ?? 'none'}`);
+    process.exit(2);
+  }
+  if (values.from !== undefined && (which === 'all' || values.epochs !== undefined)) {
+    console.error(`${usage}\nexpected --from with one NAME and no --epochs (the run folder says how long it ran), found ${which === 'all' ? 'all' : '--epochs'}`);
     process.exit(2);
   }
   const epochs = values.epochs ? Number(values.epochs) : undefined;
   for (const e of selected) {
-    const row = await run(e, epochs);
+    let row: Row;
+    try {
+      row = values.from !== undefined ? await record(e, values.from) : await run(e, epochs);
+    } catch (error) {
+      console.error(`reproduce: ${(error as Error).message}`);
+      process.exit(1);
+    }
     // Read the store again now: another reproduce run may have recorded its row while this one trained.
     const rows = existsSync(STORE) ? (JSON.parse(readFileSync(STORE, 'utf8')) as Record<string, Row>) : {};
     rows[e.name] = row;

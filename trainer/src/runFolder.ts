@@ -150,7 +150,8 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
     const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { specPath: string; started: string };
     const events = readEvents(runDir);
     const start = events.find((e): e is StartEvent => e.type === 'start');
-    const done = events.find((e): e is DoneEvent => e.type === 'done');
+    // The last `done`: re-exporting a finished run (`--resume` on it) appends a newer one.
+    const done = events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
     const lastEpoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1);
     const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? basename(runDir), finished: !!done };
     if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
