@@ -78,6 +78,9 @@ describe('tree rows', () => {
       ['dense 32 → 8 kept (25.0 %)', 'warning'],
       ['dense 10 → 10 kept (100.0 %)', 'kept'],
     ]);
+    // fc2's compact size (32 in the run) differs from the 8 kept: the tooltip says which one Shrink writes.
+    assert.deepEqual(layerRows(analysis, halved).map((r) => r.tooltip.split('\n').length), [2, 3, 2]);
+    assert.match(layerRows(analysis, halved)[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
     assert.equal(layerRows(analysis)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
   });
 

@@ -28,7 +28,13 @@ export function layerRows(analysis: Analysis, summary?: Summary): LayerRow[] {
       description = `${layer.kind} ${stats.neuronsTotal} → ${stats.neuronsKept} kept (${(100 * share).toFixed(1)} %)`;
       icon = share < 0.5 ? 'warning' : 'kept';
     }
-    const tooltip = [`${layer.name}: ${base}`, stats ? `Latest run: ${stats.neuronsKept}/${stats.neuronsTotal} neurons kept, density ${(100 * stats.density).toFixed(1)} %` : 'Not trained yet'].join('\n');
+    const compact = summary?.compactSizes[layer.name];
+    const tooltip = [
+      `${layer.name}: ${base}`,
+      stats ? `Latest run: ${stats.neuronsKept}/${stats.neuronsTotal} neurons kept, density ${(100 * stats.density).toFixed(1)} %` : 'Not trained yet',
+      // The compact model keeps only neurons that are both fed and read, which can be fewer: it is what "Shrink Layers" writes.
+      ...(stats && compact !== undefined && compact !== stats.neuronsKept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
+    ].join('\n');
     return { id: `layer:${layer.name}`, label: layer.name, description, tooltip, icon, line: layer.statement.range.start.line };
   });
 }
