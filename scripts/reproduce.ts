@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Overrides } from '../language/index.ts';
 import type { DoneEvent, EpochEvent, StartEvent } from '../trainer/src/protocol.ts';
-import { readEvents, type RunManifest } from '../trainer/src/runFolder.ts';
+import { readEvents, RunFolder, type RunManifest } from '../trainer/src/runFolder.ts';
 import { train } from '../trainer/src/run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -111,7 +111,7 @@ function overridesKey(o: RunManifest['overrides'] | Overrides | undefined): stri
  * one given with --from (a run made elsewhere, or re-exported with `dropneuron train --resume`).
  */
 async function record(e: Experiment, runDir: string): Promise<Row> {
-  const manifest = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as RunManifest;
+  const manifest = new RunFolder(runDir).manifest();
   const specPath = join(ROOT, 'examples', e.spec);
   if (basename(manifest.specPath) !== e.spec || specMeaning(manifest.spec) !== specMeaning(readFileSync(specPath, 'utf8'))) {
     throw new Error(`${runDir}: expected a run of the current examples/${e.spec} (comments aside), found a run of ${manifest.specPath}${basename(manifest.specPath) === e.spec ? ' as it was before an edit' : ''}`);
@@ -125,8 +125,8 @@ async function record(e: Experiment, runDir: string): Promise<Row> {
   const dones = events.filter((x): x is DoneEvent => x.type === 'done');
   const done = dones.at(-1);
   if (!start || !done || done.stopped) throw new Error(`${runDir}: expected a finished run, found ${done?.stopped ? 'a stopped one (resume it first)' : 'no done event'}`);
-  // A run resumed after a stop holds one epoch event per epoch still, but keep the last of each to be safe.
-  const epochs = [...new Map(events.filter((x): x is EpochEvent => x.type === 'epoch').map((x) => [x.epoch, x])).values()].sort((a, b) => a.epoch - b.epoch);
+  // One event per epoch, in order, even for a resumed run: each checkpoint rewrites the file from the run's own list.
+  const epochs = events.filter((x): x is EpochEvent => x.type === 'epoch');
   const s = done.summary;
   await drawCharts(e, epochs);
   const epochsOverride = manifest.overrides.train?.epochs;

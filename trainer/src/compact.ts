@@ -37,7 +37,7 @@ export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel 
       keptInputs = [0];
       collapsed.push('inputs');
     }
-    layers[0].w = pickRows(layers[0].w, units, keptInputs);
+    layers[0].w = pickGroupRows(layers[0].w, 1, rows.length, units, keptInputs);
     shapes[0] = [keptInputs.length, units];
   }
 
@@ -132,12 +132,6 @@ function link(model: CheckedModel, a: CheckedLayer, b: CheckedLayer): 'plain' | 
 function pickGroupRows(w: Float32Array<ArrayBufferLike>, groups: number, units: number, cols: number, keep: number[]): Float32Array {
   const out = new Float32Array(groups * keep.length * cols);
   for (let g = 0; g < groups; g++) keep.forEach((j, k) => out.set(w.subarray((g * units + j) * cols, (g * units + j + 1) * cols), (g * keep.length + k) * cols));
-  return out;
-}
-
-function pickRows(w: Float32Array<ArrayBufferLike>, cols: number, keep: number[]): Float32Array {
-  const out = new Float32Array(keep.length * cols);
-  keep.forEach((r, k) => out.set(w.subarray(r * cols, (r + 1) * cols), k * cols));
   return out;
 }
 
