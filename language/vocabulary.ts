@@ -73,6 +73,7 @@ export const OPTIMIZERS = {
   rmsprop: 'RMSProp (decay 0.9).',
 } as const;
 
+/** Every backend, in the order `auto` tries them: the one backend list (trainer, CLI, server, settings). */
 export const BACKENDS = {
   auto: 'The first backend that loads, in the order gpu, node, wasm, cpu.',
   gpu: 'TensorFlow C library with CUDA, through @tensorflow/tfjs-node-gpu (Linux with an NVIDIA GPU).',
@@ -80,6 +81,12 @@ export const BACKENDS = {
   wasm: 'WebAssembly with SIMD, through @tensorflow/tfjs-backend-wasm: works everywhere, no native install.',
   cpu: 'Plain JavaScript: slowest, for debugging.',
 } as const;
+
+export type BackendSetting = keyof typeof BACKENDS;
+export type BackendName = Exclude<BackendSetting, 'auto'>;
+/** The backends `auto` tries, in order: the table's order. */
+export const BACKEND_ORDER = Object.keys(BACKENDS).filter((b): b is BackendName => b !== 'auto');
+export type OptimizerName = keyof typeof OPTIMIZERS;
 
 export const INITIALIZERS = {
   glorot: 'Glorot-uniform weights, zero biases: scaled to each layer’s fan-in and fan-out.',
@@ -126,6 +133,7 @@ export const TRAIN_SETTINGS = {
 } as const satisfies Record<string, ValueSpec>;
 
 export type TrainKey = keyof typeof TRAIN_SETTINGS;
+export type InitializerName = keyof typeof INITIALIZERS;
 
 export const ACTIVATIONS = {
   linear: 'Identity: f(x) = x. The default.',
@@ -334,6 +342,14 @@ export const MODEL_STATEMENTS = {
 
 export function isOneOf<T extends string>(word: string, table: Readonly<Record<T, unknown>>): word is T {
   return Object.prototype.hasOwnProperty.call(table, word);
+}
+
+/** Whether a number fits a setting's range: `integer` when it must be whole and is not, `range` when outside. */
+export function numberFault(spec: NumberSpec, value: number): 'integer' | 'range' | undefined {
+  if (spec.integer && !Number.isInteger(value)) return 'integer';
+  const below = spec.min !== undefined && (spec.minExclusive ? value <= spec.min : value < spec.min);
+  const above = spec.max !== undefined && value > spec.max;
+  return below || above ? 'range' : undefined;
 }
 
 /** "≥ 0", "in (0, 1]", "a whole number ≥ 1": the valid range of a number, for messages and hovers. */

@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
 const entries = {
-  cli: 'trainer/src/cli.ts',
+  cli: 'cli/main.ts',
   server: 'server/src/server.ts',
   extension: 'client/src/extension.ts',
 };
@@ -38,4 +38,7 @@ await build({
   logLevel: 'warning',
   // Native and wasm-backed packages must be resolved at run time from node_modules, not inlined.
   external: ['vscode', '@tensorflow/*'],
+  // ES-module dependencies (tinyglobby's fdir) read import.meta.url, which a CommonJS bundle lacks: give it the file's URL.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
 });

@@ -16,6 +16,7 @@ import {
   describeRange,
   type ValueSpec,
 } from '../language/index.ts';
+import { overridesSettingSchema } from '../protocol/settings.ts';
 
 const START = '<!-- generated:start (npm run docs) -->';
 const END = '<!-- generated:end -->';
@@ -70,7 +71,21 @@ export function withReference(doc: string): string {
   return doc.slice(0, start + START.length) + '\n\n' + generatedReference() + '\n\n' + doc.slice(end);
 }
 
+/**
+ * package.json with its generated settings: `dropneuron.trainer.backend` lists the vocabulary's backends and
+ * `dropneuron.trainer.overrides` every overridable setting (protocol/settings.ts).
+ */
+export function withGeneratedSettings(packageJson: string): string {
+  const pkg = JSON.parse(packageJson) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } };
+  const properties = pkg.contributes.configuration.properties;
+  properties['dropneuron.trainer.backend'] = { ...properties['dropneuron.trainer.backend'], enum: Object.keys(BACKENDS), enumDescriptions: Object.values(BACKENDS) };
+  properties['dropneuron.trainer.overrides'] = overridesSettingSchema();
+  return JSON.stringify(pkg, null, 2) + '\n';
+}
+
 if (process.argv[1]?.endsWith('gen-docs.ts')) {
   const path = join(import.meta.dirname, '..', 'docs', 'language.md');
   writeFileSync(path, withReference(readFileSync(path, 'utf8')));
+  const pkg = join(import.meta.dirname, '..', 'package.json');
+  writeFileSync(pkg, withGeneratedSettings(readFileSync(pkg, 'utf8')));
 }

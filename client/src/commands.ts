@@ -1,14 +1,12 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { analyze, shrinkEdits } from '../../language/index.ts';
-import { RunsRequest, StopRequest, TrainRequest, type RunInfo, type TrainOverrides, type TrainResult } from '../../server/src/protocol.ts';
+import { DeleteRunRequest, RunEventsRequest, RunsRequest, ShrinkRequest, StopRequest, TrainRequest, type RunInfo, type ShrinkResult } from '../../protocol/lsp.ts';
+import { epochPercent, formatNamedMetric } from '../../protocol/present.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import type { RunNode } from './views/runsView.ts';
 import { revealFolder, StatsPanel } from './webview/panel.ts';
-
-export const SHRINK_TITLE = 'Shrink layers to trained sizes';
 
 function activeSpec(): vscode.TextDocument | undefined {
   const document = vscode.window.activeTextEditor?.document;
@@ -29,6 +27,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await client.sendRequest(StopRequest, { uri });
   };
   const showRun = (run: RunRecord): void => void StatsPanel.show(context, runs, run, (r) => void stop(r.uri));
+  const showPastRun = async (runDir: string, uri: string): Promise<void> => showRun(runs.load(runDir, uri, await client.sendRequest(RunEventsRequest, { runDir })));
 
   const train = async (resource?: vscode.Uri): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
@@ -46,16 +45,16 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     } else if (document.isDirty) {
       await document.save();
     }
-    const settings = vscode.workspace.getConfiguration('dropneuron', document.uri);
-    const overrides: TrainOverrides = {};
-    const epochs = settings.get<number | null>('trainer.epochs');
-    if (epochs) overrides.epochs = epochs;
     const uri = document.uri.toString();
-    const result: TrainResult = await client.sendRequest(TrainRequest, { uri, overrides });
+    // The server applies the editor's settings (`dropneuron.trainer.*`): one place decides what a run gets.
+    const result = await client.sendRequest(TrainRequest, { uri });
     if (!result.started) {
       if (result.reason === 'errors') {
         await vscode.commands.executeCommand('workbench.actions.view.problems');
         void vscode.window.showErrorMessage(`DropNeuron: ${result.message}`);
+      } else if (result.reason === 'settings') {
+        const choice = await vscode.window.showErrorMessage(`DropNeuron: ${result.message}`, 'Open Settings');
+        if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'dropneuron.trainer.overrides');
       } else {
         void vscode.window.showWarningMessage(`DropNeuron: ${result.message}`);
       }
@@ -73,9 +72,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             if (run.runId !== result.runId) return;
             if (event.type === 'start') progress.report({ message: `${event.model} on ${event.backend}` });
             if (event.type === 'epoch') {
-              const pct = (100 * event.epoch) / event.epochs;
-              const metric = event.metric === 'accuracy' ? `${(100 * event.testMetric).toFixed(2)} %` : event.testMetric.toExponential(2);
-              progress.report({ increment: pct - last, message: `epoch ${event.epoch}/${event.epochs} · ${event.metric} ${metric}` });
+              const pct = epochPercent(event);
+              progress.report({ increment: pct - last, message: `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)}` });
               last = pct;
             }
             if (event.type === 'done' || event.type === 'error') {
@@ -89,32 +87,26 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     );
   };
 
+  /** Applies the server's shrink edits: from a run of the Runs view, or the active spec's latest run. */
   const shrink = async (node?: RunNode): Promise<void> => {
-    if (node && 'row' in node) {
-      // From the Runs view: this run's sizes, applied to its spec.
-      const specUri = vscode.Uri.file(node.info.specPath);
-      const document = await vscode.workspace.openTextDocument(specUri);
-      const edits = shrinkEdits(analyze(document.getText()), node.info.compactSizes ?? {});
-      if (!edits.length) return void vscode.window.showInformationMessage('The spec already has this run’s sizes.');
-      const edit = new vscode.WorkspaceEdit();
-      for (const e of edits) edit.replace(specUri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
-      await vscode.workspace.applyEdit(edit);
-      await vscode.window.showTextDocument(document);
-      return;
-    }
-    const document = activeSpec();
+    const fromRun = node && 'row' in node ? node.info : undefined;
+    const document = fromRun ? await vscode.workspace.openTextDocument(vscode.Uri.file(fromRun.specPath)) : activeSpec();
     if (!document) return void vscode.window.showInformationMessage('Open a trained .dnn spec to shrink it.');
-    // The server's code action: the same edit the editor's light bulb offers.
-    const whole = new vscode.Range(0, 0, document.lineCount, 0);
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, whole, vscode.CodeActionKind.RefactorRewrite.value)) ?? [];
-    const action = actions.find((a) => a.title === SHRINK_TITLE);
-    if (!action?.edit) return void vscode.window.showInformationMessage('Nothing to shrink: train this spec first, or its layers already have the trained sizes.');
-    await vscode.workspace.applyEdit(action.edit);
+    const params = { uri: document.uri.toString(), ...(fromRun ? { runDir: fromRun.runDir } : {}) };
+    const { edits }: ShrinkResult = await client.sendRequest(ShrinkRequest, params);
+    if (!edits.length) {
+      const why = fromRun ? 'The spec already has this run’s sizes.' : 'Nothing to shrink: train this spec first, or its layers already have the trained sizes.';
+      return void vscode.window.showInformationMessage(why);
+    }
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of edits) edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+    await vscode.workspace.applyEdit(edit);
+    if (fromRun) await vscode.window.showTextDocument(document);
   };
 
   const pickRun = async (document: vscode.TextDocument | undefined): Promise<RunInfo | undefined> => {
     if (!document) return undefined;
-    const list: RunInfo[] = await client.sendRequest(RunsRequest, { uri: document.uri.toString() });
+    const list = await client.sendRequest(RunsRequest, { uri: document.uri.toString() });
     if (list.length <= 1) return list[0];
     const choice = await vscode.window.showQuickPick(
       list.map((r) => ({ label: r.runDir.split(path.sep).pop()!, description: r.finished ? (r.stopped ? 'stopped' : 'finished') : 'unfinished', run: r })),
@@ -131,12 +123,12 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await stop(target);
     }),
     vscode.commands.registerCommand('dropneuron.showStats', async (node?: RunNode) => {
-      if (node && 'row' in node) return showRun(runs.load(node.info.runDir, vscode.Uri.file(node.info.specPath).toString()));
+      if (node && 'row' in node) return showPastRun(node.info.runDir, vscode.Uri.file(node.info.specPath).toString());
       const document = activeSpec();
       const live = document ? runs.latestFor(document.uri.toString()) : undefined;
       if (live) return showRun(live);
       const past = await pickRun(document);
-      if (past) return showRun(runs.load(past.runDir, document!.uri.toString()));
+      if (past) return showPastRun(past.runDir, document!.uri.toString());
       void vscode.window.showInformationMessage('No training run to show yet: run “DropNeuron: Train with DropNeuron”.');
     }),
     vscode.commands.registerCommand('dropneuron.shrink', shrink),
@@ -149,7 +141,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (!node || !('row' in node)) return;
       const ok = await vscode.window.showWarningMessage(`Delete the run folder ${node.info.runDir}?`, { modal: true }, 'Delete');
       if (ok !== 'Delete') return;
-      rmSync(node.info.runDir, { recursive: true, force: true });
+      const result = await client.sendRequest(DeleteRunRequest, { runDir: node.info.runDir });
+      if (!result.deleted) void vscode.window.showWarningMessage(`DropNeuron: ${result.message ?? 'the run was not deleted'}`);
       deps.refreshRuns();
     }),
     vscode.commands.registerCommand('dropneuron.newFromExample', async () => {

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RunEventNotification, type RunEventParams } from '../../server/src/protocol.ts';
-import { listRuns } from '../../trainer/src/runFolder.ts';
-import type { DoneEvent, Summary } from '../../trainer/src/protocol.ts';
+import { RunEventNotification, StopRequest } from '../../protocol/lsp.ts';
 import { registerCommands } from './commands.ts';
 import { startLanguageClient } from './languageClient.ts';
 import { RunStore } from './runStore.ts';
@@ -21,15 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const runs = new RunStore();
   const status = new TrainingStatus();
 
-  // The latest run summary of a spec: this session's, else the newest finished run folder beside it.
-  const latestSummary = (uri: string): Summary | undefined => {
-    const live = runs.latestFor(uri)?.events.find((e): e is DoneEvent => e.type === 'done');
-    if (live) return live.summary;
-    const file = vscode.Uri.parse(uri);
-    return file.scheme === 'file' ? listRuns(file.fsPath).find((r) => r.result.done)?.result.done?.summary : undefined;
-  };
-  const layers = new LayersView(latestSummary);
-  const runsView = new RunsView();
+  const layers = new LayersView(client);
+  const runsView = new RunsView(client);
   layers.setDocument(vscode.window.activeTextEditor?.document.languageId === 'dnn' ? vscode.window.activeTextEditor.document : undefined);
 
   context.subscriptions.push(
@@ -37,8 +28,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client,
     vscode.window.createTreeView('dropneuron.layers', { treeDataProvider: layers, showCollapseAll: false }),
     vscode.window.createTreeView('dropneuron.runs', { treeDataProvider: runsView }),
-    StatsPanel.register(context, runs, (run) => void client?.sendRequest('dropneuron/stop', { uri: run.uri })),
-    client.onNotification(RunEventNotification, (params: RunEventParams) => {
+    layers,
+    StatsPanel.register(context, runs, (run) => void client?.sendRequest(StopRequest, { uri: run.uri })),
+    client.onNotification(RunEventNotification, (params) => {
       const run = runs.add(params.uri, params.runId, params.event);
       status.update(run, params.event);
       if (params.event.type === 'done' || params.event.type === 'error') {
@@ -52,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!editor || editor.document.languageId === 'dnn') layers.setDocument(editor?.document);
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === 'dnn') layers.refresh();
+      if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === 'dnn') layers.refreshSoon();
     }),
     ...registerCommands({ context, client, runs, log, refreshRuns: () => runsView.refresh() }),
   );

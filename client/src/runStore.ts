@@ -1,9 +1,8 @@
 /**
- * The client's record of training runs, fed by the server's `dropneuron/runEvent` notifications (and by
- * run folders for past runs). Pure: no VS Code API, so the views' logic is tested without an editor.
+ * The client's record of training runs, fed by the server's `dropneuron/runEvent` notifications (and, for
+ * past runs, by the events the server reads from their folders). Pure: no VS Code API, so the views' logic is tested without an editor.
  */
-import type { DoneEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
-import { readEvents } from '../../trainer/src/runFolder.ts';
+import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
 
 export interface RunRecord {
   runId: string;
@@ -39,10 +38,9 @@ export class RunStore {
     return run;
   }
 
-  /** A finished run read back from its folder (for "Show Training Stats" on a past run). */
-  load(runDir: string, uri: string): RunRecord {
+  /** A past run from the events its folder holds (for "Show Training Stats" on a past run). */
+  load(runDir: string, uri: string, events: TrainerEvent[]): RunRecord {
     const runId = `folder:${runDir}`;
-    const events = readEvents(runDir);
     const done = events.find((e): e is DoneEvent => e.type === 'done');
     const run: RunRecord = { runId, uri, events, status: done ? (done.stopped ? 'stopped' : 'done') : events.some((e) => e.type === 'error') ? 'error' : 'running', runDir };
     this.runs.set(runId, run);

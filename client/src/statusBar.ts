@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { TrainerEvent } from '../../protocol/events.ts';
+import { formatCompression, formatKeptLayers, formatMetric } from '../../protocol/present.ts';
 import type { RunRecord } from './runStore.ts';
 
 /** One status bar item: the run in progress (click to stop), then its result (click for the stats). */
@@ -18,15 +19,12 @@ export class TrainingStatus implements vscode.Disposable {
         this.item.command = { title: 'Stop Training', command: 'dropneuron.stop', arguments: [run.uri] };
         break;
       case 'epoch': {
-        const metric = event.metric === 'accuracy' ? `${(100 * event.testMetric).toFixed(2)} %` : event.testMetric.toExponential(2);
-        const kept = event.layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(' ');
-        this.item.text = `$(loading~spin) DropNeuron: epoch ${event.epoch}/${event.epochs} · ${metric} · ${kept}`;
+        this.item.text = `$(loading~spin) DropNeuron: epoch ${event.epoch}/${event.epochs} · ${formatMetric(event.metric, event.testMetric)} · ${formatKeptLayers(event.layers)}`;
         break;
       }
       case 'done': {
         const s = event.summary;
-        const metric = s.metric === 'accuracy' ? `${(100 * s.afterPrune).toFixed(2)} %` : s.afterPrune.toExponential(2);
-        this.item.text = `$(${event.stopped ? 'debug-stop' : 'check'}) DropNeuron: ${metric} · ${s.compression.toFixed(1)}×`;
+        this.item.text = `$(${event.stopped ? 'debug-stop' : 'check'}) DropNeuron: ${formatMetric(s.metric, s.afterPrune)} · ${formatCompression(s.compression)}`;
         this.item.tooltip = 'Click to show the training stats';
         this.item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
         break;

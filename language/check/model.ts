@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { LineMap } from '../syntax/positions.ts';
 import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
-import type { Activation, LayerKind, Task } from '../vocabulary.ts';
+import type { Activation, BackendSetting, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
 export type Shape = number[];
@@ -27,11 +27,11 @@ export interface GlobalRegularization {
 export interface TrainSettings {
   epochs: number;
   batch: number;
-  optimizer: 'adam' | 'sgd' | 'momentum' | 'rmsprop';
+  optimizer: OptimizerName;
   learningRate: number;
   seed: number;
-  backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
-  init: 'glorot' | 'normal';
+  backend: BackendSetting;
+  init: InitializerName;
   /** Standard deviation of `init normal`. */
   initStd: number;
   /** Epochs over which the penalties ramp up to their full weight; 0 for none. */

@@ -1,7 +1,7 @@
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { describeToken, type Token } from '../syntax/tokens.ts';
-import { describeRange, type EnumSpec, type NumberSpec, type StringSpec, type ValueSpec } from '../vocabulary.ts';
+import { describeRange, numberFault, type EnumSpec, type NumberSpec, type StringSpec, type ValueSpec } from '../vocabulary.ts';
 
 /** Compact number text for fixes and messages: 0.0001 stays as written by JS, 60000 as is. */
 function numberText(n: number): string {
@@ -14,16 +14,16 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
     return undefined;
   }
   const value = token.value;
-  if (spec.integer && !Number.isInteger(value)) {
+  const fault = numberFault(spec, value);
+  if (fault === 'integer') {
     const rounded = Math.max(spec.min ?? -Infinity, Math.round(value));
     reporter.report('DNN212', token, `expected a whole number for \`${what}\`, found \`${token.text}\``, {
       fix: reporter.replace(`Change to ${rounded}`, token, numberText(rounded)),
     });
     return undefined;
   }
-  const below = spec.min !== undefined && (spec.minExclusive ? value <= spec.min : value < spec.min);
-  const above = spec.max !== undefined && value > spec.max;
-  if (below || above) {
+  if (fault === 'range') {
+    const above = spec.max !== undefined && value > spec.max;
     const clamped = above ? spec.max! : spec.minExclusive ? (spec.fallback ?? spec.max ?? spec.min!) : spec.min!;
     reporter.report('DNN211', token, `expected ${describeRange(spec)} for \`${what}\`, found \`${token.text}\``, {
       fix: reporter.replace(`Change to ${numberText(clamped)}`, token, numberText(clamped)),

@@ -1,9 +1,10 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type TextEdit } from 'vscode-languageserver/node';
 import { shrinkEdits, type Analysis } from '../../language/index.ts';
+import { SHRINK_ACTION_KIND, type RunResult } from '../../protocol/lsp.ts';
 import { toLspDiagnostic } from './diagnostics.ts';
-import type { RunResult } from '../../trainer/src/runFolder.ts';
 
-export const SHRINK_TITLE = 'Shrink layers to trained sizes';
+/** For people only: clients find the action by its kind, SHRINK_ACTION_KIND. */
+const SHRINK_TITLE = 'Shrink layers to trained sizes';
 
 /** The edits that set every layer to its size in the run's compact model (empty if nothing changes). */
 export function shrinkToRun(analysis: Analysis, run: RunResult | undefined): TextEdit[] {
@@ -36,8 +37,8 @@ export function codeActions(uri: string, analysis: Analysis, params: CodeActionP
     }
   }
   const shrink = shrinkToRun(analysis, run);
-  if (shrink.length && wants(CodeActionKind.RefactorRewrite)) {
-    actions.push({ title: SHRINK_TITLE, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [uri]: shrink } } });
+  if (shrink.length && wants(SHRINK_ACTION_KIND)) {
+    actions.push({ title: SHRINK_TITLE, kind: SHRINK_ACTION_KIND, edit: { changes: { [uri]: shrink } } });
   }
   return actions;
 }

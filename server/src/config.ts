@@ -1,15 +1,31 @@
 import type { Connection } from 'vscode-languageserver/node';
+import type { BackendSetting } from '../../language/index.ts';
+import type { TrainingOverrides } from '../../protocol/settings.ts';
 
-/** Settings under `dropneuron.*` (contributed by the VS Code extension; any client may send them). */
+/** Settings under `dropneuron.*` (contributed by the VS Code extension's package.json; any client may send them). */
 export interface Settings {
-  trainer: { backend: 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu'; nodePath: string; epochs: number | null; outputFolder: string };
+  trainer: {
+    backend: BackendSetting;
+    nodePath: string;
+    epochs: number | null;
+    outputFolder: string;
+    /** Spec settings (by the spec's names) that runs started from the editor override. */
+    overrides: Record<string, unknown>;
+  };
   inlayHints: { enabled: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  trainer: { backend: 'auto', nodePath: '', epochs: null, outputFolder: '' },
+  trainer: { backend: 'auto', nodePath: '', epochs: null, outputFolder: '', overrides: {} },
   inlayHints: { enabled: true },
 };
+
+/** The overrides that `dropneuron.trainer.backend` and `dropneuron.trainer.epochs` stand for. */
+export function settingsOverrides(settings: Settings): TrainingOverrides {
+  const { backend, epochs } = settings.trainer;
+  const train = { ...(backend !== 'auto' ? { backend } : {}), ...(epochs ? { epochs } : {}) };
+  return Object.keys(train).length ? { train } : {};
+}
 
 /** Reads settings with workspace/configuration when the client supports it, else the defaults. */
 export class Configuration {

@@ -21,7 +21,8 @@ import {
   values,
 } from '../../language/index.ts';
 import { groupDigits, locate, shapeText } from './locate.ts';
-import type { RunResult } from '../../trainer/src/runFolder.ts';
+import type { RunResult } from '../../protocol/lsp.ts';
+import { formatPercent, keptByLayer } from '../../protocol/present.ts';
 
 const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
 
@@ -44,14 +45,12 @@ export function describeLayer(layer: CheckedLayer, run: RunResult | undefined): 
   } else if (layer.kind === 'dropout') {
     lines.push('', `keep_prob ${layer.reg.keepProb}`);
   }
-  const stats = (run?.done?.summary.layers ?? run?.lastEpoch?.layers)?.find((l) => l.name === layer.name);
+  const stats = keptByLayer(run).get(layer.name);
   if (stats) {
-    const kept = 'neuronsKept' in stats ? stats.neuronsKept : stats.kept;
-    const total = 'neuronsTotal' in stats ? stats.neuronsTotal : stats.units;
     const compact = run?.done?.summary.compactSizes[layer.name];
     lines.push(
       '',
-      `Latest run: **${kept}/${total} neurons kept** · density ${(100 * stats.density).toFixed(1)} %${compact !== undefined && compact !== kept ? ` · compact size ${compact}` : ''}`,
+      `Latest run: **${stats.kept}/${stats.total} neurons kept** · density ${formatPercent(stats.density, 1)}${compact !== undefined && compact !== stats.kept ? ` · compact size ${compact}` : ''}`,
     );
   }
   return lines.join('\n');

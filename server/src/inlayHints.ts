@@ -1,14 +1,13 @@
 import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver/node';
 import type { Analysis } from '../../language/index.ts';
 import { groupDigits, shapeText } from './locate.ts';
-import type { RunResult } from '../../trainer/src/runFolder.ts';
+import type { RunResult } from '../../protocol/lsp.ts';
+import { keptByLayer } from '../../protocol/present.ts';
 
 /** After each layer line: its output shape and parameter count, and after a run, the neurons it kept. */
 export function inlayHints(analysis: Analysis, range: Range, run: RunResult | undefined): InlayHint[] {
   const hints: InlayHint[] = [];
-  const kept = new Map<string, { kept: number; total: number }>();
-  for (const l of run?.done?.summary.layers ?? []) kept.set(l.name, { kept: l.neuronsKept, total: l.neuronsTotal });
-  if (!run?.done) for (const l of run?.lastEpoch?.layers ?? []) kept.set(l.name, { kept: l.kept, total: l.units });
+  const kept = keptByLayer(run);
   for (const layer of analysis.model?.layers ?? []) {
     const line = layer.statement.range.end.line;
     if (line < range.start.line || line > range.end.line || !layer.outputShape) continue;

@@ -6,7 +6,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { codeActions } from './codeActions.ts';
+import { codeActions, shrinkToRun } from './codeActions.ts';
 import { complete } from './completion.ts';
 import { Configuration } from './config.ts';
 import { definition } from './definition.ts';
@@ -15,11 +15,25 @@ import { DocumentStore } from './documents.ts';
 import { formatEdits } from './formatting.ts';
 import { hover } from './hover.ts';
 import { inlayHints } from './inlayHints.ts';
-import { RunsRequest, StopRequest, TrainRequest, type RunsParams, type StopParams, type StopResult, type TrainParams, type TrainResult } from './protocol.ts';
+import {
+  DeleteRunRequest,
+  LayersRequest,
+  RunEventsRequest,
+  RunsRequest,
+  ShrinkRequest,
+  StopRequest,
+  TrainRequest,
+  type ShrinkResult,
+  type TrainResult,
+} from '../../protocol/lsp.ts';
+import { readRun } from '../../protocol/runFolder.ts';
 import { prepareRename, rename } from './rename.ts';
 import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
+import { layerInfos } from './layers.ts';
+import { deleteRun, runEvents, workspaceRuns } from './runs.ts';
+import { URI } from 'vscode-uri';
 
 const connection = createConnection(ProposedFeatures.all);
 const store = new DocumentStore();
@@ -27,6 +41,9 @@ const config = new Configuration(connection);
 const diagnostics = new DiagnosticsPublisher(connection, store);
 const training = new Training(connection, store, config);
 let canRefreshInlayHints = false;
+/** Workspace folder paths, for the Runs view's workspace-wide listing. */
+let roots: string[] = [];
+let supportsWorkspaceFolders = false;
 
 /**
  * Every handler runs through here: a bug in a feature is logged and answered with an empty result,
@@ -50,6 +67,8 @@ connection.onInitialize((params): InitializeResult => {
   const options = params.initializationOptions as { clientRendersTrainingProgress?: boolean } | undefined;
   training.useWorkDoneProgress = !options?.clientRendersTrainingProgress;
   canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
+  supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+  roots = fileFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -64,6 +83,7 @@ connection.onInitialize((params): InitializeResult => {
       renameProvider: { prepareProvider: true },
       definitionProvider: true,
       semanticTokensProvider: { legend: LEGEND, full: true },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'dropneuron-language-server', version: '0.1.0' },
   };
@@ -94,9 +114,31 @@ connection.onRenameRequest(withDocument('rename', null, ({ analysis, document },
 connection.onDefinition(withDocument('definition', null, ({ analysis, document }, p) => definition(document.uri, analysis, p.position)));
 connection.languages.semanticTokens.on(withDocument('semanticTokens', { data: [] }, ({ analysis }) => semanticTokens(analysis)));
 
-connection.onRequest(TrainRequest, guard<TrainParams, TrainResult>('train', { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' }, (p) => training.train(p)));
-connection.onRequest(StopRequest, guard<StopParams, StopResult>('stop', { stopped: false }, (p) => ({ stopped: training.stop(p.uri) })));
-connection.onRequest(RunsRequest, guard('runs', [], (p: RunsParams) => training.runs(p.uri)));
+connection.onRequest(TrainRequest, guard<Parameters<Training['train']>[0], TrainResult>('train', { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' }, (p) => training.train(p)));
+connection.onRequest(StopRequest, guard('stop', { stopped: false }, (p) => ({ stopped: training.stop(p.uri) })));
+connection.onRequest(RunsRequest, guard('runs', [], (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))));
+connection.onRequest(RunEventsRequest, guard('runEvents', [], (p) => runEvents(p.runDir)));
+connection.onRequest(
+  DeleteRunRequest,
+  guard('deleteRun', { deleted: false, message: 'the server could not delete the run (see its log)' }, (p) => {
+    const result = deleteRun(p.runDir, (dir) => training.isTrainingIn(dir));
+    if (result.deleted) {
+      training.forget(p.runDir);
+      if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+    }
+    return result;
+  }),
+);
+connection.onRequest(LayersRequest, guard('layers', [], (p) => {
+  const entry = store.get(p.uri);
+  return entry ? layerInfos(entry.analysis, training.latestRun(p.uri)) : [];
+}));
+connection.onRequest(ShrinkRequest, guard<{ uri: string; runDir?: string }, ShrinkResult>('shrink', { edits: [] }, (p) => {
+  const entry = store.get(p.uri);
+  if (!entry) return { edits: [] };
+  const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
+  return { edits: shrinkToRun(entry.analysis, run) };
+}));
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
 });
@@ -104,6 +146,21 @@ training.onFinished = () => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
 };
 connection.onShutdown(() => training.stopAll());
+connection.onInitialized(() => {
+  // Folders added or removed later change what the Runs view lists.
+  if (!supportsWorkspaceFolders) return;
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(fileFolders(e.removed.map((f) => f.uri)));
+    roots = [...roots.filter((r) => !removed.has(r)), ...fileFolders(e.added.map((f) => f.uri))];
+  });
+});
+
+function fileFolders(uris: string[]): string[] {
+  return uris.flatMap((u) => {
+    const parsed = URI.parse(u);
+    return parsed.scheme === 'file' ? [parsed.fsPath] : [];
+  });
+}
 
 store.documents.listen(connection);
 connection.listen();

@@ -1,17 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { URI } from 'vscode-uri';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
-import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
-import type { Configuration } from './config.ts';
+import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
+import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
+import { epochPercent, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
+import { listRuns, type RunResult } from '../../protocol/runFolder.ts';
+import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
+import { settingsOverrides, type Configuration } from './config.ts';
 import type { DocumentStore } from './documents.ts';
-import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from './protocol.ts';
-import { listRuns, type RunResult } from '../../trainer/src/runFolder.ts';
 
 interface ActiveRun {
   runId: string;
+  /** Known once the trainer's start event arrives. */
+  runDir?: string;
+  /** The trainer has sent `done` or `error` (its process may take a moment longer to exit). */
+  ended?: boolean;
   child: ChildProcess;
   progress?: WorkDoneProgressServerReporter;
   epochs: number;
@@ -62,6 +68,16 @@ export class Training {
     return this.active.has(uri);
   }
 
+  /** Whether a run of this session is still training in `runDir`. */
+  isTrainingIn(runDir: string): boolean {
+    return [...this.active.values()].some((run) => !run.ended && run.runDir !== undefined && resolve(run.runDir) === resolve(runDir));
+  }
+
+  /** Forgets what a deleted run folder said (its spec's latest run is read again from disk). */
+  forget(runDir: string): void {
+    for (const [uri, result] of this.latest) if (resolve(result.runDir) === resolve(runDir)) this.latest.delete(uri);
+  }
+
   async train(params: TrainParams): Promise<TrainResult> {
     const path = filePath(params.uri);
     if (!path) return { started: false, reason: 'not-a-file', message: `expected a file: URI, found ${params.uri}` };
@@ -73,20 +89,17 @@ export class Training {
     }
     if (!existsSync(path)) return { started: false, reason: 'not-a-file', message: `expected ${path} on disk, found no file: save it first` };
     const settings = await this.config.get(params.uri);
-    const o = params.overrides ?? {};
-    const args = [this.cliPath, 'train', path, '--json'];
-    const backend = o.backend ?? (settings.trainer.backend !== 'auto' ? settings.trainer.backend : undefined);
-    if (backend) args.push('--backend', backend);
-    const epochs = o.epochs ?? settings.trainer.epochs ?? undefined;
-    if (epochs) args.push('--epochs', String(epochs));
-    for (const [flag, value] of [['--batch', o.batch], ['--l1', o.l1], ['--l2', o.l2], ['--keep-prob', o.keepProb], ['--dropneuron', o.dropneuron], ['--threshold', o.threshold], ['--limit', o.limit]] as const) {
-      if (value !== undefined) args.push(flag, String(value));
+    const configured = overridesFromRecord(settings.trainer.overrides);
+    if (configured.problems.length) {
+      return { started: false, reason: 'settings', message: `expected valid \`dropneuron.trainer.overrides\`, found: ${configured.problems.join('; ')}` };
     }
+    const overrides = mergeOverrides(settingsOverrides(settings), configured.overrides, params.overrides ?? {});
+    const args = [this.cliPath, 'train', path, '--json', ...overrideArgs(overrides)];
     if (settings.trainer.outputFolder) args.push('--out', join(settings.trainer.outputFolder, `run-${Date.now()}`));
     const node = settings.trainer.nodePath || process.execPath;
     const runId = `run-${++this.runCount}`;
     const child = spawn(node, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const run: ActiveRun = { runId, child, epochs: epochs ?? entry?.analysis.model?.train.epochs ?? 0, finished: false };
+    const run: ActiveRun = { runId, child, epochs: overrides.train?.epochs ?? entry?.analysis.model?.train.epochs ?? 0, finished: false };
     this.active.set(params.uri, run);
     if (this.useWorkDoneProgress) void this.startProgress(params.uri, run);
     this.follow(params.uri, run);
@@ -142,15 +155,16 @@ export class Training {
       }
       if (event.type === 'epoch') {
         run.lastEpoch = event;
-        const pct = event.epochs ? Math.round((100 * event.epoch) / event.epochs) : undefined;
-        const metric = event.metric === 'accuracy' ? `${(100 * event.testMetric).toFixed(2)} %` : event.testMetric.toExponential(2);
-        const kept = event.layers.map((l) => `${l.kept}/${l.units}`).join(' ');
-        run.progress?.report(pct ?? 0, `epoch ${event.epoch}/${event.epochs} · ${event.metric} ${metric} · kept ${kept}`);
+        run.progress?.report(Math.round(epochPercent(event)), `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)} · kept ${formatKeptLayers(event.layers)}`);
       } else if (event.type === 'start') {
         run.epochs = event.epochs;
+        run.runDir = event.runDir;
         run.progress?.report(0, `epoch ${event.startEpoch}/${event.epochs} on ${event.backend}…`);
       } else if (event.type === 'done' || event.type === 'error') {
         terminal = event;
+        run.ended = true;
+        // The spec's latest run from now on (set here, not at process exit, so that a delete right after wins).
+        if (event.type === 'done') this.latest.set(uri, { runDir: event.outputs.runDir, done: event, ...(run.lastEpoch ? { lastEpoch: run.lastEpoch } : {}) });
       }
       forward(event);
     });
@@ -159,11 +173,7 @@ export class Training {
       run.finished = true;
       this.active.delete(uri);
       run.progress?.done();
-      if (terminal?.type === 'done') {
-        const result: RunResult = { runDir: terminal.outputs.runDir, done: terminal };
-        if (run.lastEpoch) result.lastEpoch = run.lastEpoch;
-        this.latest.set(uri, result);
-      } else if (!terminal) {
+      if (!terminal) {
         const why = spawnError ? `could not start: ${spawnError.message}` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
         const event: ErrorEvent = { v: 1, type: 'error', kind: 'crash', message: `expected the trainer to finish, found it ${why}`, stderrTail: stderr.join('\n') };
         this.connection.console.error(event.message);

@@ -5,10 +5,12 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
 import { RunStore } from '../../client/src/runStore.ts';
 import { layerRows } from '../../client/src/views/layersModel.ts';
+import { layerInfos } from '../../server/src/layers.ts';
 import { runRows } from '../../client/src/views/runsModel.ts';
 import { isFromWebview, isToWebview } from '../../client/src/webview/messages.ts';
-import { formatMetric, replay } from '../../client/src/webview/viewModel.ts';
-import type { DoneEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import { replay } from '../../client/src/webview/viewModel.ts';
+import { formatMetric } from '../../protocol/present.ts';
+import type { DoneEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const fixtures = join(ROOT, 'test', 'fixtures', 'events');
@@ -67,25 +69,28 @@ describe('webview messages are validated on receipt', () => {
 describe('tree rows', () => {
   it('Layers: shapes and parameters before a run; kept/total with a warning icon after', () => {
     const analysis = analyze(SPEC);
-    assert.deepEqual(layerRows(analysis).map((r) => [r.id, r.label, r.description, r.icon]), [
+    // What the server answers the Layers view: before a run, and after one whose fc2 kept 8.
+    const before = layerInfos(analysis, undefined);
+    const after = (summary: Summary) => layerInfos(analysis, { runDir: '/run', done: { ...DONE, summary } });
+    assert.deepEqual(layerRows(before).map((r) => [r.id, r.label, r.description, r.icon]), [
       ['layer:fc1', 'fc1', 'dense → [64] · 50 240 params', 'layer'],
       ['layer:fc2', 'fc2', 'dense → [32] · 2 080 params', 'layer'],
       ['layer:out', 'out', 'dense → [10] · 330 params', 'layer'],
     ]);
     const halved = { ...DONE.summary, layers: DONE.summary.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 8 } : l)) };
-    assert.deepEqual(layerRows(analysis, halved).map((r) => [r.description, r.icon]), [
+    assert.deepEqual(layerRows(after(halved)).map((r) => [r.description, r.icon]), [
       ['dense 64 → 55 kept (85.9 %)', 'kept'],
       ['dense 32 → 8 kept (25.0 %)', 'warning'],
       ['dense 10 → 10 kept (100.0 %)', 'kept'],
     ]);
     // fc2's compact size (32 in the run) differs from the 8 kept: the tooltip says which one Shrink writes.
-    assert.deepEqual(layerRows(analysis, halved).map((r) => r.tooltip.split('\n').length), [2, 3, 2]);
-    assert.match(layerRows(analysis, halved)[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
-    assert.equal(layerRows(analysis)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
+    assert.deepEqual(layerRows(after(halved)).map((r) => r.tooltip.split('\n').length), [2, 3, 2]);
+    assert.match(layerRows(after(halved))[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
+    assert.equal(layerRows(before)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
   });
 
   it('Runs: newest first, with date, backend, epochs, metric, compression and the kept sizes as children', () => {
-    const base = { specPath: '/w/a.dnn', model: 'mnist-small', finished: true, backend: 'wasm', epochs: 5, epochsCompleted: 5, metric: 'accuracy', afterPrune: 0.8301, compression: 11.9093, compactSizes: { fc1: 55, fc2: 32, out: 10 } };
+    const base = { specPath: '/w/a.dnn', model: 'mnist-small', finished: true, backend: 'wasm', epochs: 5, epochsCompleted: 5, metric: 'accuracy' as const, afterPrune: 0.8301, compression: 11.9093, compactSizes: { fc1: 55, fc2: 32, out: 10 } };
     const rows = runRows([
       { ...base, runDir: '/w/.dropneuron/runs/old', started: '2026-11-20T10:00:00.000Z' },
       { ...base, runDir: '/w/.dropneuron/runs/new', started: '2026-11-23T09:30:00.000Z', stopped: true },

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { statsHtml } from '../../client/src/webview/html.ts';
-import type { TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { TrainerEvent } from '../../protocol/events.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -11,17 +11,7 @@ D=.vscode-test/code-server
 V=$D/node_modules/code-server/lib/vscode
 STAMP=$D/.installed-$VERSION
 
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-command -v rg >/dev/null || need+=(ripgrep)
-dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
-if [ ${#need[@]} -gt 0 ]; then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  echo "e2e setup: apt-get install ${need[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" > /dev/null
-fi
+bash scripts/setup-system.sh chromium ripgrep libkrb5-dev
 
 if [ -f "$STAMP" ]; then
   echo "e2e setup: code-server $VERSION already installed"

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
   InitializeRequest,
@@ -50,10 +51,12 @@ export class TestClient {
     this.waiters = this.waiters.filter((w) => (w.test(n) ? (w.resolve(n), false) : true));
   }
 
-  async initialize(configuration = false): Promise<void> {
+  /** `configuration`: answer workspace/configuration with `settings`; `folders`: the workspace folders (paths). */
+  async initialize(configuration = false, folders: string[] = []): Promise<void> {
     const params: InitializeParams = {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: folders.map((path) => ({ uri: pathToFileURL(path).toString(), name: basename(path) })),
       capabilities: {
         window: { workDoneProgress: true },
         workspace: { configuration, inlayHint: { refreshSupport: true } },

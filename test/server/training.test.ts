@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Hover, InlayHint } from 'vscode-languageserver-protocol/node';
 import { analyze } from '../../language/index.ts';
-import type { RunEventParams, RunInfo, TrainResult } from '../../server/src/protocol.ts';
+import {
+  DeleteRunRequest,
+  LayersRequest,
+  RunEventsRequest,
+  RunsRequest,
+  SHRINK_ACTION_KIND,
+  ShrinkRequest,
+  TrainRequest,
+  type RunEventParams,
+  type RunInfo,
+  type TrainResult,
+} from '../../protocol/lsp.ts';
 import { tempDir } from '../trainer/helpers.ts';
 import { TestClient, type Notification } from './client.ts';
 
@@ -65,7 +76,9 @@ describe('training runs owned by the server', () => {
     assert.match(String(hints[0]!.label), /^→ \[32\] · 25 120 params · \d+\/32 kept$/);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
-    const shrink = actions.find((a) => a.title === 'Shrink layers to trained sizes');
+    // Clients find the action by its kind; its title is for people.
+    const shrink = actions.find((a) => a.kind === SHRINK_ACTION_KIND);
+    assert.equal(shrink?.title, 'Shrink layers to trained sizes');
     const runs = await client.request<RunInfo[]>('dropneuron/runs', { uri });
     assert.equal(runs.length, 1);
     assert.equal(runs[0]!.finished, true);
@@ -126,5 +139,72 @@ describe('training runs owned by the server', () => {
     assert.match((hover.contents as { value: string }).value, /\*\*fc1\*\*/);
     assert.ok(crashing.alive);
     await crashing.close();
+  });
+});
+
+describe('the editor\'s overrides and the server as the client\'s one reader of run folders', () => {
+  let client: TestClient;
+  let dir: string;
+  before(async () => {
+    dir = tempDir('dnn-lsp-reader-');
+    client = new TestClient();
+    // Settings a user would write in settings.json, by the spec's names.
+    client.settings = { trainer: { overrides: { learning_rate: 0.01, seed: 3, limit: 500, dropneuron: 0.3 } } };
+    await client.initialize(true, [dir]);
+  });
+  after(() => client.close());
+
+  it('a run uses dropneuron.trainer.overrides; Layers, Runs, run events, Shrink and Delete answer from the run folder', async () => {
+    const path = join(dir, 'tiny.dnn');
+    writeFileSync(path, TINY);
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, TINY);
+    const before = await client.connection.sendRequest(LayersRequest, { uri });
+    assert.deepEqual(before.map((l) => [l.name, l.kind, l.line, l.outputShape, l.params, l.kept]), [
+      ['fc1', 'dense', 3, [32], 25_120, undefined],
+      ['out', 'dense', 4, [10], 330, undefined],
+    ]);
+
+    assert.equal((await client.connection.sendRequest(TrainRequest, { uri })).started, true);
+    const start = (await client.waitFor(isRunEvent(uri, 'start'))).params as RunEventParams;
+    assert.ok(start.event.type === 'start');
+    assert.deepEqual([start.event.settings.learningRate, start.event.settings.seed, start.event.settings.dropneuron, start.event.trainSamples], [0.01, 3, 0.3, 500]);
+    await client.waitFor(isRunEvent(uri, 'done'), 120_000);
+
+    const layers = await client.connection.sendRequest(LayersRequest, { uri });
+    const fc1 = layers[0]!;
+    assert.ok(fc1.kept && fc1.kept.total === 32 && fc1.compactSize !== undefined && fc1.compactSize < 32, `expected fc1 to shrink, found ${JSON.stringify(fc1)}`);
+
+    const runs = await client.connection.sendRequest(RunsRequest, {});
+    assert.equal(runs.length, 1, 'the workspace-wide listing finds the run under the workspace folder');
+    const runDir = runs[0]!.runDir;
+    assert.deepEqual((await client.connection.sendRequest(RunEventsRequest, { runDir })).map((e) => e.type), ['start', 'epoch', 'done']);
+
+    const { edits } = await client.connection.sendRequest(ShrinkRequest, { uri, runDir });
+    assert.deepEqual(edits.map((e) => e.newText), [String(fc1.compactSize)]);
+
+    const notARun = join(dir, 'not-a-run');
+    mkdirSync(notARun);
+    assert.equal((await client.connection.sendRequest(DeleteRunRequest, { runDir: notARun })).deleted, false);
+    assert.ok(existsSync(notARun), 'a folder without run.json is never deleted');
+    assert.equal((await client.connection.sendRequest(DeleteRunRequest, { runDir })).deleted, true);
+    assert.ok(!existsSync(runDir));
+    assert.deepEqual(await client.connection.sendRequest(RunsRequest, {}), []);
+    assert.equal((await client.connection.sendRequest(LayersRequest, { uri }))[0]!.kept, undefined, 'a deleted run no longer feeds the views');
+  });
+
+  it('refuses to train with overrides that are not valid, naming each', async () => {
+    const other = new TestClient();
+    other.settings = { trainer: { overrides: { keep_prob: 0, lr: 0.1 } } };
+    await other.initialize(true);
+    const path = join(dir, 'refused.dnn');
+    writeFileSync(path, TINY);
+    const uri = pathToFileURL(path).toString();
+    await other.open(uri, TINY);
+    const result = await other.connection.sendRequest(TrainRequest, { uri });
+    assert.ok(!result.started && result.reason === 'settings', JSON.stringify(result));
+    assert.match(result.message, /`keep_prob`: expected a number in \(0, 1\], found "0"/);
+    assert.match(result.message, /`lr` is not a setting a run can override/);
+    await other.close();
   });
 });

@@ -1,6 +1,7 @@
-/** The Layers view's rows, as a pure function of the checked spec and its latest run. */
-import { formatShape, groupDigits, type Analysis } from '../../../language/index.ts';
-import type { Summary } from '../../../trainer/src/protocol.ts';
+/** The Layers view's rows, as a pure function of the server's layer infos (the checked spec and its latest run). */
+import { formatShape, groupDigits } from '../../../language/index.ts';
+import type { LayerInfo } from '../../../protocol/lsp.ts';
+import { formatPercent } from '../../../protocol/present.ts';
 
 export interface LayerRow {
   /** Stable id for tests and tree state: `layer:<name>`. */
@@ -13,28 +14,25 @@ export interface LayerRow {
   line: number;
 }
 
-
-export function layerRows(analysis: Analysis, summary?: Summary): LayerRow[] {
-  const model = analysis.model;
-  if (!model) return [];
-  return model.layers.map((layer) => {
+export function layerRows(layers: readonly LayerInfo[]): LayerRow[] {
+  return layers.map((layer) => {
     const shape = layer.outputShape ? formatShape(layer.outputShape) : '[?]';
     const base = `${layer.kind} → ${shape}${layer.params ? ` · ${groupDigits(layer.params)} params` : ''}`;
-    const stats = summary?.layers.find((l) => l.name === layer.name);
+    const stats = layer.kept;
     let description = base;
     let icon: LayerRow['icon'] = 'layer';
     if (stats) {
-      const share = stats.neuronsTotal ? stats.neuronsKept / stats.neuronsTotal : 0;
-      description = `${layer.kind} ${stats.neuronsTotal} → ${stats.neuronsKept} kept (${(100 * share).toFixed(1)} %)`;
+      const share = stats.total ? stats.kept / stats.total : 0;
+      description = `${layer.kind} ${stats.total} → ${stats.kept} kept (${formatPercent(share, 1)})`;
       icon = share < 0.5 ? 'warning' : 'kept';
     }
-    const compact = summary?.compactSizes[layer.name];
+    const compact = layer.compactSize;
     const tooltip = [
       `${layer.name}: ${base}`,
-      stats ? `Latest run: ${stats.neuronsKept}/${stats.neuronsTotal} neurons kept, density ${(100 * stats.density).toFixed(1)} %` : 'Not trained yet',
+      stats ? `Latest run: ${stats.kept}/${stats.total} neurons kept, density ${formatPercent(stats.density, 1)}` : 'Not trained yet',
       // The compact model keeps only neurons that are both fed and read, which can be fewer: it is what "Shrink Layers" writes.
-      ...(stats && compact !== undefined && compact !== stats.neuronsKept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
+      ...(stats && compact !== undefined && compact !== stats.kept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
     ].join('\n');
-    return { id: `layer:${layer.name}`, label: layer.name, description, tooltip, icon, line: layer.statement.range.start.line };
+    return { id: `layer:${layer.name}`, label: layer.name, description, tooltip, icon, line: layer.line };
   });
 }

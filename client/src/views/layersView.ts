@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { analyze } from '../../../language/index.ts';
-import type { Summary } from '../../../trainer/src/protocol.ts';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { LayersRequest } from '../../../protocol/lsp.ts';
 import { layerRows, type LayerRow } from './layersModel.ts';
 
 const ICONS: Record<LayerRow['icon'], vscode.ThemeIcon> = {
@@ -9,13 +9,20 @@ const ICONS: Record<LayerRow['icon'], vscode.ThemeIcon> = {
   warning: new vscode.ThemeIcon('warning', new vscode.ThemeColor('charts.yellow')),
 };
 
-/** The active spec's layers: shapes and parameters, and after a run, kept/total neurons. */
+/** Typing refreshes the view at most this often: each refresh is a request to the server. */
+const REFRESH_DELAY_MS = 150;
+
+/**
+ * The active spec's layers: shapes and parameters, and after a run, kept/total neurons. The server answers
+ * (it has the spec analysed already, unsaved edits included, and knows the latest run); the view only draws.
+ */
 export class LayersView implements vscode.TreeDataProvider<LayerRow> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private document: vscode.TextDocument | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly latestSummary: (uri: string) => Summary | undefined) {}
+  constructor(private readonly client: LanguageClient) {}
 
   setDocument(document: vscode.TextDocument | undefined): void {
     this.document = document;
@@ -24,6 +31,12 @@ export class LayersView implements vscode.TreeDataProvider<LayerRow> {
 
   refresh(): void {
     this.changed.fire();
+  }
+
+  /** A refresh after a quiet moment: for edits, which come a keystroke at a time. */
+  refreshSoon(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.changed.fire(), REFRESH_DELAY_MS);
   }
 
   getTreeItem(row: LayerRow): vscode.TreeItem {
@@ -40,9 +53,14 @@ export class LayersView implements vscode.TreeDataProvider<LayerRow> {
     return item;
   }
 
-  getChildren(): LayerRow[] {
+  async getChildren(): Promise<LayerRow[]> {
     const document = this.document;
     if (!document) return [];
-    return layerRows(analyze(document.getText()), this.latestSummary(document.uri.toString()));
+    return layerRows(await this.client.sendRequest(LayersRequest, { uri: document.uri.toString() }));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.changed.dispose();
   }
 }

@@ -1,5 +1,7 @@
 /** The Runs view's rows, as a pure function of run folders. */
-import type { RunInfo } from '../../../trainer/src/runFolder.ts';
+import type { Metric } from '../../../protocol/events.ts';
+import type { RunInfo } from '../../../protocol/lsp.ts';
+import { formatCompression, formatMetric } from '../../../protocol/present.ts';
 
 export interface RunRow {
   /** Stable id: `run:<runDir>`. */
@@ -11,9 +13,9 @@ export interface RunRow {
   children: { id: string; label: string; description: string }[];
 }
 
-function metricText(metric: string | undefined, value: number | undefined): string {
+function metricText(metric: Metric | undefined, value: number | undefined): string {
   if (value === undefined) return '';
-  return metric === 'accuracy' ? `${(100 * value).toFixed(2)} %` : `${metric ?? ''} ${value.toExponential(2)}`;
+  return metric === 'accuracy' ? formatMetric(metric, value) : `${metric ?? ''} ${formatMetric(metric, value)}`;
 }
 
 export function runRows(runs: RunInfo[]): RunRow[] {
@@ -26,7 +28,7 @@ export function runRows(runs: RunInfo[]): RunRow[] {
         run.backend,
         run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined,
         metricText(run.metric, run.afterPrune),
-        run.compression !== undefined ? `${run.compression.toFixed(1)}×` : undefined,
+        run.compression !== undefined ? formatCompression(run.compression) : undefined,
       ].filter(Boolean);
       return {
         id: `run:${run.runDir}`,

@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readRun, type RunInfo } from '../../../trainer/src/runFolder.ts';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { RunsRequest, type RunInfo } from '../../../protocol/lsp.ts';
 import { runRows, type RunRow } from './runsModel.ts';
 
 type Node = { row: RunRow; info: RunInfo } | { child: RunRow['children'][number] };
@@ -12,10 +12,12 @@ const STATE_ICONS: Record<RunRow['state'], vscode.ThemeIcon> = {
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red')),
 };
 
-/** Past runs of the workspace's specs, read from their run folders; each expands to its layers' kept sizes. */
+/** Past runs of the workspace's specs, as the server reads them from their run folders; each expands to its layers' kept sizes. */
 export class RunsView implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly client: LanguageClient) {}
 
   refresh(): void {
     this.changed.fire();
@@ -43,8 +45,7 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
   async getChildren(node?: Node): Promise<Node[]> {
     if (node && 'row' in node) return node.row.children.map((child) => ({ child }));
     if (node) return [];
-    const manifests = await vscode.workspace.findFiles('**/.dropneuron/runs/*/run.json', '**/node_modules/**', 500);
-    const infos = manifests.map((m) => readRun(path.dirname(m.fsPath))?.info).filter((i): i is RunInfo => !!i);
+    const infos: RunInfo[] = await this.client.sendRequest(RunsRequest, {});
     const byDir = new Map(infos.map((i) => [`run:${i.runDir}`, i]));
     return runRows(infos).map((row) => ({ row, info: byDir.get(row.id)! }));
   }

@@ -4,9 +4,10 @@
  * the webview state API, so the panel needs no retainContextWhenHidden.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
-import type { TrainerEvent } from '../../../trainer/src/protocol.ts';
+import type { TrainerEvent } from '../../../protocol/events.ts';
 import { isToWebview, type FromWebview } from './messages.ts';
-import { formatMetric, initialState, reduce, replay, type StatsState } from './viewModel.ts';
+import { formatCompression, formatMetric, formatPercent } from '../../../protocol/present.ts';
+import { initialState, reduce, replay, type StatsState } from './viewModel.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
 
@@ -103,8 +104,8 @@ function render(): void {
   const cards: [string, string, string][] = [];
   if (last) {
     cards.push(['test', formatMetric(s.metric, last.testMetric), `test ${s.metric ?? ''} (pruned weights)`]);
-    cards.push(['density', `${(100 * last.density).toFixed(2)} %`, 'weights kept']);
-    cards.push(['compression', `${last.compression.toFixed(1)}×`, 'compression']);
+    cards.push(['density', formatPercent(last.density), 'weights kept']);
+    cards.push(['compression', formatCompression(last.compression), 'compression']);
   }
   if (s.inputs) cards.push(['inputs', `${s.inputs.kept}/${s.inputs.total}`, 'inputs still read']);
   $('overview').replaceChildren(
@@ -149,7 +150,7 @@ function render(): void {
       bar.append(kept);
       const numbers = document.createElement('div');
       numbers.className = 'layer-numbers';
-      numbers.textContent = `${l.total ? ((100 * l.kept) / l.total).toFixed(1) : '0'} % of neurons · density ${(100 * l.density).toFixed(1)} %`;
+      numbers.textContent = `${formatPercent(l.total ? l.kept / l.total : 0, 1)} of neurons · density ${formatPercent(l.density, 1)}`;
       row.append(label, bar, numbers);
       return row;
     }),
@@ -187,8 +188,8 @@ function drawSummary(s: StatsState): void {
   const sum = s.summary;
   const rows: string[][] = [['layer', 'density', 'weights kept', 'neurons kept', 'compact size']];
   rows.push(['inputs', '', '', `${sum.inputs.kept} / ${sum.inputs.total}`, '']);
-  for (const l of sum.layers) rows.push([l.name, `${(100 * l.density).toFixed(2)} %`, `${l.weightsKept} / ${l.weightsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(sum.compactSizes[l.name] ?? '')]);
-  rows.push(['total', `${(100 * sum.density).toFixed(2)} %`, `${sum.weightsKept} / ${sum.weightsTotal}`, '', `${sum.compactParams} params`]);
+  for (const l of sum.layers) rows.push([l.name, formatPercent(l.density), `${l.weightsKept} / ${l.weightsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(sum.compactSizes[l.name] ?? '')]);
+  rows.push(['total', formatPercent(sum.density), `${sum.weightsKept} / ${sum.weightsTotal}`, '', `${sum.compactParams} params`]);
   $('summary').replaceChildren(
     ...rows.map((cells, r) => {
       const tr = document.createElement('tr');
@@ -200,7 +201,7 @@ function drawSummary(s: StatsState): void {
       return tr;
     }),
   );
-  $('verdict').textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after · compression ${sum.compression.toFixed(1)}× · compact model ${sum.compactParams} of ${sum.fullParams} parameters`;
+  $('verdict').textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after · compression ${formatCompression(sum.compression)} · compact model ${sum.compactParams} of ${sum.fullParams} parameters`;
   $('collapsed').hidden = sum.collapsed.length === 0;
   $('collapsed').textContent = `Every neuron of ${sum.collapsed.join(', ')} was pruned: the output no longer depends on the input. Lower dropneuron or threshold.`;
   $('open-compact').hidden = !s.outputs?.compact;

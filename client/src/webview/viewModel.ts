@@ -2,7 +2,7 @@
  * What the stats panel shows, as a pure function of the trainer events so far. The webview renders this
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
-import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../../trainer/src/protocol.ts';
+import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../../protocol/events.ts';
 
 export interface EpochRow {
   epoch: number;
@@ -98,8 +98,4 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
 
 export function replay(events: readonly TrainerEvent[], title?: string): StatsState {
   return events.reduce(reduce, initialState(title));
-}
-
-export function formatMetric(metric: Metric | undefined, value: number): string {
-  return metric === 'accuracy' ? `${(100 * value).toFixed(2)} %` : value.toExponential(3);
 }

@@ -1,6 +1,8 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from './protocol.ts';
+import type { Overrides } from '../language/index.ts';
+import type { DoneEvent, EpochEvent, Metric, StartEvent, TrainerEvent } from './events.ts';
+import { writeAtomic } from './files.ts';
 
 /** What a checkpoint holds besides the tensors. */
 export interface CheckpointState {
@@ -18,7 +20,8 @@ export interface RunManifest {
   specPath: string;
   /** The spec text as it was when the run started: a resumed run trains this, not the edited file. */
   spec: string;
-  overrides: { regularize?: Record<string, number>; train?: Record<string, number | string> };
+  /** Settings that replace the spec's (the run options are kept apart: `limit`). */
+  overrides: Overrides;
   limit?: number;
   started: string;
 }
@@ -32,13 +35,6 @@ export function newRunDir(specPath: string, model: string, now = new Date()): st
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;
-}
-
-/** Writes a file so that readers see the old or the new content, never a partial one. */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
 }
 
 export class RunFolder {
@@ -112,7 +108,7 @@ export interface RunInfo {
   backend?: string;
   epochsCompleted?: number;
   epochs?: number;
-  metric?: string;
+  metric?: Metric;
   afterPrune?: number;
   compression?: number;
   finished: boolean;

@@ -1,42 +1,17 @@
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import Table from 'cli-table3';
-import type { Overrides } from '../../../language/index.ts';
-import type { DoneEvent, Metric, StartEvent, TrainerEvent } from '../protocol.ts';
-import { train } from '../run.ts';
+import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { formatCompression, formatKeptLayers, formatMetric, formatPercent } from '../../protocol/present.ts';
+import type { TrainingOverrides } from '../../protocol/settings.ts';
+import { train } from '../../trainer/src/run.ts';
 
 export interface TrainFlags {
-  l1?: number;
-  l2?: number;
-  keepProb?: number;
-  dropneuron?: number;
-  threshold?: number;
-  epochs?: number;
-  batch?: number;
-  lr?: number;
-  seed?: number;
-  warmup?: number;
-  finetune?: number;
-  backend?: string;
-  limit?: number;
+  overrides: TrainingOverrides;
   out?: string;
   resume?: string;
   json?: boolean;
 }
-
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export function overridesOf(flags: TrainFlags): Overrides {
-  return {
-    regularize: defined({ l1: flags.l1, l2: flags.l2, keepProb: flags.keepProb, dropneuron: flags.dropneuron, threshold: flags.threshold }),
-    train: defined({ epochs: flags.epochs, batch: flags.batch, learningRate: flags.lr, seed: flags.seed, warmup: flags.warmup, finetune: flags.finetune, backend: flags.backend as never }),
-  };
-}
-
-const pct = (x: number): string => `${(100 * x).toFixed(2)} %`;
-const metricText = (metric: Metric, value: number): string => (metric === 'accuracy' ? pct(value) : value.toExponential(3));
 
 /**
  * `dropneuron train`: a progress bar per epoch and the seed's summary table; with --json the event
@@ -64,8 +39,7 @@ export async function runTrain(file: string | undefined, flags: TrainFlags): Pro
   const view = flags.json ? jsonView() : terminalView();
   const result = await train({
     specPath: file ?? '',
-    overrides: overridesOf(flags),
-    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    overrides: flags.overrides,
     ...(flags.out !== undefined ? { outDir: flags.out } : {}),
     ...(flags.resume !== undefined ? { resumeDir: flags.resume } : {}),
     emit: view.emit,
@@ -114,10 +88,10 @@ function terminalView(): View {
         case 'epoch': {
           bar?.stop();
           bar = undefined;
-          const layers = event.layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(', ');
+          const layers = formatKeptLayers(event.layers, ', ');
           out(
             `epoch ${event.epoch}/${event.epochs}${event.phase === 'finetune' ? ' (fine-tune)' : ''}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${(event.loss.l1 + event.loss.l2 + event.loss.dropneuron).toFixed(4)})  ` +
-              `test ${event.metric} ${metricText(event.metric, event.testMetric)}  density ${pct(event.density)}  neurons ${layers}`,
+              `test ${event.metric} ${formatMetric(event.metric, event.testMetric)}  density ${formatPercent(event.density)}  neurons ${layers}`,
           );
           break;
         }
@@ -140,14 +114,14 @@ function printSummary(done: DoneEvent, out: (line: string) => void): void {
   const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
   table.push(['inputs', '', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
   for (const l of s.layers) {
-    table.push([`${l.name} (${l.kind})`, pct(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.inputsKept} / ${l.inputsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
+    table.push([`${l.name} (${l.kind})`, formatPercent(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.inputsKept} / ${l.inputsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
   }
-  table.push(['total', pct(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '', '']);
+  table.push(['total', formatPercent(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '', '']);
   out(table.toString());
-  out(`compression ${s.compression.toFixed(1)}x; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
+  out(`compression ${formatCompression(s.compression)}; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
   if (s.collapsed.length) {
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }
-  out(`test ${s.metric} before pruning ${metricText(s.metric, s.beforePrune)}, after pruning ${metricText(s.metric, s.afterPrune)}`);
+  out(`test ${s.metric} before pruning ${formatMetric(s.metric, s.beforePrune)}, after pruning ${formatMetric(s.metric, s.afterPrune)}`);
   out(`outputs: ${done.outputs.runDir} (pruned spec ${done.outputs.prunedSpec})`);
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 /** A .dnn spec is source text; anything this large is certainly not one. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -37,4 +37,11 @@ export function readSpecFile(path: string): string {
   } catch {
     throw new SpecFileError(`${path}: expected UTF-8 text, found bytes that are not UTF-8 (a binary file?)`);
   }
+}
+
+/** Writes a file so that readers see the old or the new content, never a partial one. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, data);
+  renameSync(temporary, path);
 }

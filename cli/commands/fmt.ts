@@ -1,6 +1,5 @@
-import { writeFileSync, renameSync } from 'node:fs';
-import { format } from '../../../language/index.ts';
-import { readSpecFile, SpecFileError } from '../specFile.ts';
+import { format } from '../../language/index.ts';
+import { readSpecFile, SpecFileError, writeAtomic } from '../../protocol/files.ts';
 
 export interface FmtOptions {
   write?: boolean;
@@ -35,11 +34,7 @@ export function runFmt(files: string[], options: FmtOptions, out: (text: string)
         status = Math.max(status, 1);
       }
     } else if (options.write) {
-      if (result.text !== text) {
-        const temporary = `${file}.${process.pid}.tmp`;
-        writeFileSync(temporary, result.text);
-        renameSync(temporary, file);
-      }
+      if (result.text !== text) writeAtomic(file, result.text);
     } else {
       out(result.text);
     }

@@ -1,0 +1,107 @@
+/**
+ * The custom LSP messages between the DropNeuron language server and its clients. Each is a typed
+ * `RequestType` / `NotificationType`: the server registers the handler and the client sends it through the
+ * same constant, so the method name and both payload types exist once. Any other LSP client can send the
+ * same JSON. Each says who sends it.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { TrainerEvent } from './events.ts';
+import type { RunInfo, RunResult } from './runFolder.ts';
+import type { TrainingOverrides } from './settings.ts';
+
+/** Client → server: train the saved file behind `uri`, with settings that replace the spec's. */
+export interface TrainParams {
+  uri: string;
+  overrides?: TrainingOverrides;
+}
+export type TrainResult = { started: true; runId: string } | { started: false; reason: 'errors' | 'busy' | 'not-a-file' | 'settings'; message: string };
+export const TrainRequest = new RequestType<TrainParams, TrainResult, void>('dropneuron/train');
+
+/** Client → server: stop the run of `uri` after its current batch. */
+export interface StopParams {
+  uri: string;
+}
+export interface StopResult {
+  stopped: boolean;
+}
+export const StopRequest = new RequestType<StopParams, StopResult, void>('dropneuron/stop');
+
+/**
+ * Client → server: past runs, newest first, read from their run folders: of one spec (`uri`), or of every
+ * spec under the workspace folders (no `uri`).
+ */
+export interface RunsParams {
+  uri?: string;
+}
+export const RunsRequest = new RequestType<RunsParams, RunInfo[], void>('dropneuron/runs');
+
+/** Client → server: every event a run folder holds (for a panel that shows a past run). */
+export interface RunEventsParams {
+  runDir: string;
+}
+export const RunEventsRequest = new RequestType<RunEventsParams, TrainerEvent[], void>('dropneuron/runEvents');
+
+/** Client → server: delete a run folder (only a folder that is a run: it holds run.json). */
+export interface DeleteRunParams {
+  runDir: string;
+}
+export interface DeleteRunResult {
+  deleted: boolean;
+  message?: string;
+}
+export const DeleteRunRequest = new RequestType<DeleteRunParams, DeleteRunResult, void>('dropneuron/deleteRun');
+
+/** One row of the Layers view: the checked layer and, after a run, what it kept. */
+export interface LayerInfo {
+  name: string;
+  kind: string;
+  /** 0-based line of the layer's statement. */
+  line: number;
+  outputShape?: number[];
+  params: number;
+  /** From the latest run of the spec: its summary when finished, else its last epoch. */
+  kept?: KeptNeurons;
+  /** The layer's size in the run's compact model (what Shrink writes), when the run finished. */
+  compactSize?: number;
+}
+
+/** Neurons a layer kept, in the one shape every view uses (see `keptNeurons` in present.ts). */
+export interface KeptNeurons {
+  kept: number;
+  total: number;
+  density: number;
+}
+
+/** Client → server: the checked layers of the document `uri` (as the server sees it, unsaved edits included). */
+export interface LayersParams {
+  uri: string;
+}
+export const LayersRequest = new RequestType<LayersParams, LayerInfo[], void>('dropneuron/layers');
+
+/** Server → client: one trainer event of a run of `uri`, forwarded unchanged. */
+export interface RunEventParams {
+  uri: string;
+  runId: string;
+  event: TrainerEvent;
+}
+export const RunEventNotification = new NotificationType<RunEventParams>('dropneuron/runEvent');
+
+/**
+ * The code action kind of "Shrink layers to trained sizes": the client finds the server's action by this
+ * kind, never by its title (a title is for people and may change).
+ */
+export const SHRINK_ACTION_KIND = 'refactor.rewrite.dropneuron.shrink';
+
+/** A run folder's edits to its spec: the sizes of a finished run applied to the spec it trained. */
+export interface ShrinkParams {
+  uri: string;
+  /** The run to take sizes from; the latest finished run of `uri` when absent. */
+  runDir?: string;
+}
+export interface ShrinkResult {
+  edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+}
+/** Client → server: the edits that set every layer of `uri` to its size in a run's compact model. */
+export const ShrinkRequest = new RequestType<ShrinkParams, ShrinkResult, void>('dropneuron/shrink');
+
+export type { RunInfo, RunResult };

@@ -1,0 +1,54 @@
+/**
+ * How trainer results read, everywhere they are shown (CLI, status bar, notifications, panel, views, hovers,
+ * inlay hints, LSP progress): one precision per kind of number and one shape for kept neurons.
+ */
+import type { EpochEvent, LayerEpochStats, Metric, Summary } from './events.ts';
+import type { KeptNeurons } from './lsp.ts';
+
+/** 0.98271 → "98.27 %". */
+export function formatPercent(share: number, digits = 2): string {
+  return `${(100 * share).toFixed(digits)} %`;
+}
+
+/** A metric value as people read it: accuracy as a percentage, errors (NMSE, MSE) in scientific notation. */
+export function formatMetric(metric: Metric | undefined, value: number): string {
+  return metric === 'accuracy' ? formatPercent(value) : value.toExponential(3);
+}
+
+/** "accuracy 98.27 %", "nmse 1.234e-2": the metric with its name, for one-line statuses. */
+export function formatNamedMetric(metric: Metric, value: number): string {
+  return `${metric} ${formatMetric(metric, value)}`;
+}
+
+/** 21.1 → "21.1×". */
+export function formatCompression(compression: number): string {
+  return `${compression.toFixed(1)}×`;
+}
+
+/** Epoch progress of a run, 0–100. */
+export function epochPercent(event: Pick<EpochEvent, 'epoch' | 'epochs'>): number {
+  return event.epochs ? (100 * event.epoch) / event.epochs : 0;
+}
+
+type SummaryLayer = Summary['layers'][number];
+
+/** Kept neurons of a layer, from a run's summary or from an epoch event: the one shape views use. */
+export function keptNeurons(layer: SummaryLayer | LayerEpochStats): KeptNeurons {
+  return 'neuronsKept' in layer
+    ? { kept: layer.neuronsKept, total: layer.neuronsTotal, density: layer.density }
+    : { kept: layer.kept, total: layer.units, density: layer.density };
+}
+
+/** "fc1 83/300 fc2 41/100": each layer's kept neurons, for one-line statuses. */
+export function formatKeptLayers(layers: readonly LayerEpochStats[], separator = ' '): string {
+  return layers.map((l) => `${l.name} ${l.kept}/${l.units}`).join(separator);
+}
+
+/**
+ * A run's kept neurons per layer: the summary's when it finished, else the last epoch's. What hover, inlay
+ * hints and the Layers view show after a run.
+ */
+export function keptByLayer(run: { done?: { summary: Summary }; lastEpoch?: EpochEvent } | undefined): Map<string, KeptNeurons> {
+  const layers: readonly (SummaryLayer | LayerEpochStats)[] = run?.done?.summary.layers ?? run?.lastEpoch?.layers ?? [];
+  return new Map(layers.map((l) => [l.name, keptNeurons(l)]));
+}
