@@ -38,3 +38,4 @@ export type { Token } from './syntax/tokens.ts';
 export type * from './syntax/tree.ts';
 export { options, values } from './syntax/tree.ts';
 export { applyEdits, shrinkEdits } from './refactor/shrink.ts';
+export { assignSlots } from './check/layers.ts';

@@ -79,12 +79,13 @@ function terminalView(): View {
     },
     emit: (event) => {
       switch (event.type) {
-        case 'start':
+        case 'start': {
           start = event;
           out(`training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`);
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
           out(`${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs${finetune} of batch ${event.batch}; run folder ${event.runDir}`);
           break;
+        }
         case 'epoch': {
           bar?.stop();
           bar = undefined;

@@ -6,7 +6,7 @@ import { DeleteRunRequest, RunEventsRequest, RunsRequest, ShrinkRequest, StopReq
 import { epochPercent, formatNamedMetric } from '../../protocol/present.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import type { RunNode } from './views/runsView.ts';
-import { revealFolder, StatsPanel } from './webview/panel.ts';
+import { revealFolder, StatsPanel } from './statsPanel.ts';
 
 function activeSpec(): vscode.TextDocument | undefined {
   const document = vscode.window.activeTextEditor?.document;

@@ -7,7 +7,7 @@ import { RunStore } from './runStore.ts';
 import { TrainingStatus } from './statusBar.ts';
 import { LayersView } from './views/layersView.ts';
 import { RunsView } from './views/runsView.ts';
-import { StatsPanel } from './webview/panel.ts';
+import { StatsPanel } from './statsPanel.ts';
 
 let client: LanguageClient | undefined;
 

@@ -32,16 +32,46 @@ export interface WrittenLayer {
   options: Record<string, number | string>;
 }
 
+/** Which positional value fills which slot of a layer: what the checker reads, and what completion offers next. */
+export interface SlotAssignment {
+  /** A leading name: the first value, when it is a bare word. */
+  name?: Token;
+  filled: { slot: ArgumentSlot; token: Token }[];
+  /** The first slot left empty, which the next positional value would fill; absent when every slot is filled. */
+  next?: { slot: ArgumentSlot; required: boolean };
+  /** Values taken, the name included; any after these are extra. */
+  used: number;
+}
+
+/**
+ * Assigns a layer's positional values to `LAYER_KINDS[kind].slots`: an optional leading name, then the
+ * slots in order. Pure and total; `tokens` may be a prefix of the line (completion passes those before the cursor).
+ */
+export function assignSlots(kind: LayerKind, tokens: readonly Token[]): SlotAssignment {
+  const slots = LAYER_KINDS[kind].slots;
+  const result: SlotAssignment = { filled: [], used: 0 };
+  if (tokens[0]?.kind === 'ident') {
+    result.name = tokens[0];
+    result.used = 1;
+  }
+  for (const { slot, required } of slots) {
+    const token = tokens[result.used];
+    if (!token) {
+      result.next = { slot, required };
+      break;
+    }
+    result.filled.push({ slot, token });
+    result.used++;
+  }
+  return result;
+}
+
 /** Reads `KIND [NAME] positional... key=value...` against the layer kind's table. */
 export function readLayer(statement: StatementNode, kind: LayerKind, autoName: string, index: number, reporter: Reporter): WrittenLayer {
   const spec = LAYER_KINDS[kind];
   const args = values(statement);
-  let next = 0;
-  let nameToken: Token | undefined;
-  if (args[0]?.token.kind === 'ident') {
-    nameToken = args[0].token;
-    next = 1;
-  }
+  const assigned = assignSlots(kind, args.map((a) => a.token));
+  const nameToken = assigned.name;
   // Built once with a fixed shape and never spread: layers are read in hot loops by every feature.
   const layer: CheckedLayer = {
     index,
@@ -54,19 +84,12 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
     reg: NO_REGULARIZATION,
   };
   if (nameToken) layer.nameToken = nameToken;
-  const written = (): string => `\`${[kind, ...args.slice(0, next).map((a) => a.token.text)].join(' ')}\``;
-  for (const { slot, required } of spec.slots) {
-    const arg = args[next];
-    if (!arg) {
-      if (required) {
-        reporter.report('DNN208', statement, `expected ${SLOT_WORDS[slot]} after ${written()}, found end of line`);
-      }
-      break;
-    }
-    readSlot(layer, slot, arg.token, reporter);
-    next++;
+  const written = (): string => `\`${[kind, ...args.slice(0, assigned.used).map((a) => a.token.text)].join(' ')}\``;
+  for (const { slot, token } of assigned.filled) readSlot(layer, slot, token, reporter);
+  if (assigned.next?.required) {
+    reporter.report('DNN208', statement, `expected ${SLOT_WORDS[assigned.next.slot]} after ${written()}, found end of line`);
   }
-  reportExtraValues(statement, next, written(), reporter);
+  reportExtraValues(statement, assigned.used, written(), reporter);
   const ignored = spec.hasWeights ? [] : PENALTY_OPTION_NAMES;
   const opts = readOptions(statement, spec.options, kind, reporter, ignored);
   for (const required of 'requiredOptions' in spec ? spec.requiredOptions : []) {

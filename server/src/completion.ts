@@ -6,19 +6,28 @@ import {
   DATASETS,
   LAYER_KINDS,
   MODEL_STATEMENTS,
-  PADDINGS,
   REGULARIZE_SETTINGS,
   TASKS,
   TRAIN_SETTINGS,
   isOneOf,
+  values,
   type Analysis,
+  type BlockNode,
+  type LayerKind,
+  type OptionArg,
   type Position,
+  type StatementNode,
+  type Token,
+  type ValueArg,
   type ValueSpec,
+  assignSlots,
 } from '../../language/index.ts';
 import { describeSpec } from './hover.ts';
-import { locate } from './locate.ts';
+import { lastIndexBefore, layerOf, locate } from './locate.ts';
 
 const md = (value: string) => ({ kind: 'markdown' as const, value });
+
+const snippet = (text: string): Partial<CompletionItem> => ({ insertText: text, insertTextFormat: InsertTextFormat.Snippet });
 
 function item(label: string, kind: CompletionItemKind, doc: string, extra: Partial<CompletionItem> = {}): CompletionItem {
   return { label, kind, documentation: md(doc), ...extra };
@@ -66,88 +75,176 @@ const LAYER_SNIPPETS: Record<string, string> = {
   dropout: 'dropout ${1:drop} keep_prob=${2:0.5}',
 };
 
-function valueItems(table: Readonly<Record<string, string>>, kind: CompletionItemKind = CompletionItemKind.EnumMember): CompletionItem[] {
-  return Object.entries(table).map(([name, doc]) => item(name, kind, doc));
-}
+/** After a setting or an option key is inserted, open the list again for its value. */
+const SUGGEST_AGAIN = { title: 'values', command: 'editor.action.triggerSuggest' };
 
-function optionItems(table: Readonly<Record<string, ValueSpec>>, written: Set<string>): CompletionItem[] {
-  return Object.entries(table)
-    .filter(([name]) => !written.has(name))
-    .map(([name, spec]) => item(`${name}=`, CompletionItemKind.Property, describeSpec(`${name}=`, spec), { insertText: `${name}=`, command: { title: 'values', command: 'editor.action.triggerSuggest' } }));
+/** Tokens a user types as one word: the cursor touching one means that word is being written (and gets replaced). */
+const WORD_KINDS: ReadonlySet<Token['kind']> = new Set(['ident', 'number', 'shape', 'invalid']);
+
+/** Where the cursor is, read from the token list and the syntax tree. */
+interface Context {
+  analysis: Analysis;
+  offset: number;
+  /** The token that ends at or spans the cursor, if any. */
+  touching?: Token | undefined;
+  /** The word the cursor ends, splits or starts: being edited, so not a finished word of the statement. */
+  typed?: Token | undefined;
+  /** Finished words end here: where the typed word starts, else the cursor. */
+  boundary: number;
+  /** Nothing but white space (or the block's `{`) between the line's start and the typed word. */
+  lineStart: boolean;
+  block?: BlockNode | undefined;
+  insideBlock: boolean;
+  /** The statement on the cursor's line, if the line has one that starts at or before the cursor. */
+  statement?: StatementNode | undefined;
 }
 
 /**
  * Completion by context: block keywords at the top level; statement keywords and layer kinds at the start
- * of a model line; settings not yet written in `regularize` / `train`; data sets after `data`; activations
- * after a layer's size; options valid for the layer; values of enum options and settings.
+ * of a model line; settings not yet written in `regularize` / `train`; data sets after `data`; an activation
+ * when it is the layer's next slot; options valid for the layer; values of enum options and settings.
+ * Nothing inside a comment or a string.
  */
 export function complete(analysis: Analysis, position: Position): CompletionItem[] {
-  const where = locate(analysis, position);
-  const lineStart = analysis.lines.lineStarts[position.line] ?? 0;
-  const before = analysis.text.slice(lineStart, where.offset);
-  if (/#/.test(before)) return [];
-  const words = before.trim().split(/\s+/).filter(Boolean);
-  const typing = /\S$/.test(before);
-  const complete = typing ? words.slice(0, -1) : words; // words already finished on this line
-  const current = typing ? words[words.length - 1]! : '';
-
-  if (!where.block || !where.insideBlock) {
-    if (complete.length > 0) return [];
-    const items = BLOCK_KEYWORDS.map((k) => item(k, CompletionItemKind.Keyword, BLOCK_DOCS[k], { insertText: BLOCK_SNIPPETS[k]!, insertTextFormat: InsertTextFormat.Snippet }));
-    if (analysis.text.trim() === '' || analysis.tree.blocks.length === 0) {
-      items.unshift(item('LeNet-300-100 spec', CompletionItemKind.Snippet, 'A complete spec: the paper’s LeNet-300-100 on MNIST with DropNeuron.', { insertText: LENET_SNIPPET, insertTextFormat: InsertTextFormat.Snippet, sortText: '0' }));
-    }
-    return items;
-  }
-  const block = where.block.keyword.text;
-
-  if (block === 'regularize' || block === 'train') {
-    const table = (block === 'regularize' ? REGULARIZE_SETTINGS : TRAIN_SETTINGS) as Record<string, ValueSpec>;
-    if (complete.length === 0) {
-      const written = new Set(where.block.statements.filter((s) => s !== where.statement).map((s) => s.head.text));
-      return Object.entries(table)
-        .filter(([k]) => !written.has(k))
-        .map(([k, spec]) => item(k, CompletionItemKind.Property, describeSpec(k, spec), { insertText: `${k} `, command: { title: 'values', command: 'editor.action.triggerSuggest' } }));
-    }
-    const spec = table[complete[0]!];
-    if (complete.length === 1 && spec?.type === 'enum') return valueItems(spec.values);
-    return [];
-  }
-
-  if (block !== 'model') return [];
-  if (complete.length === 0) {
-    return [
-      ...Object.entries(MODEL_STATEMENTS).map(([k, doc]) => item(k, CompletionItemKind.Keyword, doc)),
-      ...Object.entries(LAYER_KINDS).map(([k, spec]) =>
-        item(k, CompletionItemKind.Class, `\`${spec.signature}\`\n\n${spec.doc}`, { insertText: LAYER_SNIPPETS[k]!, insertTextFormat: InsertTextFormat.Snippet }),
-      ),
-    ];
-  }
-  const head = complete[0]!;
-  // A value after `key=`.
-  const eq = /^([A-Za-z_]\w*)=\S*$/.exec(current);
-  if (eq) {
-    if (eq[1] === 'padding') return valueItems(PADDINGS).map((i) => ({ ...i, insertText: i.label, filterText: `padding=${i.label}` }));
-    return [];
-  }
-  if (head === 'data') {
-    if (complete.length === 1) return Object.entries(DATASETS).map(([k, spec]) => item(k, CompletionItemKind.EnumMember, `${spec.doc}\n\n\`${spec.signature}\``));
-    const name = complete[1]!;
-    return isOneOf(name, DATASETS) ? optionItems(DATASETS[name].options as Record<string, ValueSpec>, writtenOptions(words)) : [];
-  }
-  if (head === 'task') return complete.length === 1 ? valueItems(TASKS) : [];
-  if (head === 'input') return [];
-  if (!isOneOf(head, LAYER_KINDS)) return [];
-  const spec = LAYER_KINDS[head];
-  const options = optionItems(spec.options as Record<string, ValueSpec>, writtenOptions(words));
-  const positional = complete.slice(1).filter((w) => !w.includes('='));
-  const hasActivation = positional.some((w) => isOneOf(w, ACTIVATIONS));
-  const last = positional[positional.length - 1];
-  // An activation fits once the size (dense) or the kernel (conv) is written.
-  const activationSlot = (spec.slots as readonly { slot: string }[]).some((s) => s.slot === 'activation') && !hasActivation && last !== undefined && (head === 'dense' ? /^\d+$/.test(last) : /^\d+(x\d+)?$/.test(last) && positional.length >= 2);
-  return activationSlot ? [...valueItems(ACTIVATIONS, CompletionItemKind.Function), ...options] : options;
+  const context = contextAt(analysis, position);
+  if (!context) return [];
+  if (!context.block || !context.insideBlock) return context.lineStart ? blockItems(analysis) : [];
+  const keyword = context.block.keyword.text;
+  if (keyword === 'regularize') return settingItems(context, context.block, REGULARIZE_SETTINGS);
+  if (keyword === 'train') return settingItems(context, context.block, TRAIN_SETTINGS);
+  return keyword === 'model' ? modelItems(context) : [];
 }
 
-function writtenOptions(words: string[]): Set<string> {
-  return new Set(words.filter((w) => w.includes('=')).map((w) => w.split('=')[0]!));
+/** Reads the cursor's surroundings; undefined where nothing may be offered (a comment, a string). */
+function contextAt(analysis: Analysis, position: Position): Context | undefined {
+  const where = locate(analysis, position);
+  const offset = where.offset;
+  const tokens = analysis.tokens;
+  const i = lastIndexBefore(tokens, offset);
+  const touching = i >= 0 && tokens[i]!.end >= offset ? tokens[i] : undefined;
+  // A `#` inside a string is part of the string token, so only a real comment token silences completion.
+  // Right after a closing quote counts as in the string: a word typed there would be glued to it.
+  if (touching?.kind === 'comment' || touching?.kind === 'string') return undefined;
+  // The word being edited is the one the cursor ends or splits, else one starting right at the cursor: the editor
+  // takes that as the word at the cursor too (and replaces it in its replace mode).
+  const after = tokens[i + 1];
+  const startsHere = after?.start === offset && WORD_KINDS.has(after.kind) ? after : undefined;
+  const typed = touching && WORD_KINDS.has(touching.kind) ? touching : startsHere;
+  const previous = tokens[typed && typed === touching ? i - 1 : i];
+  const lineStart = !previous || previous.kind === 'newline' || (previous.kind === 'lbrace' && previous === where.block?.open);
+  const boundary = typed?.start ?? offset;
+  const context: Context = { analysis, offset, touching, typed, boundary, lineStart, block: where.block, insideBlock: where.insideBlock };
+  if (where.block) context.statement = statementOnLine(analysis, where.block, offset);
+  return context;
+}
+
+/** Statements never span lines, so the one on the cursor's line is the last starting at or before it, if on that line. */
+function statementOnLine(analysis: Analysis, block: BlockNode, offset: number): StatementNode | undefined {
+  const statement = block.statements[lastIndexBefore(block.statements, offset + 1)];
+  if (!statement) return undefined;
+  const lines = analysis.lines;
+  return lines.positionAt(statement.start).line === lines.positionAt(offset).line ? statement : undefined;
+}
+
+function blockItems(analysis: Analysis): CompletionItem[] {
+  const items = BLOCK_KEYWORDS.map((k) => item(k, CompletionItemKind.Keyword, BLOCK_DOCS[k], snippet(BLOCK_SNIPPETS[k]!)));
+  if (analysis.tree.blocks.length === 0) {
+    const doc = 'A complete spec: the paper’s LeNet-300-100 on MNIST with DropNeuron.';
+    items.unshift(item('LeNet-300-100 spec', CompletionItemKind.Snippet, doc, { ...snippet(LENET_SNIPPET), sortText: '0' }));
+  }
+  return items;
+}
+
+/** `regularize` / `train`: the settings not yet written at a line's start, an enum setting's values after it. */
+function settingItems(context: Context, block: BlockNode, table: Readonly<Record<string, ValueSpec>>): CompletionItem[] {
+  const statement = context.statement;
+  if (context.lineStart) {
+    const written = new Set(block.statements.filter((s) => s !== statement).map((s) => s.head.text));
+    return Object.entries(table)
+      .filter(([k]) => !written.has(k))
+      .map(([k, spec]) => item(k, CompletionItemKind.Property, describeSpec(k, spec), { insertText: `${k} `, command: SUGGEST_AGAIN }));
+  }
+  if (!statement || context.touching?.kind === 'equals') return [];
+  const spec = isOneOf(statement.head.text, table) ? table[statement.head.text] : undefined;
+  return spec?.type === 'enum' && finishedValues(context, statement).length === 0 ? valueItems(spec.values) : [];
+}
+
+function modelItems(context: Context): CompletionItem[] {
+  if (context.lineStart) return modelStatementItems();
+  const statement = context.statement;
+  if (!statement) return [];
+  const table = optionTable(context, statement);
+  // After `key=`, or on the value being typed there: that option's values.
+  const touching = context.touching;
+  const option = touching && statement.args.find((a): a is OptionArg => a.kind === 'option' && (a.equals === touching || a.value === touching));
+  if (option) {
+    const spec = table[option.key.text];
+    return spec?.type === 'enum' ? valueItems(spec.values) : [];
+  }
+  if (touching?.kind === 'equals') return [];
+  const head = statement.head.text;
+  const finished = finishedValues(context, statement);
+  if (head === 'data') {
+    if (finished.length > 0) return optionItems(table, context, statement);
+    return Object.entries(DATASETS).map(([k, spec]) => item(k, CompletionItemKind.EnumMember, `${spec.doc}\n\n\`${spec.signature}\``));
+  }
+  if (head === 'task') return finished.length === 0 ? valueItems(TASKS) : [];
+  const kind = layerKind(context, statement);
+  if (!kind) return [];
+  const options = optionItems(table, context, statement);
+  return activationFits(kind, context, statement) ? [...valueItems(ACTIVATIONS, CompletionItemKind.Function), ...options] : options;
+}
+
+function modelStatementItems(): CompletionItem[] {
+  return [
+    ...Object.entries(MODEL_STATEMENTS).map(([k, doc]) => item(k, CompletionItemKind.Keyword, doc)),
+    ...Object.entries(LAYER_KINDS).map(([k, spec]) => item(k, CompletionItemKind.Class, `\`${spec.signature}\`\n\n${spec.doc}`, snippet(LAYER_SNIPPETS[k]!))),
+  ];
+}
+
+/** The statement's positional values that end before the word being typed. */
+function finishedValues(context: Context, statement: StatementNode): ValueArg[] {
+  return values(statement).filter((v) => v.end <= context.boundary);
+}
+
+/** The layer kind of a model statement: from the checked layer table, else from its head (a second, unchecked model). */
+function layerKind(context: Context, statement: StatementNode): LayerKind | undefined {
+  const checked = layerOf(context.analysis, statement);
+  if (checked) return checked.kind;
+  const head = statement.head.text;
+  return isOneOf(head, LAYER_KINDS) ? head : undefined;
+}
+
+/** The options a statement takes: its layer kind's, or its data set's (named by the first value of `data`). */
+function optionTable(context: Context, statement: StatementNode): Readonly<Record<string, ValueSpec>> {
+  if (statement.head.text === 'data') {
+    const name = finishedValues(context, statement)[0]?.token.text;
+    return name !== undefined && isOneOf(name, DATASETS) ? DATASETS[name].options : {};
+  }
+  const kind = layerKind(context, statement);
+  return kind ? LAYER_KINDS[kind].options : {};
+}
+
+/**
+ * An activation fits when the values before the cursor leave the activation as the layer's next slot (the checker's
+ * assignment) and the values after the cursor do not already take it: never before a conv's kernel, never twice.
+ */
+function activationFits(kind: LayerKind, context: Context, statement: StatementNode): boolean {
+  const all = values(statement);
+  const before = all.filter((v) => v.end <= context.boundary).map((v) => v.token);
+  const after = all.filter((v) => v.start >= context.offset && v.token !== context.typed).length;
+  const assigned = assignSlots(kind, before);
+  return assigned.next?.slot === 'activation' && LAYER_KINDS[kind].slots.length - assigned.filled.length > after;
+}
+
+function valueItems(table: Readonly<Record<string, string>>, kind: CompletionItemKind = CompletionItemKind.EnumMember): CompletionItem[] {
+  return Object.entries(table).map(([name, doc]) => item(name, kind, doc));
+}
+
+/** Options of the table not already written anywhere on the statement (the key being typed does not count). */
+function optionItems(table: Readonly<Record<string, ValueSpec>>, context: Context, statement: StatementNode): CompletionItem[] {
+  const written = new Set(statement.args.filter((a): a is OptionArg => a.kind === 'option' && a.key !== context.typed).map((a) => a.key.text));
+  return Object.entries(table)
+    .filter(([name]) => !written.has(name))
+    .map(([name, spec]) => item(`${name}=`, CompletionItemKind.Property, describeSpec(`${name}=`, spec), { insertText: `${name}=`, command: SUGGEST_AGAIN }));
 }

@@ -11,23 +11,82 @@ export interface Location {
   layer?: CheckedLayer | undefined;
 }
 
+/**
+ * Every lookup here is a binary search: tokens, blocks, statements and layers are each sorted by offset and
+ * never overlap, and features run on every keystroke over documents of up to ~5 MB.
+ */
 export function locate(analysis: Analysis, position: Position): Location {
   const offset = analysis.lines.offsetAt(position);
   const result: Location = { offset, insideBlock: false };
-  const blocks = analysis.tree.blocks;
-  for (const [i, block] of blocks.entries()) {
-    // An unclosed block ends where the next block starts (the parser closes it there too).
-    const end = block.close ? block.close.start : (blocks[i + 1]?.start ?? analysis.text.length + 1) - 1;
-    if (offset >= block.start && offset <= Math.max(end, block.end)) {
-      result.block = block;
-      result.insideBlock = !!block.open && offset >= block.open.end && (!block.close || offset <= block.close.start);
-      result.statement = block.statements.find((s) => offset >= s.start && offset <= s.end);
-      break;
+  const block = blockAt(analysis, offset);
+  if (block) {
+    result.block = block;
+    result.insideBlock = !!block.open && offset >= block.open.end && (!block.close || offset <= block.close.start);
+    const i = lastIndexBefore(block.statements, offset + 1);
+    const statement = block.statements[i];
+    if (statement && offset <= statement.end) result.statement = statement;
+  }
+  result.token = tokenAt(analysis.tokens, offset);
+  if (result.statement) result.layer = layerOf(analysis, result.statement);
+  return result;
+}
+
+/** Index of the last item that starts before `offset`, or -1. `items` must be sorted by start. */
+export function lastIndexBefore(items: readonly { start: number }[], offset: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (items[mid]!.start < offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
     }
   }
-  result.token = analysis.tokens.find((t) => t.kind !== 'newline' && t.kind !== 'eof' && offset >= t.start && offset <= t.end && t.end > t.start);
-  if (result.statement) result.layer = analysis.model?.layers.find((l) => l.statement === result.statement);
-  return result;
+  return found;
+}
+
+/** The block whose extent holds `offset`; an unclosed block ends where the next one starts, as the parser closes it there. */
+function blockAt(analysis: Analysis, offset: number): BlockNode | undefined {
+  const blocks = analysis.tree.blocks;
+  const covers = (i: number): boolean => {
+    const block = blocks[i];
+    if (!block) return false;
+    const end = block.close ? block.close.start : (blocks[i + 1]?.start ?? analysis.text.length + 1) - 1;
+    return offset >= block.start && offset <= Math.max(end, block.end);
+  };
+  const i = lastIndexBefore(blocks, offset + 1);
+  // A block's extent stops at the next block's start, so only the one before can also hold the offset (a `}` touching
+  // the next keyword): the earlier block wins, as it always has.
+  if (covers(i - 1)) return blocks[i - 1];
+  return covers(i) ? blocks[i] : undefined;
+}
+
+/** The token under the cursor, the left one where two touch; never a line break or the end of file. */
+function tokenAt(tokens: readonly Token[], offset: number): Token | undefined {
+  const holds = (t: Token | undefined): t is Token =>
+    !!t && t.kind !== 'newline' && t.kind !== 'eof' && t.end > t.start && offset >= t.start && offset <= t.end;
+  const i = lastIndexBefore(tokens, offset);
+  if (holds(tokens[i])) return tokens[i];
+  return holds(tokens[i + 1]) ? tokens[i + 1] : undefined;
+}
+
+/** The checked layer a statement declares, if it is one of the model's layers (they are in statement order). */
+export function layerOf(analysis: Analysis, statement: StatementNode): CheckedLayer | undefined {
+  const layers = analysis.model?.layers;
+  if (!layers) return undefined;
+  let lo = 0;
+  let hi = layers.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const start = layers[mid]!.statement.start;
+    if (start === statement.start) return layers[mid]!.statement === statement ? layers[mid] : undefined;
+    if (start < statement.start) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
 }
 
 export { formatShape, groupDigits } from '../../language/index.ts';

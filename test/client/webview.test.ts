@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { statsHtml } from '../../client/src/webview/html.ts';
+import { statsHtml } from '../../client/src/statsHtml.ts';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import { ROOT } from '../helpers/cli.ts';
 

@@ -36,7 +36,7 @@ it(`parse + check + format never throw and keep every range inside the document 
         assert.ok(again.ok && again.text === formatted.text, 'formatting must be idempotent');
       }
     } catch (error) {
-      throw new Error(`fuzz input #${index} failed: ${JSON.stringify(text)}\n${(error as Error).stack}`);
+      throw new Error(`fuzz input #${index} failed: ${JSON.stringify(text)}\n${(error as Error).stack}`, { cause: error });
     }
     index++;
   }

@@ -45,7 +45,7 @@ it(`every handler survives ${COUNT} mutated documents at random positions`, () =
       const tokens = semanticTokens(analysis).data;
       assert.equal(tokens.length % 5, 0);
     } catch (error) {
-      throw new Error(`fuzz document #${index} failed: ${JSON.stringify(text)}\n${(error as Error).stack}`);
+      throw new Error(`fuzz document #${index} failed: ${JSON.stringify(text)}\n${(error as Error).stack}`, { cause: error });
     }
     index++;
   }

@@ -2,7 +2,7 @@
  * What the stats panel shows, as a pure function of the trainer events so far. The webview renders this
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
-import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../../protocol/events.ts';
+import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
 
 export interface EpochRow {
   epoch: number;

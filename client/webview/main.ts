@@ -4,9 +4,9 @@
  * the webview state API, so the panel needs no retainContextWhenHidden.
  */
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
-import type { TrainerEvent } from '../../../protocol/events.ts';
+import type { TrainerEvent } from '../../protocol/events.ts';
 import { isToWebview, type FromWebview } from './messages.ts';
-import { formatCompression, formatMetric, formatPercent } from '../../../protocol/present.ts';
+import { formatCompression, formatMetric, formatPercent } from '../../protocol/present.ts';
 import { initialState, reduce, replay, type StatsState } from './viewModel.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunRecord, RunStore } from '../runStore.ts';
-import { statsHtml } from './html.ts';
-import { isFromWebview, type ToWebview } from './messages.ts';
+import type { RunRecord, RunStore } from './runStore.ts';
+import { statsHtml } from './statsHtml.ts';
+import { isFromWebview, type ToWebview } from '../webview/messages.ts';
 
 /**
  * The stats panel beside the editor. One panel, showing one run at a time; it survives hide/show and

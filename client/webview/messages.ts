@@ -2,7 +2,7 @@
  * Messages between the extension and the stats webview: a typed union in each direction, validated on
  * receipt (a webview is a separate, untrusted context; the extension checks everything it is sent).
  */
-import type { TrainerEvent } from '../../../protocol/events.ts';
+import type { TrainerEvent } from '../../protocol/events.ts';
 
 /** Extension → webview. */
 export type ToWebview =

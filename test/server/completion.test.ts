@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
+import { analyze, BLOCK_KEYWORDS, LAYER_KINDS } from '../../language/index.ts';
+import { complete } from '../../server/src/completion.ts';
+import { dnnFiles, FIXTURES } from '../helpers/fixtures.ts';
+import { cursor } from './client.ts';
+
+/** Labels that must be offered, labels that must not, or `nothing` for an empty list. */
+interface Expectation {
+  expect: string[];
+  absent: string[];
+  nothing?: boolean;
+}
+
+/**
+ * A fixture's expectations: a sibling NAME.json ({ "expect": [...], "absent": [...], "nothing": true }) where the
+ * spec must stay as written (an empty file, labels with spaces), else its leading comment lines
+ * `# expect: LABEL ...` (or `# expect: nothing`) and `# absent: LABEL ...`.
+ */
+function expectationOf(path: string, text: string): Expectation {
+  const json = path.replace(/\.dnn$/, '.json');
+  if (existsSync(json)) return { expect: [], absent: [], ...(JSON.parse(readFileSync(json, 'utf8')) as Partial<Expectation>) };
+  const result: Expectation = { expect: [], absent: [] };
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (!line.startsWith('#')) break;
+    const directive = /^#\s*(expect|absent):\s*(.*)$/.exec(line);
+    if (!directive) continue;
+    const labels = directive[2]!.trim().split(/\s+/).filter(Boolean);
+    if (directive[1] === 'expect' && labels.join(' ') === 'nothing') result.nothing = true;
+    else result[directive[1] as 'expect' | 'absent'].push(...labels);
+  }
+  return result;
+}
+
+const SNIPPET_LABELS = new Set<string>([...BLOCK_KEYWORDS, ...Object.keys(LAYER_KINDS)]);
+
+describe('completion fixtures (test/fixtures/completion)', () => {
+  const files = dnnFiles(join(FIXTURES, 'completion'));
+  it('covers at least 30 cases', () => assert.ok(files.length >= 30, `expected ≥ 30 completion fixtures, found ${files.length}`));
+  for (const file of files) {
+    it(file.name, () => {
+      const expectation = expectationOf(file.path, file.text);
+      const stated = expectation.nothing || expectation.expect.length > 0 || expectation.absent.length > 0;
+      assert.ok(stated, `expected "# expect:" or "# absent:" lines (or a .json) in ${file.name}`);
+      assert.ok(file.text.includes('|'), `expected a | cursor marker in ${file.name}`);
+      const { text, position } = cursor(file.text);
+      const items: CompletionItem[] = complete(analyze(text), position);
+      const labels = items.map((i) => i.label);
+      if (expectation.nothing) assert.deepEqual(labels, [], `expected nothing in ${file.name}`);
+      for (const e of expectation.expect) assert.ok(labels.includes(e), `expected ${e} in ${labels.join(', ') || 'nothing'}`);
+      for (const a of expectation.absent) assert.ok(!labels.includes(a), `expected no ${a} in ${labels.join(', ')}`);
+      for (const i of items) {
+        assert.ok(i.documentation, `expected documentation on ${i.label}`);
+        if (SNIPPET_LABELS.has(i.label)) assert.equal(i.insertTextFormat, InsertTextFormat.Snippet, `expected a snippet for ${i.label}`);
+      }
+    });
+  }
+});
