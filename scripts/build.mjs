@@ -12,9 +12,9 @@ const entries = {
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 
 // The stats webview runs in a browser context: its own bundle, Chart.js included (no remote scripts).
-if (existsSync('client/src/webview/main.ts')) {
+if (existsSync('client/webview/main.ts')) {
   await build({
-    entryPoints: { webview: 'client/src/webview/main.ts' },
+    entryPoints: { webview: 'client/webview/main.ts' },
     // Beside stats.css in media/: the webview may load only from there (localResourceRoots).
     outdir: 'media',
     bundle: true,
