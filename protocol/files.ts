@@ -39,6 +39,16 @@ export function readSpecFile(path: string): string {
   }
 }
 
+/** `readSpecFile` for callers that report a bad file and go on: the text, or the one-line reason. */
+export function tryReadSpecFile(path: string): { text: string } | { error: string } {
+  try {
+    return { text: readSpecFile(path) };
+  } catch (error) {
+    if (error instanceof SpecFileError) return { error: error.message };
+    throw error;
+  }
+}
+
 /** Writes a file so that readers see the old or the new content, never a partial one. */
 export function writeAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;

@@ -6,6 +6,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { TrainerEvent } from './events.ts';
+import type { KeptNeurons } from './present.ts';
 import type { RunInfo, RunResult } from './runFolder.ts';
 import type { TrainingOverrides } from './settings.ts';
 
@@ -63,13 +64,6 @@ export interface LayerInfo {
   kept?: KeptNeurons;
   /** The layer's size in the run's compact model (what Shrink writes), when the run finished. */
   compactSize?: number;
-}
-
-/** Neurons a layer kept, in the one shape every view uses (see `keptNeurons` in present.ts). */
-export interface KeptNeurons {
-  kept: number;
-  total: number;
-  density: number;
 }
 
 /** Client → server: the checked layers of the document `uri` (as the server sees it, unsaved edits included). */

@@ -3,7 +3,13 @@
  * inlay hints, LSP progress): one precision per kind of number and one shape for kept neurons.
  */
 import type { EpochEvent, LayerEpochStats, Metric, Summary } from './events.ts';
-import type { KeptNeurons } from './lsp.ts';
+
+/** Neurons a layer kept, in the one shape every view uses. */
+export interface KeptNeurons {
+  kept: number;
+  total: number;
+  density: number;
+}
 
 /** 0.98271 → "98.27 %". */
 export function formatPercent(share: number, digits = 2): string {

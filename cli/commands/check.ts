@@ -1,5 +1,5 @@
 import { analyze, type Diagnostic } from '../../language/index.ts';
-import { readSpecFile, SpecFileError } from '../../protocol/files.ts';
+import { tryReadSpecFile } from '../../protocol/files.ts';
 
 /** `file:line:col: severity CODE message`, the shape compilers use, so editors and CI can link it. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
@@ -15,17 +15,14 @@ export function runCheck(files: string[], options: CheckOptions, out: (line: str
   let failed = false;
   const report: { file: string; diagnostics: Diagnostic[]; error?: string }[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = readSpecFile(file);
-    } catch (error) {
-      if (!(error instanceof SpecFileError)) throw error;
+    const read = tryReadSpecFile(file);
+    if ('error' in read) {
       failed = true;
-      if (options.json) report.push({ file, diagnostics: [], error: error.message });
-      else err(`dropneuron: ${error.message}`);
+      if (options.json) report.push({ file, diagnostics: [], error: read.error });
+      else err(`dropneuron: ${read.error}`);
       continue;
     }
-    const analysis = analyze(text);
+    const analysis = analyze(read.text);
     if (analysis.hasErrors) failed = true;
     if (options.json) report.push({ file, diagnostics: analysis.diagnostics });
     else for (const d of analysis.diagnostics) out(formatDiagnostic(file, d));

@@ -1,5 +1,5 @@
 import { format } from '../../language/index.ts';
-import { readSpecFile, SpecFileError, writeAtomic } from '../../protocol/files.ts';
+import { tryReadSpecFile, writeAtomic } from '../../protocol/files.ts';
 
 export interface FmtOptions {
   write?: boolean;
@@ -13,15 +13,13 @@ export interface FmtOptions {
 export function runFmt(files: string[], options: FmtOptions, out: (text: string) => void, err: (line: string) => void): number {
   let status = 0;
   for (const file of files) {
-    let text: string;
-    try {
-      text = readSpecFile(file);
-    } catch (error) {
-      if (!(error instanceof SpecFileError)) throw error;
-      err(`dropneuron: ${error.message}`);
+    const read = tryReadSpecFile(file);
+    if ('error' in read) {
+      err(`dropneuron: ${read.error}`);
       status = 2;
       continue;
     }
+    const text = read.text;
     const result = format(text);
     if (!result.ok) {
       err(`dropneuron: ${file}: cannot format: ${result.reason}`);

@@ -3,6 +3,7 @@
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
 import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
+import { keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
   epoch: number;
@@ -18,12 +19,9 @@ export interface EpochRow {
   kept: Record<string, number>;
 }
 
-export interface LayerBar {
+export interface LayerBar extends KeptNeurons {
   name: string;
   kind: string;
-  total: number;
-  kept: number;
-  density: number;
 }
 
 export interface StatsState {
@@ -59,7 +57,7 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
         summary: event.summary,
         outputs: event.outputs,
         inputs: event.summary.inputs,
-        layers: event.summary.layers.map((l) => ({ name: l.name, kind: l.kind, total: l.neuronsTotal, kept: l.neuronsKept, density: l.density })),
+        layers: event.summary.layers.map((l) => ({ name: l.name, kind: l.kind, ...keptNeurons(l) })),
       };
     case 'error':
       return { ...state, status: 'error', error: event.message + (event.stderrTail ? `\n${event.stderrTail}` : '') };
@@ -89,7 +87,7 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     metric: e.metric,
     epochs: e.epochs,
     rows: [...state.rows.filter((r) => r.epoch !== e.epoch), row].sort((a, b) => a.epoch - b.epoch),
-    layers: e.layers.map((l) => ({ name: l.name, kind: l.kind, total: l.units, kept: l.kept, density: l.density })),
+    layers: e.layers.map((l) => ({ name: l.name, kind: l.kind, ...keptNeurons(l) })),
     inputs: { kept: e.inputsKept, total: e.inputsTotal },
   };
   if (e.inputMask) next.mask = e.inputMask;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
@@ -69,6 +69,7 @@ before(async () => {
     'small.dnn': SMALL(2),
     'long.dnn': SMALL(50).replace('model small', 'model long'),
     'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
+    'override.dnn': SMALL(3).replace('model small', 'model override'),
   });
 });
 after(async () => {
@@ -191,5 +192,33 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.page.locator('.notifications-toasts', { hasText: 'expected a spec without errors' }).waitFor({ timeout: 30_000 });
     await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'DNN201' }).waitFor({ timeout: 30_000 });
     assert.equal(runsOf('broken.dnn').length, 0);
+  });
+
+  scenario('8. dropneuron.trainer.overrides: a run takes the workspace\'s settings; an invalid one is refused with a way to fix it', async () => {
+    const settings = join(w.workspace, '.vscode', 'settings.json');
+    mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.overrides': { epochs: 1, learning_rate: 0.005, seed: 7 } }));
+    await w.openFile('override.dnn');
+    // The window picks up the edited settings file; wait until the server would read it too.
+    await new Promise((r) => setTimeout(r, 2000));
+    await w.command('DropNeuron: Train with DropNeuron');
+    const stats = w.stats();
+    await stats.locator('#summary-box:not([hidden])').waitFor({ timeout: 180_000 });
+    assert.equal(await stats.locator('#status').textContent(), 'done after 1 epoch on wasm');
+    const start = readFileSync(join(runsOf('override.dnn').at(-1)!, 'events.jsonl'), 'utf8').split('\n')[0]!;
+    const event = JSON.parse(start) as { epochs: number; settings: { learningRate: number; seed: number } };
+    assert.deepEqual([event.epochs, event.settings.learningRate, event.settings.seed], [1, 0.005, 7], 'the spec says 3 epochs, lr 0.001, seed 1');
+
+    writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.overrides': { keep_prob: 0 } }));
+    await new Promise((r) => setTimeout(r, 2000));
+    await w.page.locator('.tab', { hasText: 'override.dnn' }).click();
+    await w.command('DropNeuron: Train with DropNeuron');
+    const toast = w.page.locator('.notifications-toasts', { hasText: '`keep_prob`: expected a number in (0, 1]' });
+    await toast.waitFor({ timeout: 30_000 });
+    await w.screenshot('8-invalid-override');
+    await toast.getByRole('button', { name: 'Open Settings' }).click();
+    await w.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
+    assert.equal(runsOf('override.dnn').length, 1, 'the refused run left no folder');
+    rmSync(join(w.workspace, '.vscode'), { recursive: true, force: true });
   });
 });
