@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/index.ts';
-import { BACKEND_ORDER, selectBackend, type BackendName } from '../../trainer/src/backend.ts';
+import { BACKEND_ORDER, type BackendName } from '../../language/index.ts';
+import { selectBackend } from '../../trainer/src/backend.ts';
 import { Network } from '../../trainer/src/network.ts';
-import { useRebuiltGradients } from '../../trainer/src/ops.ts';
+import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
 import { median } from './measure.ts';
@@ -30,15 +31,17 @@ const CASES: Case[] = [
   { name: 'LeNet-5', file: 'lenet-5.dnn', batch: 64, steps: { gpu: 30, node: 20, wasm: 8 } },
 ];
 
-function timeSteps(c: Case, steps: number, rebuilt: boolean): number[] {
+function timeSteps(c: Case, steps: number, ops: LayerOps): number[] {
   const model = analyze(readFileSync(join(examples, c.file), 'utf8'), { train: { batch: c.batch } }).model!;
   const rng = new Rng(1);
-  const network = new Network(model, rng);
+  const network = new Network(model, rng, ops);
   const optimizer = tf.train.adam(model.train.learningRate);
-  useRebuiltGradients(rebuilt);
   const input = model.input!;
   const x = tf.randomUniform([c.batch, ...input]);
-  const y = tf.tensor(Float32Array.from({ length: c.batch }, () => rng.int(10)), [c.batch, 1]);
+  const y = tf.tensor(
+    Float32Array.from({ length: c.batch }, () => rng.int(10)),
+    [c.batch, 1],
+  );
   const times: number[] = [];
   for (let i = 0; i < steps + 2; i++) {
     const t0 = performance.now();
@@ -75,7 +78,10 @@ ts=[]
 for _ in range(30):
     t=time.perf_counter(); step(); ts.append((time.perf_counter()-t)*1000)
 ts.sort(); print(ts[15])`;
-  const run = spawnSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8', env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '2000000000', MALLOC_TRIM_THRESHOLD_: '2000000000' } });
+  const run = spawnSync('/usr/bin/python3', ['-c', script], {
+    encoding: 'utf8',
+    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '2000000000', MALLOC_TRIM_THRESHOLD_: '2000000000' },
+  });
   if (run.status !== 0) return `PyTorch: failed (${run.stderr.trim().split('\n').pop()})`;
   return `PyTorch ${probe.stdout.trim()} (1 thread) LeNet-300-100: ${Number(run.stdout).toFixed(1)} ms/step`;
 }
@@ -97,17 +103,23 @@ async function main(): Promise<void> {
         rows.push(`| ${c.name} | ${backend} | — | — | not timed: one step takes over a minute on this backend |`);
         continue;
       }
-      const rebuilt = backend === 'wasm' || backend === 'cpu';
-      const times = timeSteps(c, steps, rebuilt);
+      const ops = layerOpsFor(backend);
+      const rebuilt = ops === REBUILT_OPS;
+      const times = timeSteps(c, steps, ops);
       const ms = median(times);
       const perEpoch = (ms * TRAIN_SAMPLES) / c.batch / 1000;
       if (backend === 'wasm' && c.name === 'LeNet-300-100') wasmLenet300 = ms;
       const spread = `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}`;
-      rows.push(`| ${c.name} | ${backend} | ${ms.toFixed(1)} | ${perEpoch.toFixed(1)} | ${steps} steps, spread ${spread} ms${rebuilt ? ', rebuilt gradients' : ''} |`);
+      rows.push(
+        `| ${c.name} | ${backend} | ${ms.toFixed(1)} | ${perEpoch.toFixed(1)} | ${steps} steps, spread ${spread} ms${rebuilt ? ', rebuilt gradients' : ''} |`,
+      );
       console.log(rows[rows.length - 1]);
       if (backend === 'wasm') {
-        const builtIn = c.name === 'LeNet-300-100' ? median(timeSteps(c, steps, false)) : undefined;
-        if (builtIn) rows.push(`| ${c.name} | wasm, tfjs built-in gradients | ${builtIn.toFixed(1)} | ${((builtIn * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ratio built-in / rebuilt ${(builtIn / ms).toFixed(2)}× |`);
+        const builtIn = c.name === 'LeNet-300-100' ? median(timeSteps(c, steps, BUILT_IN_OPS)) : undefined;
+        if (builtIn)
+          rows.push(
+            `| ${c.name} | wasm, tfjs built-in gradients | ${builtIn.toFixed(1)} | ${((builtIn * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ratio built-in / rebuilt ${(builtIn / ms).toFixed(2)}× |`,
+          );
         if (builtIn) console.log(rows[rows.length - 1]);
       }
     }

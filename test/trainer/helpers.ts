@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train, type TrainOptions } from '../../trainer/src/run.ts';
 
 export function tempDir(prefix = 'dnn-train-'): string {

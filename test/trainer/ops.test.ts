@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conv2d, matMul, maxPool, useRebuiltGradients } from '../../trainer/src/ops.ts';
+import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 
 before(async () => {
@@ -11,20 +11,23 @@ before(async () => {
 
 function randomTensor(shape: number[], seed: number): tf.Tensor {
   const rng = new Rng(seed);
-  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+    shape,
+  );
 }
 
 /** Gradients of sum(f(inputs) · R) with the rebuilt ops and with tfjs' reference ops, on the cpu backend. */
-function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol: number): void {
-  const weigh = (...xs: tf.Tensor[]): tf.Scalar => {
-    const y = f(...xs);
-    return tf.sum(tf.mul(y, randomTensor(y.shape, 99))) as tf.Scalar;
-  };
-  useRebuiltGradients(true);
-  const ours = tf.grads(weigh)(inputs).map((g) => g.dataSync());
-  useRebuiltGradients(false);
-  const reference = tf.grads(weigh)(inputs).map((g) => g.dataSync());
-  useRebuiltGradients(true);
+function compare(f: (ops: LayerOps, ...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol: number): void {
+  const weigh =
+    (ops: LayerOps) =>
+    (...xs: tf.Tensor[]): tf.Scalar => {
+      const y = f(ops, ...xs);
+      return tf.sum(tf.mul(y, randomTensor(y.shape, 99))) as tf.Scalar;
+    };
+  const gradients = (ops: LayerOps): tf.Tensor[] => tf.grads(weigh(ops))(inputs);
+  const ours = gradients(REBUILT_OPS).map((g) => g.dataSync());
+  const reference = gradients(BUILT_IN_OPS).map((g) => g.dataSync());
   ours.forEach((g, i) => {
     let worst = 0;
     for (let k = 0; k < g.length; k++) worst = Math.max(worst, Math.abs(g[k]! - reference[i]![k]!));
@@ -33,16 +36,25 @@ function compare(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol:
 }
 
 describe('rebuilt gradients match tfjs reference gradients (cpu backend)', () => {
-  it('dense: x·W', () => compare((x, w) => matMul(x as tf.Tensor2D, w as tf.Tensor2D), [randomTensor([7, 5], 1), randomTensor([5, 3], 2)], 1e-4));
+  it('dense: x·W', () => compare((ops, x, w) => ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D), [randomTensor([7, 5], 1), randomTensor([5, 3], 2)], 1e-4));
   it('conv 5x5 SAME, stride 1 (LeNet-5 layer shapes, small batch)', () =>
-    compare((x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([2, 14, 14, 4], 3), randomTensor([5, 5, 4, 6], 4)], 1e-3));
+    compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([2, 14, 14, 4], 3), randomTensor([5, 5, 4, 6], 4)], 1e-3));
   it('conv 3x3 SAME on a non-square input', () =>
-    compare((x, w) => conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([3, 6, 9, 2], 5), randomTensor([3, 3, 2, 3], 6)], 1e-3));
-  it('maxpool 2x2 stride 2', () => compare((x) => maxPool(x as tf.Tensor4D, [2, 2], 2, 'same'), [randomTensor([2, 8, 6, 3], 7)], 1e-5));
+    compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([3, 6, 9, 2], 5), randomTensor([3, 3, 2, 3], 6)], 1e-3));
+  it('maxpool 2x2 stride 2', () => compare((ops, x) => ops.maxPool(x as tf.Tensor4D, [2, 2], 2, 'same'), [randomTensor([2, 8, 6, 3], 7)], 1e-5));
   it('forward values equal tfjs ops', () => {
     const x = randomTensor([2, 8, 8, 3], 8) as tf.Tensor4D;
     const w = randomTensor([5, 5, 3, 4], 9) as tf.Tensor4D;
-    const diff = tf.max(tf.abs(tf.sub(conv2d(x, w, 1, 'same'), tf.conv2d(x, w, 1, 'same')))).dataSync()[0]!;
+    const diff = tf.max(tf.abs(tf.sub(REBUILT_OPS.conv2d(x, w, 1, 'same'), tf.conv2d(x, w, 1, 'same')))).dataSync()[0]!;
     assert.ok(diff < 1e-5);
+  });
+});
+
+describe('which ops a backend trains with', () => {
+  it('rebuilt gradients on wasm and cpu, built-in ones on the TensorFlow backends', () => {
+    assert.equal(layerOpsFor('wasm'), REBUILT_OPS);
+    assert.equal(layerOpsFor('cpu'), REBUILT_OPS);
+    assert.equal(layerOpsFor('node'), BUILT_IN_OPS);
+    assert.equal(layerOpsFor('gpu'), BUILT_IN_OPS);
   });
 });

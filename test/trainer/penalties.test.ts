@@ -16,7 +16,11 @@ const closeAll = (a: ArrayLike<number>, b: number[], tol = 1e-5): void => {
 
 describe('DropNeuron penalties on a tiny matrix with a zero group', () => {
   // W = [[3, 4], [0, 0]]: row norms 5 and 0; column norms 3 and 4.
-  const W = (): tf.Tensor2D => tf.tensor2d([[3, 4], [0, 0]]);
+  const W = (): tf.Tensor2D =>
+    tf.tensor2d([
+      [3, 4],
+      [0, 0],
+    ]);
 
   it('lo = Σ row norms = 5, li = Σ column norms = 7', () => {
     close(lo(W()).dataSync()[0]!, 5);
@@ -24,12 +28,21 @@ describe('DropNeuron penalties on a tiny matrix with a zero group', () => {
   });
 
   it('gradients are the normalised groups, and 0 (not NaN) for the zero row', () => {
-    const gLo = tf.grad((w: tf.Tensor) => lo(w))(W()).dataSync();
+    const gLo = tf
+      .grad((w: tf.Tensor) => lo(w))(W())
+      .dataSync();
     closeAll(gLo, [0.6, 0.8, 0, 0]);
-    const gLi = tf.grad((w: tf.Tensor) => li(w))(W()).dataSync();
+    const gLi = tf
+      .grad((w: tf.Tensor) => li(w))(W())
+      .dataSync();
     closeAll(gLi, [1, 1, 0, 0]);
-    const zero = tf.grad((w: tf.Tensor) => tf.add(lo(w), li(w)))(tf.zeros([2, 2])).dataSync();
-    assert.ok(Array.from(zero).every((v) => Number.isFinite(v) && v === 0), `expected finite zeros, found ${Array.from(zero)}`);
+    const zero = tf
+      .grad((w: tf.Tensor) => tf.add(lo(w), li(w)))(tf.zeros([2, 2]))
+      .dataSync();
+    assert.ok(
+      Array.from(zero).every((v) => Number.isFinite(v) && v === 0),
+      `expected finite zeros, found ${Array.from(zero)}`,
+    );
   });
 
   it('l1 = Σ|w|, l2 = Σw²/2 (TensorFlow l2_loss)', () => {

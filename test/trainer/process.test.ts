@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { ROOT, dropneuron } from '../helpers/cli.ts';
-import type { DoneEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
 import { SMALL_MNIST, tempDir, writeSpec } from './helpers.ts';
 
 /** Starts `dropneuron train --json` and calls `onEvent` for each event line; resolves on exit. */
-function trainProcess(args: string[], onEvent: (e: TrainerEvent, child: ReturnType<typeof spawn>) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: TrainerEvent[]; stderr: string }> {
+function trainProcess(
+  args: string[],
+  onEvent: (e: TrainerEvent, child: ReturnType<typeof spawn>) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; events: TrainerEvent[]; stderr: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'dropneuron.js'), 'train', '--json', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const events: TrainerEvent[] = [];
   let stderr = '';
@@ -66,8 +69,14 @@ describe('stopping and resuming', () => {
     assert.ok(start.type === 'start' && start.startEpoch === checkpoint.epoch + 1);
     const done = resumed.events.at(-1) as DoneEvent;
     assert.equal(done.epochsCompleted, 4);
-    const log = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
-    assert.deepEqual(log.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0)), [1, 2, 3, 4]);
+    const log = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainerEvent);
+    assert.deepEqual(
+      log.filter((e) => e.type === 'epoch').map((e) => (e.type === 'epoch' ? e.epoch : 0)),
+      [1, 2, 3, 4],
+    );
   });
 });
 
@@ -101,7 +110,8 @@ describe('clear errors, no stack traces', () => {
     assert.match(r.stderr, /expected a number in \(0, 1\], found "1\.5"/);
   });
 
-  const idxSpec = (images: string, labels: string) => `model files {\n  data idx "${images}" "${labels}"\n  input 4\n  dense out 2\n}\nregularize {\n  l1 0.001\n}\n`;
+  const idxSpec = (images: string, labels: string) =>
+    `model files {\n  data idx "${images}" "${labels}"\n  input 4\n  dense out 2\n}\nregularize {\n  l1 0.001\n}\n`;
   const header = (magic: number, dims: number[]): Buffer => {
     const b = Buffer.alloc(4 + 4 * dims.length);
     b.writeUInt32BE(magic, 0);
@@ -110,9 +120,30 @@ describe('clear errors, no stack traces', () => {
   };
   const cases: [string, (dir: string) => void, RegExp][] = [
     ['a missing IDX file', () => {}, /images\.idx: expected an IDX file, found no such file/],
-    ['a wrong magic number', (d) => (writeFileSync(join(d, 'images.idx'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4])), writeFileSync(join(d, 'labels.idx'), header(0x801, [0]))), /expected IDX magic 0x000008NN .* found 0x1f8b0800/],
-    ['a truncated file', (d) => (writeFileSync(join(d, 'images.idx'), Buffer.concat([header(0x803, [10, 2, 2]), Buffer.alloc(7)])), writeFileSync(join(d, 'labels.idx'), Buffer.concat([header(0x801, [10]), Buffer.alloc(10)]))), /expected 40 data bytes for dimensions 10x2x2, found 7 \(truncated file\)/],
-    ['a label count that does not match', (d) => (writeFileSync(join(d, 'images.idx'), Buffer.concat([header(0x803, [10, 2, 2]), Buffer.alloc(40)])), writeFileSync(join(d, 'labels.idx'), Buffer.concat([header(0x801, [9]), Buffer.alloc(9)]))), /expected 10 labels to match .*images\.idx, found 9/],
+    [
+      'a wrong magic number',
+      (d) => (
+        writeFileSync(join(d, 'images.idx'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4])),
+        writeFileSync(join(d, 'labels.idx'), header(0x801, [0]))
+      ),
+      /expected IDX magic 0x000008NN .* found 0x1f8b0800/,
+    ],
+    [
+      'a truncated file',
+      (d) => (
+        writeFileSync(join(d, 'images.idx'), Buffer.concat([header(0x803, [10, 2, 2]), Buffer.alloc(7)])),
+        writeFileSync(join(d, 'labels.idx'), Buffer.concat([header(0x801, [10]), Buffer.alloc(10)]))
+      ),
+      /expected 40 data bytes for dimensions 10x2x2, found 7 \(truncated file\)/,
+    ],
+    [
+      'a label count that does not match',
+      (d) => (
+        writeFileSync(join(d, 'images.idx'), Buffer.concat([header(0x803, [10, 2, 2]), Buffer.alloc(40)])),
+        writeFileSync(join(d, 'labels.idx'), Buffer.concat([header(0x801, [9]), Buffer.alloc(9)]))
+      ),
+      /expected 10 labels to match .*images\.idx, found 9/,
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(`${what}: one line naming the file`, () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
 import { loadLayersModel } from '../../trainer/src/export.ts';
-import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train } from '../../trainer/src/run.ts';
 import { planEpoch, totalEpochs } from '../../trainer/src/schedule.ts';
 import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';
@@ -13,14 +13,20 @@ const trainOf = (settings: string) => analyze(SMALL_MNIST.replace('  seed 3\n', 
 describe('the schedule of a train block', () => {
   it('ramps the penalties in over `warmup` epochs, then holds them', () => {
     const settings = { ...trainOf('  warmup 4\n'), epochs: 10 };
-    assert.deepEqual([1, 2, 3, 4, 5, 10].map((e) => planEpoch(settings, e).penalties.dropneuron), [0.25, 0.5, 0.75, 1, 1, 1]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 10].map((e) => planEpoch(settings, e).penalties.dropneuron),
+      [0.25, 0.5, 0.75, 1, 1, 1],
+    );
     assert.deepEqual(planEpoch(settings, 2).penalties, { l1: 0.5, l2: 0.5, dropneuron: 0.5 });
   });
 
   it('fine-tunes after `epochs` with l1 and DropNeuron off, at learning_rate / 10 unless finetune_lr says', () => {
     const settings = { ...trainOf('  finetune 3\n'), epochs: 2 };
     assert.equal(totalEpochs(settings), 5);
-    assert.deepEqual([1, 2, 3, 5].map((e) => planEpoch(settings, e).phase), ['train', 'train', 'finetune', 'finetune']);
+    assert.deepEqual(
+      [1, 2, 3, 5].map((e) => planEpoch(settings, e).phase),
+      ['train', 'train', 'finetune', 'finetune'],
+    );
     assert.deepEqual(planEpoch(settings, 3).penalties, { l1: 0, l2: 1, dropneuron: 0 });
     assert.equal(planEpoch(settings, 3).learningRate, settings.learningRate / 10);
     assert.equal(planEpoch({ ...trainOf('  finetune 3\n  finetune_lr 0.0005\n'), epochs: 2 }, 3).learningRate, 0.0005);
@@ -52,7 +58,10 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
   it('announces 4 epochs and marks the last two as fine-tuning, with no l1 or DropNeuron loss in them', () => {
     assert.equal((tuned.events[0] as StartEvent).epochs, 4);
     const epochs = tuned.events.filter((e): e is EpochEvent => e.type === 'epoch');
-    assert.deepEqual(epochs.map((e) => e.phase), ['train', 'train', 'finetune', 'finetune']);
+    assert.deepEqual(
+      epochs.map((e) => e.phase),
+      ['train', 'train', 'finetune', 'finetune'],
+    );
     for (const e of epochs.slice(2)) assert.deepEqual([e.loss.l1, e.loss.dropneuron], [0, 0]);
     assert.ok(epochs[0]!.loss.dropneuron > 0);
   });
@@ -96,7 +105,10 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
   it('resuming a finished run trains nothing and writes the same outputs again (a re-export)', async () => {
     const again = await trainCollect({ specPath: join(dir, 'tuned.dnn'), resumeDir: tuned.done.outputs.runDir });
     assert.equal(again.result.type, 'done', JSON.stringify(again.result));
-    assert.deepEqual(again.events.map((e) => e.type), ['start', 'done']);
+    assert.deepEqual(
+      again.events.map((e) => e.type),
+      ['start', 'done'],
+    );
     const done = again.result as DoneEvent;
     assert.equal(done.epochsCompleted, 4);
     assert.deepEqual(done.summary, tuned.done.summary);

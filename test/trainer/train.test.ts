@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/index.ts';
 import { loadLayersModel } from '../../trainer/src/export.ts';
 import { loadMnist } from '../../trainer/src/data/mnist.ts';
-import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../trainer/src/protocol.ts';
+import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';
 
 describe('a dense model on mnist limit=2000 for 2 epochs', () => {
@@ -24,18 +24,25 @@ describe('a dense model on mnist limit=2000 for 2 epochs', () => {
   });
 
   it('emits start, one epoch event per epoch in order, then done', () => {
-    assert.deepEqual(events.map((e) => (e.type === 'epoch' ? `epoch ${e.epoch}` : e.type)), ['start', 'epoch 1', 'epoch 2', 'done']);
+    assert.deepEqual(
+      events.map((e) => (e.type === 'epoch' ? `epoch ${e.epoch}` : e.type)),
+      ['start', 'epoch 1', 'epoch 2', 'done'],
+    );
     const start = events[0] as StartEvent;
     assert.equal(start.backend, 'wasm');
     assert.equal(start.trainSamples, 2000);
     assert.equal(start.testSamples, 10000);
     assert.equal(start.params, 784 * 64 + 64 + 64 * 32 + 32 + 32 * 10 + 10);
-    assert.ok(start.backendSkipped.some((s) => s.backend === 'gpu'), 'auto says why gpu was skipped');
+    assert.ok(
+      start.backendSkipped.some((s) => s.backend === 'gpu'),
+      'auto says why gpu was skipped',
+    );
   });
 
   it('reports finite metrics that learn something', () => {
     for (const e of events.filter((x): x is EpochEvent => x.type === 'epoch')) {
-      for (const v of [e.loss.total, e.loss.data, e.loss.l1, e.loss.dropneuron, e.trainMetric, e.testMetric, e.seconds, e.density]) assert.ok(Number.isFinite(v), `finite: ${v}`);
+      for (const v of [e.loss.total, e.loss.data, e.loss.l1, e.loss.dropneuron, e.trainMetric, e.testMetric, e.seconds, e.density])
+        assert.ok(Number.isFinite(v), `finite: ${v}`);
       assert.ok(e.loss.l1 > 0 && e.loss.dropneuron > 0 && e.loss.l2 === 0);
       assert.equal(e.inputMask?.bits.length, 784);
       assert.deepEqual(e.inputMask?.shape, [28, 28]);
@@ -51,23 +58,39 @@ describe('a dense model on mnist limit=2000 for 2 epochs', () => {
       assert.equal(l.density, l.weightsKept / l.weightsTotal);
     }
     assert.equal(s.weightsTotal, 784 * 64 + 64 * 32 + 32 * 10);
-    assert.equal(s.weightsKept, s.layers.reduce((a, l) => a + l.weightsKept, 0));
+    assert.equal(
+      s.weightsKept,
+      s.layers.reduce((a, l) => a + l.weightsKept, 0),
+    );
     assert.equal(s.compression, s.weightsTotal / s.weightsKept);
     assert.ok(s.inputs.kept <= 784);
     // Each layer's inputs read: the first layer's are the network's inputs; a later one reads at most the neurons its predecessor kept alive.
-    assert.deepEqual(s.layers.map((l) => l.inputsTotal), [784, 64, 32]);
+    assert.deepEqual(
+      s.layers.map((l) => l.inputsTotal),
+      [784, 64, 32],
+    );
     assert.equal(s.layers[0]!.inputsKept, s.inputs.kept);
     for (const l of s.layers) assert.ok(l.inputsKept <= l.inputsTotal);
   });
 
   it('writes the run folder: events, summary, checkpoint, models, pruned spec', () => {
     const o = done.outputs;
-    for (const path of [o.events, o.summary, o.model!, o.compact!, o.prunedSpec, join(o.runDir, 'run.json'), join(o.runDir, 'checkpoint.json')]) assert.ok(existsSync(path), path);
-    const lines = readFileSync(o.events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
-    assert.deepEqual(lines.map((e) => e.type), ['start', 'epoch', 'epoch', 'done']);
+    for (const path of [o.events, o.summary, o.model!, o.compact!, o.prunedSpec, join(o.runDir, 'run.json'), join(o.runDir, 'checkpoint.json')])
+      assert.ok(existsSync(path), path);
+    const lines = readFileSync(o.events, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainerEvent);
+    assert.deepEqual(
+      lines.map((e) => e.type),
+      ['start', 'epoch', 'epoch', 'done'],
+    );
     const pruned = analyze(readFileSync(o.prunedSpec, 'utf8'));
     assert.equal(pruned.hasErrors, false, JSON.stringify(pruned.diagnostics));
-    assert.deepEqual(pruned.model!.layers.map((l) => l.units), [done.summary.compactSizes.fc1, done.summary.compactSizes.fc2, 10]);
+    assert.deepEqual(
+      pruned.model!.layers.map((l) => l.units),
+      [done.summary.compactSizes.fc1, done.summary.compactSizes.fc2, 10],
+    );
   });
 
   it('the compact model equals the pruned model on the test set, with exactly the kept parameters', async () => {
@@ -112,14 +135,20 @@ describe('LeNet-5 on wasm', () => {
     const dir = tempDir();
     // The example's architecture on synthetic 28x28x1 images: this is about kernels, not accuracy, and
     // evaluating LeNet-5 on the 10 000 MNIST test images would dominate the test's time.
-    const text = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-5.dnn'), 'utf8').replace('data mnist', 'data synthetic samples=128 classes=10');
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-5.dnn'), 'utf8').replace(
+      'data mnist',
+      'data synthetic samples=128 classes=10',
+    );
     const spec = writeSpec(dir, 'lenet-5.dnn', text);
     const { events, result } = await trainCollect({ specPath: spec, outDir: join(dir, 'run'), overrides: { train: { epochs: 1, backend: 'wasm' } } });
     assert.equal(result.type, 'done', JSON.stringify(result));
     const done = result as DoneEvent;
     const epoch = events.find((e): e is EpochEvent => e.type === 'epoch')!;
     assert.ok(Number.isFinite(epoch.loss.total));
-    assert.deepEqual(epoch.layers.map((l) => l.name), ['c1', 'c2', 'fc1', 'out']);
+    assert.deepEqual(
+      epoch.layers.map((l) => l.name),
+      ['c1', 'c2', 'fc1', 'out'],
+    );
     // The compact convnet (dead channels and neurons removed) computes what the pruned one does.
     const full = await loadLayersModel(done.outputs.model!);
     const small = await loadLayersModel(done.outputs.compact!);

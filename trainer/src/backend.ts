@@ -1,9 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-
-export type BackendName = 'gpu' | 'node' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: BackendName[] = ['gpu', 'node', 'wasm', 'cpu'];
+import { BACKEND_ORDER, type BackendName, type BackendSetting } from '../../language/index.ts';
 
 export interface BackendChoice {
   name: BackendName;
@@ -57,7 +55,7 @@ function reasonOf(error: unknown): string {
  * Loads the requested backend, or for `auto` the first that loads in the order gpu, node, wasm, cpu.
  * An explicitly requested backend that cannot load is a BackendError naming how to install it.
  */
-export async function selectBackend(requested: BackendName | 'auto'): Promise<BackendChoice> {
+export async function selectBackend(requested: BackendSetting): Promise<BackendChoice> {
   if (requested !== 'auto') {
     try {
       await tryBackend(requested);

@@ -131,7 +131,8 @@ function link(model: CheckedModel, a: CheckedLayer, b: CheckedLayer): 'plain' | 
 /** Rows g·units + j of W viewed as [groups·units, cols], for the kept j of every group. */
 function pickGroupRows(w: Float32Array<ArrayBufferLike>, groups: number, units: number, cols: number, keep: number[]): Float32Array {
   const out = new Float32Array(groups * keep.length * cols);
-  for (let g = 0; g < groups; g++) keep.forEach((j, k) => out.set(w.subarray((g * units + j) * cols, (g * units + j + 1) * cols), (g * keep.length + k) * cols));
+  for (let g = 0; g < groups; g++)
+    keep.forEach((j, k) => out.set(w.subarray((g * units + j) * cols, (g * units + j + 1) * cols), (g * keep.length + k) * cols));
   return out;
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../language/index.ts';
-import type { Metric } from './protocol.ts';
+import type { Metric } from '../../protocol/events.ts';
 
 export function metricOf(task: Task): Metric {
   return task === 'classify' ? 'accuracy' : task === 'regress' ? 'nmse' : 'mse';
@@ -17,7 +17,15 @@ export function rows(data: Float32Array, shape: number[], from: number, to: numb
  * accuracy for classify; NMSE = Σ(ŷ − y)² / Σy² for regress (the seed's definition); plain MSE for
  * autoencode (the seed prints it as "NMSE" but computes the mean squared error).
  */
-export function evaluate(predict: (x: tf.Tensor) => tf.Tensor, task: Task, x: Float32Array, y: Float32Array, inputShape: number[], count: number, batch = 1000): number {
+export function evaluate(
+  predict: (x: tf.Tensor) => tf.Tensor,
+  task: Task,
+  x: Float32Array,
+  y: Float32Array,
+  inputShape: number[],
+  count: number,
+  batch = 1000,
+): number {
   let correct = 0;
   let squared = 0;
   let reference = 0;

@@ -21,7 +21,17 @@ export function buildLayersModel(model: CheckedModel, weights: HostLayer[], inpu
         seq.add(tfl.layers.dense({ ...input(), name, units: w!.layer.weightShape![1]!, activation: layer.activation }));
         break;
       case 'conv':
-        seq.add(tfl.layers.conv2d({ ...input(), name, filters: w!.layer.weightShape![3]!, kernelSize: layer.kernel!, strides: layer.stride ?? 1, padding: layer.padding ?? 'same', activation: layer.activation }));
+        seq.add(
+          tfl.layers.conv2d({
+            ...input(),
+            name,
+            filters: w!.layer.weightShape![3]!,
+            kernelSize: layer.kernel!,
+            strides: layer.stride ?? 1,
+            padding: layer.padding ?? 'same',
+            activation: layer.activation,
+          }),
+        );
         break;
       case 'maxpool':
       case 'avgpool': {
@@ -73,7 +83,10 @@ export async function saveLayersModel(m: tfl.LayersModel, dir: string): Promise<
 
 /** Loads a folder written by saveLayersModel (with tfjs-node, `tf.loadLayersModel('file://DIR/model.json')` works too). */
 export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
-  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+  const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[];
+  };
   const bytes = readFileSync(join(dir, 'weights.bin'));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0]!.weights, weightData }));

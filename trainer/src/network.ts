@@ -1,27 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
-import { conv2d, matMul, maxPool } from './ops.ts';
+import type { LayerOps } from './ops.ts';
 import type { Rng } from './rng.ts';
 
-/** A layer's trainable tensors: W [in, out] or [kh, kw, in, out], and its bias. */
-export interface LayerParams {
+/** A layer's weights: W [in, out] or [kh, kw, in, out], and its bias. */
+export interface LayerTensors<T extends tf.Tensor = tf.Tensor> {
   layer: CheckedLayer;
-  w: tf.Variable;
-  b: tf.Variable;
+  w: T;
+  b: T;
 }
+
+/** A layer's trainable tensors. */
+export type LayerParams = LayerTensors<tf.Variable>;
 
 let networkCount = 0;
 
 /**
- * The trainable network. Training uses its own forward pass (so the rebuilt gradients in ops.ts apply
- * and dropout is seeded); export.ts turns the same weights into a TensorFlow.js LayersModel.
+ * The trainable network. Training uses its own forward pass (so the ops' gradients apply and dropout is
+ * seeded); export.ts turns the same weights into a TensorFlow.js LayersModel.
  */
 export class Network {
   readonly params: LayerParams[];
 
+  /** `ops`: which gradient implementation trains it (layerOpsFor in ops.ts picks one per backend). */
   constructor(
     readonly model: CheckedModel,
     rng: Rng,
+    readonly ops: LayerOps,
   ) {
     const tag = `dnn${++networkCount}`;
     this.params = model.layers
@@ -57,44 +62,7 @@ export class Network {
 
   /** Forward pass on a batch shaped [batch, ...input]. With `dropoutSeed`, dropout is applied (training). */
   forward(x: tf.Tensor, dropoutSeed?: number): tf.Tensor {
-    let h = x;
-    let seed = dropoutSeed;
-    const drop = (t: tf.Tensor, keep: number): tf.Tensor => {
-      if (seed === undefined || keep >= 1) return t;
-      seed = (seed * 1103515245 + 12345) % 2147483647;
-      return tf.dropout(t, 1 - keep, undefined, seed);
-    };
-    const byLayer = new Map(this.params.map((p) => [p.layer, p]));
-    for (const layer of this.model.layers) {
-      const p = byLayer.get(layer);
-      switch (layer.kind) {
-        case 'dense':
-          h = activate(tf.add(matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D), p!.b), layer);
-          h = drop(h, layer.reg.keepProb);
-          break;
-        case 'conv':
-          h = activate(tf.add(conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same', h === x), p!.b), layer);
-          break;
-        case 'maxpool':
-          h = maxPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
-          break;
-        case 'avgpool':
-          h = tf.avgPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
-          break;
-        case 'lrn': {
-          const n = layer.lrn!;
-          h = tf.localResponseNormalization(h as tf.Tensor4D, n.radius, n.bias, n.alpha, n.beta);
-          break;
-        }
-        case 'flatten':
-          h = tf.reshape(h, [h.shape[0]!, -1]);
-          break;
-        case 'dropout':
-          h = drop(h, layer.reg.keepProb);
-          break;
-      }
-    }
-    return h;
+    return forwardPass(this.model, this.params, this.ops, x, dropoutSeed);
   }
 
   /** Host copies of every W and b, for statistics, pruning, export and checkpoints. */
@@ -103,15 +71,63 @@ export class Network {
   }
 
   write(values: { w: Float32Array; b: Float32Array }[]): void {
-    this.params.forEach((p, i) => {
-      p.w.assign(tf.tensor(values[i]!.w, p.w.shape));
-      p.b.assign(tf.tensor(values[i]!.b, p.b.shape));
-    });
+    // tidy frees the temporary tensors: a variable keeps its own reference to the data it was assigned.
+    tf.tidy(() =>
+      this.params.forEach((p, i) => {
+        p.w.assign(tf.tensor(values[i]!.w, p.w.shape));
+        p.b.assign(tf.tensor(values[i]!.b, p.b.shape));
+      }),
+    );
   }
 
   dispose(): void {
     for (const v of this.variables) v.dispose();
   }
+}
+
+/**
+ * The model's forward pass with the given weights (one entry per weighted layer, in order): the live
+ * network's variables when training, or other tensors of the same shapes when evaluating (evaluator.ts).
+ */
+export function forwardPass(model: CheckedModel, params: readonly LayerTensors[], ops: LayerOps, x: tf.Tensor, dropoutSeed?: number): tf.Tensor {
+  let h = x;
+  let seed = dropoutSeed;
+  const drop = (t: tf.Tensor, keep: number): tf.Tensor => {
+    if (seed === undefined || keep >= 1) return t;
+    seed = (seed * 1103515245 + 12345) % 2147483647;
+    return tf.dropout(t, 1 - keep, undefined, seed);
+  };
+  const byLayer = new Map(params.map((p) => [p.layer.index, p]));
+  for (const layer of model.layers) {
+    const p = byLayer.get(layer.index);
+    switch (layer.kind) {
+      case 'dense':
+        h = activate(tf.add(ops.matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D), p!.b), layer);
+        h = drop(h, layer.reg.keepProb);
+        break;
+      case 'conv':
+        h = activate(tf.add(ops.conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same', h === x), p!.b), layer);
+        break;
+      case 'maxpool':
+        h = ops.maxPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
+        break;
+      case 'avgpool':
+        h = tf.avgPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');
+        break;
+      case 'lrn': {
+        const n = layer.lrn!;
+        h = tf.localResponseNormalization(h as tf.Tensor4D, n.radius, n.bias, n.alpha, n.beta);
+        break;
+      }
+      case 'flatten':
+        h = tf.reshape(h, [h.shape[0]!, -1]);
+        break;
+      case 'dropout':
+        h = drop(h, layer.reg.keepProb);
+        break;
+    }
+  }
+  return h;
 }
 
 export function activate(t: tf.Tensor, layer: CheckedLayer): tf.Tensor {

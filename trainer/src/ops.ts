@@ -1,24 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../../language/index.ts';
 import './gradients.ts';
 
 /**
- * Layer ops with gradients rebuilt from plain forward ops, used on the wasm and cpu backends, where
- * tfjs' built-in gradients are slow or missing (measured in ../shared/notes/tfjs-performance.md):
+ * The three layer ops whose gradients matter for speed. Two implementations exist: REBUILT_OPS, with
+ * gradients rebuilt from plain forward ops, for the wasm and cpu backends, where tfjs' built-in gradients
+ * are slow or missing (measured: docs/benchmarks.md):
  * - wasm matMul with transpose flags is ~12× slower than an explicit transpose + plain matMul;
  * - wasm has no Conv2DBackpropFilter kernel; its Conv2DBackpropInput and MaxPoolGrad are very slow;
  * - cpu Conv2DBackpropFilter takes over a minute for LeNet-5's second layer.
- * On the native TensorFlow backends the built-in gradients are used as they are.
- * test/trainer/ops.test.ts checks every gradient here against tfjs' reference on the cpu backend.
+ * On the native TensorFlow backends BUILT_IN_OPS uses tfjs' own gradients as they are. Both compute the
+ * same forward values. The choice is passed to each Network (see layerOpsFor), never set globally.
+ * test/trainer/ops.test.ts checks every rebuilt gradient against tfjs' reference on the cpu backend.
  */
-let rebuilt = true;
+export interface LayerOps {
+  /** x [batch, in] · w [in, out] */
+  matMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D;
+  /** `onData`: x is the network's input, whose gradient nobody needs. */
+  conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 'same' | 'valid', onData?: boolean): tf.Tensor4D;
+  maxPool(x: tf.Tensor4D, window: [number, number], stride: number, padding: 'same' | 'valid'): tf.Tensor4D;
+}
 
 /** tf.customGrad with the op's own parameter types (its declared signature takes a variadic union). */
 function custom<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => T;
-}
-
-export function useRebuiltGradients(on: boolean): void {
-  rebuilt = on;
 }
 
 const denseOp = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -31,11 +36,6 @@ const denseOp = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     },
   };
 });
-
-/** x [batch, in] · w [in, out] */
-export function matMul(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return (rebuilt ? denseOp(x, w) : tf.matMul(x, w)) as tf.Tensor2D;
-}
 
 /** The rebuilt conv gradient covers stride 1 with an odd kernel and SAME padding (LeNet-5, the convnet). */
 function convRebuildable(w: tf.Tensor4D, stride: number, padding: 'same' | 'valid'): boolean {
@@ -61,7 +61,12 @@ function convSameOp(inputGradient: boolean) {
         // dw: a convolution over the batch axis: inputs as [cin, h, w, batch], dy as a [h, w, batch, cout] filter.
         const xt = tf.transpose(sx, [3, 1, 2, 0]) as tf.Tensor4D;
         const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-        const dwT = tf.conv2d(xt, dyt, 1, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
+        const dwT = tf.conv2d(xt, dyt, 1, [
+          [0, 0],
+          [ph, ph],
+          [pw, pw],
+          [0, 0],
+        ]);
         return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
       },
     };
@@ -69,12 +74,6 @@ function convSameOp(inputGradient: boolean) {
 }
 const convSame = convSameOp(true);
 const convSameOnData = convSameOp(false);
-
-/** `onData`: x is the network's input, whose gradient nobody needs. */
-export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 'same' | 'valid', onData = false): tf.Tensor4D {
-  if (rebuilt && convRebuildable(w, stride, padding)) return (onData ? convSameOnData : convSame)(x, w) as tf.Tensor4D;
-  return tf.conv2d(x, w, stride, padding);
-}
 
 /**
  * Nearest-neighbour upsampling by k in both directions (out[i] = in[floor(i / k)]). A reshape + tile
@@ -101,14 +100,35 @@ function maxPoolOp(k: number) {
 }
 const maxPoolOps = new Map<number, ReturnType<typeof maxPoolOp>>();
 
-/** The rebuilt gradient covers windows equal to their stride that tile the input exactly (2x2 on 28 and 14). */
-export function maxPool(x: tf.Tensor4D, window: [number, number], stride: number, padding: 'same' | 'valid'): tf.Tensor4D {
+/** The rebuilt maxpool gradient covers windows equal to their stride that tile the input exactly (2x2 on 28 and 14). */
+function poolRebuildable(x: tf.Tensor4D, window: [number, number], stride: number): boolean {
   const [, h, w] = x.shape;
   const k = window[0];
-  if (rebuilt && window[1] === k && stride === k && h % k === 0 && w % k === 0) {
-    let op = maxPoolOps.get(k);
-    if (!op) maxPoolOps.set(k, (op = maxPoolOp(k)));
-    return op(x) as tf.Tensor4D;
-  }
-  return tf.maxPool(x, window, stride, padding);
+  return window[1] === k && stride === k && h % k === 0 && w % k === 0;
+}
+
+function rebuiltMaxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  let op = maxPoolOps.get(k);
+  if (!op) maxPoolOps.set(k, (op = maxPoolOp(k)));
+  return op(x) as tf.Tensor4D;
+}
+
+/** tfjs' ops with their built-in gradients: for the TensorFlow backends. */
+export const BUILT_IN_OPS: LayerOps = {
+  matMul: (x, w) => tf.matMul(x, w),
+  conv2d: (x, w, stride, padding) => tf.conv2d(x, w, stride, padding),
+  maxPool: (x, window, stride, padding) => tf.maxPool(x, window, stride, padding),
+};
+
+/** The same forward values, with gradients rebuilt from forward ops where the shapes allow: for wasm and cpu. */
+export const REBUILT_OPS: LayerOps = {
+  matMul: (x, w) => denseOp(x, w) as tf.Tensor2D,
+  conv2d: (x, w, stride, padding, onData = false) =>
+    convRebuildable(w, stride, padding) ? ((onData ? convSameOnData : convSame)(x, w) as tf.Tensor4D) : tf.conv2d(x, w, stride, padding),
+  maxPool: (x, window, stride, padding) => (poolRebuildable(x, window, stride) ? rebuiltMaxPool(x, window[0]) : tf.maxPool(x, window, stride, padding)),
+};
+
+/** The ops a backend trains with: rebuilt gradients on wasm and cpu, tfjs' own on the TensorFlow backends. */
+export function layerOpsFor(backend: BackendName): LayerOps {
+  return backend === 'wasm' || backend === 'cpu' ? REBUILT_OPS : BUILT_IN_OPS;
 }

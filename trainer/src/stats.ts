@@ -1,5 +1,5 @@
 import type { CheckedLayer } from '../../language/index.ts';
-import type { LayerEpochStats } from './protocol.ts';
+import type { LayerEpochStats } from '../../protocol/events.ts';
 
 export interface HostLayer {
   layer: CheckedLayer;

@@ -35,7 +35,15 @@ export function lossParts(network: Network, task: Task, x: tf.Tensor, y: tf.Tens
  * One optimizer step on a batch. Returns the loss parts as kept tensors (the caller disposes them), so
  * that they can be summed on the device without a sync per batch.
  */
-export function trainStep(network: Network, optimizer: tf.Optimizer, task: Task, x: tf.Tensor, y: tf.Tensor, dropoutSeed: number, scale: PenaltyWeights = FULL_PENALTIES): tf.Scalar[] {
+export function trainStep(
+  network: Network,
+  optimizer: tf.Optimizer,
+  task: Task,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  dropoutSeed: number,
+  scale: PenaltyWeights = FULL_PENALTIES,
+): tf.Scalar[] {
   const kept: tf.Scalar[] = [];
   tf.tidy(() => {
     optimizer.minimize(

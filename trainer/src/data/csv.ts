@@ -11,7 +11,9 @@ export function loadCsv(path: string, target: string | undefined, testSplit: num
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(`${path}: expected a CSV file, found ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code})`}`);
+    throw new DataError(
+      `${path}: expected a CSV file, found ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code})`}`,
+    );
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 3) throw new DataError(`${path}: expected a header row and at least 2 data rows, found ${lines.length} non-empty lines`);

@@ -12,8 +12,20 @@ export interface Dataset {
   /** Values per target row: 1 for class labels and scalar regression. */
   targetSize: number;
   classes?: number;
+  /**
+   * [height, width] when each input is one single-channel image, row by row: set by the loaders that know
+   * (the IDX header of mnist and idx files, or an input declared HxWx1). The epoch events' input mask uses it.
+   */
+  imageShape?: [number, number];
   /** Extra facts a run reports (e.g. the true nonzero weights of sparse-regression). */
   facts?: Record<string, unknown>;
+}
+
+/** [height, width] of a shape that is one single-channel image: HxW or HxWx1; undefined for anything else. */
+export function imageShapeOf(shape: readonly number[]): [number, number] | undefined {
+  const [h, w, channels] = shape;
+  if (h === undefined || w === undefined) return undefined;
+  return shape.length === 2 || (shape.length === 3 && channels === 1) ? [h, w] : undefined;
 }
 
 /** A data problem the user can fix: one clear message naming the file and the problem. */

@@ -10,7 +10,9 @@ export function sparseRegression(spec: { samples: number; features: number; info
   const rng = new Rng(spec.seed);
   const { samples, features } = spec;
   const w = new Float64Array(features);
-  const chosen = Array.from(rng.permutation(features)).slice(0, spec.informative).sort((a, b) => a - b);
+  const chosen = Array.from(rng.permutation(features))
+    .slice(0, spec.informative)
+    .sort((a, b) => a - b);
   for (const i of chosen) w[i] = 10 * rng.normal();
   const x = new Float32Array(samples * features);
   const y = new Float32Array(samples);
@@ -28,7 +30,12 @@ export function sparseRegression(spec: { samples: number; features: number; info
 }
 
 /** Seeded uniform inputs of any shape with random labels or targets: for smoke tests and benchmarks. */
-export function synthetic(inputShape: number[], spec: { samples: number; classes: number; seed: number }, targetSize: number, task: 'classify' | 'regress' | 'autoencode'): Dataset {
+export function synthetic(
+  inputShape: number[],
+  spec: { samples: number; classes: number; seed: number },
+  targetSize: number,
+  task: 'classify' | 'regress' | 'autoencode',
+): Dataset {
   const rng = new Rng(spec.seed);
   const per = inputShape.reduce((a, b) => a * b, 1);
   const testCount = Math.max(1, Math.floor(spec.samples / 4));

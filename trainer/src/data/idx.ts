@@ -38,7 +38,11 @@ export function readIdx(path: string): IdxArray {
 }
 
 /** Images scaled to [0, 1] (as the seed's input_data does), labels as float class indices. */
-export function idxImagesAndLabels(imagesPath: string, labelsPath: string, limit?: number): { x: Float32Array; y: Float32Array; count: number; imageDims: number[] } {
+export function idxImagesAndLabels(
+  imagesPath: string,
+  labelsPath: string,
+  limit?: number,
+): { x: Float32Array; y: Float32Array; count: number; imageDims: number[] } {
   const images = readIdx(imagesPath);
   const labels = readIdx(labelsPath);
   if (images.dims.length < 2) throw new DataError(`${imagesPath}: expected images with at least 2 dimensions, found ${images.dims.length}`);

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { loadCsv } from './csv.ts';
-import { DataError, type Dataset } from './dataset.ts';
+import { DataError, imageShapeOf, type Dataset } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
 import { idxImagesAndLabels } from './idx.ts';
 import { loadMnist } from './mnist.ts';
@@ -11,9 +11,16 @@ import { loadMnist } from './mnist.ts';
  * be wrong with user files is found here, before training starts, as one DataError.
  */
 export function loadDataset(model: CheckedModel, specDir: string, limit?: number): Dataset {
-  const data = model.data;
-  if (!data || !model.input) throw new DataError('expected a model with data and an input shape, found a spec that does not check');
-  const input = model.input;
+  if (!model.data || !model.input) throw new DataError('expected a model with data and an input shape, found a spec that does not check');
+  const dataset = loadData(model, model.data, model.input, specDir, limit);
+  // An input declared HxWx1 is how the network reads the pixels, so it says the image shape whatever the
+  // files say; otherwise the loader's own (from an IDX header) stands.
+  const declared = model.input.length === 3 ? imageShapeOf(model.input) : undefined;
+  if (declared) dataset.imageShape = declared;
+  return dataset;
+}
+
+function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, input: number[], specDir: string, limit: number | undefined): Dataset {
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(specDir, p));
   const outputs = model.layers.at(-1)?.outputShape?.[0] ?? 1;
   switch (data.kind) {
@@ -47,7 +54,20 @@ export function loadDataset(model: CheckedModel, specDir: string, limit?: number
         trainPart = { ...train, x: train.x.slice(0, split * per), y: train.y.slice(0, split), count: split };
       }
       const classes = Math.max(...trainPart.y, ...test.y) + 1;
-      return { inputShape: input, trainX: trainPart.x, trainY: trainPart.y, testX: test.x, testY: test.y, trainCount: trainPart.count, testCount: test.count, targetSize: 1, classes };
+      const imageShape = imageShapeOf(train.imageDims);
+      const d: Dataset = {
+        inputShape: input,
+        trainX: trainPart.x,
+        trainY: trainPart.y,
+        testX: test.x,
+        testY: test.y,
+        trainCount: trainPart.count,
+        testCount: test.count,
+        targetSize: 1,
+        classes,
+      };
+      if (imageShape) d.imageShape = imageShape;
+      return d;
     }
   }
 }

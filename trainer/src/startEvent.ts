@@ -1,0 +1,44 @@
+import type { CheckedModel } from '../../language/index.ts';
+import { PROTOCOL_VERSION, type StartEvent } from '../../protocol/events.ts';
+import type { BackendChoice } from './backend.ts';
+import type { Dataset } from './data/dataset.ts';
+import { metricOf } from './evaluate.ts';
+import { finetuneLearningRate, totalEpochs } from './schedule.ts';
+
+/** The first event of a run (or of each resumed part of it). */
+export function startEvent(
+  model: CheckedModel,
+  data: Dataset,
+  backend: BackendChoice,
+  at: { runDir: string; specPath: string; startEpoch: number },
+): StartEvent {
+  const m = model;
+  return {
+    v: PROTOCOL_VERSION,
+    type: 'start',
+    runDir: at.runDir,
+    specPath: at.specPath,
+    model: m.name,
+    task: m.task,
+    metric: metricOf(m.task),
+    backend: backend.name,
+    backendSkipped: backend.skipped,
+    epochs: totalEpochs(m.train),
+    startEpoch: at.startEpoch,
+    batch: m.train.batch,
+    params: m.params,
+    trainSamples: data.trainCount,
+    testSamples: data.testCount,
+    inputShape: data.inputShape,
+    layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
+    settings: {
+      ...m.regularize,
+      learningRate: m.train.learningRate,
+      optimizer: m.train.optimizer,
+      seed: m.train.seed,
+      warmup: m.train.warmup,
+      finetune: m.train.finetune,
+      finetuneLr: finetuneLearningRate(m.train),
+    },
+  };
+}
