@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
 /** The rooms, and what each may not import (relative paths into these folders, or these packages). */
 const ROOMS = {
   language: { folders: ['protocol', 'trainer', 'cli', 'server', 'client'], packages: ['vscode', 'vscode-*', '@tensorflow/*', 'node:*', 'commander'] },
-  protocol: { folders: ['trainer', 'cli', 'server', 'client'], packages: ['vscode', 'vscode-languageserver', 'vscode-languageclient', '@tensorflow/*', 'commander'] },
+  protocol: {
+    folders: ['trainer', 'cli', 'server', 'client'],
+    packages: ['vscode', 'vscode-languageserver', 'vscode-languageclient', '@tensorflow/*', 'commander'],
+  },
   trainer: { folders: ['cli', 'server', 'client'], packages: ['vscode', 'vscode-*', 'commander'] },
   cli: { folders: ['server', 'client'], packages: ['vscode', 'vscode-*'] },
   server: { folders: ['trainer', 'cli', 'client'], packages: ['vscode', 'vscode-languageclient', '@tensorflow/*'] },
@@ -47,7 +50,11 @@ export default tseslint.config(
   },
   // Scripts, tests and benchmarks report on the console; bin/ is CommonJS.
   { files: ['scripts/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
-  { files: ['bin/**/*.js'], languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' } }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  {
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   ...boundaries,
 );

@@ -37,7 +37,11 @@ export interface Diagnostic {
  * docs/language.md is checked against this table by a test.
  */
 export const DIAGNOSTIC_CODES = {
-  DNN101: { severity: 'error', title: 'Unexpected characters', detail: 'A word that is not a name, number, shape or string, or punctuation where none belongs.' },
+  DNN101: {
+    severity: 'error',
+    title: 'Unexpected characters',
+    detail: 'A word that is not a name, number, shape or string, or punctuation where none belongs.',
+  },
   DNN102: { severity: 'error', title: 'Unterminated string', detail: 'A string must close with `"` on the same line.' },
   DNN103: { severity: 'error', title: 'Unknown block', detail: 'Top-level statements are `model NAME { }`, `regularize { }` and `train { }`.' },
   DNN104: { severity: 'error', title: 'Missing `{`', detail: 'A block header must end with `{`.' },
@@ -50,12 +54,20 @@ export const DIAGNOSTIC_CODES = {
   DNN111: { severity: 'error', title: 'Setting written as an option', detail: 'Settings are written `key value`, not `key=value`.' },
   DNN201: { severity: 'error', title: 'Unknown activation', detail: 'Activations: linear, relu, tanh, sigmoid, softmax, elu, softplus.' },
   DNN202: { severity: 'error', title: 'Unknown data set', detail: 'Data sets: mnist, sparse-regression, idx, csv, synthetic.' },
-  DNN203: { severity: 'error', title: 'Unknown value', detail: 'A word that is not one of the values this setting accepts (optimizer, backend, task, padding).' },
+  DNN203: {
+    severity: 'error',
+    title: 'Unknown value',
+    detail: 'A word that is not one of the values this setting accepts (optimizer, backend, task, padding).',
+  },
   DNN206: { severity: 'error', title: 'Unknown setting', detail: 'A setting that the `regularize` or `train` block does not know.' },
   DNN207: { severity: 'error', title: 'Unknown option', detail: 'A `key=value` option that this layer or data set does not take.' },
   DNN208: { severity: 'error', title: 'Missing argument', detail: 'A statement is missing a required argument.' },
   DNN209: { severity: 'error', title: 'Extra argument', detail: 'A statement has more arguments than it takes.' },
-  DNN210: { severity: 'error', title: 'Wrong kind of value', detail: 'A value of the wrong kind: a word where a number belongs, a shape where a size belongs.' },
+  DNN210: {
+    severity: 'error',
+    title: 'Wrong kind of value',
+    detail: 'A value of the wrong kind: a word where a number belongs, a shape where a size belongs.',
+  },
   DNN211: { severity: 'error', title: 'Value out of range', detail: 'A number outside the range its setting allows.' },
   DNN212: { severity: 'error', title: 'Expected a whole number', detail: 'Sizes, counts, epochs, batch and seed are whole numbers.' },
   DNN213: { severity: 'error', title: 'Duplicate setting', detail: 'A setting written twice in one block.' },
@@ -63,17 +75,41 @@ export const DIAGNOSTIC_CODES = {
   DNN215: { severity: 'error', title: 'Duplicate block', detail: 'A file has at most one `model`, one `regularize` and one `train` block.' },
   DNN216: { severity: 'error', title: 'Duplicate statement', detail: '`data`, `input` and `task` appear at most once in a model.' },
   DNN217: { severity: 'error', title: 'Duplicate option', detail: 'An option written twice on one line.' },
-  DNN218: { severity: 'error', title: 'Missing statement', detail: 'A model needs a `data` statement, an input shape and at least one layer; a file needs a `model` block.' },
-  DNN219: { severity: 'warning', title: 'Penalty on a layer without weights', detail: '`l1=`, `l2=` or `dropneuron=` on a pooling, normalisation, flatten or dropout layer has no effect.' },
+  DNN218: {
+    severity: 'error',
+    title: 'Missing statement',
+    detail: 'A model needs a `data` statement, an input shape and at least one layer; a file needs a `model` block.',
+  },
+  DNN219: {
+    severity: 'warning',
+    title: 'Penalty on a layer without weights',
+    detail: '`l1=`, `l2=` or `dropneuron=` on a pooling, normalisation, flatten or dropout layer has no effect.',
+  },
   DNN220: { severity: 'info', title: 'Nothing will be pruned', detail: 'With l1, l2 and dropneuron all 0, no penalty pushes weights or neurons to zero.' },
-  DNN221: { severity: 'warning', title: 'Redundant layer', detail: 'A layer that changes nothing, such as `flatten` on a flat input or `dropout keep_prob=1`.' },
-  DNN222: { severity: 'warning', title: 'Schedule setting without effect', detail: '`warmup` longer than `epochs` (the penalties never reach full weight), or `finetune_lr` without `finetune` epochs.' },
+  DNN221: {
+    severity: 'warning',
+    title: 'Redundant layer',
+    detail: 'A layer that changes nothing, such as `flatten` on a flat input or `dropout keep_prob=1`.',
+  },
+  DNN222: {
+    severity: 'warning',
+    title: 'Schedule setting without effect',
+    detail: '`warmup` longer than `epochs` (the penalties never reach full weight), or `finetune_lr` without `finetune` epochs.',
+  },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },
   DNN303: { severity: 'error', title: 'Window larger than input', detail: 'A convolution or pooling window larger than the feature map it slides over.' },
   DNN304: { severity: 'error', title: 'Input does not match data', detail: 'The declared input shape differs from the shape of the data set.' },
-  DNN305: { severity: 'error', title: 'Output does not match task', detail: 'The last layer must give one value per class (classify), per target (regress) or per input (autoencode).' },
-  DNN306: { severity: 'warning', title: 'Large training memory', detail: 'The estimated training memory (weights, gradients, optimizer state and activations for one batch) is very large.' },
+  DNN305: {
+    severity: 'error',
+    title: 'Output does not match task',
+    detail: 'The last layer must give one value per class (classify), per target (regress) or per input (autoencode).',
+  },
+  DNN306: {
+    severity: 'warning',
+    title: 'Large training memory',
+    detail: 'The estimated training memory (weights, gradients, optimizer state and activations for one batch) is very large.',
+  },
   DNN307: { severity: 'error', title: 'Task does not fit data', detail: 'A task that this data set cannot provide targets for.' },
   DNN308: { severity: 'warning', title: 'Softmax on the output', detail: 'The classification loss applies softmax itself; the last layer should give logits.' },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;

@@ -23,9 +23,11 @@ export class Reporter {
     };
     if (extras.fix) diagnostic.fix = extras.fix;
     if (extras.related?.length) {
-      diagnostic.related = extras.related.map(
-        (r): RelatedInformation => ({ message: r.message, span: { start: r.at.start, end: r.at.end }, range: this.lines.rangeOf(r.at) }),
-      );
+      diagnostic.related = extras.related.map((r): RelatedInformation => ({
+        message: r.message,
+        span: { start: r.at.start, end: r.at.end },
+        range: this.lines.rangeOf(r.at),
+      }));
     }
     this.diagnostics.push(diagnostic);
     return diagnostic;

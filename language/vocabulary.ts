@@ -98,7 +98,13 @@ export const TRAIN_SETTINGS = {
   batch: { type: 'number', doc: 'Samples per training step.', default: 256, min: 1, integer: true },
   optimizer: { type: 'enum', doc: 'The optimizer.', default: 'adam', values: OPTIMIZERS },
   learning_rate: { type: 'number', doc: "The optimizer's learning rate.", default: 0.001, min: 0, minExclusive: true, fallback: 0.001 },
-  seed: { type: 'number', doc: 'Seed for initialisation, shuffling, dropout and generated data: the same seed gives the same run on the same backend.', default: 0, min: 0, integer: true },
+  seed: {
+    type: 'number',
+    doc: 'Seed for initialisation, shuffling, dropout and generated data: the same seed gives the same run on the same backend.',
+    default: 0,
+    min: 0,
+    integer: true,
+  },
   backend: { type: 'enum', doc: 'Where TensorFlow.js runs.', default: 'auto', values: BACKENDS },
   init: { type: 'enum', doc: 'How weights start.', default: 'glorot', values: INITIALIZERS },
   init_std: {
@@ -196,7 +202,10 @@ export const LAYER_KINDS = {
   dense: {
     doc: 'Fully connected layer: y = act(x·W + b), W of shape [in, units]. DropNeuron penalises the rows (outgoing) and columns (incoming) of W.',
     signature: 'dense [NAME] UNITS [ACTIVATION] [l1= l2= dropneuron= keep_prob=]',
-    slots: [{ slot: 'units', required: true }, { slot: 'activation', required: false }],
+    slots: [
+      { slot: 'units', required: true },
+      { slot: 'activation', required: false },
+    ],
     options: { ...PENALTY_OPTIONS, keep_prob: KEEP_PROB_OPTION },
     hasWeights: true,
     autoName: 'dense',
@@ -204,7 +213,11 @@ export const LAYER_KINDS = {
   conv: {
     doc: '2-D convolution with FILTERS output channels and a KxK kernel of shape [k, k, in, filters]. With `dropneuron=`, DropNeuron penalises input channels (outgoing) and output channels (incoming).',
     signature: 'conv [NAME] FILTERS KxK [ACTIVATION] [stride=S] [padding=same|valid] [l1= l2= dropneuron=]',
-    slots: [{ slot: 'filters', required: true }, { slot: 'kernel', required: true }, { slot: 'activation', required: false }],
+    slots: [
+      { slot: 'filters', required: true },
+      { slot: 'kernel', required: true },
+      { slot: 'activation', required: false },
+    ],
     options: { stride: STRIDE_OPTION, padding: PADDING_OPTION, ...PENALTY_OPTIONS },
     hasWeights: true,
     autoName: 'conv',

@@ -111,7 +111,17 @@ export interface Summary {
   beforePrune: number;
   afterPrune: number;
   /** `inputsKept` of `inputsTotal`: the layer's input features (rows of its W) that still have a kept weight; for the first dense layer after a conv stack, the seed's "dense inputs". */
-  layers: { name: string; kind: string; density: number; weightsKept: number; weightsTotal: number; neuronsKept: number; neuronsTotal: number; inputsKept: number; inputsTotal: number }[];
+  layers: {
+    name: string;
+    kind: string;
+    density: number;
+    weightsKept: number;
+    weightsTotal: number;
+    neuronsKept: number;
+    neuronsTotal: number;
+    inputsKept: number;
+    inputsTotal: number;
+  }[];
   inputs: { kept: number; total: number };
   weightsKept: number;
   weightsTotal: number;

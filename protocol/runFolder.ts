@@ -152,7 +152,14 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
     const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? basename(runDir), finished: !!done };
     if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
     if (lastEpoch) info.epochsCompleted = lastEpoch.epoch;
-    if (done) Object.assign(info, { stopped: done.stopped, afterPrune: done.summary.afterPrune, compression: done.summary.compression, compactSizes: done.summary.compactSizes, epochsCompleted: done.epochsCompleted });
+    if (done)
+      Object.assign(info, {
+        stopped: done.stopped,
+        afterPrune: done.summary.afterPrune,
+        compression: done.summary.compression,
+        compactSizes: done.summary.compactSizes,
+        epochsCompleted: done.epochsCompleted,
+      });
     const result: RunResult = { runDir };
     if (done) result.done = done;
     if (lastEpoch) result.lastEpoch = lastEpoch;

@@ -101,7 +101,8 @@ export function parseSettingValue(setting: OverridableSetting, text: string): { 
   const spec = setting.spec;
   if (spec.type === 'number') {
     const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || numberFault(spec, value)) return { error: `expected ${describeRange(spec)}, found ${JSON.stringify(text)}` };
+    if (text.trim() === '' || !Number.isFinite(value) || numberFault(spec, value))
+      return { error: `expected ${describeRange(spec)}, found ${JSON.stringify(text)}` };
     return { value };
   }
   if (spec.type === 'enum') {
@@ -148,7 +149,8 @@ export function mergeOverrides(...all: TrainingOverrides[]): TrainingOverrides {
 function schemaOf(setting: OverridableSetting): Record<string, unknown> {
   const spec = setting.spec;
   const description = `${spec.doc}${'default' in spec && spec.default !== undefined ? ` Spec default: \`${spec.default}\`.` : ''}`;
-  if (spec.type === 'enum') return { type: 'string', enum: Object.keys(spec.values), enumDescriptions: Object.values(spec.values), markdownDescription: description };
+  if (spec.type === 'enum')
+    return { type: 'string', enum: Object.keys(spec.values), enumDescriptions: Object.values(spec.values), markdownDescription: description };
   if (spec.type === 'string') return { type: 'string', markdownDescription: description };
   return {
     type: spec.integer ? 'integer' : 'number',

@@ -24,19 +24,31 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 function valueRange(spec: ValueSpec): string {
   if (spec.type === 'number') return describeRange(spec);
-  if (spec.type === 'enum') return Object.keys(spec.values).map((v) => `\`${v}\``).join(', ');
+  if (spec.type === 'enum')
+    return Object.keys(spec.values)
+      .map((v) => `\`${v}\``)
+      .join(', ');
   return spec.bare ? 'a quoted string, a name or a number' : 'a quoted string';
 }
 const defaultOf = (spec: ValueSpec): string => ('default' in spec && spec.default !== undefined ? `\`${spec.default}\`` : '—');
 
 function settingsTable(table: Record<string, ValueSpec>): string {
-  return ['| setting | valid values | default | meaning |', '|---|---|---|---|', ...Object.entries(table).map(([k, s]) => `| \`${k}\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`)].join('\n');
+  return [
+    '| setting | valid values | default | meaning |',
+    '|---|---|---|---|',
+    ...Object.entries(table).map(([k, s]) => `| \`${k}\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
+  ].join('\n');
 }
 
 function optionsTable(options: Record<string, ValueSpec>): string[] {
   const rows = Object.entries(options);
   if (!rows.length) return [];
-  return ['| option | valid values | default | meaning |', '|---|---|---|---|', ...rows.map(([k, s]) => `| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`), ''];
+  return [
+    '| option | valid values | default | meaning |',
+    '|---|---|---|---|',
+    ...rows.map(([k, s]) => `| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
+    '',
+  ];
 }
 
 export function generatedReference(): string {
@@ -51,14 +63,38 @@ export function generatedReference(): string {
   for (const [k, doc] of Object.entries(ACTIVATIONS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### Data sets', '');
   for (const [name, spec] of Object.entries(DATASETS)) {
-    out.push(`#### \`${name}\``, '', '```', spec.signature, '```', '', `${spec.doc} Default task: \`${spec.defaultTask}\`; tasks: ${spec.tasks.map((t) => `\`${t}\``).join(', ')}.`, '', ...optionsTable(spec.options as Record<string, ValueSpec>));
+    out.push(
+      `#### \`${name}\``,
+      '',
+      '```',
+      spec.signature,
+      '```',
+      '',
+      `${spec.doc} Default task: \`${spec.defaultTask}\`; tasks: ${spec.tasks.map((t) => `\`${t}\``).join(', ')}.`,
+      '',
+      ...optionsTable(spec.options as Record<string, ValueSpec>),
+    );
   }
   out.push('### Tasks', '', '| task | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(TASKS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### `regularize` settings', '', settingsTable(REGULARIZE_SETTINGS), '');
   out.push('### `train` settings', '', settingsTable(TRAIN_SETTINGS), '');
-  out.push('Optimizers: ' + Object.entries(OPTIMIZERS).map(([k, d]) => `\`${k}\` (${d})`).join('; ') + '.', '');
-  out.push('Backends: ' + Object.entries(BACKENDS).map(([k, d]) => `\`${k}\`: ${d}`).join('; ') + '.', '');
+  out.push(
+    'Optimizers: ' +
+      Object.entries(OPTIMIZERS)
+        .map(([k, d]) => `\`${k}\` (${d})`)
+        .join('; ') +
+      '.',
+    '',
+  );
+  out.push(
+    'Backends: ' +
+      Object.entries(BACKENDS)
+        .map(([k, d]) => `\`${k}\`: ${d}`)
+        .join('; ') +
+      '.',
+    '',
+  );
   out.push('### Diagnostics', '', '| code | severity | title | when |', '|---|---|---|---|');
   for (const [code, d] of Object.entries(DIAGNOSTIC_CODES)) out.push(`| ${code} | ${d.severity} | ${cell(d.title)} | ${cell(d.detail)} |`);
   return out.join('\n');
@@ -78,7 +114,11 @@ export function withReference(doc: string): string {
 export function withGeneratedSettings(packageJson: string): string {
   const pkg = JSON.parse(packageJson) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } };
   const properties = pkg.contributes.configuration.properties;
-  properties['dropneuron.trainer.backend'] = { ...properties['dropneuron.trainer.backend'], enum: Object.keys(BACKENDS), enumDescriptions: Object.values(BACKENDS) };
+  properties['dropneuron.trainer.backend'] = {
+    ...properties['dropneuron.trainer.backend'],
+    enum: Object.keys(BACKENDS),
+    enumDescriptions: Object.values(BACKENDS),
+  };
   properties['dropneuron.trainer.overrides'] = overridesSettingSchema();
   return JSON.stringify(pkg, null, 2) + '\n';
 }

@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Overrides } from '../language/index.ts';
-import type { DoneEvent, EpochEvent, StartEvent } from '../trainer/src/protocol.ts';
-import { readEvents, RunFolder, type RunManifest } from '../trainer/src/runFolder.ts';
+import type { DoneEvent, EpochEvent, StartEvent } from '../protocol/events.ts';
+import { readEvents, RunFolder, type RunManifest } from '../protocol/runFolder.ts';
 import { train } from '../trainer/src/run.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -27,7 +27,13 @@ interface Experiment {
 }
 
 const EXPERIMENTS: Experiment[] = [
-  { name: 'lenet-300-100', title: 'LeNet-300-100, DropNeuron', spec: 'lenet-300-100.dnn', seed: '1e-4 0 5e-4 0.5 0.01', reference: 'acc 98.13 % → 98.17 % after prune; 9.9 % of weights kept (10.1×); neurons 542/784, 83/300, 61/100, 10/10' },
+  {
+    name: 'lenet-300-100',
+    title: 'LeNet-300-100, DropNeuron',
+    spec: 'lenet-300-100.dnn',
+    seed: '1e-4 0 5e-4 0.5 0.01',
+    reference: 'acc 98.13 % → 98.17 % after prune; 9.9 % of weights kept (10.1×); neurons 542/784, 83/300, 61/100, 10/10',
+  },
   {
     name: 'lenet-300-100-as-run',
     title: 'LeNet-300-100, DropNeuron, dropout off (what the seed script actually ran: it discards its dropout)',
@@ -36,8 +42,22 @@ const EXPERIMENTS: Experiment[] = [
     overrides: { regularize: { keepProb: 1 } },
     reference: 'acc 98.13 % → 98.17 % after prune; 9.9 % of weights kept (10.1×); neurons 542/784, 83/300, 61/100, 10/10',
   },
-  { name: 'lenet-300-100-dropout', title: 'LeNet-300-100, dropout only', spec: 'lenet-300-100.dnn', seed: '0 0 0 0.5 0.01', overrides: { regularize: { l1: 0, dropneuron: 0 } }, reference: '98.1 %; 83.9 % kept; 784, 300, 99, 10' },
-  { name: 'lenet-300-100-l1', title: 'LeNet-300-100, L1 only', spec: 'lenet-300-100.dnn', seed: '1e-4 0 0 0.5 0.01', overrides: { regularize: { dropneuron: 0 } }, reference: '97.98 %; 12.0 % kept; 572, 140, 89, 10' },
+  {
+    name: 'lenet-300-100-dropout',
+    title: 'LeNet-300-100, dropout only',
+    spec: 'lenet-300-100.dnn',
+    seed: '0 0 0 0.5 0.01',
+    overrides: { regularize: { l1: 0, dropneuron: 0 } },
+    reference: '98.1 %; 83.9 % kept; 784, 300, 99, 10',
+  },
+  {
+    name: 'lenet-300-100-l1',
+    title: 'LeNet-300-100, L1 only',
+    spec: 'lenet-300-100.dnn',
+    seed: '1e-4 0 0 0.5 0.01',
+    overrides: { regularize: { dropneuron: 0 } },
+    reference: '97.98 %; 12.0 % kept; 572, 140, 89, 10',
+  },
   {
     name: 'lenet-300-100-l1-as-run',
     title: 'LeNet-300-100, L1 only, dropout off (what the seed script actually ran)',
@@ -46,16 +66,35 @@ const EXPERIMENTS: Experiment[] = [
     overrides: { regularize: { dropneuron: 0, keepProb: 1 } },
     reference: '97.98 %; 12.0 % kept; 572, 140, 89, 10',
   },
-  { name: 'lenet-5', title: 'LeNet-5 variant (conv 32/64 + dense 512)', spec: 'lenet-5.dnn', seed: '1e-4 0 5e-4 1 0.01', reference: '99.14 %; dense weights 1.49 % kept (67×); dense inputs 907/3136, 110/512' },
-  { name: 'autoencoder', title: 'Autoencoder 784-128-64-128-784', spec: 'autoencoder.dnn', seed: '1e-5 0 1e-5 1 0.005', reference: 'NMSE 0.0121; 19.5 % kept (5.1×); inputs 420/784' },
+  {
+    name: 'lenet-5',
+    title: 'LeNet-5 variant (conv 32/64 + dense 512)',
+    spec: 'lenet-5.dnn',
+    seed: '1e-4 0 5e-4 1 0.01',
+    reference: '99.14 %; dense weights 1.49 % kept (67×); dense inputs 907/3136, 110/512',
+  },
+  {
+    name: 'autoencoder',
+    title: 'Autoencoder 784-128-64-128-784',
+    spec: 'autoencoder.dnn',
+    seed: '1e-5 0 1e-5 1 0.005',
+    reference: 'NMSE 0.0121; 19.5 % kept (5.1×); inputs 420/784',
+  },
   {
     name: 'lenet-300-100-small',
     title: 'LeNet-300-100 small: beating the related work',
     spec: 'lenet-300-100-small.dnn',
-    seed: 'ours, not the seed\'s: 1.5e-4 0 2e-3 1 0.02, λ 4e-3 on fc2 and out, Glorot init, 5-epoch warm-up, 60 epochs + 20 fine-tuning at lr 1e-4',
-    reference: 'target ≥ 98.2 % after pruning, ≤ 70 and ≤ 50 hidden neurons, ≥ 12×. Related work: L0 1.6 % error, 266-88-33; Bayesian compression ≈ 1.8 %, 278-98-13; magnitude pruning 1.59 % at 8 % of weights (12.5×)',
+    seed: "ours, not the seed's: 1.5e-4 0 2e-3 1 0.02, λ 4e-3 on fc2 and out, Glorot init, 5-epoch warm-up, 60 epochs + 20 fine-tuning at lr 1e-4",
+    reference:
+      'target ≥ 98.2 % after pruning, ≤ 70 and ≤ 50 hidden neurons, ≥ 12×. Related work: L0 1.6 % error, 266-88-33; Bayesian compression ≈ 1.8 %, 278-98-13; magnitude pruning 1.59 % at 8 % of weights (12.5×)',
   },
-  { name: 'sparse-regression', title: 'Sparse regression 20-5-1 linear, batch 1', spec: 'sparse-regression.dnn', seed: '50 0 250 1 0.01', reference: 'NMSE 3.6e-4; 3/105 weights kept; 2/20 inputs survive' },
+  {
+    name: 'sparse-regression',
+    title: 'Sparse regression 20-5-1 linear, batch 1',
+    spec: 'sparse-regression.dnn',
+    seed: '50 0 250 1 0.01',
+    reference: 'NMSE 3.6e-4; 3/105 weights kept; 2/20 inputs survive',
+  },
 ];
 
 interface Row {
@@ -87,7 +126,10 @@ async function run(e: Experiment, epochs: number | undefined): Promise<Row> {
     overrides,
     outDir: runDir,
     emit: (event) => {
-      if (event.type === 'epoch') console.log(`${e.name}: epoch ${event.epoch}/${event.epochs} ${event.seconds.toFixed(1)} s, test ${metricText(event.metric, event.testMetric)}, density ${pct(event.density)}, kept ${event.layers.map((l) => `${l.kept}/${l.units}`).join(' ')}`);
+      if (event.type === 'epoch')
+        console.log(
+          `${e.name}: epoch ${event.epoch}/${event.epochs} ${event.seconds.toFixed(1)} s, test ${metricText(event.metric, event.testMetric)}, density ${pct(event.density)}, kept ${event.layers.map((l) => `${l.kept}/${l.units}`).join(' ')}`,
+        );
     },
   });
   if (result.type !== 'done') throw new Error(`${e.name}: ${result.message}`);
@@ -95,12 +137,26 @@ async function run(e: Experiment, epochs: number | undefined): Promise<Row> {
 }
 
 /** A spec's meaning for comparing runs: its text without comments and with white space collapsed. */
-const specMeaning = (text: string): string => text.replace(/#[^\n]*/g, '').replace(/\s+/g, ' ').trim();
+const specMeaning = (text: string): string =>
+  text
+    .replace(/#[^\n]*/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Overrides as a comparable string, without `train.epochs` (the row's command says it) and empty groups. */
 function overridesKey(o: RunManifest['overrides'] | Overrides | undefined): string {
   const groups = Object.entries(o ?? {})
-    .map(([group, values]) => [group, Object.fromEntries(Object.entries(values as object).filter(([k]) => !(group === 'train' && k === 'epochs')).sort(([a], [b]) => a.localeCompare(b)))] as const)
+    .map(
+      ([group, values]) =>
+        [
+          group,
+          Object.fromEntries(
+            Object.entries(values as object)
+              .filter(([k]) => !(group === 'train' && k === 'epochs'))
+              .sort(([a], [b]) => a.localeCompare(b)),
+          ),
+        ] as const,
+    )
     .filter(([, values]) => Object.keys(values).length > 0)
     .sort(([a], [b]) => a.localeCompare(b));
   return JSON.stringify(groups);
@@ -114,7 +170,9 @@ async function record(e: Experiment, runDir: string): Promise<Row> {
   const manifest = new RunFolder(runDir).manifest();
   const specPath = join(ROOT, 'examples', e.spec);
   if (basename(manifest.specPath) !== e.spec || specMeaning(manifest.spec) !== specMeaning(readFileSync(specPath, 'utf8'))) {
-    throw new Error(`${runDir}: expected a run of the current examples/${e.spec} (comments aside), found a run of ${manifest.specPath}${basename(manifest.specPath) === e.spec ? ' as it was before an edit' : ''}`);
+    throw new Error(
+      `${runDir}: expected a run of the current examples/${e.spec} (comments aside), found a run of ${manifest.specPath}${basename(manifest.specPath) === e.spec ? ' as it was before an edit' : ''}`,
+    );
   }
   if (overridesKey(manifest.overrides) !== overridesKey(e.overrides)) {
     throw new Error(`${runDir}: expected the overrides of ${e.name} ${overridesKey(e.overrides)}, found ${overridesKey(manifest.overrides)}`);
@@ -124,7 +182,8 @@ async function record(e: Experiment, runDir: string): Promise<Row> {
   const start = events.find((x): x is StartEvent => x.type === 'start');
   const dones = events.filter((x): x is DoneEvent => x.type === 'done');
   const done = dones.at(-1);
-  if (!start || !done || done.stopped) throw new Error(`${runDir}: expected a finished run, found ${done?.stopped ? 'a stopped one (resume it first)' : 'no done event'}`);
+  if (!start || !done || done.stopped)
+    throw new Error(`${runDir}: expected a finished run, found ${done?.stopped ? 'a stopped one (resume it first)' : 'no done event'}`);
   // One event per epoch, in order, even for a resumed run: each checkpoint rewrites the file from the run's own list.
   const epochs = events.filter((x): x is EpochEvent => x.type === 'epoch');
   const s = done.summary;
@@ -195,13 +254,42 @@ async function drawCharts(e: Experiment, epochs: EpochEvent[]): Promise<void> {
 }
 
 /** `finetuneFrom`: the first fine-tuning epoch, marked with a dashed rule. */
-function lineChart(values: { epoch: number; series: string; value: number }[], title: string, yTitle: string, scale: 'zero' | 'fit' | 'log', finetuneFrom?: number): object {
+function lineChart(
+  values: { epoch: number; series: string; value: number }[],
+  title: string,
+  yTitle: string,
+  scale: 'zero' | 'fit' | 'log',
+  finetuneFrom?: number,
+): object {
   const marker =
     finetuneFrom === undefined
       ? []
       : [
-          { type: 'rule', encode: { enter: { x: { scale: 'x', value: finetuneFrom - 0.5 }, y: { value: 0 }, y2: { signal: 'height' }, stroke: { value: '#888' }, strokeDash: { value: [4, 3] } } } },
-          { type: 'text', encode: { enter: { x: { scale: 'x', value: finetuneFrom - 0.5 }, dx: { value: 3 }, y: { value: 10 }, text: { value: 'fine-tune' }, fill: { value: '#666' }, fontSize: { value: 10 } } } },
+          {
+            type: 'rule',
+            encode: {
+              enter: {
+                x: { scale: 'x', value: finetuneFrom - 0.5 },
+                y: { value: 0 },
+                y2: { signal: 'height' },
+                stroke: { value: '#888' },
+                strokeDash: { value: [4, 3] },
+              },
+            },
+          },
+          {
+            type: 'text',
+            encode: {
+              enter: {
+                x: { scale: 'x', value: finetuneFrom - 0.5 },
+                dx: { value: 3 },
+                y: { value: 10 },
+                text: { value: 'fine-tune' },
+                fill: { value: '#666' },
+                fontSize: { value: 10 },
+              },
+            },
+          },
         ];
   return {
     $schema: 'https://vega.github.io/schema/vega/v5.json',
@@ -225,7 +313,20 @@ function lineChart(values: { epoch: number; series: string; value: number }[], t
       {
         type: 'group',
         from: { facet: { name: 'series', data: 'table', groupby: 'series' } },
-        marks: [{ type: 'line', from: { data: 'series' }, encode: { enter: { x: { scale: 'x', field: 'epoch' }, y: { scale: 'y', field: 'value' }, stroke: { scale: 'color', field: 'series' }, strokeWidth: { value: 2 } } } }],
+        marks: [
+          {
+            type: 'line',
+            from: { data: 'series' },
+            encode: {
+              enter: {
+                x: { scale: 'x', field: 'epoch' },
+                y: { scale: 'y', field: 'value' },
+                stroke: { scale: 'color', field: 'series' },
+                strokeWidth: { value: 2 },
+              },
+            },
+          },
+        ],
       },
       ...marker,
     ],
@@ -246,7 +347,9 @@ function writeResults(rows: Record<string, Row>): void {
       return `| ${e.title} (${e.seed}) | ${e.reference} | ${ours} | ${how} |`;
     }),
     '',
-    ...EXPERIMENTS.filter((e) => rows[e.name] && existsSync(join(DOCS, 'results', `${e.name}-metric.svg`))).map((e) => `**${e.title}**\n\n![${e.title}: density and neurons kept](results/${e.name}-sparsity.svg) ![${e.title}: metric](results/${e.name}-metric.svg)\n`),
+    ...EXPERIMENTS.filter((e) => rows[e.name] && existsSync(join(DOCS, 'results', `${e.name}-metric.svg`))).map(
+      (e) => `**${e.title}**\n\n![${e.title}: density and neurons kept](results/${e.name}-sparsity.svg) ![${e.title}: metric](results/${e.name}-metric.svg)\n`,
+    ),
   ].join('\n');
   const path = join(DOCS, 'results.md');
   const doc = readFileSync(path, 'utf8');
@@ -265,7 +368,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (values.from !== undefined && (which === 'all' || values.epochs !== undefined)) {
-    console.error(`${usage}\nexpected --from with one NAME and no --epochs (the run folder says how long it ran), found ${which === 'all' ? 'all' : '--epochs'}`);
+    console.error(
+      `${usage}\nexpected --from with one NAME and no --epochs (the run folder says how long it ran), found ${which === 'all' ? 'all' : '--epochs'}`,
+    );
     process.exit(2);
   }
   const epochs = values.epochs ? Number(values.epochs) : undefined;

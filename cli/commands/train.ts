@@ -69,7 +69,14 @@ function terminalView(): View {
     onBatch: (epoch, batch, batches) => {
       if (!bar) {
         bar = new SingleBar(
-          { format: `epoch ${epoch}/${start?.epochs ?? '?'} {bar} {value}/{total} batches | {eta_formatted} left`, hideCursor: true, clearOnComplete: true, stopOnComplete: true, etaBuffer: 50, noTTYOutput: false },
+          {
+            format: `epoch ${epoch}/${start?.epochs ?? '?'} {bar} {value}/{total} batches | {eta_formatted} left`,
+            hideCursor: true,
+            clearOnComplete: true,
+            stopOnComplete: true,
+            etaBuffer: 50,
+            noTTYOutput: false,
+          },
           Presets.shades_classic,
         );
         bar.start(batches, 0);
@@ -81,9 +88,13 @@ function terminalView(): View {
       switch (event.type) {
         case 'start': {
           start = event;
-          out(`training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`);
+          out(
+            `training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`,
+          );
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
-          out(`${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs${finetune} of batch ${event.batch}; run folder ${event.runDir}`);
+          out(
+            `${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs${finetune} of batch ${event.batch}; run folder ${event.runDir}`,
+          );
           break;
         }
         case 'epoch': {
@@ -115,11 +126,20 @@ function printSummary(done: DoneEvent, out: (line: string) => void): void {
   const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
   table.push(['inputs', '', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
   for (const l of s.layers) {
-    table.push([`${l.name} (${l.kind})`, formatPercent(l.density), `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`, `${l.inputsKept} / ${l.inputsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(s.compactSizes[l.name] ?? '')]);
+    table.push([
+      `${l.name} (${l.kind})`,
+      formatPercent(l.density),
+      `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`,
+      `${l.inputsKept} / ${l.inputsTotal}`,
+      `${l.neuronsKept} / ${l.neuronsTotal}`,
+      String(s.compactSizes[l.name] ?? ''),
+    ]);
   }
   table.push(['total', formatPercent(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '', '']);
   out(table.toString());
-  out(`compression ${formatCompression(s.compression)}; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`);
+  out(
+    `compression ${formatCompression(s.compression)}; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`,
+  );
   if (s.collapsed.length) {
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }

@@ -2,7 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DeleteRunRequest, RunEventsRequest, RunsRequest, ShrinkRequest, StopRequest, TrainRequest, type RunInfo, type ShrinkResult } from '../../protocol/lsp.ts';
+import {
+  DeleteRunRequest,
+  RunEventsRequest,
+  RunsRequest,
+  ShrinkRequest,
+  StopRequest,
+  TrainRequest,
+  type RunInfo,
+  type ShrinkResult,
+} from '../../protocol/lsp.ts';
 import { epochPercent, formatNamedMetric } from '../../protocol/present.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import type { RunNode } from './views/runsView.ts';
@@ -27,11 +36,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     await client.sendRequest(StopRequest, { uri });
   };
   const showRun = (run: RunRecord): void => void StatsPanel.show(context, runs, run, (r) => void stop(r.uri));
-  const showPastRun = async (runDir: string, uri: string): Promise<void> => showRun(runs.load(runDir, uri, await client.sendRequest(RunEventsRequest, { runDir })));
+  const showPastRun = async (runDir: string, uri: string): Promise<void> =>
+    showRun(runs.load(runDir, uri, await client.sendRequest(RunEventsRequest, { runDir })));
 
   const train = async (resource?: vscode.Uri): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Training runs code on this machine (the trainer, and a Node you may have configured), so it is disabled in Restricted Mode. Trust the workspace to train.', 'Manage Workspace Trust').then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+      void vscode.window
+        .showWarningMessage(
+          'Training runs code on this machine (the trainer, and a Node you may have configured), so it is disabled in Restricted Mode. Trust the workspace to train.',
+          'Manage Workspace Trust',
+        )
+        .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
     const document = resource ? await vscode.workspace.openTextDocument(resource) : activeSpec();
@@ -73,7 +88,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
             if (event.type === 'start') progress.report({ message: `${event.model} on ${event.backend}` });
             if (event.type === 'epoch') {
               const pct = epochPercent(event);
-              progress.report({ increment: pct - last, message: `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)}` });
+              progress.report({
+                increment: pct - last,
+                message: `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)}`,
+              });
               last = pct;
             }
             if (event.type === 'done' || event.type === 'error') {
@@ -95,11 +113,14 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const params = { uri: document.uri.toString(), ...(fromRun ? { runDir: fromRun.runDir } : {}) };
     const { edits }: ShrinkResult = await client.sendRequest(ShrinkRequest, params);
     if (!edits.length) {
-      const why = fromRun ? 'The spec already has this run’s sizes.' : 'Nothing to shrink: train this spec first, or its layers already have the trained sizes.';
+      const why = fromRun
+        ? 'The spec already has this run’s sizes.'
+        : 'Nothing to shrink: train this spec first, or its layers already have the trained sizes.';
       return void vscode.window.showInformationMessage(why);
     }
     const edit = new vscode.WorkspaceEdit();
-    for (const e of edits) edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+    for (const e of edits)
+      edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
     await vscode.workspace.applyEdit(edit);
     if (fromRun) await vscode.window.showTextDocument(document);
   };

@@ -42,7 +42,13 @@ export class RunStore {
   load(runDir: string, uri: string, events: TrainerEvent[]): RunRecord {
     const runId = `folder:${runDir}`;
     const done = events.find((e): e is DoneEvent => e.type === 'done');
-    const run: RunRecord = { runId, uri, events, status: done ? (done.stopped ? 'stopped' : 'done') : events.some((e) => e.type === 'error') ? 'error' : 'running', runDir };
+    const run: RunRecord = {
+      runId,
+      uri,
+      events,
+      status: done ? (done.stopped ? 'stopped' : 'done') : events.some((e) => e.type === 'error') ? 'error' : 'running',
+      runDir,
+    };
     this.runs.set(runId, run);
     return run;
   }

@@ -12,7 +12,13 @@ export interface PageResources {
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function statsHtml(r: PageResources, extraHead = ''): string {
-  const csp = [`default-src 'none'`, `script-src 'nonce-${r.nonce}'`, `style-src ${r.cspSource}`, `img-src ${r.cspSource} data:`, `font-src ${r.cspSource}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${r.nonce}'`,
+    `style-src ${r.cspSource}`,
+    `img-src ${r.cspSource} data:`,
+    `font-src ${r.cspSource}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -20,7 +20,12 @@ export class StatsPanel {
     if (StatsPanel.current) {
       StatsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
     } else {
-      const panel = vscode.window.createWebviewPanel(StatsPanel.viewType, 'DropNeuron Stats', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, StatsPanel.options(context));
+      const panel = vscode.window.createWebviewPanel(
+        StatsPanel.viewType,
+        'DropNeuron Stats',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        StatsPanel.options(context),
+      );
       StatsPanel.current = new StatsPanel(panel, context, runs, onStop);
     }
     StatsPanel.current.showRun(run);
@@ -50,7 +55,12 @@ export class StatsPanel {
   ) {
     const media = (file: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', file)).toString();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'dropneuron.svg');
-    panel.webview.html = statsHtml({ cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'), scriptUri: media('webview.js'), styleUri: media('stats.css') });
+    panel.webview.html = statsHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: media('webview.js'),
+      styleUri: media('stats.css'),
+    });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       runs.onEvent((run, event) => {

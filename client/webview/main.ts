@@ -126,13 +126,75 @@ function render(): void {
 
   const colors = palette();
   const epochs = s.rows.map((r) => r.epoch);
-  lineChart('chart-loss', [series('data loss', s.rows.map((r) => r.dataLoss), colors[0]!), series('penalty', s.rows.map((r) => r.penalty), colors[1]!, true)], epochs, 'loss');
+  lineChart(
+    'chart-loss',
+    [
+      series(
+        'data loss',
+        s.rows.map((r) => r.dataLoss),
+        colors[0]!,
+      ),
+      series(
+        'penalty',
+        s.rows.map((r) => r.penalty),
+        colors[1]!,
+        true,
+      ),
+    ],
+    epochs,
+    'loss',
+  );
   $('metric-caption').textContent = `${s.metric === 'accuracy' ? 'Accuracy' : (s.metric ?? 'metric').toUpperCase()} per epoch`;
   const scale = s.metric === 'accuracy' ? 100 : 1;
-  lineChart('chart-metric', [series('train', s.rows.map((r) => r.trainMetric * scale), colors[0]!), series('test (pruned)', s.rows.map((r) => r.testMetric * scale), colors[2]!)], epochs, s.metric === 'accuracy' ? '%' : (s.metric ?? ''), s.metric !== 'accuracy');
-  lineChart('chart-density', [series('density %', s.rows.map((r) => 100 * r.density), colors[3]!), series('compression ×', s.rows.map((r) => r.compression), colors[1]!, true)], epochs, '% / ×');
+  lineChart(
+    'chart-metric',
+    [
+      series(
+        'train',
+        s.rows.map((r) => r.trainMetric * scale),
+        colors[0]!,
+      ),
+      series(
+        'test (pruned)',
+        s.rows.map((r) => r.testMetric * scale),
+        colors[2]!,
+      ),
+    ],
+    epochs,
+    s.metric === 'accuracy' ? '%' : (s.metric ?? ''),
+    s.metric !== 'accuracy',
+  );
+  lineChart(
+    'chart-density',
+    [
+      series(
+        'density %',
+        s.rows.map((r) => 100 * r.density),
+        colors[3]!,
+      ),
+      series(
+        'compression ×',
+        s.rows.map((r) => r.compression),
+        colors[1]!,
+        true,
+      ),
+    ],
+    epochs,
+    '% / ×',
+  );
   const names = s.layers.map((l) => l.name);
-  lineChart('chart-neurons', names.map((n, i) => series(n, s.rows.map((r) => r.kept[n] ?? 0), colors[i % colors.length]!)), epochs, 'neurons');
+  lineChart(
+    'chart-neurons',
+    names.map((n, i) =>
+      series(
+        n,
+        s.rows.map((r) => r.kept[n] ?? 0),
+        colors[i % colors.length]!,
+      ),
+    ),
+    epochs,
+    'neurons',
+  );
 
   $('layers').replaceChildren(
     ...s.layers.map((l) => {
@@ -188,7 +250,14 @@ function drawSummary(s: StatsState): void {
   const sum = s.summary;
   const rows: string[][] = [['layer', 'density', 'weights kept', 'neurons kept', 'compact size']];
   rows.push(['inputs', '', '', `${sum.inputs.kept} / ${sum.inputs.total}`, '']);
-  for (const l of sum.layers) rows.push([l.name, formatPercent(l.density), `${l.weightsKept} / ${l.weightsTotal}`, `${l.neuronsKept} / ${l.neuronsTotal}`, String(sum.compactSizes[l.name] ?? '')]);
+  for (const l of sum.layers)
+    rows.push([
+      l.name,
+      formatPercent(l.density),
+      `${l.weightsKept} / ${l.weightsTotal}`,
+      `${l.neuronsKept} / ${l.neuronsTotal}`,
+      String(sum.compactSizes[l.name] ?? ''),
+    ]);
   rows.push(['total', formatPercent(sum.density), `${sum.weightsKept} / ${sum.weightsTotal}`, '', `${sum.compactParams} params`]);
   $('summary').replaceChildren(
     ...rows.map((cells, r) => {
@@ -201,9 +270,11 @@ function drawSummary(s: StatsState): void {
       return tr;
     }),
   );
-  $('verdict').textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after · compression ${formatCompression(sum.compression)} · compact model ${sum.compactParams} of ${sum.fullParams} parameters`;
+  $('verdict').textContent =
+    `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after · compression ${formatCompression(sum.compression)} · compact model ${sum.compactParams} of ${sum.fullParams} parameters`;
   $('collapsed').hidden = sum.collapsed.length === 0;
-  $('collapsed').textContent = `Every neuron of ${sum.collapsed.join(', ')} was pruned: the output no longer depends on the input. Lower dropneuron or threshold.`;
+  $('collapsed').textContent =
+    `Every neuron of ${sum.collapsed.join(', ')} was pruned: the output no longer depends on the input. Lower dropneuron or threshold.`;
   $('open-compact').hidden = !s.outputs?.compact;
 }
 

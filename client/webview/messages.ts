@@ -15,7 +15,8 @@ export type ToWebview =
 export type FromWebview = { type: 'ready' } | { type: 'openFolder'; path: string } | { type: 'openFile'; path: string } | { type: 'stop' };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-const isEvent = (x: unknown): x is TrainerEvent => isObject(x) && x.v === 1 && typeof x.type === 'string' && ['start', 'epoch', 'done', 'error'].includes(x.type);
+const isEvent = (x: unknown): x is TrainerEvent =>
+  isObject(x) && x.v === 1 && typeof x.type === 'string' && ['start', 'epoch', 'done', 'error'].includes(x.type);
 
 export function isToWebview(x: unknown): x is ToWebview {
   if (!isObject(x) || typeof x.runId !== 'string') return false;

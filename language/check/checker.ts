@@ -79,7 +79,8 @@ function globalRegularization(block: BlockNode | undefined, reporter: Reporter):
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
   const s = block ? readSettings(block, TRAIN_SETTINGS, reporter) : {};
-  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std' | 'warmup' | 'finetune'): number => (typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default);
+  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std' | 'warmup' | 'finetune'): number =>
+    typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default;
   return {
     epochs: num('epochs'),
     batch: num('batch'),
@@ -100,7 +101,11 @@ function checkSchedule(block: BlockNode, train: TrainSettings, reporter: Reporte
   const statement = (key: string) => block.statements.find((s) => s.head.text === key);
   const warmup = statement('warmup');
   if (warmup && train.warmup > train.epochs) {
-    reporter.report('DNN222', warmup, `expected \`warmup\` at most \`epochs\` (${train.epochs}), found ${train.warmup}: the penalties would never reach their full weight`);
+    reporter.report(
+      'DNN222',
+      warmup,
+      `expected \`warmup\` at most \`epochs\` (${train.epochs}), found ${train.warmup}: the penalties would never reach their full weight`,
+    );
   }
   const finetuneLr = statement('finetune_lr');
   if (finetuneLr && train.finetune === 0) {
@@ -110,7 +115,13 @@ function checkSchedule(block: BlockNode, train: TrainSettings, reporter: Reporte
   }
 }
 
-function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, regularize: GlobalRegularization, train: TrainSettings, reporter: Reporter): CheckedModel {
+function checkModel(
+  block: BlockNode,
+  regularizeBlock: BlockNode | undefined,
+  regularize: GlobalRegularization,
+  train: TrainSettings,
+  reporter: Reporter,
+): CheckedModel {
   const name = block.header[0]?.kind === 'ident' ? block.header[0].text : 'model';
   const once = new Map<string, StatementNode>();
   const written: WrittenLayer[] = [];
@@ -163,9 +174,14 @@ function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, re
   if (input && data && facts.inputs && !facts.inputs.some((s) => sameShape(s, input!))) {
     const expected = facts.inputs.map((s) => (s.length === 1 ? String(s[0]) : s.join('x')));
     const best = expected[input.length === 3 && expected.length > 1 ? 1 : 0]!;
-    reporter.report('DNN304', inputToken ?? block.keyword, `expected ${expected.map((e) => `\`${e}\``).join(' or ')} for \`${data.kind}\` data, found \`${input.join('x')}\``, {
-      ...(inputToken ? { fix: reporter.replace(`Change to ${best}`, inputToken, best) } : {}),
-    });
+    reporter.report(
+      'DNN304',
+      inputToken ?? block.keyword,
+      `expected ${expected.map((e) => `\`${e}\``).join(' or ')} for \`${data.kind}\` data, found \`${input.join('x')}\``,
+      {
+        ...(inputToken ? { fix: reporter.replace(`Change to ${best}`, inputToken, best) } : {}),
+      },
+    );
   }
   if (!input && !once.has('input')) {
     if (facts.inputs) input = facts.inputs[0];
@@ -200,7 +216,11 @@ function checkModel(block: BlockNode, regularizeBlock: BlockNode | undefined, re
   checkPenalties(model, regularizeBlock, reporter);
   model.memoryBytes = estimateMemory(model);
   if (model.memoryBytes > MEMORY_WARNING_BYTES) {
-    reporter.report('DNN306', block.keyword, `expected training to fit in memory, found an estimate of ${(model.memoryBytes / 1024 ** 3).toFixed(1)} GiB for batch ${train.batch}; lower \`batch\` or the layer sizes`);
+    reporter.report(
+      'DNN306',
+      block.keyword,
+      `expected training to fit in memory, found an estimate of ${(model.memoryBytes / 1024 ** 3).toFixed(1)} GiB for batch ${train.batch}; lower \`batch\` or the layer sizes`,
+    );
   }
   return model;
 }
@@ -235,7 +255,12 @@ function readInput(statement: StatementNode, reporter: Reporter): Shape | undefi
       return undefined;
     }
     const fix = token.dims.length === 2 ? `${token.text}x1` : undefined;
-    reporter.report('DNN210', token, `expected a size like 784 or a shape like 28x28x1 (height x width x channels), found \`${token.text}\``, fix ? { fix: reporter.replace(`Change to ${fix}`, token, fix) } : {});
+    reporter.report(
+      'DNN210',
+      token,
+      `expected a size like 784 or a shape like 28x28x1 (height x width x channels), found \`${token.text}\``,
+      fix ? { fix: reporter.replace(`Change to ${fix}`, token, fix) } : {},
+    );
     return undefined;
   }
   reporter.report('DNN210', token, `expected a size like 784 or a shape like 28x28x1, found ${describeToken(token)}`);
@@ -260,9 +285,14 @@ function checkLayerNames(written: WrittenLayer[], reporter: Reporter): void {
     if (first) {
       const at = layer.nameToken ?? layer.statement.head;
       const firstAt = first.nameToken ?? first.statement.head;
-      reporter.report('DNN214', at, `expected a unique layer name, found \`${layer.name}\` again (first on line ${firstAt.range.start.line + 1}${first.named ? '' : ', named automatically'})`, {
-        related: [{ message: `first layer named \`${layer.name}\``, at: firstAt }],
-      });
+      reporter.report(
+        'DNN214',
+        at,
+        `expected a unique layer name, found \`${layer.name}\` again (first on line ${firstAt.range.start.line + 1}${first.named ? '' : ', named automatically'})`,
+        {
+          related: [{ message: `first layer named \`${layer.name}\``, at: firstAt }],
+        },
+      );
     } else {
       seen.set(layer.name, layer);
     }
@@ -285,20 +315,34 @@ function checkOutput(model: CheckedModel, classes: number | undefined, targets: 
     why = 'one per input value, to reconstruct the input';
   }
   if (last.outputShape.length !== 1) {
-    reporter.report('DNN305', last.statement.head, `expected the network to end in a flat output${expected ? ` of ${expected} values` : ''}, found ${formatShape(last.outputShape)}; end with \`flatten\` and a \`dense\` layer`);
+    reporter.report(
+      'DNN305',
+      last.statement.head,
+      `expected the network to end in a flat output${expected ? ` of ${expected} values` : ''}, found ${formatShape(last.outputShape)}; end with \`flatten\` and a \`dense\` layer`,
+    );
     return;
   }
   const size = last.outputShape[0]!;
   if (expected !== undefined && size !== expected) {
-    reporter.report('DNN305', last.sizeToken ?? last.statement.head, `expected the last layer to give ${expected} value${expected === 1 ? '' : 's'} (${why}), found ${size}`, {
-      ...(last.kind === 'dense' && last.sizeToken ? { fix: reporter.replace(`Change to ${expected}`, last.sizeToken, String(expected)) } : {}),
-    });
+    reporter.report(
+      'DNN305',
+      last.sizeToken ?? last.statement.head,
+      `expected the last layer to give ${expected} value${expected === 1 ? '' : 's'} (${why}), found ${size}`,
+      {
+        ...(last.kind === 'dense' && last.sizeToken ? { fix: reporter.replace(`Change to ${expected}`, last.sizeToken, String(expected)) } : {}),
+      },
+    );
   }
   if (model.task === 'classify' && last.activation === 'softmax') {
     const token = values(last.statement).find((v) => v.token.text === 'softmax');
-    reporter.report('DNN308', token ?? last.statement.head, 'expected the last layer to give logits (linear), found `softmax`: the loss applies softmax itself', {
-      ...(token ? { fix: reporter.replace('Remove `softmax`', { start: previousTokenEnd(last.statement, token.start), end: token.end }, '') } : {}),
-    });
+    reporter.report(
+      'DNN308',
+      token ?? last.statement.head,
+      'expected the last layer to give logits (linear), found `softmax`: the loss applies softmax itself',
+      {
+        ...(token ? { fix: reporter.replace('Remove `softmax`', { start: previousTokenEnd(last.statement, token.start), end: token.end }, '') } : {}),
+      },
+    );
   }
 }
 
@@ -313,7 +357,11 @@ function checkPenalties(model: CheckedModel, regularizeBlock: BlockNode | undefi
   // Only worth saying about a spec that is otherwise sound: next to an error it is noise.
   if (weighted.length === 0 || reporter.diagnostics.some((d) => d.severity === 'error')) return;
   if (weighted.every((l) => l.reg.l1 === 0 && l.reg.l2 === 0 && l.reg.dropneuron === 0)) {
-    reporter.report('DNN220', regularizeBlock?.keyword ?? model.block.keyword, 'expected a penalty to shrink the network (`l1`, `l2` or `dropneuron` above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned');
+    reporter.report(
+      'DNN220',
+      regularizeBlock?.keyword ?? model.block.keyword,
+      'expected a penalty to shrink the network (`l1`, `l2` or `dropneuron` above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned',
+    );
   }
 }
 

@@ -56,7 +56,11 @@ export function readData(statement: StatementNode, reporter: Reporter): DataSpec
   spec.files.forEach((file, i) => {
     const arg = args[i + 1];
     if (!arg) {
-      reporter.report('DNN208', statement, `expected a quoted path to the ${file} file after \`data ${kind}${files.map((f) => ` "${f}"`).join('')}\`, found end of line`);
+      reporter.report(
+        'DNN208',
+        statement,
+        `expected a quoted path to the ${file} file after \`data ${kind}${files.map((f) => ` "${f}"`).join('')}\`, found end of line`,
+      );
       return;
     }
     const path = readString({ type: 'string', doc: '' }, arg.token, `${kind} ${file}`, reporter);
@@ -83,7 +87,11 @@ export function readData(statement: StatementNode, reporter: Reporter): DataSpec
       const testImages = str('test_images');
       const testLabels = str('test_labels');
       if ((testImages === undefined) !== (testLabels === undefined)) {
-        reporter.report('DNN208', statement, `expected both \`test_images=\` and \`test_labels=\`, found only ${testImages ? '`test_images=`' : '`test_labels=`'}`);
+        reporter.report(
+          'DNN208',
+          statement,
+          `expected both \`test_images=\` and \`test_labels=\`, found only ${testImages ? '`test_images=`' : '`test_labels=`'}`,
+        );
       }
       if (testImages !== undefined) result.testImages = testImages;
       if (testLabels !== undefined) result.testLabels = testLabels;

@@ -2,15 +2,7 @@ import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { describeToken, type Token } from '../syntax/tokens.ts';
 import { values, type StatementNode } from '../syntax/tree.ts';
-import {
-  ACTIVATIONS,
-  LAYER_KINDS,
-  PENALTY_OPTION_NAMES,
-  isOneOf,
-  type Activation,
-  type ArgumentSlot,
-  type LayerKind,
-} from '../vocabulary.ts';
+import { ACTIVATIONS, LAYER_KINDS, PENALTY_OPTION_NAMES, isOneOf, type Activation, type ArgumentSlot, type LayerKind } from '../vocabulary.ts';
 import type { CheckedLayer, GlobalRegularization, Shape } from './model.ts';
 import { formatShape, shapeSize } from './model.ts';
 import { readOptions, reportExtraValues } from './options.ts';
@@ -70,7 +62,10 @@ export function assignSlots(kind: LayerKind, tokens: readonly Token[]): SlotAssi
 export function readLayer(statement: StatementNode, kind: LayerKind, autoName: string, index: number, reporter: Reporter): WrittenLayer {
   const spec = LAYER_KINDS[kind];
   const args = values(statement);
-  const assigned = assignSlots(kind, args.map((a) => a.token));
+  const assigned = assignSlots(
+    kind,
+    args.map((a) => a.token),
+  );
   const nameToken = assigned.name;
   // Built once with a fixed shape and never spread: layers are read in hot loops by every feature.
   const layer: CheckedLayer = {
@@ -156,7 +151,12 @@ function readWindow(token: Token, slot: 'kernel' | 'window', reporter: Reporter)
     return [token.dims[0]!, token.dims[1]!];
   }
   const fix = token.kind === 'shape' && token.dims && token.dims.length > 2 ? `${token.dims[0]}x${token.dims[1]}` : undefined;
-  reporter.report('DNN210', token, `expected ${SLOT_WORDS[slot]}, found ${describeToken(token)}`, fix ? { fix: reporter.replace(`Change to \`${fix}\``, token, fix) } : {});
+  reporter.report(
+    'DNN210',
+    token,
+    `expected ${SLOT_WORDS[slot]}, found ${describeToken(token)}`,
+    fix ? { fix: reporter.replace(`Change to \`${fix}\``, token, fix) } : {},
+  );
   return undefined;
 }
 
@@ -247,9 +247,7 @@ function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | unde
       if (shape.length !== 3) {
         const side = Math.round(Math.sqrt(shape[0]!));
         const fix =
-          inputToken && side * side === shape[0]
-            ? { fix: reporter.replace(`Change the input to ${side}x${side}x1`, inputToken, `${side}x${side}x1`) }
-            : {};
+          inputToken && side * side === shape[0] ? { fix: reporter.replace(`Change the input to ${side}x${side}x1`, inputToken, `${side}x${side}x1`) } : {};
         reporter.report('DNN301', head, `expected a 3-D input like 28x28x1 for \`${layer.kind}\`, found the flat ${formatShape(shape)}`, fix);
         return undefined;
       }
@@ -258,7 +256,11 @@ function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | unde
       const [h, w, c] = shape as [number, number, number];
       const [kh, kw] = layer.kernel;
       if (kh > h || kw > w) {
-        reporter.report('DNN303', layer.statement, `expected a ${layer.kind === 'conv' ? 'kernel' : 'window'} no larger than the ${h}x${w} input, found ${kh}x${kw}`);
+        reporter.report(
+          'DNN303',
+          layer.statement,
+          `expected a ${layer.kind === 'conv' ? 'kernel' : 'window'} no larger than the ${h}x${w} input, found ${kh}x${kw}`,
+        );
         return undefined;
       }
       const stride = layer.stride ?? (layer.kind === 'conv' ? 1 : kh);

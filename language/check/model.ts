@@ -112,5 +112,7 @@ export function formatShape(shape: Shape): string {
 
 /** 235500 → "235 500": the grouping the product's hints and views use. */
 export function groupDigits(n: number): string {
-  return Math.round(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }

@@ -22,7 +22,8 @@ export function readOptions(
   const names = Object.keys(table);
   for (const option of options(statement)) {
     const key = option.key.text;
-    const removal = (): ReturnType<Reporter['replace']> => reporter.replace(`Remove \`${key}=\``, { start: previousEnd(statement, option.start), end: option.end }, '');
+    const removal = (): ReturnType<Reporter['replace']> =>
+      reporter.replace(`Remove \`${key}=\``, { start: previousEnd(statement, option.start), end: option.end }, '');
     const first = seen.get(key);
     if (first) {
       reporter.report('DNN217', option, `expected \`${key}=\` once on this line, found it again`, {
@@ -33,19 +34,18 @@ export function readOptions(
     }
     seen.set(key, option);
     if (ignored.includes(key)) {
-      reporter.report('DNN219', option, `expected a layer with weights for \`${key}=\`, found \`${owner}\`, which has none: the penalty has no effect`, { fix: removal() });
+      reporter.report('DNN219', option, `expected a layer with weights for \`${key}=\`, found \`${owner}\`, which has none: the penalty has no effect`, {
+        fix: removal(),
+      });
       continue;
     }
     const spec = table[key];
     if (!spec) {
       const suggestion = didYouMean(key, names);
       const expected = names.length ? `an option of \`${owner}\` (${listOf(names, 'or')})` : `no options on \`${owner}\``;
-      reporter.report(
-        'DNN207',
-        option.key,
-        `expected ${expected}, found \`${key}=\`${suggestion ? `; did you mean \`${suggestion}=\`?` : ''}`,
-        { fix: suggestion ? reporter.replace(`Change to \`${suggestion}=\``, option.key, suggestion) : removal() },
-      );
+      reporter.report('DNN207', option.key, `expected ${expected}, found \`${key}=\`${suggestion ? `; did you mean \`${suggestion}=\`?` : ''}`, {
+        fix: suggestion ? reporter.replace(`Change to \`${suggestion}=\``, option.key, suggestion) : removal(),
+      });
       continue;
     }
     if (!option.value) continue; // the parser has reported the missing value
@@ -71,6 +71,10 @@ export function reportExtraValues(statement: StatementNode, from: number, what: 
   const first = extra[0]!;
   const last = extra[extra.length - 1]!;
   reporter.report('DNN209', { start: first.start, end: last.end }, `expected end of line after ${what}, found \`${first.token.text}\``, {
-    fix: reporter.replace(extra.length > 1 ? 'Remove the extra arguments' : `Remove \`${first.token.text}\``, { start: previousEnd(statement, first.start), end: last.end }, ''),
+    fix: reporter.replace(
+      extra.length > 1 ? 'Remove the extra arguments' : `Remove \`${first.token.text}\``,
+      { start: previousEnd(statement, first.start), end: last.end },
+      '',
+    ),
   });
 }

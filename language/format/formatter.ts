@@ -23,7 +23,10 @@ export function format(text: string): FormatResult {
   const parsed = parse(text);
   const syntaxError = parsed.diagnostics.find((d) => d.severity === 'error');
   if (syntaxError) {
-    return { ok: false, reason: `expected a file without syntax errors, found ${syntaxError.code} on line ${syntaxError.range.start.line + 1}: ${syntaxError.message}` };
+    return {
+      ok: false,
+      reason: `expected a file without syntax errors, found ${syntaxError.code} on line ${syntaxError.range.start.line + 1}: ${syntaxError.message}`,
+    };
   }
   const eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
   const rows: Row[] = [];

@@ -24,7 +24,10 @@ export function parse(text: string): ParseResult {
   const lines = new LineMap(text);
   const tokens = scan(text, lines);
   const reporter = new Reporter(lines);
-  const tree = new Parser(tokens.filter((t) => t.kind !== 'comment'), reporter).parseDocument(text.length);
+  const tree = new Parser(
+    tokens.filter((t) => t.kind !== 'comment'),
+    reporter,
+  ).parseDocument(text.length);
   tree.comments = tokens.filter((t) => t.kind === 'comment');
   return { text, lines, tokens, tree, diagnostics: reporter.diagnostics };
 }
@@ -122,9 +125,14 @@ class Parser {
       const found = this.peek();
       const after = keyword.text === 'model' && header[0] ? `\`model ${header[0].text}\`` : `\`${keyword.text}\``;
       const at = header.length ? header[header.length - 1]! : keyword;
-      this.reporter.report('DNN104', found.kind === 'newline' || found.kind === 'eof' ? at : found, `expected \`{\` after ${after}, found ${describeToken(found)}`, {
-        fix: this.reporter.replace('Insert `{`', { start: at.end, end: at.end }, ' {'),
-      });
+      this.reporter.report(
+        'DNN104',
+        found.kind === 'newline' || found.kind === 'eof' ? at : found,
+        `expected \`{\` after ${after}, found ${describeToken(found)}`,
+        {
+          fix: this.reporter.replace('Insert `{`', { start: at.end, end: at.end }, ' {'),
+        },
+      );
       // Recover by reading the lines below as the block's body, so its statements are not reported twice.
     }
     this.parseBody(block);
@@ -145,13 +153,22 @@ class Parser {
       } else if (name.kind !== 'ident') {
         this.reporter.report('DNN109', name, `expected a model name (letters, digits, \`-\`, \`_\`), found ${describeToken(name)}`);
       } else if (extra) {
-        this.reporter.report('DNN109', { start: extra.start, end: header[header.length - 1]!.end }, `expected \`{\` after \`model ${name.text}\`, found ${describeToken(extra)}`);
+        this.reporter.report(
+          'DNN109',
+          { start: extra.start, end: header[header.length - 1]!.end },
+          `expected \`{\` after \`model ${name.text}\`, found ${describeToken(extra)}`,
+        );
       }
     } else if (header.length > 0) {
       const first = header[0]!;
-      this.reporter.report('DNN109', { start: first.start, end: header[header.length - 1]!.end }, `expected \`{\` after \`${keyword.text}\`, found ${describeToken(first)}`, {
-        fix: this.reporter.replace('Remove the words before `{`', { start: keyword.end, end: header[header.length - 1]!.end }, ''),
-      });
+      this.reporter.report(
+        'DNN109',
+        { start: first.start, end: header[header.length - 1]!.end },
+        `expected \`{\` after \`${keyword.text}\`, found ${describeToken(first)}`,
+        {
+          fix: this.reporter.replace('Remove the words before `{`', { start: keyword.end, end: header[header.length - 1]!.end }, ''),
+        },
+      );
     }
   }
 
@@ -203,9 +220,14 @@ class Parser {
     const args: ArgNode[] = [];
     if (this.peek().kind === 'equals') {
       const equals = this.next();
-      this.reporter.report('DNN111', { start: head.start, end: equals.end }, `expected \`${head.text} VALUE\`, found \`${head.text}=\`: settings take a space, not \`=\``, {
-        fix: this.reporter.replace('Replace `=` with a space', equals, ' '),
-      });
+      this.reporter.report(
+        'DNN111',
+        { start: head.start, end: equals.end },
+        `expected \`${head.text} VALUE\`, found \`${head.text}=\`: settings take a space, not \`=\``,
+        {
+          fix: this.reporter.replace('Replace `=` with a space', equals, ' '),
+        },
+      );
     }
     while (!this.atLineEnd()) {
       const token = this.peek();
@@ -300,6 +322,12 @@ class Node {
   private cachedEnd = -1;
 }
 
-function node<T extends StatementNode | ArgNode>(kind: T['kind'], start: number, end: number, lines: LineMap, fields: Omit<T, 'kind' | 'start' | 'end' | 'range'>): T {
+function node<T extends StatementNode | ArgNode>(
+  kind: T['kind'],
+  start: number,
+  end: number,
+  lines: LineMap,
+  fields: Omit<T, 'kind' | 'start' | 'end' | 'range'>,
+): T {
   return new Node(kind, start, end, lines, fields) as unknown as T;
 }

@@ -8,8 +8,17 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 /** Characters that end a bare word: white space and the language's punctuation. */
 function isDelimiter(c: number): boolean {
   return (
-    c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 ||
-    c === 123 /* { */ || c === 125 /* } */ || c === 61 /* = */ || c === 35 /* # */ || c === 34 /* " */
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 12 ||
+    c === 11 ||
+    c === 123 /* { */ ||
+    c === 125 /* } */ ||
+    c === 61 /* = */ ||
+    c === 35 /* # */ ||
+    c === 34 /* " */
   );
 }
 

@@ -60,7 +60,8 @@ train {
 `;
 
 const BLOCK_SNIPPETS: Record<string, string> = {
-  model: 'model ${1:name} {\n  data ${2|mnist,sparse-regression,synthetic|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
+  model:
+    'model ${1:name} {\n  data ${2|mnist,sparse-regression,synthetic|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
   regularize: 'regularize {\n  l1 ${1:0.0001}\n  l2 ${2:0}\n  keep_prob ${3:0.5}\n  dropneuron ${4:0.0005}\n  threshold ${5:0.01}\n}',
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',
 };

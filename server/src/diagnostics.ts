@@ -34,7 +34,11 @@ export class DiagnosticsPublisher {
       this.timers.delete(uri);
       const entry = this.store.get(uri);
       if (!entry) return;
-      void this.connection.sendDiagnostics({ uri, version: entry.document.version, diagnostics: entry.analysis.diagnostics.map((d) => toLspDiagnostic(uri, d)) });
+      void this.connection.sendDiagnostics({
+        uri,
+        version: entry.document.version,
+        diagnostics: entry.analysis.diagnostics.map((d) => toLspDiagnostic(uri, d)),
+      });
     };
     if (immediately) publish();
     else this.timers.set(uri, setTimeout(publish, this.delayMs));

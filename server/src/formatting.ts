@@ -33,7 +33,8 @@ function lineDiff(before: string, after: string): TextEdit[] {
   const n = a.length;
   const m = b.length;
   const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
   const edits: TextEdit[] = [];
   let i = 0;
   let j = 0;
@@ -51,7 +52,9 @@ function lineDiff(before: string, after: string): TextEdit[] {
     }
     if (inserted.length === i - startI) {
       // Line-for-line replacements stay separate edits, so range formatting can pick just its lines.
-      inserted.forEach((line, k) => edits.push({ range: { start: { line: startI + k, character: 0 }, end: { line: startI + k + 1, character: 0 } }, newText: line }));
+      inserted.forEach((line, k) =>
+        edits.push({ range: { start: { line: startI + k, character: 0 }, end: { line: startI + k + 1, character: 0 } }, newText: line }),
+      );
     } else {
       edits.push({ range: { start: { line: startI, character: 0 }, end: { line: i, character: 0 } }, newText: inserted.join('') });
     }

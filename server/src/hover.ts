@@ -27,7 +27,14 @@ import { formatPercent, keptByLayer } from '../../protocol/present.ts';
 const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
 
 export function describeSpec(name: string, spec: ValueSpec): string {
-  const range = spec.type === 'number' ? describeRange(spec) : spec.type === 'enum' ? Object.keys(spec.values).map((v) => `\`${v}\``).join(' | ') : 'a quoted string';
+  const range =
+    spec.type === 'number'
+      ? describeRange(spec)
+      : spec.type === 'enum'
+        ? Object.keys(spec.values)
+            .map((v) => `\`${v}\``)
+            .join(' | ')
+        : 'a quoted string';
   const fallback = 'default' in spec && spec.default !== undefined ? ` · default \`${spec.default}\`` : '';
   return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}`;
 }

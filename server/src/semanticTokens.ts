@@ -1,7 +1,19 @@
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver/node';
 import { ACTIVATIONS, BLOCK_KEYWORDS, isOneOf, type Analysis, type Token } from '../../language/index.ts';
 
-export const TOKEN_TYPES = ['keyword', 'class', 'variable', 'property', 'parameter', 'number', 'string', 'enumMember', 'function', 'comment', 'operator'] as const;
+export const TOKEN_TYPES = [
+  'keyword',
+  'class',
+  'variable',
+  'property',
+  'parameter',
+  'number',
+  'string',
+  'enumMember',
+  'function',
+  'comment',
+  'operator',
+] as const;
 export const TOKEN_MODIFIERS = ['declaration'] as const;
 export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
 

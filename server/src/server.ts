@@ -1,11 +1,4 @@
-import {
-  CodeActionKind,
-  createConnection,
-  ProposedFeatures,
-  ResponseError,
-  TextDocumentSyncKind,
-  type InitializeResult,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { codeActions, shrinkToRun } from './codeActions.ts';
 import { complete } from './completion.ts';
 import { Configuration } from './config.ts';
@@ -93,7 +86,11 @@ store.documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, true));
 store.documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
 store.documents.onDidClose((e) => diagnostics.clear(e.document.uri));
 
-const withDocument = <P extends { textDocument: { uri: string } }, R>(name: string, fallback: R, fn: (entry: NonNullable<ReturnType<DocumentStore['get']>>, params: P) => R | Promise<R>) =>
+const withDocument = <P extends { textDocument: { uri: string } }, R>(
+  name: string,
+  fallback: R,
+  fn: (entry: NonNullable<ReturnType<DocumentStore['get']>>, params: P) => R | Promise<R>,
+) =>
   guard<P, R>(name, fallback, (params) => {
     const entry = store.get(params.textDocument.uri);
     return entry ? fn(entry, params) : fallback;
@@ -102,9 +99,13 @@ const withDocument = <P extends { textDocument: { uri: string } }, R>(name: stri
 connection.onCompletion(withDocument('completion', [], ({ analysis }, p) => complete(analysis, p.position)));
 connection.onHover(withDocument('hover', null, ({ analysis, document }, p) => hover(analysis, p.position, training.latestRun(document.uri))));
 connection.languages.inlayHint.on(
-  withDocument('inlayHints', [], async ({ analysis, document }, p) => ((await config.get(document.uri)).inlayHints.enabled ? inlayHints(analysis, p.range, training.latestRun(document.uri)) : [])),
+  withDocument('inlayHints', [], async ({ analysis, document }, p) =>
+    (await config.get(document.uri)).inlayHints.enabled ? inlayHints(analysis, p.range, training.latestRun(document.uri)) : [],
+  ),
 );
-connection.onCodeAction(withDocument('codeActions', [], ({ analysis, document }, p) => codeActions(document.uri, analysis, p, training.latestRun(document.uri))));
+connection.onCodeAction(
+  withDocument('codeActions', [], ({ analysis, document }, p) => codeActions(document.uri, analysis, p, training.latestRun(document.uri))),
+);
 connection.onDocumentFormatting(withDocument('formatting', [], ({ document }) => formatEdits(document.getText())));
 connection.onDocumentRangeFormatting(withDocument('rangeFormatting', [], ({ document }, p) => formatEdits(document.getText(), p.range)));
 connection.onDocumentSymbol(withDocument('symbols', [], ({ analysis }) => documentSymbols(analysis)));
@@ -114,10 +115,26 @@ connection.onRenameRequest(withDocument('rename', null, ({ analysis, document },
 connection.onDefinition(withDocument('definition', null, ({ analysis, document }, p) => definition(document.uri, analysis, p.position)));
 connection.languages.semanticTokens.on(withDocument('semanticTokens', { data: [] }, ({ analysis }) => semanticTokens(analysis)));
 
-connection.onRequest(TrainRequest, guard<Parameters<Training['train']>[0], TrainResult>('train', { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' }, (p) => training.train(p)));
-connection.onRequest(StopRequest, guard('stop', { stopped: false }, (p) => ({ stopped: training.stop(p.uri) })));
-connection.onRequest(RunsRequest, guard('runs', [], (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))));
-connection.onRequest(RunEventsRequest, guard('runEvents', [], (p) => runEvents(p.runDir)));
+connection.onRequest(
+  TrainRequest,
+  guard<Parameters<Training['train']>[0], TrainResult>(
+    'train',
+    { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' },
+    (p) => training.train(p),
+  ),
+);
+connection.onRequest(
+  StopRequest,
+  guard('stop', { stopped: false }, (p) => ({ stopped: training.stop(p.uri) })),
+);
+connection.onRequest(
+  RunsRequest,
+  guard('runs', [], (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))),
+);
+connection.onRequest(
+  RunEventsRequest,
+  guard('runEvents', [], (p) => runEvents(p.runDir)),
+);
 connection.onRequest(
   DeleteRunRequest,
   guard('deleteRun', { deleted: false, message: 'the server could not delete the run (see its log)' }, (p) => {
@@ -129,16 +146,22 @@ connection.onRequest(
     return result;
   }),
 );
-connection.onRequest(LayersRequest, guard('layers', [], (p) => {
-  const entry = store.get(p.uri);
-  return entry ? layerInfos(entry.analysis, training.latestRun(p.uri)) : [];
-}));
-connection.onRequest(ShrinkRequest, guard<{ uri: string; runDir?: string }, ShrinkResult>('shrink', { edits: [] }, (p) => {
-  const entry = store.get(p.uri);
-  if (!entry) return { edits: [] };
-  const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
-  return { edits: shrinkToRun(entry.analysis, run) };
-}));
+connection.onRequest(
+  LayersRequest,
+  guard('layers', [], (p) => {
+    const entry = store.get(p.uri);
+    return entry ? layerInfos(entry.analysis, training.latestRun(p.uri)) : [];
+  }),
+);
+connection.onRequest(
+  ShrinkRequest,
+  guard<{ uri: string; runDir?: string }, ShrinkResult>('shrink', { edits: [] }, (p) => {
+    const entry = store.get(p.uri);
+    if (!entry) return { edits: [] };
+    const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
+    return { edits: shrinkToRun(entry.analysis, run) };
+  }),
+);
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
 });

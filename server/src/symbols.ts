@@ -10,7 +10,9 @@ export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
     const children: DocumentSymbol[] = block.statements.map((st) => {
       const layer = analysis.model?.block === block ? analysis.model.layers.find((l) => l.statement === st) : undefined;
       const name = layer ? layer.name : st.head.text;
-      const detail = layer ? `${layer.kind} → ${shapeText(layer.outputShape)}` : st.args.map((a) => (a.kind === 'value' ? a.token.text : `${a.key.text}=${a.value?.text ?? ''}`)).join(' ');
+      const detail = layer
+        ? `${layer.kind} → ${shapeText(layer.outputShape)}`
+        : st.args.map((a) => (a.kind === 'value' ? a.token.text : `${a.key.text}=${a.value?.text ?? ''}`)).join(' ');
       const selection = layer?.nameToken?.range ?? st.head.range;
       return { name, detail, kind: layer ? SymbolKind.Field : isModel ? SymbolKind.Property : SymbolKind.Constant, range: st.range, selectionRange: selection };
     });

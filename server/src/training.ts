@@ -85,7 +85,11 @@ export class Training {
     const entry = this.store.get(params.uri);
     if (entry?.analysis.hasErrors) {
       const count = entry.analysis.diagnostics.filter((d) => d.severity === 'error').length;
-      return { started: false, reason: 'errors', message: `expected a spec without errors, found ${count} error${count === 1 ? '' : 's'}: see the Problems panel` };
+      return {
+        started: false,
+        reason: 'errors',
+        message: `expected a spec without errors, found ${count} error${count === 1 ? '' : 's'}: see the Problems panel`,
+      };
     }
     if (!existsSync(path)) return { started: false, reason: 'not-a-file', message: `expected ${path} on disk, found no file: save it first` };
     const settings = await this.config.get(params.uri);
@@ -155,7 +159,10 @@ export class Training {
       }
       if (event.type === 'epoch') {
         run.lastEpoch = event;
-        run.progress?.report(Math.round(epochPercent(event)), `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)} · kept ${formatKeptLayers(event.layers)}`);
+        run.progress?.report(
+          Math.round(epochPercent(event)),
+          `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)} · kept ${formatKeptLayers(event.layers)}`,
+        );
       } else if (event.type === 'start') {
         run.epochs = event.epochs;
         run.runDir = event.runDir;
@@ -175,7 +182,13 @@ export class Training {
       run.progress?.done();
       if (!terminal) {
         const why = spawnError ? `could not start: ${spawnError.message}` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
-        const event: ErrorEvent = { v: 1, type: 'error', kind: 'crash', message: `expected the trainer to finish, found it ${why}`, stderrTail: stderr.join('\n') };
+        const event: ErrorEvent = {
+          v: 1,
+          type: 'error',
+          kind: 'crash',
+          message: `expected the trainer to finish, found it ${why}`,
+          stderrTail: stderr.join('\n'),
+        };
         this.connection.console.error(event.message);
         forward(event);
       }

@@ -11,7 +11,21 @@ export function bigSpec(lines: number): string {
     out.push(`  dense fc${i} ${32 + (i % 64)} relu l1=0.0001 dropneuron=0.0005  # layer ${i}`);
     i++;
   }
-  out.push('  dense out 10', '}', '', 'regularize {', '  l1 0.0001', '  keep_prob 0.5', '  dropneuron 0.0005', '  threshold 0.01', '}', '', 'train {', '  epochs 1', '}');
+  out.push(
+    '  dense out 10',
+    '}',
+    '',
+    'regularize {',
+    '  l1 0.0001',
+    '  keep_prob 0.5',
+    '  dropneuron 0.0005',
+    '  threshold 0.01',
+    '}',
+    '',
+    'train {',
+    '  epochs 1',
+    '}',
+  );
   return out.join('\n') + '\n';
 }
 

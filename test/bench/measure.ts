@@ -16,6 +16,8 @@ export function time(label: string, runs: number, fn: () => unknown, width = 34)
   }
   const sorted = [...samples].sort((a, b) => a - b);
   const m = median(samples);
-  console.log(`${label.padEnd(width)} median ${m.toFixed(3)} ms  (p10 ${sorted[Math.floor(runs * 0.1)]!.toFixed(3)}, p90 ${sorted[Math.floor(runs * 0.9)]!.toFixed(3)}, ${runs} runs)`);
+  console.log(
+    `${label.padEnd(width)} median ${m.toFixed(3)} ms  (p10 ${sorted[Math.floor(runs * 0.1)]!.toFixed(3)}, p90 ${sorted[Math.floor(runs * 0.9)]!.toFixed(3)}, ${runs} runs)`,
+  );
   return m;
 }

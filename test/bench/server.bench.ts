@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   };
   const m = await loadBundled<Mods>({
     resolveDir: root,
-    contents: "export { analyze } from './language/index.ts';\nexport { complete } from './server/src/completion.ts';\nexport { toLspDiagnostic } from './server/src/diagnostics.ts';\n",
+    contents:
+      "export { analyze } from './language/index.ts';\nexport { complete } from './server/src/completion.ts';\nexport { toLspDiagnostic } from './server/src/diagnostics.ts';\n",
   });
 
   const text = bigSpec(5000);

@@ -23,7 +23,10 @@ describe('dropneuron check', () => {
     writeFileSync(file, 'model m {\n  data mnist\n  dense fc1 300 reluu\n  dense out 10\n}\n');
     const r = dropneuron(['check', file]);
     assert.equal(r.status, 1);
-    assert.equal(r.stdout.trim(), `${file}:3:17: error DNN201 expected an activation (\`linear\`, \`relu\`, \`tanh\`, \`sigmoid\`, \`softmax\`, \`elu\` or \`softplus\`), found \`reluu\`; did you mean \`relu\`?`);
+    assert.equal(
+      r.stdout.trim(),
+      `${file}:3:17: error DNN201 expected an activation (\`linear\`, \`relu\`, \`tanh\`, \`sigmoid\`, \`softmax\`, \`elu\` or \`softplus\`), found \`reluu\`; did you mean \`relu\`?`,
+    );
   });
 
   it('exits 0 with warnings only', () => {
@@ -40,13 +43,20 @@ describe('dropneuron check', () => {
     const r = dropneuron(['check', '--json', file]);
     assert.equal(r.status, 1);
     const report = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string }[] }[];
-    assert.deepEqual(report[0]!.diagnostics.map((d) => d.code), ['DNN202']);
+    assert.deepEqual(
+      report[0]!.diagnostics.map((d) => d.code),
+      ['DNN202'],
+    );
   });
 
   const badFiles: [string, () => string, RegExp][] = [
     ['a missing file', () => join(dir, 'nope.dnn'), /expected a \.dnn file, found no such file/],
     ['a directory', () => dir, /expected a \.dnn file, found a directory/],
-    ['a binary file', () => (writeFileSync(join(dir, 'bin.dnn'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3])), join(dir, 'bin.dnn')), /found a binary file/],
+    [
+      'a binary file',
+      () => (writeFileSync(join(dir, 'bin.dnn'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3])), join(dir, 'bin.dnn')),
+      /found a binary file/,
+    ],
     ['a file that is not UTF-8', () => (writeFileSync(join(dir, 'latin1.dnn'), Buffer.from([0x6d, 0xe9, 0xe9, 0x0a])), join(dir, 'latin1.dnn')), /not UTF-8/],
     ['a 10 MB file', () => (writeFileSync(join(dir, 'big.dnn'), 'x'.repeat(10 * 1024 * 1024)), join(dir, 'big.dnn')), /under 1 MB, found 10\.0 MB/],
   ];

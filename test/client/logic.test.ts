@@ -14,7 +14,10 @@ import type { DoneEvent, Summary, TrainerEvent } from '../../protocol/events.ts'
 import { ROOT } from '../helpers/cli.ts';
 
 const fixtures = join(ROOT, 'test', 'fixtures', 'events');
-const EVENTS = readFileSync(join(fixtures, 'mnist-small.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+const EVENTS = readFileSync(join(fixtures, 'mnist-small.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as TrainerEvent);
 const DONE = EVENTS.at(-1) as DoneEvent;
 const SPEC = readFileSync(join(fixtures, 'mnist-small.dnn'), 'utf8');
 
@@ -22,8 +25,18 @@ describe('stats view model from a recorded run', () => {
   it('has one row per epoch, the layer bars and the mask of the last epoch, then the summary', () => {
     const s = replay(EVENTS);
     assert.equal(s.status, 'done');
-    assert.deepEqual(s.rows.map((r) => r.epoch), [1, 2, 3, 4, 5]);
-    assert.deepEqual(s.layers.map((l) => [l.name, l.total, l.kept]), [['fc1', 64, 55], ['fc2', 32, 32], ['out', 10, 10]]);
+    assert.deepEqual(
+      s.rows.map((r) => r.epoch),
+      [1, 2, 3, 4, 5],
+    );
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.total, l.kept]),
+      [
+        ['fc1', 64, 55],
+        ['fc2', 32, 32],
+        ['out', 10, 10],
+      ],
+    );
     assert.equal(s.mask?.bits.length, 784);
     assert.equal(s.summary?.compactSizes.fc1, 55);
     assert.ok(s.rows.every((r) => r.penalty > 0 && r.dataLoss > 0));
@@ -37,10 +50,16 @@ describe('stats view model from a recorded run', () => {
   });
 
   it('marks the epochs of a prune-and-fine-tune run by phase, with no l1 or DropNeuron loss once pruned', () => {
-    const events = readFileSync(join(fixtures, 'mnist-finetune.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+    const events = readFileSync(join(fixtures, 'mnist-finetune.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainerEvent);
     const s = replay(events);
     assert.equal(s.epochs, 5);
-    assert.deepEqual(s.rows.map((r) => r.phase), ['train', 'train', 'train', 'finetune', 'finetune']);
+    assert.deepEqual(
+      s.rows.map((r) => r.phase),
+      ['train', 'train', 'train', 'finetune', 'finetune'],
+    );
     assert.ok(s.rows.slice(3).every((r) => r.penalty === 0));
     assert.ok(s.rows[4]!.density <= s.rows[2]!.density);
   });
@@ -72,34 +91,60 @@ describe('tree rows', () => {
     // What the server answers the Layers view: before a run, and after one whose fc2 kept 8.
     const before = layerInfos(analysis, undefined);
     const after = (summary: Summary) => layerInfos(analysis, { runDir: '/run', done: { ...DONE, summary } });
-    assert.deepEqual(layerRows(before).map((r) => [r.id, r.label, r.description, r.icon]), [
-      ['layer:fc1', 'fc1', 'dense → [64] · 50 240 params', 'layer'],
-      ['layer:fc2', 'fc2', 'dense → [32] · 2 080 params', 'layer'],
-      ['layer:out', 'out', 'dense → [10] · 330 params', 'layer'],
-    ]);
+    assert.deepEqual(
+      layerRows(before).map((r) => [r.id, r.label, r.description, r.icon]),
+      [
+        ['layer:fc1', 'fc1', 'dense → [64] · 50 240 params', 'layer'],
+        ['layer:fc2', 'fc2', 'dense → [32] · 2 080 params', 'layer'],
+        ['layer:out', 'out', 'dense → [10] · 330 params', 'layer'],
+      ],
+    );
     const halved = { ...DONE.summary, layers: DONE.summary.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 8 } : l)) };
-    assert.deepEqual(layerRows(after(halved)).map((r) => [r.description, r.icon]), [
-      ['dense 64 → 55 kept (85.9 %)', 'kept'],
-      ['dense 32 → 8 kept (25.0 %)', 'warning'],
-      ['dense 10 → 10 kept (100.0 %)', 'kept'],
-    ]);
+    assert.deepEqual(
+      layerRows(after(halved)).map((r) => [r.description, r.icon]),
+      [
+        ['dense 64 → 55 kept (85.9 %)', 'kept'],
+        ['dense 32 → 8 kept (25.0 %)', 'warning'],
+        ['dense 10 → 10 kept (100.0 %)', 'kept'],
+      ],
+    );
     // fc2's compact size (32 in the run) differs from the 8 kept: the tooltip says which one Shrink writes.
-    assert.deepEqual(layerRows(after(halved)).map((r) => r.tooltip.split('\n').length), [2, 3, 2]);
+    assert.deepEqual(
+      layerRows(after(halved)).map((r) => r.tooltip.split('\n').length),
+      [2, 3, 2],
+    );
     assert.match(layerRows(after(halved))[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
     assert.equal(layerRows(before)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
   });
 
   it('Runs: newest first, with date, backend, epochs, metric, compression and the kept sizes as children', () => {
-    const base = { specPath: '/w/a.dnn', model: 'mnist-small', finished: true, backend: 'wasm', epochs: 5, epochsCompleted: 5, metric: 'accuracy' as const, afterPrune: 0.8301, compression: 11.9093, compactSizes: { fc1: 55, fc2: 32, out: 10 } };
+    const base = {
+      specPath: '/w/a.dnn',
+      model: 'mnist-small',
+      finished: true,
+      backend: 'wasm',
+      epochs: 5,
+      epochsCompleted: 5,
+      metric: 'accuracy' as const,
+      afterPrune: 0.8301,
+      compression: 11.9093,
+      compactSizes: { fc1: 55, fc2: 32, out: 10 },
+    };
     const rows = runRows([
       { ...base, runDir: '/w/.dropneuron/runs/old', started: '2026-11-20T10:00:00.000Z' },
       { ...base, runDir: '/w/.dropneuron/runs/new', started: '2026-11-23T09:30:00.000Z', stopped: true },
     ]);
-    assert.deepEqual(rows.map((r) => [r.id, r.label, r.description, r.state]), [
-      ['run:/w/.dropneuron/runs/new', 'mnist-small · 2026-11-23 09:30', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'stopped'],
-      ['run:/w/.dropneuron/runs/old', 'mnist-small · 2026-11-20 10:00', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'done'],
-    ]);
-    assert.deepEqual(rows[0]!.children.map((c) => `${c.label} ${c.description}`), ['fc1 55 kept', 'fc2 32 kept', 'out 10 kept']);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.label, r.description, r.state]),
+      [
+        ['run:/w/.dropneuron/runs/new', 'mnist-small · 2026-11-23 09:30', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'stopped'],
+        ['run:/w/.dropneuron/runs/old', 'mnist-small · 2026-11-20 10:00', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'done'],
+      ],
+    );
+    assert.deepEqual(
+      rows[0]!.children.map((c) => `${c.label} ${c.description}`),
+      ['fc1 55 kept', 'fc2 32 kept', 'out 10 kept'],
+    );
   });
 });
 

@@ -11,13 +11,59 @@ import { ROOT } from '../helpers/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-const EVENTS = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-small.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+const EVENTS = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-small.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as TrainerEvent);
 
 /** VS Code's theme variables, as the workbench sets them, for the three kinds of theme. */
 const THEMES: Record<string, Record<string, string>> = {
-  dark: { 'editor-background': '#1e1e1e', foreground: '#cccccc', descriptionForeground: '#9d9d9d', 'charts-blue': '#3794ff', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'widget-border': '#454545', 'editorWidget-background': '#252526', 'button-background': '#0e639c', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#3a3d41', 'button-secondaryForeground': '#ffffff' },
-  light: { 'editor-background': '#ffffff', foreground: '#3b3b3b', descriptionForeground: '#717171', 'charts-blue': '#1a85ff', 'charts-orange': '#c27d1a', 'charts-green': '#388a34', 'charts-purple': '#652d90', 'widget-border': '#d4d4d4', 'editorWidget-background': '#f3f3f3', 'button-background': '#005fb8', 'button-foreground': '#ffffff', 'button-secondaryBackground': '#e5e5e5', 'button-secondaryForeground': '#3b3b3b' },
-  'high-contrast': { 'editor-background': '#000000', foreground: '#ffffff', descriptionForeground: '#ffffff', 'charts-blue': '#3794ff', 'charts-orange': '#ff8c00', 'charts-green': '#89d185', 'charts-purple': '#b180d7', 'widget-border': '#6fc3df', 'editorWidget-background': '#0c141f', 'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff' },
+  dark: {
+    'editor-background': '#1e1e1e',
+    foreground: '#cccccc',
+    descriptionForeground: '#9d9d9d',
+    'charts-blue': '#3794ff',
+    'charts-orange': '#d18616',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'widget-border': '#454545',
+    'editorWidget-background': '#252526',
+    'button-background': '#0e639c',
+    'button-foreground': '#ffffff',
+    'button-secondaryBackground': '#3a3d41',
+    'button-secondaryForeground': '#ffffff',
+  },
+  light: {
+    'editor-background': '#ffffff',
+    foreground: '#3b3b3b',
+    descriptionForeground: '#717171',
+    'charts-blue': '#1a85ff',
+    'charts-orange': '#c27d1a',
+    'charts-green': '#388a34',
+    'charts-purple': '#652d90',
+    'widget-border': '#d4d4d4',
+    'editorWidget-background': '#f3f3f3',
+    'button-background': '#005fb8',
+    'button-foreground': '#ffffff',
+    'button-secondaryBackground': '#e5e5e5',
+    'button-secondaryForeground': '#3b3b3b',
+  },
+  'high-contrast': {
+    'editor-background': '#000000',
+    foreground: '#ffffff',
+    descriptionForeground: '#ffffff',
+    'charts-blue': '#3794ff',
+    'charts-orange': '#ff8c00',
+    'charts-green': '#89d185',
+    'charts-purple': '#b180d7',
+    'widget-border': '#6fc3df',
+    'editorWidget-background': '#0c141f',
+    'button-background': '#000000',
+    'button-foreground': '#ffffff',
+    'button-border': '#6fc3df',
+    'button-secondaryBackground': '#000000',
+    'button-secondaryForeground': '#ffffff',
+  },
 };
 
 let server: Server;
@@ -37,7 +83,12 @@ before(async () => {
     if (url.pathname === '/stats.css') return send('text/css', readFileSync(join(ROOT, 'media', 'stats.css')));
     if (url.pathname.startsWith('/theme-')) {
       const vars = THEMES[url.pathname.slice(7, -4)] ?? {};
-      return send('text/css', `body { ${Object.entries(vars).map(([k, v]) => `--vscode-${k}: ${v};`).join(' ')} --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; }`);
+      return send(
+        'text/css',
+        `body { ${Object.entries(vars)
+          .map(([k, v]) => `--vscode-${k}: ${v};`)
+          .join(' ')} --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; }`,
+      );
     }
     if (url.pathname === '/page') {
       const theme = url.searchParams.get('theme') ?? 'dark';
@@ -81,8 +132,14 @@ describe('the stats webview in headless Chromium', () => {
     assert.equal(await page.locator('#status').textContent(), 'done after 5 epochs on wasm');
     assert.equal(await page.locator('#mask-caption').textContent(), '312 of 784 pixels still feed the network');
     const summary = await page.locator('#summary tr').allTextContents();
-    assert.ok(summary.some((r) => r.startsWith('fc1') && r.includes('55 / 64') && r.endsWith('55')), summary.join('\n'));
-    assert.match((await page.locator('#verdict').textContent()) ?? '', /^Test accuracy 87\.95 % before pruning → 83\.01 % after · compression 11\.9× · compact model 19337 of 52650 parameters$/);
+    assert.ok(
+      summary.some((r) => r.startsWith('fc1') && r.includes('55 / 64') && r.endsWith('55')),
+      summary.join('\n'),
+    );
+    assert.match(
+      (await page.locator('#verdict').textContent()) ?? '',
+      /^Test accuracy 87\.95 % before pruning → 83\.01 % after · compression 11\.9× · compact model 19337 of 52650 parameters$/,
+    );
     assert.equal(await page.evaluate(() => (window as unknown as { Chart?: unknown }).Chart), undefined, 'Chart.js is bundled, not a global');
     assert.equal(await page.locator('[data-card="compression"] .value').textContent(), '11.9×');
     for (const id of ['chart-loss', 'chart-metric', 'chart-density', 'chart-neurons', 'mask']) {
@@ -113,7 +170,10 @@ describe('the stats webview in headless Chromium', () => {
   });
 
   it('says when a run is fine-tuning the pruned network', async () => {
-    const finetune = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-finetune.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TrainerEvent);
+    const finetune = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-finetune.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TrainerEvent);
     const page = await open();
     await post(page, { type: 'reset', runId: 'ft', title: 'mnist-finetune', events: finetune.slice(0, 4) });
     assert.equal(await page.locator('#status').textContent(), 'epoch 3/5 · running on wasm');
@@ -148,7 +208,10 @@ describe('the stats webview in headless Chromium', () => {
     await page.goto(`${origin}/page?inline`);
     await page.waitForFunction(() => (window as unknown as { __posted?: unknown[] }).__posted?.length);
     assert.equal(await page.evaluate(() => (window as unknown as { __inline?: boolean }).__inline), undefined);
-    assert.ok(violations.some((v) => /Content Security Policy/.test(v)), violations.join('\n'));
+    assert.ok(
+      violations.some((v) => /Content Security Policy/.test(v)),
+      violations.join('\n'),
+    );
     await page.close();
   });
 

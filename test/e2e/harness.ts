@@ -74,12 +74,28 @@ export class Workbench {
         'git.enabled': false,
       }),
     );
-    const install = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', this.dataDir, '--install-extension', vsix], { encoding: 'utf8', timeout: 120_000 });
+    const install = spawnSync(CODE_SERVER, ['--extensions-dir', extensions, '--user-data-dir', this.dataDir, '--install-extension', vsix], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     if (install.status !== 0) throw new Error(`expected the .vsix to install, found: ${install.stderr || install.stdout}`);
     const port = await freePort();
     this.server = spawn(
       CODE_SERVER,
-      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', this.dataDir, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', this.workspace],
+      [
+        '--auth',
+        'none',
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--user-data-dir',
+        this.dataDir,
+        '--extensions-dir',
+        extensions,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        this.workspace,
+      ],
       { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.server.stdout!.on('data', (d: Buffer) => (this.serverLog += d.toString()));
@@ -94,7 +110,15 @@ export class Workbench {
     });
     this.browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
     this.page = await context.newPage();
@@ -120,7 +144,11 @@ export class Workbench {
     await input.fill(relative);
     // Recently opened files show first while the file search runs: wait until the top row is this file.
     const name = relative.split('/').pop()!;
-    await waitFor(`Quick Open to list ${name} first`, async () => ((await this.page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label'))?.includes(name) ? true : undefined), 30_000);
+    await waitFor(
+      `Quick Open to list ${name} first`,
+      async () => ((await this.page.locator('.quick-input-list .monaco-list-row').first().getAttribute('aria-label'))?.includes(name) ? true : undefined),
+      30_000,
+    );
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tab.active[aria-label*="${relative.split('/').pop()}"]`).waitFor();
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();

@@ -55,7 +55,10 @@ function runsOf(spec: string): string[] {
   const dir = join(w.workspace, '.dropneuron', 'runs');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((d) => existsSync(join(dir, d, 'run.json')) && (JSON.parse(readFileSync(join(dir, d, 'run.json'), 'utf8')) as { specPath: string }).specPath.endsWith(spec))
+    .filter(
+      (d) =>
+        existsSync(join(dir, d, 'run.json')) && (JSON.parse(readFileSync(join(dir, d, 'run.json'), 'utf8')) as { specPath: string }).specPath.endsWith(spec),
+    )
     .map((d) => join(dir, d))
     .sort();
 }
@@ -122,10 +125,18 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const relu = w.page.locator('.suggest-widget .monaco-list-row', { hasText: 'relu' }).first();
     await relu.waitFor();
     const labels = await w.page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
-    for (const a of ['relu', 'tanh', 'sigmoid']) assert.ok(labels.some((l) => l.includes(a)), `expected ${a} in ${labels.join(', ')}`);
+    for (const a of ['relu', 'tanh', 'sigmoid'])
+      assert.ok(
+        labels.some((l) => l.includes(a)),
+        `expected ${a} in ${labels.join(', ')}`,
+      );
     await w.page.keyboard.type('relu'); // filters the list down to relu (a click would accept it)
     await w.page.keyboard.press('Control+Space'); // show the documentation side pane
-    await waitFor('the documentation', async () => ((await w.page.locator('.suggest-details').allTextContents()).join(' ').includes('Rectified linear unit') ? true : undefined), 15_000);
+    await waitFor(
+      'the documentation',
+      async () => ((await w.page.locator('.suggest-details').allTextContents()).join(' ').includes('Rectified linear unit') ? true : undefined),
+      15_000,
+    );
     await w.page.keyboard.press('Escape');
   });
 
@@ -157,7 +168,9 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.command('DropNeuron: Shrink Layers to Trained Sizes');
     await waitFor('the shrunk layer', async () => ((await editorText()).includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined), 30_000);
     await w.page.keyboard.press('Control+S');
-    await waitFor('the shrunk spec saved', () => (readFileSync(join(w.workspace, 'small.dnn'), 'utf8').includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined));
+    await waitFor('the shrunk spec saved', () =>
+      readFileSync(join(w.workspace, 'small.dnn'), 'utf8').includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined,
+    );
     assert.deepEqual(analyze(readFileSync(join(w.workspace, 'small.dnn'), 'utf8')).diagnostics, [], 'the shrunk spec checks clean');
     await w.page.keyboard.press('Control+Shift+M');
     await w.page.locator('.markers-panel').waitFor();
@@ -169,18 +182,28 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.openFile('long.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
     const item = w.page.locator('.statusbar-item', { hasText: 'DropNeuron: epoch' });
-    await waitFor('epoch 2 in the status bar', async () => (/epoch (2|3)\/50/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined), 120_000);
+    await waitFor(
+      'epoch 2 in the status bar',
+      async () => (/epoch (2|3)\/50/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined),
+      120_000,
+    );
     await item.click();
     await w.page.locator('.statusbar-item', { hasText: /DropNeuron: \d/ }).waitFor({ timeout: 60_000 });
     const runDir = runsOf('long.dnn').at(-1)!;
-    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; stopped?: boolean; epochsCompleted?: number; epoch?: number });
+    const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; stopped?: boolean; epochsCompleted?: number; epoch?: number });
     const done = events.at(-1)!;
     assert.equal(done.type, 'done');
     assert.equal(done.stopped, true);
     assert.ok(done.epochsCompleted! >= 2 && done.epochsCompleted! < 50);
     const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as { epoch: number };
     assert.equal(checkpoint.epoch, done.epochsCompleted);
-    assert.deepEqual(events.filter((e) => e.type === 'epoch').map((e) => e.epoch), Array.from({ length: checkpoint.epoch }, (_, i) => i + 1));
+    assert.deepEqual(
+      events.filter((e) => e.type === 'epoch').map((e) => e.epoch),
+      Array.from({ length: checkpoint.epoch }, (_, i) => i + 1),
+    );
   });
 
   scenario('7. a spec with errors: training is refused and the Problems panel is shown', async () => {
@@ -194,7 +217,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     assert.equal(runsOf('broken.dnn').length, 0);
   });
 
-  scenario('8. dropneuron.trainer.overrides: a run takes the workspace\'s settings; an invalid one is refused with a way to fix it', async () => {
+  scenario("8. dropneuron.trainer.overrides: a run takes the workspace's settings; an invalid one is refused with a way to fix it", async () => {
     const settings = join(w.workspace, '.vscode', 'settings.json');
     mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
     writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.overrides': { epochs: 1, learning_rate: 0.005, seed: 7 } }));

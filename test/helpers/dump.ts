@@ -43,7 +43,9 @@ export function dumpModel(analysis: Analysis): string {
   ];
   for (const l of m.layers) {
     const shapes = `${l.inputShape ? `[${l.inputShape.join(', ')}]` : '?'} -> ${l.outputShape ? `[${l.outputShape.join(', ')}]` : '?'}`;
-    out.push(`  ${l.name}${l.named ? '' : ' (auto)'} ${l.kind} ${l.activation} ${shapes} params=${l.params}${l.weightShape ? ` W=[${l.weightShape.join(', ')}]` : ''} reg=${JSON.stringify(l.reg)}`);
+    out.push(
+      `  ${l.name}${l.named ? '' : ' (auto)'} ${l.kind} ${l.activation} ${shapes} params=${l.params}${l.weightShape ? ` W=[${l.weightShape.join(', ')}]` : ''} reg=${JSON.stringify(l.reg)}`,
+    );
   }
   return out.join('\n');
 }

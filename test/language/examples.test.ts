@@ -39,7 +39,10 @@ describe('examples', () => {
     assert.equal(m.params, 266_610);
     assert.deepEqual(m.regularize, { l1: 0.0001, l2: 0, keepProb: 0.5, dropneuron: 0.0005, threshold: 0.01 });
     // Dropout after the hidden layers only, never on the logits.
-    assert.deepEqual(m.layers.map((l) => l.reg.keepProb), [0.5, 0.5, 1]);
+    assert.deepEqual(
+      m.layers.map((l) => l.reg.keepProb),
+      [0.5, 0.5, 1],
+    );
   });
 
   it('LeNet-5: shapes and parameters computed by hand', () => {
@@ -59,13 +62,19 @@ describe('examples', () => {
     ]);
     assert.equal(m.params, 1_663_370);
     // DropNeuron on the dense layers only: conv layers opt in with dropneuron=.
-    assert.deepEqual(m.layers.map((l) => l.reg.dropneuron), [0, 0, 0, 0, 0, 0.0005, 0.0005]);
+    assert.deepEqual(
+      m.layers.map((l) => l.reg.dropneuron),
+      [0, 0, 0, 0, 0, 0.0005, 0.0005],
+    );
   });
 
   it('autoencoder: 784-128-64-128-784, output size = input size', () => {
     const m = model('autoencoder.dnn');
     assert.equal(m.task, 'autoencode');
-    assert.deepEqual(m.layers.map((l) => l.outputShape), [[128], [64], [128], [784]]);
+    assert.deepEqual(
+      m.layers.map((l) => l.outputShape),
+      [[128], [64], [128], [784]],
+    );
     assert.equal(m.params, 784 * 128 + 128 + 128 * 64 + 64 + 64 * 128 + 128 + 128 * 784 + 784);
   });
 
@@ -81,7 +90,10 @@ describe('examples', () => {
     const m = model('lenet-300-100-small.dnn');
     assert.equal(m.params, 266_610);
     assert.deepEqual(m.regularize, { l1: 0.00015, l2: 0, keepProb: 1, dropneuron: 0.002, threshold: 0.02 });
-    assert.deepEqual(m.layers.map((l) => l.reg.dropneuron), [0.002, 0.004, 0.004]);
+    assert.deepEqual(
+      m.layers.map((l) => l.reg.dropneuron),
+      [0.002, 0.004, 0.004],
+    );
     assert.deepEqual([m.train.init, m.train.epochs, m.train.warmup, m.train.finetune, m.train.finetuneLr], ['glorot', 60, 5, 20, 0.0001]);
   });
 

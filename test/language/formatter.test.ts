@@ -20,7 +20,11 @@ describe('formatter', () => {
       assert.ok(second.ok, `expected formatted text to format again, found: ${!second.ok && second.reason}`);
       assert.equal(second.text, first.text, 'format(format(x)) must equal format(x)');
       assert.deepEqual(meaning(parse(first.text).tree), meaning(parse(file.text).tree));
-      assert.deepEqual(parse(first.text).tree.comments.map((c) => c.text.trimEnd()), parse(file.text).tree.comments.map((c) => c.text.trimEnd()), 'comments kept in order');
+      assert.deepEqual(
+        parse(first.text).tree.comments.map((c) => c.text.trimEnd()),
+        parse(file.text).tree.comments.map((c) => c.text.trimEnd()),
+        'comments kept in order',
+      );
     });
   }
 
@@ -32,7 +36,9 @@ describe('formatter', () => {
   });
 
   it('lays out a messy spec canonically', () => {
-    const result = format('model  x{\ndata mnist   # the data\n  input 784 # shape\n\n\n\n     dense fc1 30 relu keep_prob = 0.5\n  dense 10}\n# tail\nregularize{ dropneuron 0.0005\n}\n');
+    const result = format(
+      'model  x{\ndata mnist   # the data\n  input 784 # shape\n\n\n\n     dense fc1 30 relu keep_prob = 0.5\n  dense 10}\n# tail\nregularize{ dropneuron 0.0005\n}\n',
+    );
     assert.ok(result.ok);
     assert.equal(
       result.text,

@@ -18,6 +18,13 @@ it('the TextMate grammar is valid JSON with compilable patterns', () => {
 });
 
 it('the grammar knows every keyword of the language', () => {
-  const words = [...BLOCK_KEYWORDS, ...LAYER_KIND_NAMES, ...DATASET_NAMES, ...Object.keys(ACTIVATIONS), ...Object.keys(REGULARIZE_SETTINGS), ...Object.keys(TRAIN_SETTINGS)];
+  const words = [
+    ...BLOCK_KEYWORDS,
+    ...LAYER_KIND_NAMES,
+    ...DATASET_NAMES,
+    ...Object.keys(ACTIVATIONS),
+    ...Object.keys(REGULARIZE_SETTINGS),
+    ...Object.keys(TRAIN_SETTINGS),
+  ];
   for (const word of words) assert.ok(grammarText.includes(word), `expected \`${word}\` in syntaxes/dnn.tmLanguage.json`);
 });

@@ -11,7 +11,10 @@ function assertInside(range: Range, lines: LineMap, what: string): void {
     const length = lines.lineEnd(p.line) - lines.lineStarts[p.line]!;
     assert.ok(p.character >= 0 && p.character <= length, `${what}: character ${p.character} outside line ${p.line} of length ${length}`);
   }
-  assert.ok(range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character), `${what}: range ends before it starts`);
+  assert.ok(
+    range.start.line < range.end.line || (range.start.line === range.end.line && range.start.character <= range.end.character),
+    `${what}: range ends before it starts`,
+  );
 }
 
 it(`parse + check + format never throw and keep every range inside the document (${COUNT} inputs)`, () => {

@@ -5,7 +5,16 @@ import { describe, it } from 'node:test';
 import { Command } from 'commander';
 import { REGULARIZE_SETTINGS, TRAIN_SETTINGS, type ValueSpec } from '../../language/index.ts';
 import { addSettingOptions, settingOverrides } from '../../cli/trainOptions.ts';
-import { mergeOverrides, OVERRIDABLE_SETTINGS, overrideArgs, overridesFromRecord, overrideOf, RUN_OPTIONS, withOverride, type TrainingOverrides } from '../../protocol/settings.ts';
+import {
+  mergeOverrides,
+  OVERRIDABLE_SETTINGS,
+  overrideArgs,
+  overridesFromRecord,
+  overrideOf,
+  RUN_OPTIONS,
+  withOverride,
+  type TrainingOverrides,
+} from '../../protocol/settings.ts';
 import { settingsOverrides, DEFAULT_SETTINGS } from '../../server/src/config.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 
@@ -31,7 +40,7 @@ describe('the one table of overridable settings', () => {
     assert.equal(new Set(OVERRIDABLE_SETTINGS.map((s) => s.flag)).size, names.length);
   });
 
-  it('every setting round-trips: overrides → the server\'s trainer arguments → the CLI\'s parser → the same overrides', () => {
+  it("every setting round-trips: overrides → the server's trainer arguments → the CLI's parser → the same overrides", () => {
     for (const setting of OVERRIDABLE_SETTINGS) {
       for (const value of validValues(setting.spec)) {
         const overrides = withOverride({}, setting, value);
@@ -53,13 +62,13 @@ describe('the one table of overridable settings', () => {
     }
   });
 
-  it('the CLI refuses a value outside a setting\'s range with the range it expects', () => {
+  it("the CLI refuses a value outside a setting's range with the range it expects", () => {
     assert.throws(() => parseFlags(['--keep-prob', '0']), /expected a number in \(0, 1\], found "0"/);
     assert.throws(() => parseFlags(['--epochs', '2.5']), /expected a whole number ≥ 1/);
     assert.throws(() => parseFlags(['--optimizer', 'adamw']), /Allowed choices are adam, sgd, momentum, rmsprop/);
   });
 
-  it('the editor\'s settings become the same overrides: dropneuron.trainer.overrides by the spec\'s names, epochs and backend', () => {
+  it("the editor's settings become the same overrides: dropneuron.trainer.overrides by the spec's names, epochs and backend", () => {
     const { overrides, problems } = overridesFromRecord({ learning_rate: 0.02, keep_prob: '0.5', finetune: 2, limit: 100, backend: 'cpu' });
     assert.deepEqual(problems, []);
     assert.deepEqual(overrides, { train: { learningRate: 0.02, finetune: 2, backend: 'cpu' }, regularize: { keepProb: 0.5 }, limit: 100 });
@@ -67,14 +76,27 @@ describe('the one table of overridable settings', () => {
     const legacy = settingsOverrides({ ...DEFAULT_SETTINGS, trainer: { ...DEFAULT_SETTINGS.trainer, epochs: 3, backend: 'wasm' } });
     // Later sources win setting by setting: the request's own overrides over the settings over the legacy ones.
     const merged = mergeOverrides(legacy, overrides, { train: { epochs: 1 } });
-    assert.deepEqual([overrideOf(merged, OVERRIDABLE_SETTINGS.find((s) => s.name === 'epochs')!), merged.train?.backend, merged.train?.learningRate], [1, 'cpu', 0.02]);
+    assert.deepEqual(
+      [
+        overrideOf(
+          merged,
+          OVERRIDABLE_SETTINGS.find((s) => s.name === 'epochs')!,
+        ),
+        merged.train?.backend,
+        merged.train?.learningRate,
+      ],
+      [1, 'cpu', 0.02],
+    );
   });
 
-  it('package.json\'s dropneuron.trainer.overrides lists exactly the table\'s settings', () => {
+  it("package.json's dropneuron.trainer.overrides lists exactly the table's settings", () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { properties?: Record<string, unknown> }> } };
     };
     const schema = pkg.contributes.configuration.properties['dropneuron.trainer.overrides']!;
-    assert.deepEqual(Object.keys(schema.properties ?? {}), OVERRIDABLE_SETTINGS.map((s) => s.name));
+    assert.deepEqual(
+      Object.keys(schema.properties ?? {}),
+      OVERRIDABLE_SETTINGS.map((s) => s.name),
+    );
   });
 });

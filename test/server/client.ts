@@ -72,7 +72,10 @@ export class TestClient {
     const seen = this.notifications.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for a notification; got ${this.notifications.map((n) => n.method).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for a notification; got ${this.notifications.map((n) => n.method).join(', ')}`)),
+        timeoutMs,
+      );
       this.waiters.push({ test, resolve: (n) => (clearTimeout(timer), resolve(n)) });
     });
   }

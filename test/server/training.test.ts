@@ -63,7 +63,9 @@ describe('training runs owned by the server', () => {
     const busy = await client.request<TrainResult>('dropneuron/train', { uri });
     assert.deepEqual(busy.started ? 'started' : busy.reason, 'busy', 'one run per document at a time');
     await client.waitFor(isRunEvent(uri, 'done'), 120_000);
-    const events = client.notifications.filter((n) => n.method === 'dropneuron/runEvent' && (n.params as RunEventParams).uri === uri).map((n) => (n.params as RunEventParams).event.type);
+    const events = client.notifications
+      .filter((n) => n.method === 'dropneuron/runEvent' && (n.params as RunEventParams).uri === uri)
+      .map((n) => (n.params as RunEventParams).event.type);
     assert.deepEqual(events, ['start', 'epoch', 'done']);
     const progress = client.notifications.filter((n) => n.method === '$/progress').map((n) => (n.params as { value: { kind: string } }).value.kind);
     assert.equal(progress[0], 'begin');
@@ -72,10 +74,17 @@ describe('training runs owned by the server', () => {
 
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 9 } });
     assert.match((hover.contents as { value: string }).value, /Latest run: \*\*\d+\/32 neurons kept\*\*/);
-    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    });
     assert.match(String(hints[0]!.label), /^→ \[32\] · 25 120 params · \d+\/32 kept$/);
 
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [] },
+    });
     // Clients find the action by its kind; its title is for people.
     const shrink = actions.find((a) => a.kind === SHRINK_ACTION_KIND);
     assert.equal(shrink?.title, 'Shrink layers to trained sizes');
@@ -86,7 +95,10 @@ describe('training runs owned by the server', () => {
     assert.ok(size < 32, `expected these penalties to shrink fc1 in one epoch, found ${size}/32`);
     assert.ok(shrink, 'a run that shrank fc1 offers the shrink action');
     const edit = shrink.edit!.changes![uri]!;
-    assert.deepEqual(edit.map((e) => e.newText), [String(size)]);
+    assert.deepEqual(
+      edit.map((e) => e.newText),
+      [String(size)],
+    );
     const shrunk = TINY.replace('dense fc1 32 relu', `dense fc1 ${size} relu`);
     assert.equal(analyze(shrunk).hasErrors, false);
   });
@@ -110,7 +122,9 @@ describe('training runs owned by the server', () => {
     await client.open(uri, text);
     const before = client.notifications.length;
     assert.equal((await client.request<TrainResult>('dropneuron/train', { uri })).started, true);
-    const begin = await client.waitFor((n) => client.notifications.indexOf(n) >= before && n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin');
+    const begin = await client.waitFor(
+      (n) => client.notifications.indexOf(n) >= before && n.method === '$/progress' && (n.params as { value: { kind: string } }).value.kind === 'begin',
+    );
     await client.waitFor(isRunEvent(uri, 'start'));
     await client.connection.sendNotification('window/workDoneProgress/cancel', { token: (begin.params as { token: string }).token });
     const done = await client.waitFor(isRunEvent(uri, 'done'), 60_000);
@@ -142,7 +156,7 @@ describe('training runs owned by the server', () => {
   });
 });
 
-describe('the editor\'s overrides and the server as the client\'s one reader of run folders', () => {
+describe("the editor's overrides and the server as the client's one reader of run folders", () => {
   let client: TestClient;
   let dir: string;
   before(async () => {
@@ -160,28 +174,43 @@ describe('the editor\'s overrides and the server as the client\'s one reader of 
     const uri = pathToFileURL(path).toString();
     await client.open(uri, TINY);
     const before = await client.connection.sendRequest(LayersRequest, { uri });
-    assert.deepEqual(before.map((l) => [l.name, l.kind, l.line, l.outputShape, l.params, l.kept]), [
-      ['fc1', 'dense', 3, [32], 25_120, undefined],
-      ['out', 'dense', 4, [10], 330, undefined],
-    ]);
+    assert.deepEqual(
+      before.map((l) => [l.name, l.kind, l.line, l.outputShape, l.params, l.kept]),
+      [
+        ['fc1', 'dense', 3, [32], 25_120, undefined],
+        ['out', 'dense', 4, [10], 330, undefined],
+      ],
+    );
 
     assert.equal((await client.connection.sendRequest(TrainRequest, { uri })).started, true);
     const start = (await client.waitFor(isRunEvent(uri, 'start'))).params as RunEventParams;
     assert.ok(start.event.type === 'start');
-    assert.deepEqual([start.event.settings.learningRate, start.event.settings.seed, start.event.settings.dropneuron, start.event.trainSamples], [0.01, 3, 0.3, 500]);
+    assert.deepEqual(
+      [start.event.settings.learningRate, start.event.settings.seed, start.event.settings.dropneuron, start.event.trainSamples],
+      [0.01, 3, 0.3, 500],
+    );
     await client.waitFor(isRunEvent(uri, 'done'), 120_000);
 
     const layers = await client.connection.sendRequest(LayersRequest, { uri });
     const fc1 = layers[0]!;
-    assert.ok(fc1.kept && fc1.kept.total === 32 && fc1.compactSize !== undefined && fc1.compactSize < 32, `expected fc1 to shrink, found ${JSON.stringify(fc1)}`);
+    assert.ok(
+      fc1.kept && fc1.kept.total === 32 && fc1.compactSize !== undefined && fc1.compactSize < 32,
+      `expected fc1 to shrink, found ${JSON.stringify(fc1)}`,
+    );
 
     const runs = await client.connection.sendRequest(RunsRequest, {});
     assert.equal(runs.length, 1, 'the workspace-wide listing finds the run under the workspace folder');
     const runDir = runs[0]!.runDir;
-    assert.deepEqual((await client.connection.sendRequest(RunEventsRequest, { runDir })).map((e) => e.type), ['start', 'epoch', 'done']);
+    assert.deepEqual(
+      (await client.connection.sendRequest(RunEventsRequest, { runDir })).map((e) => e.type),
+      ['start', 'epoch', 'done'],
+    );
 
     const { edits } = await client.connection.sendRequest(ShrinkRequest, { uri, runDir });
-    assert.deepEqual(edits.map((e) => e.newText), [String(fc1.compactSize)]);
+    assert.deepEqual(
+      edits.map((e) => e.newText),
+      [String(fc1.compactSize)],
+    );
 
     const notARun = join(dir, 'not-a-run');
     mkdirSync(notARun);

@@ -31,7 +31,10 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
       item.iconPath = new vscode.ThemeIcon('symbol-field');
       return item;
     }
-    const item = new vscode.TreeItem(node.row.label, node.row.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      node.row.label,
+      node.row.children.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = node.row.id;
     item.description = node.row.description;
     item.tooltip = node.row.tooltip;
