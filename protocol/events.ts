@@ -36,6 +36,8 @@ export interface StartEvent {
   testSamples: number;
   inputShape: number[];
   layers: LayerSummary[];
+  /** Settings that replace the spec's for this run, by the spec's names (`{ "epochs": 1 }`); absent when none do. */
+  overrides?: Record<string, number | string>;
   settings: {
     l1: number;
     l2: number;

@@ -31,6 +31,13 @@ export function formatCompression(compression: number): string {
   return `${compression.toFixed(1)}×`;
 }
 
+/** "epochs 1, learning_rate 0.005": a run's overrides by the spec's names; empty when there are none. */
+export function formatOverrides(overrides: Readonly<Record<string, number | string>> | undefined, separator = ', '): string {
+  return Object.entries(overrides ?? {})
+    .map(([name, value]) => `${name} ${value}`)
+    .join(separator);
+}
+
 /** Epoch progress of a run, 0–100. */
 export function epochPercent(event: Pick<EpochEvent, 'epoch' | 'epochs'>): number {
   return event.epochs ? (100 * event.epoch) / event.epochs : 0;

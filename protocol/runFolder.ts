@@ -115,6 +115,8 @@ export interface RunInfo {
   stopped?: boolean;
   /** Layer sizes of the compact model, when the run finished. */
   compactSizes?: Record<string, number>;
+  /** Settings the run took instead of the spec's, by the spec's names. */
+  overrides?: Record<string, number | string>;
 }
 
 /** What features need from a run: its layer stats per name and its compact sizes. */
@@ -151,6 +153,7 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
     const lastEpoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1);
     const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? basename(runDir), finished: !!done };
     if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
+    if (start?.overrides) info.overrides = start.overrides;
     if (lastEpoch) info.epochsCompleted = lastEpoch.epoch;
     if (done)
       Object.assign(info, {

@@ -85,6 +85,16 @@ export function withOverride(overrides: TrainingOverrides, setting: OverridableS
   return next as TrainingOverrides;
 }
 
+/** Overrides by the spec's names (`{ learning_rate: 0.01, limit: 500 }`): how people and events read them. */
+export function namedOverrides(overrides: TrainingOverrides): Record<string, number | string> {
+  return Object.fromEntries(
+    OVERRIDABLE_SETTINGS.flatMap((s) => {
+      const value = overrideOf(overrides, s);
+      return value === undefined ? [] : [[s.name, value]];
+    }),
+  );
+}
+
 /** The trainer's command-line arguments for a set of overrides: what the language server passes. */
 export function overrideArgs(overrides: TrainingOverrides): string[] {
   return OVERRIDABLE_SETTINGS.flatMap((s) => {

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import Table from 'cli-table3';
 import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
-import { formatCompression, formatKeptLayers, formatMetric, formatPercent } from '../../protocol/present.ts';
+import { formatCompression, formatKeptLayers, formatMetric, formatOverrides, formatPercent } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { train } from '../../trainer/src/run.ts';
 
@@ -91,9 +91,10 @@ function terminalView(): View {
           out(
             `training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`,
           );
+          if (event.overrides) out(`overriding the spec: ${formatOverrides(event.overrides)}`);
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
           out(
-            `${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epochs${finetune} of batch ${event.batch}; run folder ${event.runDir}`,
+            `${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}${finetune} of batch ${event.batch}; run folder ${event.runDir}`,
           );
           break;
         }

@@ -13,6 +13,8 @@ import {
   type ShrinkResult,
 } from '../../protocol/lsp.ts';
 import { epochPercent, formatNamedMetric } from '../../protocol/present.ts';
+import type { TrainingOverrides } from '../../protocol/settings.ts';
+import { pickOverrides } from './overridesPicker.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import type { RunNode } from './views/runsView.ts';
 import { revealFolder, StatsPanel } from './statsPanel.ts';
@@ -39,7 +41,8 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const showPastRun = async (runDir: string, uri: string): Promise<void> =>
     showRun(runs.load(runDir, uri, await client.sendRequest(RunEventsRequest, { runDir })));
 
-  const train = async (resource?: vscode.Uri): Promise<void> => {
+  /** Trains the spec (the active one, or `resource`), with `overrides` for this run on top of the editor's settings. */
+  const train = async (resource?: vscode.Uri, overrides?: TrainingOverrides): Promise<void> => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window
         .showWarningMessage(
@@ -49,20 +52,22 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
         .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
       return;
     }
-    const document = resource ? await vscode.workspace.openTextDocument(resource) : activeSpec();
+    let document = resource ? await vscode.workspace.openTextDocument(resource) : activeSpec();
     if (!document) {
       void vscode.window.showInformationMessage('Open a .dnn spec to train it.');
       return;
     }
     if (document.isUntitled) {
       const saved = await vscode.commands.executeCommand<boolean>('workbench.action.files.saveAs');
-      if (!saved) return;
+      // Saving an untitled spec opens it again as a file: train that one.
+      document = saved ? activeSpec() : undefined;
+      if (!document || document.isUntitled) return;
     } else if (document.isDirty) {
       await document.save();
     }
     const uri = document.uri.toString();
-    // The server applies the editor's settings (`dropneuron.trainer.*`): one place decides what a run gets.
-    const result = await client.sendRequest(TrainRequest, { uri });
+    // The server applies the editor's settings (`dropneuron.trainer.*`) under these: one place decides what a run gets.
+    const result = await client.sendRequest(TrainRequest, { uri, ...(overrides ? { overrides } : {}) });
     if (!result.started) {
       if (result.reason === 'errors') {
         await vscode.commands.executeCommand('workbench.actions.view.problems');
@@ -137,7 +142,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
 
   return [
-    vscode.commands.registerCommand('dropneuron.train', train),
+    vscode.commands.registerCommand('dropneuron.train', (resource?: vscode.Uri) => train(resource)),
+    vscode.commands.registerCommand('dropneuron.trainWithOverrides', async (resource?: vscode.Uri) => {
+      const key = `overrides:${(resource ?? activeSpec()?.uri)?.toString() ?? ''}`;
+      const overrides = await pickOverrides(context.workspaceState.get<TrainingOverrides>(key) ?? {});
+      if (!overrides) return;
+      // The next time, the picker starts from this run's choices.
+      await context.workspaceState.update(key, overrides);
+      await train(resource, overrides);
+    }),
     vscode.commands.registerCommand('dropneuron.stop', async (uri?: string) => {
       const target = uri ?? activeSpec()?.uri.toString() ?? [...runsRunning(runs)][0];
       if (!target) return void vscode.window.showInformationMessage('No DropNeuron training is running.');

@@ -35,6 +35,7 @@ export function statsHtml(r: PageResources, extraHead = ''): string {
     <span id="status" class="status" data-status="waiting">waiting for a run…</span>
     <button id="stop" class="secondary" hidden>Stop</button>
   </header>
+  <p id="overrides" class="overrides" hidden></p>
   <section id="error" class="error" hidden></section>
   <section id="overview" class="cards"></section>
   <section class="grid">

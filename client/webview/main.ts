@@ -6,7 +6,7 @@
 import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import { isToWebview, type FromWebview } from './messages.ts';
-import { formatCompression, formatMetric, formatPercent } from '../../protocol/present.ts';
+import { formatCompression, formatMetric, formatOverrides, formatPercent } from '../../protocol/present.ts';
 import { initialState, reduce, replay, type StatsState } from './viewModel.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
@@ -97,6 +97,9 @@ function render(): void {
           ? 'failed'
           : `${s.status} after ${last?.epoch ?? 0} epoch${last?.epoch === 1 ? '' : 's'}${s.backend ? ` on ${s.backend}` : ''}`;
   $('stop').hidden = s.status !== 'running';
+  const overrides = formatOverrides(s.overrides, ' · ');
+  $('overrides').hidden = !overrides;
+  $('overrides').textContent = `Overriding the spec for this run: ${overrides}`;
   const error = $('error');
   error.hidden = !s.error;
   error.textContent = s.error ?? '';

@@ -31,6 +31,8 @@ export interface StatsState {
   backend?: string;
   metric?: Metric;
   epochs?: number;
+  /** Settings this run took instead of the spec's, by the spec's names. */
+  overrides?: Record<string, number | string>;
   rows: EpochRow[];
   layers: LayerBar[];
   mask?: { shape: [number, number]; bits: string };
@@ -65,7 +67,9 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
 }
 
 function fromStart(state: StatsState, e: StartEvent): StatsState {
-  return { ...state, status: 'running', model: e.model, backend: e.backend, metric: e.metric, epochs: e.epochs };
+  const next: StatsState = { ...state, status: 'running', model: e.model, backend: e.backend, metric: e.metric, epochs: e.epochs };
+  if (e.overrides) next.overrides = e.overrides;
+  return next;
 }
 
 function fromEpoch(state: StatsState, e: EpochEvent): StatsState {

@@ -73,6 +73,7 @@ before(async () => {
     'long.dnn': SMALL(50).replace('model small', 'model long'),
     'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
     'override.dnn': SMALL(3).replace('model small', 'model override'),
+    'picker.dnn': SMALL(3).replace('model small', 'model picker'),
   });
 });
 after(async () => {
@@ -226,8 +227,10 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await new Promise((r) => setTimeout(r, 2000));
     await w.command('DropNeuron: Train with DropNeuron');
     const stats = w.stats();
-    await stats.locator('#summary-box:not([hidden])').waitFor({ timeout: 180_000 });
-    assert.equal(await stats.locator('#status').textContent(), 'done after 1 epoch on wasm');
+    // The panel still shows the previous run until this one starts: wait for this run's own line first.
+    await stats.locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1 · learning_rate 0\.005 · seed 7$/ }).waitFor({ timeout: 60_000 });
+    await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
+    await w.screenshot('8-override-run');
     const start = readFileSync(join(runsOf('override.dnn').at(-1)!, 'events.jsonl'), 'utf8').split('\n')[0]!;
     const event = JSON.parse(start) as { epochs: number; settings: { learningRate: number; seed: number } };
     assert.deepEqual([event.epochs, event.settings.learningRate, event.settings.seed], [1, 0.005, 7], 'the spec says 3 epochs, lr 0.001, seed 1');
@@ -243,5 +246,31 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
     assert.equal(runsOf('override.dnn').length, 1, 'the refused run left no folder');
     rmSync(join(w.workspace, '.vscode'), { recursive: true, force: true });
+  });
+
+  scenario('9. Train with Settings…: pick settings from the table, a value checked as it is typed, then train', async () => {
+    await w.openFile('picker.dnn');
+    await w.command('DropNeuron: Train with Settings…');
+    const input = w.page.locator('.quick-input-widget .quick-input-box input');
+    const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await row('Train with these settings').waitFor({ timeout: 30_000 });
+    await input.fill('epochs');
+    await row('Passes over the training set').waitFor();
+    await w.page.keyboard.press('Enter');
+    await w.page.locator('.quick-input-widget', { hasText: 'epochs for this run' }).waitFor();
+    await input.fill('0');
+    await w.page.locator('.quick-input-message', { hasText: 'expected a whole number ≥ 1, found "0"' }).waitFor({ timeout: 10_000 });
+    await w.screenshot('9-picker-invalid');
+    await input.fill('1');
+    await w.page.keyboard.press('Enter');
+    await row(/epochs.*1/).waitFor();
+    await input.fill('Train with these');
+    await row('Train with these settings').waitFor();
+    await w.page.keyboard.press('Enter');
+    const stats = w.stats();
+    await stats.locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1$/ }).waitFor({ timeout: 60_000 });
+    await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
+    await w.screenshot('9-picker-trained');
+    assert.equal(readFileSync(join(w.workspace, 'picker.dnn'), 'utf8'), SMALL(3).replace('model small', 'model picker'), 'the spec stays as written');
   });
 });

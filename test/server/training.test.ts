@@ -189,6 +189,7 @@ describe("the editor's overrides and the server as the client's one reader of ru
       [start.event.settings.learningRate, start.event.settings.seed, start.event.settings.dropneuron, start.event.trainSamples],
       [0.01, 3, 0.3, 500],
     );
+    assert.deepEqual(start.event.overrides, { dropneuron: 0.3, learning_rate: 0.01, seed: 3, limit: 500 }, 'the start event names what replaced the spec');
     await client.waitFor(isRunEvent(uri, 'done'), 120_000);
 
     const layers = await client.connection.sendRequest(LayersRequest, { uri });

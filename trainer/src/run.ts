@@ -147,7 +147,12 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
   try {
     const restored = p.resumed ? await restoreCheckpoint(t, folder) : undefined;
     const startEpoch = (restored?.epoch ?? 0) + 1;
-    const start = startEvent(model, data, p.backend, { runDir: folder.dir, specPath: p.manifest.specPath, startEpoch });
+    const start = startEvent(model, data, p.backend, {
+      runDir: folder.dir,
+      specPath: p.manifest.specPath,
+      startEpoch,
+      overrides: { ...p.manifest.overrides, ...(p.manifest.limit !== undefined ? { limit: p.manifest.limit } : {}) },
+    });
     const emitter = new Emitter(folder, options.emit);
     emitter.record(start);
     const evaluator = new Evaluator(model, t.network.ops, data);

@@ -1,5 +1,6 @@
 import type { CheckedModel } from '../../language/index.ts';
 import { PROTOCOL_VERSION, type StartEvent } from '../../protocol/events.ts';
+import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
 import type { BackendChoice } from './backend.ts';
 import type { Dataset } from './data/dataset.ts';
 import { metricOf } from './evaluate.ts';
@@ -10,9 +11,10 @@ export function startEvent(
   model: CheckedModel,
   data: Dataset,
   backend: BackendChoice,
-  at: { runDir: string; specPath: string; startEpoch: number },
+  at: { runDir: string; specPath: string; startEpoch: number; overrides: TrainingOverrides },
 ): StartEvent {
   const m = model;
+  const overrides = namedOverrides(at.overrides);
   return {
     v: PROTOCOL_VERSION,
     type: 'start',
@@ -31,6 +33,7 @@ export function startEvent(
     testSamples: data.testCount,
     inputShape: data.inputShape,
     layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
+    ...(Object.keys(overrides).length ? { overrides } : {}),
     settings: {
       ...m.regularize,
       learningRate: m.train.learningRate,

@@ -1,7 +1,7 @@
 /** The Runs view's rows, as a pure function of run folders. */
 import type { Metric } from '../../../protocol/events.ts';
 import type { RunInfo } from '../../../protocol/lsp.ts';
-import { formatCompression, formatMetric } from '../../../protocol/present.ts';
+import { formatCompression, formatMetric, formatOverrides } from '../../../protocol/present.ts';
 
 export interface RunRow {
   /** Stable id: `run:<runDir>`. */
@@ -34,7 +34,11 @@ export function runRows(runs: RunInfo[]): RunRow[] {
         id: `run:${run.runDir}`,
         label: `${run.model} · ${date}`,
         description: parts.join(' · '),
-        tooltip: `${run.runDir}\n${state}${run.stopped ? ' (stopped early)' : ''}`,
+        tooltip: [
+          run.runDir,
+          `${state}${run.stopped ? ' (stopped early)' : ''}`,
+          ...(run.overrides ? [`overriding the spec: ${formatOverrides(run.overrides)}`] : []),
+        ].join('\n'),
         state,
         children: Object.entries(run.compactSizes ?? {}).map(([name, size]) => ({ id: `run:${run.runDir}:${name}`, label: name, description: `${size} kept` })),
       };
