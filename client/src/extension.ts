@@ -47,6 +47,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === 'dnn') layers.refreshSoon();
     }),
     ...registerCommands({ context, client, runs, log, refreshRuns: () => runsView.refresh() }),
+    // Said in the log so that a user (and the e2e suite) can see which settings the next run will take.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('dropneuron.trainer.overrides')) return;
+      log.info(`dropneuron.trainer.overrides is now ${JSON.stringify(vscode.workspace.getConfiguration('dropneuron.trainer').get('overrides') ?? {})}`);
+    }),
   );
   log.info('DropNeuron activated');
 }

@@ -1,4 +1,18 @@
 import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  DeleteRunRequest,
+  LayersRequest,
+  RunEventsRequest,
+  RunsRequest,
+  ShrinkRequest,
+  StopRequest,
+  TrainRequest,
+  type ShrinkParams,
+  type ShrinkResult,
+  type TrainParams,
+  type TrainResult,
+} from '../../protocol/lsp.ts';
+import { readRun } from '../../protocol/runFolder.ts';
 import { codeActions, shrinkToRun } from './codeActions.ts';
 import { complete } from './completion.ts';
 import { Configuration } from './config.ts';
@@ -8,25 +22,13 @@ import { DocumentStore } from './documents.ts';
 import { formatEdits } from './formatting.ts';
 import { hover } from './hover.ts';
 import { inlayHints } from './inlayHints.ts';
-import {
-  DeleteRunRequest,
-  LayersRequest,
-  RunEventsRequest,
-  RunsRequest,
-  ShrinkRequest,
-  StopRequest,
-  TrainRequest,
-  type ShrinkResult,
-  type TrainResult,
-} from '../../protocol/lsp.ts';
-import { readRun } from '../../protocol/runFolder.ts';
 import { prepareRename, rename } from './rename.ts';
+import { layerInfos } from './layers.ts';
+import { filePath } from './paths.ts';
+import { deleteRun, runEvents, workspaceRuns } from './runs.ts';
 import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
-import { layerInfos } from './layers.ts';
-import { deleteRun, runEvents, workspaceRuns } from './runs.ts';
-import { URI } from 'vscode-uri';
 
 const connection = createConnection(ProposedFeatures.all);
 const store = new DocumentStore();
@@ -117,10 +119,8 @@ connection.languages.semanticTokens.on(withDocument('semanticTokens', { data: []
 
 connection.onRequest(
   TrainRequest,
-  guard<Parameters<Training['train']>[0], TrainResult>(
-    'train',
-    { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' },
-    (p) => training.train(p),
+  guard<TrainParams, TrainResult>('train', { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' }, (p) =>
+    training.train(p),
   ),
 );
 connection.onRequest(
@@ -155,7 +155,7 @@ connection.onRequest(
 );
 connection.onRequest(
   ShrinkRequest,
-  guard<{ uri: string; runDir?: string }, ShrinkResult>('shrink', { edits: [] }, (p) => {
+  guard<ShrinkParams, ShrinkResult>('shrink', { edits: [] }, (p) => {
     const entry = store.get(p.uri);
     if (!entry) return { edits: [] };
     const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
@@ -179,10 +179,7 @@ connection.onInitialized(() => {
 });
 
 function fileFolders(uris: string[]): string[] {
-  return uris.flatMap((u) => {
-    const parsed = URI.parse(u);
-    return parsed.scheme === 'file' ? [parsed.fsPath] : [];
-  });
+  return uris.flatMap((u) => filePath(u) ?? []);
 }
 
 store.documents.listen(connection);

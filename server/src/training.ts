@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { URI } from 'vscode-uri';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
@@ -11,6 +10,7 @@ import { listRuns, type RunResult } from '../../protocol/runFolder.ts';
 import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
 import { settingsOverrides, type Configuration } from './config.ts';
 import type { DocumentStore } from './documents.ts';
+import { filePath } from './paths.ts';
 
 interface ActiveRun {
   runId: string;
@@ -196,14 +196,5 @@ export class Training {
     };
     run.child.on('error', (error) => finish(null, null, error));
     run.child.on('close', (code, signal) => finish(code, signal));
-  }
-}
-
-function filePath(uri: string): string | undefined {
-  try {
-    const parsed = URI.parse(uri);
-    return parsed.scheme === 'file' ? parsed.fsPath : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -165,6 +165,21 @@ export class Workbench {
   }
 
   /** The extension host log and code-server's own output, for failures. */
+  /** The extension's own log (its "DropNeuron" output channel), whole: what it told the user. */
+  extensionLog(): string {
+    const found: string[] = [];
+    const walk = (dir: string): void => {
+      if (!existsSync(dir)) return;
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/DropNeuron\.log$/.test(path)) found.push(readFileSync(path, 'utf8'));
+      }
+    };
+    walk(join(this.dataDir, 'logs'));
+    return found.join('\n');
+  }
+
   logs(): string {
     const found: string[] = [];
     const walk = (dir: string): void => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
@@ -49,6 +49,18 @@ async function goTo(line: number, column: number): Promise<void> {
   await w.page.keyboard.press('Control+G');
   await w.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}:${column}`);
   await w.page.keyboard.press('Enter');
+}
+
+/**
+ * Writes the workspace's `dropneuron.trainer.overrides`, as a user editing .vscode/settings.json does, and waits
+ * until the extension says it has them (its log line), so that the next run is sure to take them.
+ */
+async function setOverrides(overrides: Record<string, number | string>): Promise<void> {
+  const said = (): number => w.extensionLog().split(`dropneuron.trainer.overrides is now ${JSON.stringify(overrides)}`).length;
+  const before = said();
+  mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(w.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dropneuron.trainer.overrides': overrides }));
+  await waitFor('the extension to read the new settings', () => (said() > before ? true : undefined), 60_000);
 }
 
 function runsOf(spec: string): string[] {
@@ -219,33 +231,33 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
   });
 
   scenario("8. dropneuron.trainer.overrides: a run takes the workspace's settings; an invalid one is refused with a way to fix it", async () => {
-    const settings = join(w.workspace, '.vscode', 'settings.json');
-    mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.overrides': { epochs: 1, learning_rate: 0.005, seed: 7 } }));
-    await w.openFile('override.dnn');
-    // The window picks up the edited settings file; wait until the server would read it too.
-    await new Promise((r) => setTimeout(r, 2000));
-    await w.command('DropNeuron: Train with DropNeuron');
-    const stats = w.stats();
-    // The panel still shows the previous run until this one starts: wait for this run's own line first.
-    await stats.locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1 · learning_rate 0\.005 · seed 7$/ }).waitFor({ timeout: 60_000 });
-    await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
-    await w.screenshot('8-override-run');
-    const start = readFileSync(join(runsOf('override.dnn').at(-1)!, 'events.jsonl'), 'utf8').split('\n')[0]!;
-    const event = JSON.parse(start) as { epochs: number; settings: { learningRate: number; seed: number } };
-    assert.deepEqual([event.epochs, event.settings.learningRate, event.settings.seed], [1, 0.005, 7], 'the spec says 3 epochs, lr 0.001, seed 1');
+    try {
+      await setOverrides({ epochs: 1, learning_rate: 0.005, seed: 7 });
+      await w.openFile('override.dnn');
+      await w.command('DropNeuron: Train with DropNeuron');
+      const stats = w.stats();
+      // The panel still shows the previous run until this one starts: wait for this run's own line first.
+      await stats
+        .locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1 · learning_rate 0\.005 · seed 7$/ })
+        .waitFor({ timeout: 60_000 });
+      await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
+      await w.screenshot('8-override-run');
+      const start = readFileSync(join(runsOf('override.dnn').at(-1)!, 'events.jsonl'), 'utf8').split('\n')[0]!;
+      const event = JSON.parse(start) as { epochs: number; settings: { learningRate: number; seed: number } };
+      assert.deepEqual([event.epochs, event.settings.learningRate, event.settings.seed], [1, 0.005, 7], 'the spec says 3 epochs, lr 0.001, seed 1');
 
-    writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.overrides': { keep_prob: 0 } }));
-    await new Promise((r) => setTimeout(r, 2000));
-    await w.page.locator('.tab', { hasText: 'override.dnn' }).click();
-    await w.command('DropNeuron: Train with DropNeuron');
-    const toast = w.page.locator('.notifications-toasts', { hasText: '`keep_prob`: expected a number in (0, 1]' });
-    await toast.waitFor({ timeout: 30_000 });
-    await w.screenshot('8-invalid-override');
-    await toast.getByRole('button', { name: 'Open Settings' }).click();
-    await w.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
-    assert.equal(runsOf('override.dnn').length, 1, 'the refused run left no folder');
-    rmSync(join(w.workspace, '.vscode'), { recursive: true, force: true });
+      await setOverrides({ keep_prob: 0 });
+      await w.page.locator('.tab', { hasText: 'override.dnn' }).click();
+      await w.command('DropNeuron: Train with DropNeuron');
+      const toast = w.page.locator('.notifications-toasts', { hasText: '`keep_prob`: expected a number in (0, 1]' });
+      await toast.waitFor({ timeout: 30_000 });
+      await w.screenshot('8-invalid-override');
+      await toast.getByRole('button', { name: 'Open Settings' }).click();
+      await w.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
+      assert.equal(runsOf('override.dnn').length, 1, 'the refused run left no folder');
+    } finally {
+      await setOverrides({});
+    }
   });
 
   scenario('9. Train with Settings…: pick settings from the table, a value checked as it is typed, then train', async () => {
