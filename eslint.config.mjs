@@ -48,10 +48,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  // Scripts, tests and benchmarks report on the console; bin/ is CommonJS.
+  // Scripts, tests and benchmarks report on the console; bin/ and .cjs files are CommonJS.
   { files: ['scripts/**', 'test/**', 'bin/**'], rules: { 'no-console': 'off' } },
   {
-    files: ['bin/**/*.js'],
+    files: ['bin/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /** Runs the built CLI exactly as `npx dropneuron` does (bin/dropneuron.js → dist/cli.js). */
-export function dropneuron(args: string[], options: { cwd?: string; input?: string; timeout?: number } = {}) {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'dropneuron.js'), ...args], {
+export function dropneuron(args: string[], options: { cwd?: string; input?: string; timeout?: number; nodeArgs?: string[] } = {}) {
+  const result = spawnSync(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, 'bin', 'dropneuron.js'), ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     input: options.input ?? '',
