@@ -41,6 +41,16 @@ program
     process.exitCode = runFmt(files, options, (t) => void process.stdout.write(t), err);
   });
 
+program
+  .command('backends')
+  .description('list the TensorFlow.js backends, whether each loads here and why not, the GPUs WebGPU sees, and what `auto` picks')
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { json?: boolean }) => {
+    // Loaded here, not at the top: the trainer brings TensorFlow.js.
+    const { runBackends } = await import('./commands/backends.ts');
+    process.exitCode = await runBackends(options, out);
+  });
+
 addSettingOptions(
   program
     .command('train')

@@ -14,6 +14,16 @@ export interface LayerSummary {
   params: number;
 }
 
+/** A GPU as WebGPU (Dawn) describes it. */
+export interface GpuAdapter {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software adapter (lavapipe, SwiftShader) runs on the CPU: `auto` never picks it. */
+  software: boolean;
+}
+
 /** First event of a run. */
 export interface StartEvent {
   v: 1;
@@ -26,6 +36,8 @@ export interface StartEvent {
   backend: string;
   /** Backends tried before `backend` under `auto`, with the reason each was skipped. */
   backendSkipped: { backend: string; reason: string }[];
+  /** The GPU the run trains on, for the webgpu backend. */
+  adapter?: GpuAdapter;
   /** All epochs of the run: the spec's `epochs` plus its `finetune` epochs. */
   epochs: number;
   /** 1 for a new run; the next epoch for a resumed one. */

@@ -5,7 +5,8 @@
  * same JSON. Each says who sends it.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { TrainerEvent } from './events.ts';
+import type { BackendName } from '../language/index.ts';
+import type { GpuAdapter, TrainerEvent } from './events.ts';
 import type { KeptNeurons } from './present.ts';
 import type { RunInfo, RunResult } from './runFolder.ts';
 import type { TrainingOverrides } from './settings.ts';
@@ -71,6 +72,22 @@ export interface LayersParams {
   uri: string;
 }
 export const LayersRequest = new RequestType<LayersParams, LayerInfo[], void>('dropneuron/layers');
+
+/** What `dropneuron backends --json` prints: every backend, whether it loads here, and what `auto` picks. */
+export interface BackendsReport {
+  backends: { backend: BackendName; loads: boolean; reason?: string; adapter?: GpuAdapter }[];
+  /** Every adapter WebGPU sees (hardware and software). */
+  adapters: GpuAdapter[];
+  /** What `backend auto` trains on here; undefined if nothing loads. */
+  auto?: BackendName;
+}
+
+/** Client → server: the backends report of the Node that runs the trainer (`dropneuron.trainer.nodePath`). */
+export interface BackendsParams {
+  /** A document whose settings pick the trainer's Node. */
+  uri?: string;
+}
+export const BackendsRequest = new RequestType<BackendsParams, BackendsReport | { error: string }, void>('dropneuron/backends');
 
 /** Server → client: one trainer event of a run of `uri`, forwarded unchanged. */
 export interface RunEventParams {

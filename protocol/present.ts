@@ -2,7 +2,7 @@
  * How trainer results read, everywhere they are shown (CLI, status bar, notifications, panel, views, hovers,
  * inlay hints, LSP progress): one precision per kind of number and one shape for kept neurons.
  */
-import type { EpochEvent, LayerEpochStats, Metric, Summary } from './events.ts';
+import type { EpochEvent, GpuAdapter, LayerEpochStats, Metric, Summary } from './events.ts';
 
 /** Neurons a layer kept, in the one shape every view uses. */
 export interface KeptNeurons {
@@ -36,6 +36,14 @@ export function formatOverrides(overrides: Readonly<Record<string, number | stri
   return Object.entries(overrides ?? {})
     .map(([name, value]) => `${name} ${value}`)
     .join(separator);
+}
+
+/** "webgpu (NVIDIA GeForce RTX 4090)", "webgpu (llvmpipe: Mesa 25.0.7, software)", "wasm": where a run trains. */
+export function formatBackend(start: { backend: string; adapter?: GpuAdapter | undefined }): string {
+  const a = start.adapter;
+  if (!a) return start.backend;
+  const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'unnamed adapter';
+  return `${start.backend} (${name}${a.software ? ', software' : ''})`;
 }
 
 /** Epoch progress of a run, 0–100. */

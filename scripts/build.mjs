@@ -36,8 +36,8 @@ await build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  // Native and wasm-backed packages must be resolved at run time from node_modules, not inlined.
-  external: ['vscode', '@tensorflow/*'],
+  // Native and wasm-backed packages (TensorFlow.js, Dawn) must be resolved at run time from node_modules, not inlined.
+  external: ['vscode', '@tensorflow/*', 'webgpu'],
   // ES-module dependencies (tinyglobby's fdir) read import.meta.url, which a CommonJS bundle lacks: give it the file's URL.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import Table from 'cli-table3';
 import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
-import { formatCompression, formatKeptLayers, formatMetric, formatOverrides, formatPercent } from '../../protocol/present.ts';
+import { formatBackend, formatCompression, formatKeptLayers, formatMetric, formatOverrides, formatPercent } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { train } from '../../trainer/src/run.ts';
 
@@ -89,7 +89,7 @@ function terminalView(): View {
         case 'start': {
           start = event;
           out(
-            `training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${event.backend}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`,
+            `training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${formatBackend(event)}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`,
           );
           if (event.overrides) out(`overriding the spec: ${formatOverrides(event.overrides)}`);
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';

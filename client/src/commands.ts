@@ -12,7 +12,7 @@ import {
   type RunInfo,
   type ShrinkResult,
 } from '../../protocol/lsp.ts';
-import { epochPercent, formatNamedMetric } from '../../protocol/present.ts';
+import { epochPercent, formatBackend, formatNamedMetric } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { pickOverrides } from './overridesPicker.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
@@ -90,7 +90,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
           let last = 0;
           const subscription = runs.onEvent((run, event) => {
             if (run.runId !== result.runId) return;
-            if (event.type === 'start') progress.report({ message: `${event.model} on ${event.backend}` });
+            if (event.type === 'start') progress.report({ message: `${event.model} on ${formatBackend(event)}` });
             if (event.type === 'epoch') {
               const pct = epochPercent(event);
               progress.report({

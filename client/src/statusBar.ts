@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../../protocol/events.ts';
-import { formatCompression, formatKeptLayers, formatMetric } from '../../protocol/present.ts';
+import { formatBackend, formatCompression, formatKeptLayers, formatMetric } from '../../protocol/present.ts';
 import type { RunRecord } from './runStore.ts';
 
 /** One status bar item: the run in progress (click to stop), then its result (click for the stats). */
@@ -14,7 +14,7 @@ export class TrainingStatus implements vscode.Disposable {
   update(run: RunRecord, event: TrainerEvent): void {
     switch (event.type) {
       case 'start':
-        this.item.text = `$(loading~spin) DropNeuron: starting ${event.model} on ${event.backend}`;
+        this.item.text = `$(loading~spin) DropNeuron: starting ${event.model} on ${formatBackend(event)}`;
         this.item.tooltip = 'Click to stop training after the current batch';
         this.item.command = { title: 'Stop Training', command: 'dropneuron.stop', arguments: [run.uri] };
         break;

@@ -3,7 +3,7 @@
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
 import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
-import { keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
+import { formatBackend, keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
   epoch: number;
@@ -28,6 +28,7 @@ export interface StatsState {
   title: string;
   status: 'waiting' | 'running' | 'done' | 'stopped' | 'error';
   model?: string;
+  /** Where the run trains, as people read it: `wasm`, `webgpu (NVIDIA …)`. */
   backend?: string;
   metric?: Metric;
   epochs?: number;
@@ -67,7 +68,7 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
 }
 
 function fromStart(state: StatsState, e: StartEvent): StatsState {
-  const next: StatsState = { ...state, status: 'running', model: e.model, backend: e.backend, metric: e.metric, epochs: e.epochs };
+  const next: StatsState = { ...state, status: 'running', model: e.model, backend: formatBackend(e), metric: e.metric, epochs: e.epochs };
   if (e.overrides) next.overrides = e.overrides;
   return next;
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
-import { epochPercent, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
+import { epochPercent, formatBackend, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
 import { listRuns, type RunResult } from '../../protocol/runFolder.ts';
 import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
 import { settingsOverrides, type Configuration } from './config.ts';
@@ -166,7 +166,7 @@ export class Training {
       } else if (event.type === 'start') {
         run.epochs = event.epochs;
         run.runDir = event.runDir;
-        run.progress?.report(0, `epoch ${event.startEpoch}/${event.epochs} on ${event.backend}…`);
+        run.progress?.report(0, `epoch ${event.startEpoch}/${event.epochs} on ${formatBackend(event)}…`);
       } else if (event.type === 'done' || event.type === 'error') {
         terminal = event;
         run.ended = true;

@@ -103,9 +103,9 @@ describe('the evaluator', () => {
     const host = await t.network.read();
     const before = host.map((l) => Float32Array.from(l.w));
     const evaluator = new Evaluator(t.model, REBUILT_OPS, t.data);
-    const live = evaluate((x) => t.network.forward(x), t.model.task, t.data.testX, t.data.testY, t.data.inputShape, t.data.testCount);
-    assert.equal(evaluator.test(host), live);
-    evaluator.test(prune(host, 10)); // every weight pruned: a different network, evaluated beside the live one
+    const live = await evaluate((x) => t.network.forward(x), t.model.task, t.data.testX, t.data.testY, t.data.inputShape, t.data.testCount);
+    assert.equal(await evaluator.test(host), live);
+    await evaluator.test(prune(host, 10)); // every weight pruned: a different network, evaluated beside the live one
     const after = await t.network.read();
     after.forEach((l, i) => assert.deepEqual(l.w, before[i]));
     t.network.dispose();

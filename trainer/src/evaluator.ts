@@ -19,19 +19,19 @@ export class Evaluator {
   ) {}
 
   /** On the first `count` training samples. */
-  train(weights: readonly HostLayer[], count: number): number {
+  train(weights: readonly HostLayer[], count: number): Promise<number> {
     return this.metric(weights, this.data.trainX, this.data.trainY, count);
   }
 
   /** On the whole test set. */
-  test(weights: readonly HostLayer[]): number {
+  test(weights: readonly HostLayer[]): Promise<number> {
     return this.metric(weights, this.data.testX, this.data.testY, this.data.testCount);
   }
 
-  private metric(weights: readonly HostLayer[], x: Float32Array, y: Float32Array, count: number): number {
+  private async metric(weights: readonly HostLayer[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
     try {
-      return evaluate((t) => forwardPass(this.model, params, this.ops, t), this.model.task, x, y, this.data.inputShape, count);
+      return await evaluate((t) => forwardPass(this.model, params, this.ops, t), this.model.task, x, y, this.data.inputShape, count);
     } finally {
       tf.dispose(params.flatMap((p) => [p.w, p.b]));
     }

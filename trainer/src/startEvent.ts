@@ -25,6 +25,7 @@ export function startEvent(
     metric: metricOf(m.task),
     backend: backend.name,
     backendSkipped: backend.skipped,
+    ...(backend.adapter ? { adapter: backend.adapter } : {}),
     epochs: totalEpochs(m.train),
     startEpoch: at.startEpoch,
     batch: m.train.batch,

@@ -24,8 +24,8 @@ export class EpochReport implements TrainingListener {
     const { model, data, network } = this.t;
     const host = await network.read();
     const pruned = prune(host, model.regularize.threshold);
-    const trainMetric = this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
-    const testMetric = this.evaluator.test(pruned);
+    const trainMetric = await this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
+    const testMetric = await this.evaluator.test(pruned);
     const stats = layerStats(pruned);
     const sum = totals(stats.layers);
     const event: EpochEvent = {

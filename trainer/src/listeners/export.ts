@@ -32,8 +32,8 @@ export class Exporter implements TrainingListener {
     const dir = this.folder.dir;
     const host = await this.t.network.read();
     const pruned = prune(host, model.regularize.threshold);
-    const beforePrune = this.evaluator.test(host);
-    const afterPrune = this.evaluator.test(pruned);
+    const beforePrune = await this.evaluator.test(host);
+    const afterPrune = await this.evaluator.test(pruned);
     const small = compact(model, pruned);
     const outputs: DoneEvent['outputs'] = {
       runDir: dir,
