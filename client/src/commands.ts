@@ -14,6 +14,7 @@ import {
 } from '../../protocol/lsp.ts';
 import { epochPercent, formatBackend, formatNamedMetric } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
+import { showBackends } from './backendsPicker.ts';
 import { pickOverrides } from './overridesPicker.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import type { RunNode } from './views/runsView.ts';
@@ -143,6 +144,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
 
   return [
     vscode.commands.registerCommand('dropneuron.train', (resource?: vscode.Uri) => train(resource)),
+    vscode.commands.registerCommand('dropneuron.showBackends', () => showBackends(client)),
     vscode.commands.registerCommand('dropneuron.trainWithOverrides', async (resource?: vscode.Uri) => {
       const key = `overrides:${(resource ?? activeSpec()?.uri)?.toString() ?? ''}`;
       const overrides = await pickOverrides(context.workspaceState.get<TrainingOverrides>(key) ?? {});

@@ -1,5 +1,6 @@
 import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import {
+  BackendsRequest,
   DeleteRunRequest,
   LayersRequest,
   RunEventsRequest,
@@ -161,6 +162,10 @@ connection.onRequest(
     const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
     return { edits: shrinkToRun(entry.analysis, run) };
   }),
+);
+connection.onRequest(
+  BackendsRequest,
+  guard('backends', { error: 'the server could not list the backends (see its log)' }, (p) => training.backends(p.uri)),
 );
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();

@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
-import { RunEventNotification, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
+import { RunEventNotification, type BackendsReport, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
 import { epochPercent, formatBackend, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
 import { listRuns, type RunResult } from '../../protocol/runFolder.ts';
 import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
-import { settingsOverrides, type Configuration } from './config.ts';
+import { backendsReport } from './backends.ts';
+import { DEFAULT_SETTINGS, settingsOverrides, type Configuration } from './config.ts';
 import type { DocumentStore } from './documents.ts';
 import { filePath } from './paths.ts';
 
@@ -66,6 +67,12 @@ export class Training {
 
   isRunning(uri: string): boolean {
     return this.active.has(uri);
+  }
+
+  /** What the trainer's Node (the one runs of `uri` would use) can train on: `dropneuron backends`. */
+  async backends(uri: string | undefined): Promise<BackendsReport | { error: string }> {
+    const settings = uri ? await this.config.get(uri) : DEFAULT_SETTINGS;
+    return backendsReport(settings.trainer.nodePath || process.execPath, this.cliPath);
   }
 
   /** Whether a run of this session is still training in `runDir`. */

@@ -285,4 +285,24 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.screenshot('9-picker-trained');
     assert.equal(readFileSync(join(w.workspace, 'picker.dnn'), 'utf8'), SMALL(3).replace('model small', 'model picker'), 'the spec stays as written');
   });
+
+  scenario("10. Show Backends: what the trainer can train on here, the GPU WebGPU sees, and a pick sets the editor's backend", async () => {
+    await w.command('DropNeuron: Show Backends');
+    const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for wasm.
+    await w.page.locator('.quick-input-widget', { hasText: 'auto trains on wasm here' }).waitFor({ timeout: 120_000 });
+    await row(/webgpu.*llvmpipe.*software/).waitFor();
+    await row(/gpu.*does not load: not installed/).waitFor();
+    await w.screenshot('10-backends');
+    await w.page.locator('.quick-input-widget .quick-input-box input').fill('cpu');
+    await row(/cpu.*loads/).waitFor();
+    await w.page.keyboard.press('Enter');
+    await w.page.locator('.notifications-toasts', { hasText: 'runs started from the editor now use cpu' }).waitFor({ timeout: 30_000 });
+    await waitFor('the workspace setting', () =>
+      existsSync(join(w.workspace, '.vscode', 'settings.json')) &&
+      readFileSync(join(w.workspace, '.vscode', 'settings.json'), 'utf8').includes('"dropneuron.trainer.backend": "cpu"')
+        ? true
+        : undefined,
+    );
+  });
 });
