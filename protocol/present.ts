@@ -38,12 +38,19 @@ export function formatOverrides(overrides: Readonly<Record<string, number | stri
     .join(separator);
 }
 
-/** "webgpu (NVIDIA GeForce RTX 4090)", "webgpu (llvmpipe: Mesa 25.0.7, software)", "wasm": where a run trains. */
+/** A GPU's name as its driver gives it: "NVIDIA GeForce RTX 4090", "llvmpipe: Mesa 25.0.7 (LLVM 15.0.6)". */
+export function adapterName(a: GpuAdapter): string {
+  return a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'an unnamed adapter';
+}
+
+/** "NVIDIA GeForce RTX 4090", "llvmpipe: Mesa 25.0.7 (software)": a GPU, and whether it is really the CPU. */
+export function formatAdapter(a: GpuAdapter): string {
+  return `${adapterName(a)}${a.software ? ' (software)' : ''}`;
+}
+
+/** "webgpu · NVIDIA GeForce RTX 4090", "wasm": where a run trains. */
 export function formatBackend(start: { backend: string; adapter?: GpuAdapter | undefined }): string {
-  const a = start.adapter;
-  if (!a) return start.backend;
-  const name = a.description || [a.vendor, a.device].filter(Boolean).join(' ') || 'unnamed adapter';
-  return `${start.backend} (${name}${a.software ? ', software' : ''})`;
+  return start.adapter ? `${start.backend} · ${formatAdapter(start.adapter)}` : start.backend;
 }
 
 /** Epoch progress of a run, 0–100. */

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { BackendsReport } from '../../protocol/lsp.ts';
+import { formatAdapter } from '../../protocol/present.ts';
 import { probeBackends } from '../../trainer/src/backend.ts';
-import { describeAdapter } from '../../trainer/src/webgpu.ts';
 
 /** `dropneuron backends`: every backend, whether it loads here and why not, the GPUs WebGPU sees, and `auto`'s pick. */
 export async function runBackends(options: { json?: boolean }, out: (line: string) => void): Promise<number> {
@@ -17,12 +17,12 @@ export async function runBackends(options: { json?: boolean }, out: (line: strin
 function printReport(report: BackendsReport, out: (line: string) => void): void {
   const table = new Table({ head: ['backend', 'loads', 'details'], style: { head: [], border: [] } });
   for (const b of report.backends) {
-    table.push([b.backend, b.loads ? 'yes' : 'no', b.loads ? (b.adapter ? describeAdapter(b.adapter) : 'ready') : (b.reason ?? '')]);
+    table.push([b.backend, b.loads ? 'yes' : 'no', b.loads ? (b.adapter ? formatAdapter(b.adapter) : 'ready') : (b.reason ?? '')]);
   }
   out(table.toString());
   out(
     report.adapters.length
-      ? `WebGPU adapters: ${report.adapters.map(describeAdapter).join('; ')}`
+      ? `WebGPU adapters: ${report.adapters.map(formatAdapter).join('; ')}`
       : 'WebGPU adapters: none (no Vulkan, Metal or D3D12 driver found)',
   );
   out(report.auto ? `backend auto trains on: ${report.auto}` : 'backend auto finds nothing that loads: install @tensorflow/tfjs-backend-wasm (npm install)');

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BACKENDS, type BackendSetting } from '../../language/index.ts';
 import { BackendsRequest, type BackendsReport } from '../../protocol/lsp.ts';
-import { formatBackend } from '../../protocol/present.ts';
+import { formatAdapter } from '../../protocol/present.ts';
 
 type Item = vscode.QuickPickItem & { backend?: BackendSetting };
 
@@ -19,7 +19,7 @@ export function backendItems(report: BackendsReport, current: BackendSetting): I
     { label: 'backends', kind: vscode.QuickPickItemKind.Separator },
     ...report.backends.map((b): Item => ({
       label: `$(${b.loads ? 'pass' : 'circle-slash'}) ${b.backend}`,
-      description: `${b.loads ? (b.adapter ? formatBackend(b) : 'loads') : `does not load: ${b.reason ?? 'unknown'}`}${mark(b.backend)}`,
+      description: `${b.loads ? (b.adapter ? `loads, on ${formatAdapter(b.adapter)}` : 'loads') : `does not load: ${b.reason ?? 'unknown'}`}${mark(b.backend)}`,
       detail: BACKENDS[b.backend],
       ...(b.loads ? { backend: b.backend } : {}),
     })),

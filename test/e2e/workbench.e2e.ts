@@ -291,7 +291,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for wasm.
     await w.page.locator('.quick-input-widget', { hasText: 'auto trains on wasm here' }).waitFor({ timeout: 120_000 });
-    await row(/webgpu.*llvmpipe.*software/).waitFor();
+    await row(/webgpu.*loads, on llvmpipe.*\(software\)/).waitFor();
     await row(/gpu.*does not load: not installed/).waitFor();
     await w.screenshot('10-backends');
     await w.page.locator('.quick-input-widget .quick-input-box input').fill('cpu');

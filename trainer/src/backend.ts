@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_ORDER, type BackendName, type BackendSetting } from '../../language/index.ts';
 import type { GpuAdapter } from '../../protocol/events.ts';
 import type { BackendsReport } from '../../protocol/lsp.ts';
-import { adapterOf, allAdapters, dawn, describeAdapter, gpuDevicePresent, preferredAdapter } from './webgpu.ts';
+import { adapterName } from '../../protocol/present.ts';
+import { adapterOf, allAdapters, dawn, gpuDevicePresent, preferredAdapter } from './webgpu.ts';
 
 export interface BackendChoice {
   name: BackendName;
@@ -61,7 +62,7 @@ async function useWebgpu(auto: boolean): Promise<GpuAdapter> {
   const preferred = await preferredAdapter();
   if (!preferred) throw new Error('WebGPU found no GPU adapter (no Vulkan, Metal or D3D12 driver)');
   if (preferred.software && auto)
-    throw new Error(`only a software adapter, ${describeAdapter(preferred)}: slower than the CPU backends (--backend webgpu takes it)`);
+    throw new Error(`only a software adapter (${adapterName(preferred)}), slower than the CPU backends (--backend webgpu takes it)`);
   // Only now: tfjs' webgpu backend registers itself only if navigator.gpu exists when it loads.
   requireHere('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not initialise');

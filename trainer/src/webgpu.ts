@@ -58,11 +58,6 @@ export function isSoftware(info: DawnAdapterInfo): boolean {
   return !!info.isFallbackAdapter || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(`${info.device} ${info.description}`);
 }
 
-export function describeAdapter(adapter: GpuAdapter): string {
-  const name = adapter.description || [adapter.vendor, adapter.device].filter(Boolean).join(' ') || 'an unnamed adapter';
-  return `${name}${adapter.software ? ' (software: runs on the CPU)' : ''}`;
-}
-
 export function adapterOf(info: DawnAdapterInfo): GpuAdapter {
   return {
     vendor: info.vendor ?? '',
