@@ -110,7 +110,7 @@ function terminalView(): View {
         }
         case 'done':
           bar?.stop();
-          printSummary(event, out);
+          printSummary(event, start, out);
           break;
         case 'error':
           bar?.stop();
@@ -121,7 +121,7 @@ function terminalView(): View {
   };
 }
 
-function printSummary(done: DoneEvent, out: (line: string) => void): void {
+function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line: string) => void): void {
   const s = done.summary;
   if (done.stopped) out(`stopped after ${done.epochsCompleted} finished epoch${done.epochsCompleted === 1 ? '' : 's'}`);
   const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
@@ -145,5 +145,6 @@ function printSummary(done: DoneEvent, out: (line: string) => void): void {
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }
   out(`test ${s.metric} before pruning ${formatMetric(s.metric, s.beforePrune)}, after pruning ${formatMetric(s.metric, s.afterPrune)}`);
+  if (start) out(`trained on ${formatBackend(start)} in ${done.seconds.toFixed(1)} s`);
   out(`outputs: ${done.outputs.runDir} (pruned spec ${done.outputs.prunedSpec})`);
 }
