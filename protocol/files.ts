@@ -1,4 +1,5 @@
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { relative, isAbsolute } from 'node:path';
 
 /** A .dnn spec is source text; anything this large is certainly not one. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -54,4 +55,17 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
   writeFileSync(temporary, data);
   renameSync(temporary, path);
+}
+
+/**
+ * Whether `path` lies inside `folder` once both are resolved to real paths (symbolic links followed), so a link
+ * inside a run folder cannot lead out of it. False when either does not exist.
+ */
+export function isInside(path: string, folder: string): boolean {
+  try {
+    const rel = relative(realpathSync(folder), realpathSync(path));
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  } catch {
+    return false;
+  }
 }

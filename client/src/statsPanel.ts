@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord, RunStore } from './runStore.ts';
+import { isInside } from '../../protocol/files.ts';
 import { statsHtml } from './statsHtml.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
 
@@ -77,10 +78,10 @@ export class StatsPanel {
             return;
           case 'openFolder':
           case 'openFile': {
-            // Only paths inside the shown run's folder: the webview does not choose what to open.
+            // Only paths really inside the shown run's folder (links followed): the webview does not choose what to open.
             const runDir = this.run?.runDir;
             const target = path.resolve(message.path);
-            if (!runDir || !target.startsWith(path.resolve(runDir) + path.sep)) return;
+            if (!runDir || !isInside(target, runDir)) return;
             const uri = vscode.Uri.file(target);
             void (message.type === 'openFile' ? vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }) : revealFolder(uri));
           }

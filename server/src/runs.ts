@@ -1,8 +1,9 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import type { DeleteRunResult, RunInfo } from '../../protocol/lsp.ts';
+import { isInside } from '../../protocol/files.ts';
 import { readEvents, readRun, RUNS_FOLDER } from '../../protocol/runFolder.ts';
 
 /** How many run folders one workspace listing reads at most (a listing is for people, not for archives). */
@@ -30,10 +31,16 @@ export function runEvents(runDir: string): TrainerEvent[] {
   return isRunFolder(runDir) ? readEvents(runDir) : [];
 }
 
-/** Deletes a run folder; refuses a folder that is not a run (no run.json), so a bad path cannot delete anything else. */
-export function deleteRun(runDir: string, running: (runDir: string) => boolean): DeleteRunResult {
+/**
+ * Deletes a run folder. Refuses anything else, so a bad or hostile path deletes nothing: the folder must hold
+ * run.json and lie, real path and all, inside a runs folder (`.dropneuron/runs/`, or the configured output folder).
+ */
+export function deleteRun(runDir: string, running: (runDir: string) => boolean, outputFolder = ''): DeleteRunResult {
   const dir = resolve(runDir);
   if (!isRunFolder(dir)) return { deleted: false, message: `expected a run folder (with run.json), found none at ${dir}` };
+  const parent = dirname(realpathSync(dir));
+  const inRuns = parent.endsWith(join(RUNS_FOLDER)) || (outputFolder !== '' && isInside(dir, outputFolder));
+  if (!inRuns) return { deleted: false, message: `expected a run folder inside ${RUNS_FOLDER} or the output folder, found ${dir}` };
   if (running(dir)) return { deleted: false, message: `expected a finished run, found ${dir} still training: stop it first` };
   rmSync(dir, { recursive: true, force: true });
   return { deleted: true };

@@ -26,7 +26,7 @@ import { inlayHints } from './inlayHints.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
-import { deleteRun, runEvents, workspaceRuns } from './runs.ts';
+import { runEvents, workspaceRuns } from './runs.ts';
 import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
@@ -138,12 +138,9 @@ connection.onRequest(
 );
 connection.onRequest(
   DeleteRunRequest,
-  guard('deleteRun', { deleted: false, message: 'the server could not delete the run (see its log)' }, (p) => {
-    const result = deleteRun(p.runDir, (dir) => training.isTrainingIn(dir));
-    if (result.deleted) {
-      training.forget(p.runDir);
-      if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
-    }
+  guard('deleteRun', { deleted: false, message: 'the server could not delete the run (see its log)' }, async (p) => {
+    const result = await training.deleteRun(p.runDir);
+    if (result.deleted && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
     return result;
   }),
 );

@@ -1,14 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { DoneEvent, EpochEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
-import { RunEventNotification, type BackendsReport, type RunEventParams, type RunInfo, type TrainParams, type TrainResult } from '../../protocol/lsp.ts';
+import {
+  RunEventNotification,
+  type BackendsReport,
+  type DeleteRunResult,
+  type RunEventParams,
+  type RunInfo,
+  type TrainParams,
+  type TrainResult,
+} from '../../protocol/lsp.ts';
 import { epochPercent, formatBackend, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
 import { listRuns, type RunResult } from '../../protocol/runFolder.ts';
 import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
 import { backendsReport } from './backends.ts';
+import { deleteRun } from './runs.ts';
 import { DEFAULT_SETTINGS, settingsOverrides, type Configuration } from './config.ts';
 import type { DocumentStore } from './documents.ts';
 import { filePath } from './paths.ts';
@@ -80,6 +90,14 @@ export class Training {
     return [...this.active.values()].some((run) => !run.ended && run.runDir !== undefined && resolve(run.runDir) === resolve(runDir));
   }
 
+  /** Deletes a run folder (see deleteRun in runs.ts); the configured output folder counts as a runs folder. */
+  async deleteRun(runDir: string): Promise<DeleteRunResult> {
+    const settings = await this.config.get(pathToFileURL(runDir).toString());
+    const result = deleteRun(runDir, (dir) => this.isTrainingIn(dir), settings.trainer.outputFolder);
+    if (result.deleted) this.forget(runDir);
+    return result;
+  }
+
   /** Forgets what a deleted run folder said (its spec's latest run is read again from disk). */
   forget(runDir: string): void {
     for (const [uri, result] of this.latest) if (resolve(result.runDir) === resolve(runDir)) this.latest.delete(uri);
@@ -89,8 +107,12 @@ export class Training {
     const path = filePath(params.uri);
     if (!path) return { started: false, reason: 'not-a-file', message: `expected a file: URI, found ${params.uri}` };
     if (this.active.has(params.uri)) return { started: false, reason: 'busy', message: 'expected no run of this spec in progress, found one: stop it first' };
+    // Only a .dnn spec the client has open: a request cannot make the server run the trainer on any path.
     const entry = this.store.get(params.uri);
-    if (entry?.analysis.hasErrors) {
+    if (!entry || extname(path) !== '.dnn') {
+      return { started: false, reason: 'not-a-file', message: `expected a .dnn spec open in the editor, found ${entry ? path : `${path} not open`}` };
+    }
+    if (entry.analysis.hasErrors) {
       const count = entry.analysis.diagnostics.filter((d) => d.severity === 'error').length;
       return {
         started: false,

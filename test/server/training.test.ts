@@ -217,10 +217,28 @@ describe("the editor's overrides and the server as the client's one reader of ru
     mkdirSync(notARun);
     assert.equal((await client.connection.sendRequest(DeleteRunRequest, { runDir: notARun })).deleted, false);
     assert.ok(existsSync(notARun), 'a folder without run.json is never deleted');
+    const outside = join(dir, 'elsewhere');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'run.json'), '{}');
+    const refused = await client.connection.sendRequest(DeleteRunRequest, { runDir: outside });
+    assert.ok(!refused.deleted && /inside \.dropneuron\/runs/.test(refused.message ?? ''), JSON.stringify(refused));
+    assert.ok(existsSync(outside), 'a folder outside a runs folder is never deleted, run.json or not');
     assert.equal((await client.connection.sendRequest(DeleteRunRequest, { runDir })).deleted, true);
     assert.ok(!existsSync(runDir));
     assert.deepEqual(await client.connection.sendRequest(RunsRequest, {}), []);
     assert.equal((await client.connection.sendRequest(LayersRequest, { uri }))[0]!.kept, undefined, 'a deleted run no longer feeds the views');
+  });
+
+  it('trains only a .dnn spec open in the editor', async () => {
+    const closed = join(dir, 'closed.dnn');
+    writeFileSync(closed, TINY);
+    const notOpen = await client.connection.sendRequest(TrainRequest, { uri: pathToFileURL(closed).toString() });
+    assert.ok(!notOpen.started && notOpen.reason === 'not-a-file' && /not open/.test(notOpen.message), JSON.stringify(notOpen));
+    const other = join(dir, 'notes.txt');
+    writeFileSync(other, TINY);
+    await client.open(pathToFileURL(other).toString(), TINY);
+    const notDnn = await client.connection.sendRequest(TrainRequest, { uri: pathToFileURL(other).toString() });
+    assert.ok(!notDnn.started && notDnn.reason === 'not-a-file', JSON.stringify(notDnn));
   });
 
   it('refuses to train with overrides that are not valid, naming each', async () => {
