@@ -1,10 +1,11 @@
 // The webgpu backend, trained on whatever WebGPU adapter this machine has (here and in CI: Mesa's lavapipe, a
 // software adapter: `npm test` installs it through scripts/setup-vulkan.sh). Every comparison is against the cpu
 // backend with SGD: Adam divides by the square root of tiny second moments and so scales float32 rounding
-// differences up to learning-rate-sized steps. lavapipe runs on the CPU and is slow (a 784-300-100-10 step ≈ 160
-// ms, a LeNet-5 step ≈ 7 s): the nets here are tiny and train a few steps. This file runs in its own process (node's
-// runner gives each test file one), so switching between cpu and webgpu here disturbs no other test; within it
-// every helper disposes its tensors before the next switch (a GPU tensor alive across a switch breaks later reads).
+// differences up to learning-rate-sized steps. lavapipe runs on the CPU and is slow (a 784-300-100-10 step at
+// batch 256 ≈ 165 ms, a LeNet-5 step at batch 64 ≈ 3 s): the nets here are tiny and train a few steps. This file
+// runs in its own process (node's runner gives each test file one), so switching between cpu and webgpu here
+// disturbs no other test; within it every helper disposes its tensors before the next switch (a GPU tensor alive
+// across a switch breaks later reads).
 //
 // Without an adapter (no Vulkan driver) every test skips and says why, except under CI=true, where they run and
 // fail: CI is meant to have lavapipe.
