@@ -3,7 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { RunEventNotification, StopRequest } from '../../protocol/lsp.ts';
 import { registerCommands } from './commands.ts';
 import { startLanguageClient } from './languageClient.ts';
-import { RunStore } from './runStore.ts';
+import { RunStore, type RunRecord } from './runStore.ts';
 import { TrainingStatus } from './statusBar.ts';
 import { LayersView } from './views/layersView.ts';
 import { RunsView } from './views/runsView.ts';
@@ -11,8 +11,14 @@ import { StatsPanel } from './statsPanel.ts';
 
 let client: LanguageClient | undefined;
 
+/** What `activate` returns (`vscode.extensions.getExtension(...).exports`): read by the extension API tests (test/vscode/). */
+export interface DropNeuronApi {
+  /** The newest run of the spec at `uri` started in this session, as the stats panel and status bar see it. */
+  latestRun(uri: vscode.Uri): RunRecord | undefined;
+}
+
 /** Activated by a .dnn file, a DropNeuron command or view, or a restored stats panel (never on startup). */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<DropNeuronApi> {
   const log = vscode.window.createOutputChannel('DropNeuron', { log: true });
   context.subscriptions.push(log);
   client = await startLanguageClient(context, log);
@@ -54,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   log.info('DropNeuron activated');
+  return { latestRun: (uri) => runs.latestFor(uri.toString()) };
 }
 
 export async function deactivate(): Promise<void> {
