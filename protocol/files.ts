@@ -1,5 +1,5 @@
-import { readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { relative, isAbsolute } from 'node:path';
+import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative } from 'node:path';
 
 /** A .dnn spec is source text; anything this large is certainly not one. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -50,11 +50,66 @@ export function tryReadSpecFile(path: string): { text: string } | { error: strin
   }
 }
 
-/** Writes a file so that readers see the old or the new content, never a partial one. */
+/**
+ * Writes a file so that readers see the old or the new content, never a partial one. A write that fails
+ * (a full disk) removes its temporary file and leaves the old content as it was.
+ */
 export function writeAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, data);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * The cause of a failed file operation on `path` as a phrase for "expected …, found <cause>": what the user
+ * can act on (a file where a folder should be, no permission, a full disk), then the error code.
+ */
+export function describeFsError(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOTDIR': {
+      const file = fileOnPath(path);
+      return file ? `a file at ${file} where a folder should be (ENOTDIR)` : 'a file where a folder should be (ENOTDIR)';
+    }
+    case 'EEXIST':
+      return 'a file of that name already there (EEXIST)';
+    case 'EISDIR':
+      return 'a folder where a file should be (EISDIR)';
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write there (${code})`;
+    case 'ENOSPC':
+      return 'no space left on the device (ENOSPC)';
+    case 'EDQUOT':
+      return 'the disk quota used up (EDQUOT)';
+    case 'EROFS':
+      return 'a read-only file system (EROFS)';
+    case 'ENOENT':
+      return 'a folder on the path missing (ENOENT)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return `too many open files (${code})`;
+    default:
+      return code ? `${code} (${(error as Error).message})` : String((error as Error | undefined)?.message ?? error);
+  }
+}
+
+/** The nearest existing ancestor of `path` that is a file, not a folder: what an ENOTDIR is about. */
+function fileOnPath(path: string): string | undefined {
+  for (let p = path; dirname(p) !== p; p = dirname(p)) {
+    try {
+      if (!statSync(p).isDirectory()) return p;
+      return undefined;
+    } catch {
+      // Missing, or under a file: look further up.
+    }
+  }
+  return undefined;
 }
 
 /**

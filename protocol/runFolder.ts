@@ -1,17 +1,22 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Overrides } from '../language/index.ts';
 import type { DoneEvent, EpochEvent, Metric, StartEvent, TrainerEvent } from './events.ts';
-import { writeAtomic } from './files.ts';
+import { describeFsError, writeAtomic } from './files.ts';
 
-/** What a checkpoint holds besides the tensors. */
+/** What a checkpoint holds besides the tensors (`state.json`): the current state only, the same size at every epoch. */
 export interface CheckpointState {
   epoch: number;
   rngState: number;
   /** Names and shapes of the tensors in weights.bin, in order: the network's variables, then the optimizer's. */
   tensors: { name: string; shape: number[]; group: 'variable' | 'optimizer' }[];
-  /** The epoch events so far, so a resumed run can replay them to a late viewer. */
-  events: TrainerEvent[];
+  /**
+   * The event of `epoch`. The log gets it only once the checkpoint is complete, so a kill between the two
+   * leaves the log one epoch short: a resumed run appends it from here (`RunFolder.resumeEvents`).
+   */
+  event?: EpochEvent;
+  /** Every event so far, in run folders written before events.jsonl was append-only: read when resuming one, never written. */
+  events?: TrainerEvent[];
 }
 
 /** How a run was started: enough to resume it from the folder alone. */
@@ -37,6 +42,35 @@ export function newRunDir(specPath: string, model: string, now = new Date()): st
   return dir;
 }
 
+/** A run folder that cannot be created, written or read: one line naming the path and the cause. */
+export class RunFolderError extends Error {}
+
+/** Runs a file operation on `path`; a failure becomes a RunFolderError: "PATH: expected to WHAT, found CAUSE". */
+export function io<T>(path: string, what: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw asRunFolderError(path, what, error);
+  }
+}
+
+/** A file system error (one with an errno code) as a RunFolderError naming `path`; any other error as it is. */
+export function asRunFolderError(path: string, what: string, error: unknown): unknown {
+  if (error instanceof RunFolderError || typeof (error as NodeJS.ErrnoException | undefined)?.code !== 'string') return error;
+  return new RunFolderError(`${path}: expected to ${what}, found ${describeFsError(path, error)}`);
+}
+
+/** Removes a file or folder if it is there; a failure to remove is not worth failing the run over. */
+function remove(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Left for the next checkpoint's sweep.
+  }
+}
+
+const CHECKPOINT_PREFIX = 'checkpoint-';
+
 export class RunFolder {
   constructor(readonly dir: string) {}
 
@@ -44,48 +78,127 @@ export class RunFolder {
     return join(this.dir, 'events.jsonl');
   }
 
+  private get pointerPath(): string {
+    return join(this.dir, 'checkpoint.json');
+  }
+
   create(manifest: RunManifest): void {
-    mkdirSync(this.dir, { recursive: true });
-    writeAtomic(join(this.dir, 'run.json'), JSON.stringify(manifest, null, 2));
-    writeFileSync(this.eventsPath, '');
+    io(this.dir, 'create the run folder', () => mkdirSync(this.dir, { recursive: true }));
+    const manifestPath = join(this.dir, 'run.json');
+    io(manifestPath, 'write the run manifest', () => writeAtomic(manifestPath, JSON.stringify(manifest, null, 2)));
+    io(this.eventsPath, 'create the event log', () => writeFileSync(this.eventsPath, ''));
   }
 
   manifest(): RunManifest {
     const path = join(this.dir, 'run.json');
-    if (!existsSync(path)) throw new Error(`${this.dir}: expected a run folder with run.json, found none`);
-    return JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
-  }
-
-  appendEvent(event: TrainerEvent): void {
-    appendFileSync(this.eventsPath, JSON.stringify(event) + '\n');
+    if (!existsSync(path)) throw new RunFolderError(`${this.dir}: expected a run folder with run.json, found none`);
+    const text = io(path, 'read the run manifest', () => readFileSync(path, 'utf8'));
+    try {
+      return JSON.parse(text) as RunManifest;
+    } catch {
+      throw new RunFolderError(`${path}: expected the run manifest (JSON), found text that does not parse`);
+    }
   }
 
   /**
-   * Saves a checkpoint: tensors and state go to a new `checkpoint-<epoch>/` folder, then `checkpoint.json`
-   * is switched to it atomically, then older folders are removed. A kill at any point leaves the last
-   * complete checkpoint readable.
+   * Appends one event to the log, as it happens: the log only grows. An append cut short (a full disk) is
+   * cut back off, so the log never holds half a line that the next append would run into.
+   */
+  appendEvent(event: TrainerEvent): void {
+    const path = this.eventsPath;
+    io(path, 'append to the event log', () => {
+      const size = existsSync(path) ? statSync(path).size : 0;
+      try {
+        appendFileSync(path, JSON.stringify(event) + '\n');
+      } catch (error) {
+        try {
+          truncateSync(path, size);
+        } catch {
+          // The reader skips a line that does not parse.
+        }
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Makes the log agree with the checkpoint a resumed run starts from (`epoch`; 0 when there is none): epoch
+   * events after it go (those epochs train again), the checkpoint's own epoch event is appended when the log
+   * lacks it (a kill between the checkpoint and the append), and lines that do not parse (an append cut short)
+   * are dropped. Rewrites the log atomically, once per resume; returns what it now holds.
+   */
+  resumeEvents(epoch: number, event: EpochEvent | undefined): TrainerEvent[] {
+    const events = readEvents(this.dir).filter((e) => e.type !== 'epoch' || e.epoch <= epoch);
+    if (event && event.epoch === epoch && !events.some((e) => e.type === 'epoch' && e.epoch === epoch)) events.push(event);
+    io(this.eventsPath, 'rewrite the event log', () => writeAtomic(this.eventsPath, events.map((e) => JSON.stringify(e) + '\n').join('')));
+    return events;
+  }
+
+  /**
+   * Saves a checkpoint: tensors and state go to `checkpoint-<epoch>.partial/`, which is renamed to
+   * `checkpoint-<epoch>/` once complete; then `checkpoint.json` is switched to it atomically, then older
+   * folders are removed. A kill at any point leaves the last complete checkpoint readable; a failure (a full
+   * disk) removes what this checkpoint wrote, so the folder holds exactly the last complete one, and throws a
+   * RunFolderError naming the path.
    */
   saveCheckpoint(state: CheckpointState, tensors: Float32Array[]): void {
-    const name = `checkpoint-${state.epoch}`;
+    const name = `${CHECKPOINT_PREFIX}${state.epoch}`;
     const folder = join(this.dir, name);
-    rmSync(folder, { recursive: true, force: true });
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'weights.bin'), Buffer.concat(tensors.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength))));
-    writeFileSync(join(folder, 'state.json'), JSON.stringify(state));
-    writeAtomic(join(this.dir, 'checkpoint.json'), JSON.stringify({ folder: name, epoch: state.epoch }));
-    for (const entry of readdirSync(this.dir)) {
-      if (entry.startsWith('checkpoint-') && entry !== name) rmSync(join(this.dir, entry), { recursive: true, force: true });
+    const partial = `${folder}.partial`;
+    const what = `write the checkpoint of epoch ${state.epoch}`;
+    const previous = this.pointedFolder();
+    let switched = false;
+    try {
+      io(partial, what, () => {
+        rmSync(partial, { recursive: true, force: true });
+        mkdirSync(partial);
+      });
+      const weights = join(partial, 'weights.bin');
+      io(weights, what, () => writeFileSync(weights, Buffer.concat(tensors.map((t) => Buffer.from(t.buffer, t.byteOffset, t.byteLength)))));
+      const statePath = join(partial, 'state.json');
+      io(statePath, what, () => writeFileSync(statePath, JSON.stringify(state)));
+      io(folder, what, () => {
+        if (name !== previous) rmSync(folder, { recursive: true, force: true });
+        renameSync(partial, folder);
+      });
+      io(this.pointerPath, what, () => writeAtomic(this.pointerPath, JSON.stringify({ folder: name, epoch: state.epoch })));
+      switched = true;
+    } finally {
+      if (!switched) {
+        remove(partial);
+        if (name !== previous) remove(folder);
+      }
     }
-    // The event log is rewritten from the checkpoint so that it never runs ahead of what can be resumed.
-    writeAtomic(this.eventsPath, state.events.map((e) => JSON.stringify(e) + '\n').join(''));
+    // Older checkpoints, and partial ones a kill left behind, go once the pointer has moved on.
+    for (const entry of io(this.dir, 'list the run folder', () => readdirSync(this.dir))) {
+      if (entry.startsWith(CHECKPOINT_PREFIX) && entry !== name) remove(join(this.dir, entry));
+    }
+  }
+
+  /** The folder `checkpoint.json` names, if it names one. */
+  private pointedFolder(): string | undefined {
+    try {
+      return basename((JSON.parse(readFileSync(this.pointerPath, 'utf8')) as { folder: string }).folder);
+    } catch {
+      return undefined;
+    }
   }
 
   loadCheckpoint(): { state: CheckpointState; tensors: Float32Array[] } | undefined {
-    const pointer = join(this.dir, 'checkpoint.json');
+    const pointer = this.pointerPath;
     if (!existsSync(pointer)) return undefined;
-    const { folder } = JSON.parse(readFileSync(pointer, 'utf8')) as { folder: string };
-    const state = JSON.parse(readFileSync(join(this.dir, basename(folder), 'state.json'), 'utf8')) as CheckpointState;
-    const bytes = readFileSync(join(this.dir, basename(folder), 'weights.bin'));
+    const folder = this.pointedFolder();
+    if (!folder) throw new RunFolderError(`${pointer}: expected {"folder": …} naming the last checkpoint, found text that does not parse (damaged checkpoint)`);
+    const statePath = join(this.dir, folder, 'state.json');
+    let state: CheckpointState;
+    try {
+      state = JSON.parse(io(statePath, 'read the checkpoint', () => readFileSync(statePath, 'utf8'))) as CheckpointState;
+    } catch (error) {
+      if (error instanceof RunFolderError) throw error;
+      throw new RunFolderError(`${statePath}: expected the checkpoint's state (JSON), found text that does not parse (damaged checkpoint)`);
+    }
+    const weightsPath = join(this.dir, folder, 'weights.bin');
+    const bytes = io(weightsPath, 'read the checkpoint', () => readFileSync(weightsPath));
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     let offset = 0;
     const tensors = state.tensors.map((t) => {
@@ -94,8 +207,13 @@ export class RunFolder {
       offset += size;
       return slice;
     });
-    if (offset !== all.length) throw new Error(`${this.dir}: expected ${offset} checkpoint values, found ${all.length} (damaged checkpoint)`);
+    if (offset !== all.length) throw new RunFolderError(`${this.dir}: expected ${offset} checkpoint values, found ${all.length} (damaged checkpoint)`);
     return { state, tensors };
+  }
+
+  /** The epoch event of the checkpoint `state`, from `event`, or from `events` in a checkpoint written before the log was append-only. */
+  static checkpointEvent(state: CheckpointState): EpochEvent | undefined {
+    return state.event ?? state.events?.find((e): e is EpochEvent => e.type === 'epoch' && e.epoch === state.epoch);
   }
 }
 

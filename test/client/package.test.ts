@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { ROOT } from '../helpers/cli.ts';
-import { tempDir } from '../trainer/helpers.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 /** node_modules/webgpu/dist/ folder per vsce target (scripts/package.mjs): the darwin targets share the universal build. */
 const DAWN_FOLDERS = ['linux-x64', 'linux-arm64', 'darwin-universal', 'win32-x64', 'win32-arm64'];
@@ -39,8 +39,8 @@ function dawnFolders(names: string[]): string[] {
   return [...new Set(names.map((n) => /^extension\/node_modules\/webgpu\/dist\/([^/]+)\//.exec(n)?.[1]).filter((f): f is string => !!f))].sort();
 }
 
-it('the .vsix installs a complete extension: manifest, bundles, grammar, this platform’s WebGPU, and a trainer that runs from it', () => {
-  const dir = tempDir('dnn-vsix-');
+it('the .vsix installs a complete extension: manifest, bundles, grammar, this platform’s WebGPU, and a trainer that runs from it', (t) => {
+  const dir = tempDir('dnn-vsix-', t);
   const vsix = join(dir, 'dropneuron.vsix');
   pack(vsix);
   const names = entries(vsix);
@@ -111,8 +111,8 @@ it('the .vsix installs a complete extension: manifest, bundles, grammar, this pl
   if (adapter) assert.ok(webgpu.loads, `expected the webgpu backend to load from the .vsix, found: ${webgpu.reason}`);
 });
 
-it('a platform’s .vsix carries only that platform’s Dawn (win32-x64: dawn.node and its DirectX compilers)', () => {
-  const dir = tempDir('dnn-vsix-');
+it('a platform’s .vsix carries only that platform’s Dawn (win32-x64: dawn.node and its DirectX compilers)', (t) => {
+  const dir = tempDir('dnn-vsix-', t);
   const vsix = join(dir, 'dropneuron-win32-x64.vsix');
   pack(vsix, 'win32-x64');
   const names = entries(vsix);

@@ -17,7 +17,7 @@ import {
   type RunInfo,
   type TrainResult,
 } from '../../protocol/lsp.ts';
-import { tempDir } from '../trainer/helpers.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient, type Notification } from './client.ts';
 
 const TINY = `model tiny {

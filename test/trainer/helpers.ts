@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train, type TrainOptions } from '../../trainer/src/run.ts';
+import { tempDir as makeTempDir } from '../helpers/tempDir.ts';
 
-export function tempDir(prefix = 'dnn-train-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+/** A temporary folder removed after the test file's tests (test/helpers/tempDir.ts). */
+export function tempDir(prefix = 'dnn-train-', t?: { after(fn: () => void): void }): string {
+  return makeTempDir(prefix, t);
 }
 
 export function writeSpec(dir: string, name: string, text: string): string {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckedModel } from '../../language/index.ts';
+import { asRunFolderError } from '../../protocol/runFolder.ts';
 import type { HostLayer } from './stats.ts';
 
 export class ExportError extends Error {}
@@ -59,6 +60,18 @@ export function buildLayersModel(model: CheckedModel, weights: HostLayer[], inpu
 /** Saves a LayersModel as model.json + weights.bin in `dir` (written to a temporary folder, then renamed). */
 export async function saveLayersModel(m: tfl.LayersModel, dir: string): Promise<void> {
   const temporary = `${dir}.tmp-${process.pid}`;
+  try {
+    await saveTo(m, temporary);
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(temporary, dir);
+  } catch (error) {
+    // A full disk leaves no half-written model folder behind.
+    rmSync(temporary, { recursive: true, force: true });
+    throw asRunFolderError(dir, 'save the model', error);
+  }
+}
+
+async function saveTo(m: tfl.LayersModel, temporary: string): Promise<void> {
   rmSync(temporary, { recursive: true, force: true });
   mkdirSync(temporary, { recursive: true });
   await m.save(
@@ -77,8 +90,6 @@ export async function saveLayersModel(m: tfl.LayersModel, dir: string): Promise<
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(temporary, dir);
 }
 
 /** Loads a folder written by saveLayersModel (with tfjs-node, `tf.loadLayersModel('file://DIR/model.json')` works too). */

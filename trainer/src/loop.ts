@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
 import { Batches } from './batches.ts';
 import type { Dataset } from './data/dataset.ts';
+import { checkLoss } from './diverged.ts';
 import type { BatchEnd, EpochEnd, RunEnd, TrainingListener } from './listeners/listener.ts';
 import { LossSums } from './lossSums.ts';
 import type { Network } from './network.ts';
@@ -31,7 +32,7 @@ export interface LoopOptions {
 /**
  * Trains the schedule's epochs from `startEpoch` on, one step per batch, and calls the listeners at each
  * batch end, epoch end and the run's end (in list order, awaiting each). It does no I/O and sends no
- * events: that is the listeners' work.
+ * events: that is the listeners' work. An epoch whose loss is not finite throws a DivergedError.
  */
 export async function trainLoop(t: Trainee, options: LoopOptions): Promise<RunEnd> {
   const { model } = t;
@@ -85,6 +86,9 @@ async function trainEpoch(
       if (options.shouldStop?.()) return undefined;
     }
     const loss = await sums.mean(batches.count);
+    // The epoch's one read of the loss: a part that went NaN or infinite stops the run before any listener
+    // reports, checkpoints or sends the epoch.
+    checkLoss(loss, t.model, epoch);
     return { epoch, phase: plan.phase, loss, seconds: (performance.now() - t0) / 1000 };
   } finally {
     sums.dispose();

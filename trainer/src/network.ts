@@ -15,6 +15,19 @@ export type LayerParams = LayerTensors<tf.Variable>;
 
 let networkCount = 0;
 
+/** A layer whose weights cannot be allocated: one line naming it, its parameter count and what to lower. */
+export class LayerSizeError extends Error {
+  constructor(
+    readonly layer: CheckedLayer,
+    cause: unknown,
+  ) {
+    const size = layer.kind === 'conv' ? 'filters' : 'units';
+    super(
+      `expected layer \`${layer.name}\` (${layer.params.toLocaleString('en')} parameters) to fit in memory, found it too big to allocate (${(cause as Error).message}); lower its ${size}`,
+    );
+  }
+}
+
 /**
  * The trainable network. Training uses its own forward pass (so the ops' gradients apply and dropout is
  * seeded); export.ts turns the same weights into a TensorFlow.js LayersModel.
@@ -29,30 +42,40 @@ export class Network {
     readonly ops: LayerOps,
   ) {
     const tag = `dnn${++networkCount}`;
-    this.params = model.layers
-      .filter((l) => l.weightShape)
-      .map((layer) => {
-        const shape = layer.weightShape!;
-        const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-        const fanOut = layer.kind === 'conv' ? shape[0]! * shape[1]! * shape[3]! : shape[1]!;
-        const out = shape[shape.length - 1]!;
-        const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
-        const bias = new Float32Array(out);
-        if (model.train.init === 'normal') {
-          // As the seed scripts: weights and biases from N(0, σ²).
-          const std = model.train.initStd;
-          for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
-          for (let i = 0; i < out; i++) bias[i] = rng.normal() * std;
-        } else {
-          const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
-          for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
-        }
-        return {
-          layer,
-          w: tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`),
-          b: tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`),
-        };
-      });
+    const params: LayerParams[] = [];
+    try {
+      for (const layer of model.layers.filter((l) => l.weightShape)) params.push(Network.init(model, layer, rng, tag));
+    } catch (error) {
+      tf.dispose(params.flatMap((p) => [p.w, p.b]));
+      throw new LayerSizeError(model.layers.filter((l) => l.weightShape)[params.length]!, error);
+    }
+    this.params = params;
+  }
+
+  /** One layer's initial weights and bias, seeded from the run's RNG. Throws when they cannot be allocated. */
+  private static init(model: CheckedModel, layer: CheckedLayer, rng: Rng, tag: string): LayerParams {
+    const shape = layer.weightShape!;
+    const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    const fanOut = layer.kind === 'conv' ? shape[0]! * shape[1]! * shape[3]! : shape[1]!;
+    const out = shape[shape.length - 1]!;
+    const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const bias = new Float32Array(out);
+    if (model.train.init === 'normal') {
+      // As the seed scripts: weights and biases from N(0, σ²).
+      const std = model.train.initStd;
+      for (let i = 0; i < values.length; i++) values[i] = rng.normal() * std;
+      for (let i = 0; i < out; i++) bias[i] = rng.normal() * std;
+    } else {
+      const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
+      for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
+    }
+    const w = tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`);
+    try {
+      return { layer, w, b: tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`) };
+    } catch (error) {
+      w.dispose();
+      throw error;
+    }
   }
 
   /** The variables in a fixed order: optimizer state is positional, so a resumed run must match it. */

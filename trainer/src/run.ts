@@ -2,12 +2,14 @@ import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis, type CheckedModel } from '../../language/index.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
 import { readSpecFile, SpecFileError } from '../../protocol/files.ts';
-import { newRunDir, RunFolder, type RunManifest } from '../../protocol/runFolder.ts';
+import { newRunDir, RunFolder, RunFolderError, type RunManifest } from '../../protocol/runFolder.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { BackendError, selectBackend, type BackendChoice } from './backend.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 import { DataError, type Dataset } from './data/dataset.ts';
 import { loadDataset } from './data/load.ts';
+import { validateDataset } from './data/validate.ts';
+import { DivergedError } from './diverged.ts';
 import { Evaluator } from './evaluator.ts';
 import { Checkpointer } from './listeners/checkpoint.ts';
 import { Emitter } from './listeners/emit.ts';
@@ -16,7 +18,7 @@ import { Exporter } from './listeners/export.ts';
 import { doneEventOf, type TrainingListener } from './listeners/listener.ts';
 import { progressListener } from './listeners/progress.ts';
 import { trainLoop, type Trainee } from './loop.ts';
-import { Network } from './network.ts';
+import { LayerSizeError, Network } from './network.ts';
 import { layerOpsFor } from './ops.ts';
 import { makeOptimizer } from './optimizer.ts';
 import { Rng } from './rng.ts';
@@ -86,8 +88,9 @@ function checkSpec(manifest: RunManifest): { analysis: Analysis; model: CheckedM
 
 /**
  * Trains one spec to the end (or until stopped) and returns the last event: `done` or `error`. Everything
- * that can fail before training (the spec, the backend, the data) is checked before a new run's folder is
- * created, so such a failure leaves no folder behind.
+ * that can fail before training (the spec, the backend, the data and whether it fits the model, the
+ * network's allocation) is checked before a new run's folder is created, so such a failure leaves no folder
+ * behind. Nothing a user can feed it throws: every failure is one error event with one line.
  */
 export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEvent> {
   const fail = (event: ErrorEvent): ErrorEvent => (options.emit(event), event);
@@ -106,20 +109,48 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
   try {
     backend = await selectBackend(model.train.backend);
   } catch (error) {
-    if (error instanceof BackendError) return fail(errorEvent('backend', error.message));
-    throw error;
+    return fail(errorEvent('backend', error instanceof BackendError ? error.message : `expected a backend to load, found: ${(error as Error).message}`));
   }
 
   let data: Dataset;
   try {
     data = loadDataset(model, dirname(manifest.specPath), manifest.limit);
+    validateDataset(model, data, manifest.limit);
   } catch (error) {
-    if (error instanceof DataError) return fail(errorEvent('data', error.message));
-    throw error;
+    return fail(errorEvent('data', error instanceof DataError ? error.message : `expected the data to load, found: ${(error as Error).message}`));
   }
 
-  const folder = source.resumed ?? createRunFolder(manifest, model, options.outDir);
-  return runTraining({ analysis, model, manifest, folder, resumed: !!source.resumed, data, backend }, options);
+  let t: Trainee;
+  try {
+    t = trainee(model, data, backend);
+  } catch (error) {
+    if (!(error instanceof LayerSizeError)) return fail(errorEvent('trainer', `expected the network to build, found: ${(error as Error).message}`));
+    const range = (error.layer.sizeToken ?? error.layer.statement).range;
+    return fail(
+      errorEvent('spec', `${manifest.specPath}:${range.start.line + 1}:${range.start.character + 1}: ${error.message}`, { file: manifest.specPath, range }),
+    );
+  }
+
+  let folder: RunFolder;
+  try {
+    folder = source.resumed ?? createRunFolder(manifest, model, options.outDir);
+  } catch (error) {
+    dispose(t);
+    return fail(errorEvent('trainer', (error as Error).message));
+  }
+  return runTraining({ analysis, model, manifest, folder, resumed: !!source.resumed, data, backend, t }, options);
+}
+
+/** The network (allocated here: a layer too big for memory fails before the run folder exists), its optimizer and RNG. */
+function trainee(model: CheckedModel, data: Dataset, backend: BackendChoice): Trainee {
+  const rng = new Rng(model.train.seed);
+  const network = new Network(model, rng, layerOpsFor(backend.name));
+  return { model, data, rng, network, optimizer: makeOptimizer(model) };
+}
+
+function dispose(t: Trainee): void {
+  t.network.dispose();
+  t.optimizer.dispose();
 }
 
 function createRunFolder(manifest: RunManifest, model: CheckedModel, outDir: string | undefined): RunFolder {
@@ -137,15 +168,17 @@ interface Prepared {
   resumed: boolean;
   data: Dataset;
   backend: BackendChoice;
+  t: Trainee;
 }
 
 async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEvent | ErrorEvent> {
   const started = Date.now();
-  const { model, data, folder } = p;
-  const rng = new Rng(model.train.seed);
-  const t: Trainee = { model, data, rng, network: new Network(model, rng, layerOpsFor(p.backend.name)), optimizer: makeOptimizer(model) };
+  const { model, data, folder, t } = p;
   try {
     const restored = p.resumed ? await restoreCheckpoint(t, folder) : undefined;
+    // The log as the checkpoint left it: epochs after the checkpoint dropped, the checkpoint's own epoch
+    // appended if a kill came between the checkpoint and its append. A new run's log is empty.
+    if (p.resumed) folder.resumeEvents(restored?.epoch ?? 0, restored?.event);
     const startEpoch = (restored?.epoch ?? 0) + 1;
     const start = startEvent(model, data, p.backend, {
       runDir: folder.dir,
@@ -157,23 +190,24 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     emitter.record(start);
     const evaluator = new Evaluator(model, t.network.ops, data);
     // The listeners run in this order at every hook, each awaited before the next: the report makes the
-    // epoch event; the checkpoint writes it to the run folder before the emitter sends it, so whoever sees
-    // an epoch can resume from it; at the run's end the exporter writes the outputs and makes the done
-    // event, which the emitter appends to the folder's log and sends last.
+    // epoch event (and stops the run if the weights went non-finite); the checkpoint writes the epoch to the
+    // run folder; at the run's end the exporter writes the outputs and makes the done event; the emitter
+    // appends each event to the folder's log and sends it last, so whoever sees an epoch can resume from it.
     const listeners: TrainingListener[] = [
       ...(options.onBatch ? [progressListener(options.onBatch)] : []),
       new EpochReport(t, evaluator),
-      new Checkpointer(t, folder, start, restored?.epochs ?? []),
+      new Checkpointer(t, folder),
       new Exporter(p.analysis, t, evaluator, folder, started),
       emitter,
     ];
     return doneEventOf(await trainLoop(t, { startEpoch, listeners, shouldStop: options.shouldStop }));
   } catch (error) {
-    const event = errorEvent('trainer', `expected training to complete, found: ${(error as Error).message}`);
+    // A divergence or a run folder that cannot be written is the user's to fix: its message says how.
+    const known = error instanceof DivergedError || error instanceof RunFolderError;
+    const event = errorEvent('trainer', known ? error.message : `expected training to complete, found: ${(error as Error).message}`);
     options.emit(event);
     return event;
   } finally {
-    t.network.dispose();
-    t.optimizer.dispose();
+    dispose(t);
   }
 }

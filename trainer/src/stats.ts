@@ -66,8 +66,13 @@ export function layerStats(layers: HostLayer[]): { layers: LayerEpochStats[]; in
   return { layers: stats, inputs: first ? { kept: count(first.rows), total: first.rows.length, mask: first.rows } : { kept: 0, total: 0, mask: [] } };
 }
 
+/**
+ * Weights kept of all, density and compression (total / kept). When every weight was pruned the compression
+ * is total / 1, the most any pruning can reach, never Infinity: JSON would carry it as null and every reader
+ * of the events would have to guess. The summary's `collapsed` says that the network collapsed.
+ */
 export function totals(stats: LayerEpochStats[]): { kept: number; total: number; density: number; compression: number } {
   const kept = stats.reduce((s, l) => s + l.weightsKept, 0);
   const total = stats.reduce((s, l) => s + l.weightsTotal, 0);
-  return { kept, total, density: total ? kept / total : 0, compression: kept ? total / kept : Infinity };
+  return { kept, total, density: total ? kept / total : 0, compression: total ? total / Math.max(kept, 1) : 1 };
 }

@@ -19,6 +19,21 @@ export interface Dataset {
   imageShape?: [number, number];
   /** Extra facts a run reports (e.g. the true nonzero weights of sparse-regression). */
   facts?: Record<string, unknown>;
+  /** Where each set's rows come from, for messages that name a bad one (validate.ts); absent for generated data. */
+  origin?: { train: RowOrigin; test: RowOrigin };
+}
+
+/** The file a set's targets come from, and how to name row `index` of the set in it ("labels.idx at label index 7", "data.csv:9"). */
+export interface RowOrigin {
+  file: string;
+  locate(index: number): string;
+}
+
+/** The largest value of some arrays, in one pass each: no spread, whatever their length (a spread of 200 000 overflows the stack). */
+export function maxOf(...arrays: ArrayLike<number>[]): number {
+  let max = -Infinity;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) if (a[i]! > max) max = a[i]!;
+  return max;
 }
 
 /** [height, width] of a shape that is one single-channel image: HxW or HxWx1; undefined for anything else. */

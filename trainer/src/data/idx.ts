@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { DataError } from './dataset.ts';
+import { DataError, type RowOrigin } from './dataset.ts';
 
 export interface IdxArray {
   dims: number[];
@@ -57,4 +57,9 @@ export function idxImagesAndLabels(
   const y = new Float32Array(count);
   for (let i = 0; i < count; i++) y[i] = labels.data[i]!;
   return { x, y, count, imageDims: images.dims.slice(1) };
+}
+
+/** Rows of an IDX set whose labels start at `offset` in `file`. */
+export function labelOrigin(file: string, offset: number): RowOrigin {
+  return { file, locate: (i) => `${file} at label index ${offset + i}` };
 }

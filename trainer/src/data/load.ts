@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { loadCsv } from './csv.ts';
-import { DataError, imageShapeOf, type Dataset } from './dataset.ts';
+import { DataError, imageShapeOf, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
-import { idxImagesAndLabels } from './idx.ts';
+import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 import { loadMnist } from './mnist.ts';
 
 /**
@@ -46,14 +46,18 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
       }
       let test: { x: Float32Array; y: Float32Array; count: number };
       let trainPart = train;
+      const labels = path(data.labels);
+      let testOrigin: RowOrigin;
       if (data.testImages && data.testLabels) {
         test = idxImagesAndLabels(path(data.testImages), path(data.testLabels));
+        testOrigin = labelOrigin(path(data.testLabels), 0);
       } else {
         const split = Math.floor(train.count * 0.8);
         test = { x: train.x.slice(split * per), y: train.y.slice(split), count: train.count - split };
         trainPart = { ...train, x: train.x.slice(0, split * per), y: train.y.slice(0, split), count: split };
+        testOrigin = labelOrigin(labels, split);
       }
-      const classes = Math.max(...trainPart.y, ...test.y) + 1;
+      const classes = maxOf(trainPart.y, test.y) + 1;
       const imageShape = imageShapeOf(train.imageDims);
       const d: Dataset = {
         inputShape: input,
@@ -65,6 +69,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
         testCount: test.count,
         targetSize: 1,
         classes,
+        origin: { train: labelOrigin(labels, 0), test: testOrigin },
       };
       if (imageShape) d.imageShape = imageShape;
       return d;

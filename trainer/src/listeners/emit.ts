@@ -1,10 +1,11 @@
-import type { DoneEvent, StartEvent, TrainerEvent } from '../../../protocol/events.ts';
+import type { TrainerEvent } from '../../../protocol/events.ts';
 import type { RunFolder } from '../../../protocol/runFolder.ts';
 import { doneEventOf, epochEventOf, type EpochEnd, type RunEnd, type TrainingListener } from './listener.ts';
 
 /**
- * Sends the run's events to the caller. The start and done events are appended to the run folder's event
- * log first; an epoch event is already there when it arrives (the checkpoint rewrote the log with it).
+ * Appends each of the run's events to the run folder's event log as it happens, then sends it to the
+ * caller. It runs last: an epoch event is appended once its checkpoint is complete, so the log never runs
+ * ahead of what can be resumed.
  */
 export class Emitter implements TrainingListener {
   constructor(
@@ -13,13 +14,13 @@ export class Emitter implements TrainingListener {
   ) {}
 
   /** Appends the event to the folder's log, then sends it (the start event goes this way before the loop). */
-  record(event: StartEvent | DoneEvent): void {
+  record(event: TrainerEvent): void {
     this.folder.appendEvent(event);
     this.emit(event);
   }
 
   onEpochEnd(end: EpochEnd): void {
-    this.emit(epochEventOf(end));
+    this.record(epochEventOf(end));
   }
 
   onRunEnd(end: RunEnd): void {

@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION, type EpochEvent } from '../../../protocol/events.ts';
+import { checkMetric, checkWeights } from '../diverged.ts';
 import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
 import type { Trainee } from '../loop.ts';
@@ -23,9 +24,13 @@ export class EpochReport implements TrainingListener {
   async onEpochEnd(end: EpochEnd): Promise<void> {
     const { model, data, network } = this.t;
     const host = await network.read();
+    // The loss can stay finite while the last step's update is not: nothing non-finite is reported or checkpointed.
+    checkWeights(host, model, end.epoch);
     const pruned = prune(host, model.regularize.threshold);
     const trainMetric = await this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
     const testMetric = await this.evaluator.test(pruned);
+    checkMetric(`the train ${metricOf(model.task)}`, trainMetric, model, end.epoch);
+    checkMetric(`the test ${metricOf(model.task)}`, testMetric, model, end.epoch);
     const stats = layerStats(pruned);
     const sum = totals(stats.layers);
     const event: EpochEvent = {

@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import type { Analysis } from '../../../language/index.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type Summary } from '../../../protocol/events.ts';
 import { writeAtomic } from '../../../protocol/files.ts';
-import type { RunFolder } from '../../../protocol/runFolder.ts';
+import { io, type RunFolder } from '../../../protocol/runFolder.ts';
 import { compact, type CompactModel } from '../compact.ts';
+import { checkMetric, checkWeights } from '../diverged.ts';
 import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { buildLayersModel, ExportError, saveLayersModel } from '../export.ts';
@@ -31,9 +32,14 @@ export class Exporter implements TrainingListener {
     const { model, data } = this.t;
     const dir = this.folder.dir;
     const host = await this.t.network.read();
+    // A stop mid-epoch exports weights no epoch end has checked: the done event never reports NaN.
+    const epoch = end.stopped ? end.epochsCompleted + 1 : end.epochsCompleted;
+    checkWeights(host, model, epoch);
     const pruned = prune(host, model.regularize.threshold);
     const beforePrune = await this.evaluator.test(host);
     const afterPrune = await this.evaluator.test(pruned);
+    checkMetric(`the test ${metricOf(model.task)} before pruning`, beforePrune, model, epoch);
+    checkMetric(`the test ${metricOf(model.task)} after pruning`, afterPrune, model, epoch);
     const small = compact(model, pruned);
     const outputs: DoneEvent['outputs'] = {
       runDir: dir,
@@ -53,11 +59,13 @@ export class Exporter implements TrainingListener {
     }
     if (small.keptInputs) {
       outputs.keptInputs = join(dir, 'kept-inputs.json');
-      writeAtomic(outputs.keptInputs, JSON.stringify({ inputs: data.inputShape, kept: small.keptInputs }));
+      const keptInputs = outputs.keptInputs;
+      io(keptInputs, 'write the kept inputs', () => writeAtomic(keptInputs, JSON.stringify({ inputs: data.inputShape, kept: small.keptInputs })));
     }
-    writeAtomic(outputs.prunedSpec, prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir));
+    const specText = prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir);
+    io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, specText));
     const summary = this.summary(pruned, small, beforePrune, afterPrune);
-    writeAtomic(outputs.summary, JSON.stringify(summary, null, 2));
+    io(outputs.summary, 'write the summary', () => writeAtomic(outputs.summary, JSON.stringify(summary, null, 2)));
     end.done = {
       v: PROTOCOL_VERSION,
       type: 'done',

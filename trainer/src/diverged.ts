@@ -1,0 +1,98 @@
+import type { CheckedModel } from '../../language/index.ts';
+import type { Loss } from '../../protocol/events.ts';
+import { planEpoch } from './schedule.ts';
+import type { HostLayer } from './stats.ts';
+
+/**
+ * Training that went non-finite (NaN or infinite): the run stops with a `trainer` error that names the epoch,
+ * what went non-finite and which setting to lower. The checkpoint stays at the last finished epoch.
+ */
+export class DivergedError extends Error {}
+
+const PENALTIES = ['l1', 'l2', 'dropneuron'] as const;
+type Penalty = (typeof PENALTIES)[number];
+
+const TERM_NAMES: Record<keyof Omit<Loss, 'total'>, string> = {
+  data: 'the data loss',
+  l1: 'the l1 penalty',
+  l2: 'the l2 penalty',
+  dropneuron: 'the dropneuron penalty',
+};
+
+/**
+ * Values of each setting that train well (the examples' and the seed's): a setting far above its value is
+ * the likely cause of a divergence, and is named first.
+ */
+const TYPICAL: Record<Penalty | 'learning_rate' | 'finetune_lr' | 'init_std', number> = {
+  learning_rate: 0.001,
+  finetune_lr: 0.0001,
+  l1: 0.0001,
+  l2: 0.0001,
+  dropneuron: 0.001,
+  init_std: 1,
+};
+
+/** Throws a DivergedError when any part of an epoch's mean loss is not finite (read once per epoch, in the loop). */
+export function checkLoss(loss: Loss, model: CheckedModel, epoch: number): void {
+  const parts = (['data', ...PENALTIES] as const).filter((k) => !Number.isFinite(loss[k]));
+  if (!parts.length) return;
+  const what = listOf(parts.map((k) => TERM_NAMES[k]));
+  throw new DivergedError(
+    diverged(
+      what,
+      parts.map((k) => loss[k]),
+      model,
+      epoch,
+      parts.filter((k): k is Penalty => k !== 'data'),
+    ),
+  );
+}
+
+/** Throws a DivergedError when a weight or bias of the network as read back is not finite. */
+export function checkWeights(layers: readonly HostLayer[], model: CheckedModel, epoch: number): void {
+  for (const { layer, w, b } of layers) {
+    const bad = firstNonFinite(w) ?? firstNonFinite(b);
+    if (bad !== undefined) throw new DivergedError(diverged(`the weights of \`${layer.name}\``, [bad], model, epoch, []));
+  }
+}
+
+/** Throws a DivergedError when a metric the run reports is not finite. */
+export function checkMetric(name: string, value: number, model: CheckedModel, epoch: number): void {
+  if (!Number.isFinite(value)) throw new DivergedError(diverged(name, [value], model, epoch, []));
+}
+
+function firstNonFinite(values: Float32Array<ArrayBufferLike>): number | undefined {
+  for (const v of values) if (!Number.isFinite(v)) return v;
+  return undefined;
+}
+
+/**
+ * "the data loss became NaN in epoch 3: lower learning_rate (0.5); the run folder keeps the checkpoint of
+ * epoch 2". The settings to lower: those far above their typical values, largest first; when none is, the
+ * learning rate (and the data's scale).
+ */
+function diverged(what: string, values: number[], model: CheckedModel, epoch: number, penalties: Penalty[]): string {
+  const became = values.some((v) => Number.isNaN(v)) ? 'NaN' : 'infinite';
+  const plan = planEpoch(model.train, epoch);
+  const candidates: { name: keyof typeof TYPICAL; value: number }[] = [
+    { name: plan.phase === 'finetune' ? 'finetune_lr' : 'learning_rate', value: plan.learningRate },
+  ];
+  const weighted = model.layers.filter((l) => l.weightShape);
+  // A penalty whose own term went non-finite; its largest weight over the layers (a layer may set its own).
+  for (const p of penalties) candidates.push({ name: p, value: Math.max(0, ...weighted.map((l) => l.reg[p])) });
+  if (model.train.init === 'normal') candidates.push({ name: 'init_std', value: model.train.initStd });
+  const excess = (c: (typeof candidates)[number]): number => c.value / TYPICAL[c.name];
+  const suspects = candidates.filter((c) => excess(c) >= 100).sort((a, b) => excess(b) - excess(a));
+  const lower = listOf(
+    (suspects.length ? suspects : candidates.slice(0, 1)).map((c) => `${c.name} (${c.value})`),
+    'or',
+  );
+  const scale = suspects.length ? '' : model.task === 'classify' ? ', or scale the inputs down' : ', or scale the inputs and targets down';
+  const kept = epoch > 1 ? `the run folder keeps the checkpoint of epoch ${epoch - 1}` : 'no epoch finished, so there is no checkpoint to resume from';
+  return `${what} became ${became} in epoch ${epoch}: lower ${lower}${scale}; ${kept}`;
+}
+
+/** "a", "a and b", "a, b and c". */
+function listOf(items: string[], last = 'and'): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)!}`;
+}
