@@ -27,8 +27,9 @@ export function formatNamedMetric(metric: Metric, value: number): string {
 }
 
 /** 21.1 → "21.1×". */
-export function formatCompression(compression: number): string {
-  return `${compression.toFixed(1)}×`;
+export function formatCompression(compression: number | null): string {
+  // Runs recorded before every weight pruned had a finite compression carry null (JSON's Infinity) here.
+  return compression === null || !Number.isFinite(compression) ? '∞×' : `${compression.toFixed(1)}×`;
 }
 
 /** "epochs 1, learning_rate 0.005": a run's overrides by the spec's names; empty when there are none. */

@@ -69,9 +69,10 @@ export class Network {
       const limit = Math.sqrt(6 / (fanIn + fanOut)); // Glorot uniform, seeded from the run's RNG
       for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
     }
-    const w = tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`);
+    // tidy frees the initial tensors (a variable holds its own reference to the data; tidy never frees variables).
+    const w = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`));
     try {
-      return { layer, w, b: tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`) };
+      return { layer, w, b: tf.tidy(() => tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`)) };
     } catch (error) {
       w.dispose();
       throw error;
