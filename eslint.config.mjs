@@ -36,7 +36,7 @@ const boundaries = Object.entries(ROOMS).map(([room, { folders, packages }]) => 
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'media/', '.vscode-test/', 'test-output/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'media/', '.vscode-test/', 'test-output/', 'test/fixtures/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
