@@ -96,6 +96,12 @@ export const DIAGNOSTIC_CODES = {
     title: 'Schedule setting without effect',
     detail: '`warmup` longer than `epochs` (the penalties never reach full weight), or `finetune_lr` without `finetune` epochs.',
   },
+  DNN223: {
+    severity: 'warning',
+    title: 'Value outside its sensible range',
+    detail:
+      'A number the setting allows but that does not train well: far above or below what works (a learning rate of 10, 100 000 epochs, an init_std of 1e300). The message says why.',
+  },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },
   DNN303: { severity: 'error', title: 'Window larger than input', detail: 'A convolution or pooling window larger than the feature map it slides over.' },
@@ -112,6 +118,16 @@ export const DIAGNOSTIC_CODES = {
   },
   DNN307: { severity: 'error', title: 'Task does not fit data', detail: 'A task that this data set cannot provide targets for.' },
   DNN308: { severity: 'warning', title: 'Softmax on the output', detail: 'The classification loss applies softmax itself; the last layer should give logits.' },
+  DNN309: {
+    severity: 'error',
+    title: 'Spec too large',
+    detail: 'A file longer than 2 MB (2 097 152 characters) is not read: specs are source text, not data. The editor features are off for it.',
+  },
+  DNN310: {
+    severity: 'info',
+    title: 'More problems not shown',
+    detail: 'A file shows at most 500 diagnostics, errors first; this one says how many more there are and where the first of them is.',
+  },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -2,31 +2,47 @@
  * The `.dnn` language core, shared by the language server, the trainer and the CLI.
  * text → parse (syntax tree) → check (checked model + diagnostics). No editor or TensorFlow imports here.
  */
-import { check, type Overrides } from './check/checker.ts';
+import { check, type CheckResult, type Overrides } from './check/checker.ts';
 import type { Analysis } from './check/model.ts';
-import { hasErrors } from './diagnostics.ts';
-import { parse } from './syntax/parser.ts';
+import { DIAGNOSTIC_CODES, hasErrors, type Diagnostic } from './diagnostics.ts';
+import { MAX_DIAGNOSTICS } from './report.ts';
+import { parse, type ParseResult } from './syntax/parser.ts';
+import type { Span } from './syntax/positions.ts';
 
 export function analyze(text: string, overrides?: Overrides): Analysis {
   const parsed = parse(text);
   const checked = check(parsed, overrides);
-  // A line with a syntax error gets only that error: what the checker says about it would follow from it.
-  const brokenLines = new Set(parsed.diagnostics.map((d) => d.range.start.line));
-  const consequences = checked.diagnostics.filter((d) => !brokenLines.has(d.range.start.line));
-  const diagnostics = [...parsed.diagnostics, ...consequences].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const omitted = parsed.omitted + checked.omitted;
+  if (omitted > 0) diagnostics.push(omittedSummary(parsed, checked, omitted));
   const analysis: Analysis = {
     text,
     lines: parsed.lines,
     tokens: parsed.tokens,
     tree: parsed.tree,
     diagnostics,
-    hasErrors: hasErrors(diagnostics),
+    hasErrors: hasErrors(parsed.diagnostics) || checked.hasErrors,
   };
   if (checked.model) analysis.model = checked.model;
   return analysis;
 }
 
-export { parse } from './syntax/parser.ts';
+/** The one DNN310 that stands for every diagnostic past the limit, where the first of them was. */
+function omittedSummary(parsed: ParseResult, checked: CheckResult, omitted: number): Diagnostic {
+  const candidates = [parsed.firstOmitted, checked.firstOmitted].filter((s): s is Span => s !== undefined);
+  const first = candidates.reduce((a, b) => (b.start < a.start ? b : a));
+  const span = { start: first.start, end: first.end };
+  return {
+    code: 'DNN310',
+    severity: DIAGNOSTIC_CODES.DNN310.severity,
+    message: `expected at most ${MAX_DIAGNOSTICS} problems in one file, found ${omitted} more, not shown (from line ${parsed.lines.positionAt(span.start).line + 1} on): fix the ones shown first`,
+    span,
+    range: parsed.lines.rangeOf(span),
+  };
+}
+
+export { parse, MAX_SPEC_LENGTH } from './syntax/parser.ts';
+export { MAX_DIAGNOSTICS } from './report.ts';
 export { format, type FormatResult } from './format/formatter.ts';
 export * from './check/model.ts';
 export type { Overrides } from './check/checker.ts';

@@ -7,10 +7,18 @@
 export const BLOCK_KEYWORDS = ['model', 'regularize', 'train'] as const;
 export type BlockKeyword = (typeof BLOCK_KEYWORDS)[number];
 
+/** One end of the range in which a setting trains well, and what goes wrong past it. */
+export interface SensibleBound {
+  value: number;
+  /** What happens past the bound, for the warning: "steps this large make the loss diverge (NaN)". */
+  why: string;
+}
+
 export interface NumberSpec {
   type: 'number';
   doc: string;
   default?: number;
+  /** The legal range: a value outside it is an error (DNN211). */
   min?: number;
   /** True when `min` itself is not allowed (keep_prob > 0). */
   minExclusive?: boolean;
@@ -18,6 +26,11 @@ export interface NumberSpec {
   integer?: boolean;
   /** The value a quick fix uses when the number is below an exclusive minimum. */
   fallback?: number;
+  /**
+   * The sensible range, inside the legal one: a legal value outside it trains badly or not at all (a learning
+   * rate of 10, 1e6 epochs), so it gets a warning (DNN223) that says why.
+   */
+  sensible?: { min?: SensibleBound; max?: SensibleBound };
 }
 
 export interface EnumSpec {
@@ -36,6 +49,28 @@ export interface StringSpec {
 
 export type ValueSpec = NumberSpec | EnumSpec | StringSpec;
 
+const PENALTY_MAX = 1000;
+const EPOCHS_MAX = {
+  value: 10_000,
+  why: 'a run this long takes days (the examples train 100 epochs at most); a stopped run resumes from its folder, so train in parts',
+} as const satisfies SensibleBound;
+const SEED_MAX = {
+  value: 2 ** 32 - 1,
+  why: 'seeds are 32-bit: a larger one wraps around and gives the run of a smaller seed',
+} as const satisfies SensibleBound;
+const LEARNING_RATE_RANGE = {
+  min: { value: 1e-8, why: 'steps this small leave the weights where they started' },
+  max: { value: 1, why: 'steps this large make the loss diverge (NaN)' },
+} as const;
+const KEEP_PROB_MIN = {
+  value: 0.05,
+  why: 'dropout this strong removes almost every neuron in every step, so the network cannot learn',
+} as const satisfies SensibleBound;
+const GENERATED_SAMPLES_MAX = {
+  value: 10_000_000,
+  why: 'generated data is held in memory: this many samples take gigabytes before training starts',
+} as const satisfies SensibleBound;
+
 export const BLOCK_DOCS: Record<BlockKeyword, string> = {
   model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
   regularize: "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold. All optional.",
@@ -44,8 +79,20 @@ export const BLOCK_DOCS: Record<BlockKeyword, string> = {
 
 /** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
 export const REGULARIZE_SETTINGS = {
-  l1: { type: 'number', doc: 'L1 penalty weight on every weight (Σ|w|, scaled by 0.1 as in the seed).', default: 0, min: 0 },
-  l2: { type: 'number', doc: 'L2 penalty weight on every weight (Σw²/2, scaled by 0.1 as in the seed).', default: 0, min: 0 },
+  l1: {
+    type: 'number',
+    doc: 'L1 penalty weight on every weight (Σ|w|, scaled by 0.1 as in the seed).',
+    default: 0,
+    min: 0,
+    sensible: { max: { value: PENALTY_MAX, why: "a penalty this strong outweighs the loss and zeroes every weight (the seed's strongest l1 is 50)" } },
+  },
+  l2: {
+    type: 'number',
+    doc: 'L2 penalty weight on every weight (Σw²/2, scaled by 0.1 as in the seed).',
+    default: 0,
+    min: 0,
+    sensible: { max: { value: PENALTY_MAX, why: 'a penalty this strong outweighs the loss and shrinks every weight to nothing' } },
+  },
   keep_prob: {
     type: 'number',
     doc: 'Dropout keep probability applied after every hidden dense layer during training; 1 turns dropout off.',
@@ -54,14 +101,22 @@ export const REGULARIZE_SETTINGS = {
     minExclusive: true,
     max: 1,
     fallback: 1,
+    sensible: { min: KEEP_PROB_MIN },
   },
   dropneuron: {
     type: 'number',
     doc: "DropNeuron λ on the group norms of each neuron's outgoing (lo) and incoming (li) weights, scaled by 0.1 as in the seed. Applies to dense layers; conv layers opt in with `dropneuron=`.",
     default: 0,
     min: 0,
+    sensible: { max: { value: PENALTY_MAX, why: "a penalty this strong outweighs the loss and removes every neuron (the seed's strongest λ is 250)" } },
   },
-  threshold: { type: 'number', doc: 'After training, weights with |w| below this are set to zero (biases are kept).', default: 0.01, min: 0 },
+  threshold: {
+    type: 'number',
+    doc: 'After training, weights with |w| below this are set to zero (biases are kept).',
+    default: 0.01,
+    min: 0,
+    sensible: { max: { value: 10, why: 'trained weights are rarely this large, so pruning below it removes almost every weight' } },
+  },
 } as const satisfies Record<string, NumberSpec>;
 
 export type RegularizeKey = keyof typeof REGULARIZE_SETTINGS;
@@ -95,16 +150,34 @@ export const INITIALIZERS = {
 } as const;
 
 export const TRAIN_SETTINGS = {
-  epochs: { type: 'number', doc: 'Passes over the training set.', default: 10, min: 1, integer: true },
-  batch: { type: 'number', doc: 'Samples per training step.', default: 256, min: 1, integer: true },
+  epochs: { type: 'number', doc: 'Passes over the training set.', default: 10, min: 1, integer: true, sensible: { max: EPOCHS_MAX } },
+  batch: {
+    type: 'number',
+    doc: 'Samples per training step.',
+    default: 256,
+    min: 1,
+    integer: true,
+    sensible: {
+      max: { value: 100_000, why: 'a step this large holds more samples than the data sets (mnist: 60 000), and its activations rarely fit in memory' },
+    },
+  },
   optimizer: { type: 'enum', doc: 'The optimizer.', default: 'adam', values: OPTIMIZERS },
-  learning_rate: { type: 'number', doc: "The optimizer's learning rate.", default: 0.001, min: 0, minExclusive: true, fallback: 0.001 },
+  learning_rate: {
+    type: 'number',
+    doc: "The optimizer's learning rate.",
+    default: 0.001,
+    min: 0,
+    minExclusive: true,
+    fallback: 0.001,
+    sensible: LEARNING_RATE_RANGE,
+  },
   seed: {
     type: 'number',
     doc: 'Seed for initialisation, shuffling, dropout and generated data: the same seed gives the same run on the same backend.',
     default: 0,
     min: 0,
     integer: true,
+    sensible: { max: SEED_MAX },
   },
   backend: { type: 'enum', doc: 'Where TensorFlow.js runs.', default: 'auto', values: BACKENDS },
   init: { type: 'enum', doc: 'How weights start.', default: 'glorot', values: INITIALIZERS },
@@ -115,6 +188,10 @@ export const TRAIN_SETTINGS = {
     min: 0,
     minExclusive: true,
     fallback: 0.01,
+    sensible: {
+      min: { value: 1e-6, why: 'initial weights this small make the signal, and the gradients, vanish through the layers' },
+      max: { value: 10, why: 'initial weights this large saturate the activations and overflow the loss (NaN)' },
+    },
   },
   warmup: {
     type: 'number',
@@ -122,6 +199,7 @@ export const TRAIN_SETTINGS = {
     default: 0,
     min: 0,
     integer: true,
+    sensible: { max: EPOCHS_MAX },
   },
   finetune: {
     type: 'number',
@@ -129,6 +207,7 @@ export const TRAIN_SETTINGS = {
     default: 0,
     min: 0,
     integer: true,
+    sensible: { max: EPOCHS_MAX },
   },
   finetune_lr: {
     type: 'number',
@@ -136,6 +215,7 @@ export const TRAIN_SETTINGS = {
     min: 0,
     minExclusive: true,
     fallback: 0.0001,
+    sensible: LEARNING_RATE_RANGE,
   },
 } as const satisfies Record<string, ValueSpec>;
 
@@ -166,9 +246,14 @@ export const PADDINGS = {
 } as const;
 
 const PENALTY_OPTIONS = {
-  l1: { type: 'number', doc: 'Overrides the global `l1` for this layer.', min: 0 },
-  l2: { type: 'number', doc: 'Overrides the global `l2` for this layer.', min: 0 },
-  dropneuron: { type: 'number', doc: 'Overrides the global `dropneuron` λ for this layer; 0 turns it off here.', min: 0 },
+  l1: { type: 'number', doc: 'Overrides the global `l1` for this layer.', min: 0, sensible: REGULARIZE_SETTINGS.l1.sensible },
+  l2: { type: 'number', doc: 'Overrides the global `l2` for this layer.', min: 0, sensible: REGULARIZE_SETTINGS.l2.sensible },
+  dropneuron: {
+    type: 'number',
+    doc: 'Overrides the global `dropneuron` λ for this layer; 0 turns it off here.',
+    min: 0,
+    sensible: REGULARIZE_SETTINGS.dropneuron.sensible,
+  },
 } as const satisfies Record<string, NumberSpec>;
 
 const KEEP_PROB_OPTION = {
@@ -178,9 +263,43 @@ const KEEP_PROB_OPTION = {
   minExclusive: true,
   max: 1,
   fallback: 1,
+  sensible: { min: KEEP_PROB_MIN },
 } as const satisfies NumberSpec;
 
-const STRIDE_OPTION = { type: 'number', doc: 'Step of the window in both directions.', min: 1, integer: true } as const satisfies NumberSpec;
+const STRIDE_OPTION = {
+  type: 'number',
+  doc: 'Step of the window in both directions.',
+  min: 1,
+  integer: true,
+  sensible: { max: { value: 64, why: 'a step this long skips most of the input' } },
+} as const satisfies NumberSpec;
+
+/** A layer's size: the units of `dense`, the filters of `conv`. */
+export const LAYER_SIZE = {
+  type: 'number',
+  doc: 'Units of a `dense` layer, filters of a `conv` layer.',
+  min: 1,
+  integer: true,
+  sensible: { max: { value: 100_000, why: "a layer this wide is far beyond what trains on one machine (AlexNet's widest has 4 096)" } },
+} as const satisfies NumberSpec;
+
+/** A square window written as one number (`conv 32 5` for 5x5). A window larger than its input is DNN303. */
+export const WINDOW_SIZE = {
+  type: 'number',
+  doc: 'Side of a square kernel or pooling window.',
+  min: 1,
+  integer: true,
+  sensible: { max: { value: 64, why: "a window this wide blurs away every detail (AlexNet's widest is 11x11)" } },
+} as const satisfies NumberSpec;
+
+/** A flat input's size (`input 784`). */
+export const INPUT_SIZE = {
+  type: 'number',
+  doc: 'Values in one flat input.',
+  min: 1,
+  integer: true,
+  sensible: { max: { value: 10_000_000, why: 'a sample this large does not fit a batch in memory' } },
+} as const satisfies NumberSpec;
 const PADDING_OPTION = { type: 'enum', doc: 'Border handling.', default: 'same', values: PADDINGS } as const satisfies EnumSpec;
 
 export type ArgumentSlot = 'units' | 'filters' | 'kernel' | 'window' | 'activation';
@@ -244,10 +363,35 @@ export const LAYER_KINDS = {
     signature: 'lrn [NAME] [radius=R] [bias=B] [alpha=A] [beta=B]',
     slots: [],
     options: {
-      radius: { type: 'number', doc: 'Half-width of the channel window.', default: 5, min: 0, integer: true },
-      bias: { type: 'number', doc: 'Offset added before the power.', default: 1, min: 0 },
-      alpha: { type: 'number', doc: 'Scale of the squared sum.', default: 1, min: 0 },
-      beta: { type: 'number', doc: 'Exponent.', default: 0.5, min: 0 },
+      radius: {
+        type: 'number',
+        doc: 'Half-width of the channel window.',
+        default: 5,
+        min: 0,
+        integer: true,
+        sensible: { max: { value: 100, why: 'a window this wide averages over (nearly) every channel (AlexNet: 2)' } },
+      },
+      bias: {
+        type: 'number',
+        doc: 'Offset added before the power.',
+        default: 1,
+        min: 0,
+        sensible: { max: { value: 1000, why: 'an offset this large turns the normalisation into a constant scaling (AlexNet: 2)' } },
+      },
+      alpha: {
+        type: 'number',
+        doc: 'Scale of the squared sum.',
+        default: 1,
+        min: 0,
+        sensible: { max: { value: 100, why: 'a scale this large drives every normalised activation to zero (AlexNet: 0.0001)' } },
+      },
+      beta: {
+        type: 'number',
+        doc: 'Exponent.',
+        default: 0.5,
+        min: 0,
+        sensible: { max: { value: 10, why: 'an exponent this large drives every normalised activation to zero (AlexNet: 0.75)' } },
+      },
     },
     hasWeights: false,
     autoName: 'lrn',
@@ -264,7 +408,8 @@ export const LAYER_KINDS = {
     doc: 'Dropout with keep probability P during training; nothing at test time.',
     signature: 'dropout [NAME] keep_prob=P',
     slots: [],
-    options: { keep_prob: KEEP_PROB_OPTION },
+    // The same option, but a fix for an invalid value suggests 0.5: keep_prob=1 would make the layer do nothing.
+    options: { keep_prob: { ...KEEP_PROB_OPTION, fallback: 0.5 } },
     requiredOptions: ['keep_prob'],
     hasWeights: false,
     autoName: 'dropout',
@@ -299,11 +444,37 @@ export const DATASETS = {
     signature: 'data sparse-regression [samples=N] [features=N] [informative=N] [noise=S] [seed=N]',
     files: [],
     options: {
-      samples: { type: 'number', doc: 'Samples generated (half train, half test).', default: 1000, min: 2, integer: true },
-      features: { type: 'number', doc: 'Input features.', default: 20, min: 1, integer: true },
-      informative: { type: 'number', doc: 'True nonzero weights (default: 10 % of the features, at least 1).', min: 1, integer: true },
-      noise: { type: 'number', doc: 'Standard deviation of the noise added to y.', default: 0, min: 0 },
-      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true },
+      samples: {
+        type: 'number',
+        doc: 'Samples generated (half train, half test).',
+        default: 1000,
+        min: 2,
+        integer: true,
+        sensible: { max: GENERATED_SAMPLES_MAX },
+      },
+      features: {
+        type: 'number',
+        doc: 'Input features.',
+        default: 20,
+        min: 1,
+        integer: true,
+        sensible: { max: { value: 100_000, why: 'generated data is held in memory: samples × features floats' } },
+      },
+      informative: {
+        type: 'number',
+        doc: 'True nonzero weights (default: 10 % of the features, at least 1).',
+        min: 1,
+        integer: true,
+        sensible: { max: { value: 100_000, why: 'generated data is held in memory: samples × features floats' } },
+      },
+      noise: {
+        type: 'number',
+        doc: 'Standard deviation of the noise added to y.',
+        default: 0,
+        min: 0,
+        sensible: { max: { value: 1000, why: 'noise this loud drowns the signal (the targets are of order 100)' } },
+      },
+      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true, sensible: { max: SEED_MAX } },
     },
     defaultTask: 'regress',
     tasks: ['regress', 'autoencode'],
@@ -325,7 +496,16 @@ export const DATASETS = {
     files: ['file'],
     options: {
       target: { type: 'string', doc: 'The target column, by name or 0-based index (default: the last column).', bare: true },
-      test_split: { type: 'number', doc: 'Fraction of rows held out for testing.', default: 0.2, min: 0, minExclusive: true, max: 0.9, fallback: 0.2 },
+      test_split: {
+        type: 'number',
+        doc: 'Fraction of rows held out for testing.',
+        default: 0.2,
+        min: 0,
+        minExclusive: true,
+        max: 0.9,
+        fallback: 0.2,
+        sensible: { min: { value: 0.01, why: 'a test set this small gives a test score too noisy to read' } },
+      },
     },
     defaultTask: 'regress',
     tasks: ['regress', 'classify', 'autoencode'],
@@ -335,9 +515,23 @@ export const DATASETS = {
     signature: 'data synthetic [samples=N] [classes=K] [seed=S]',
     files: [],
     options: {
-      samples: { type: 'number', doc: 'Training samples (the test set is a quarter of this, at least 1).', default: 1024, min: 1, integer: true },
-      classes: { type: 'number', doc: 'Number of classes for classify.', default: 10, min: 2, integer: true },
-      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true },
+      samples: {
+        type: 'number',
+        doc: 'Training samples (the test set is a quarter of this, at least 1).',
+        default: 1024,
+        min: 1,
+        integer: true,
+        sensible: { max: GENERATED_SAMPLES_MAX },
+      },
+      classes: {
+        type: 'number',
+        doc: 'Number of classes for classify.',
+        default: 10,
+        min: 2,
+        integer: true,
+        sensible: { max: { value: 100_000, why: 'the output layer needs one unit per class' } },
+      },
+      seed: { type: 'number', doc: 'Seed of the generator.', default: 0, min: 0, integer: true, sensible: { max: SEED_MAX } },
     },
     defaultTask: 'classify',
     tasks: ['classify', 'regress', 'autoencode'],
@@ -364,6 +558,23 @@ export function numberFault(spec: NumberSpec, value: number): 'integer' | 'range
   const below = spec.min !== undefined && (spec.minExclusive ? value <= spec.min : value < spec.min);
   const above = spec.max !== undefined && value > spec.max;
   return below || above ? 'range' : undefined;
+}
+
+/** Which end of a setting's sensible range a legal value is past, if any. */
+export function sensibleFault(spec: NumberSpec, value: number): { side: 'min' | 'max'; bound: SensibleBound } | undefined {
+  const { min, max } = spec.sensible ?? {};
+  if (min && value < min.value) return { side: 'min', bound: min };
+  if (max && value > max.value) return { side: 'max', bound: max };
+  return undefined;
+}
+
+/** "≤ 1", "in [1e-8, 1]": the sensible range of a number, for hovers and docs; undefined when it has none. */
+export function describeSensible(spec: NumberSpec): string | undefined {
+  const { min, max } = spec.sensible ?? {};
+  if (min && max) return `in [${min.value}, ${max.value}]`;
+  if (min) return `≥ ${min.value}`;
+  if (max) return `≤ ${max.value}`;
+  return undefined;
 }
 
 /** "≥ 0", "in (0, 1]", "a whole number ≥ 1": the valid range of a number, for messages and hovers. */

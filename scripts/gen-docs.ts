@@ -13,7 +13,14 @@ import {
   REGULARIZE_SETTINGS,
   TASKS,
   TRAIN_SETTINGS,
+  INPUT_SIZE,
+  LAYER_SIZE,
+  WINDOW_SIZE,
+  MAX_DIAGNOSTICS,
+  MAX_SPEC_LENGTH,
   describeRange,
+  describeSensible,
+  type NumberSpec,
   type ValueSpec,
 } from '../language/index.ts';
 import { overridesSettingSchema } from '../protocol/settings.ts';
@@ -32,11 +39,19 @@ function valueRange(spec: ValueSpec): string {
 }
 const defaultOf = (spec: ValueSpec): string => ('default' in spec && spec.default !== undefined ? `\`${spec.default}\`` : '—');
 
+/** The sensible range and why, from the table: "≤ 1 — higher: steps this large make the loss diverge (NaN)". */
+function sensibleRange(spec: ValueSpec): string {
+  if (spec.type !== 'number' || !spec.sensible) return '—';
+  const { min, max } = spec.sensible;
+  const whys = [min && `lower: ${min.why}`, max && `higher: ${max.why}`].filter(Boolean);
+  return `${describeSensible(spec)} — ${cell(whys.join('; '))}`;
+}
+
 function settingsTable(table: Record<string, ValueSpec>): string {
   return [
-    '| setting | valid values | default | meaning |',
-    '|---|---|---|---|',
-    ...Object.entries(table).map(([k, s]) => `| \`${k}\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
+    '| setting | valid values (else an error) | sensible values (else DNN223) | default | meaning |',
+    '|---|---|---|---|---|',
+    ...Object.entries(table).map(([k, s]) => `| \`${k}\` | ${valueRange(s)} | ${sensibleRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
   ].join('\n');
 }
 
@@ -44,9 +59,18 @@ function optionsTable(options: Record<string, ValueSpec>): string[] {
   const rows = Object.entries(options);
   if (!rows.length) return [];
   return [
-    '| option | valid values | default | meaning |',
+    '| option | valid values (else an error) | sensible values (else DNN223) | default | meaning |',
+    '|---|---|---|---|---|',
+    ...rows.map(([k, s]) => `| \`${k}=\` | ${valueRange(s)} | ${sensibleRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
+    '',
+  ];
+}
+
+function sizesTable(rows: [string, NumberSpec][]): string[] {
+  return [
+    '| value | valid values (else an error) | sensible values (else DNN223) | meaning |',
     '|---|---|---|---|',
-    ...rows.map(([k, s]) => `| \`${k}=\` | ${valueRange(s)} | ${defaultOf(s)} | ${cell(s.doc)} |`),
+    ...rows.map(([k, s]) => `| ${k} | ${valueRange(s)} | ${sensibleRange(s)} | ${cell(s.doc)} |`),
     '',
   ];
 }
@@ -55,7 +79,22 @@ export function generatedReference(): string {
   const out: string[] = [];
   out.push('### `model` statements', '', '| statement | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(MODEL_STATEMENTS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
-  out.push('', '### Layers', '');
+  out.push(
+    '',
+    '### Layers',
+    '',
+    'Every number in a spec has a valid range (outside it: an error with a fix that clamps it) and, where a legal value can still',
+    'fail to train, a sensible range (outside it: warning DNN223, which says why, with a fix that moves the value to the bound).',
+    'Both come from the vocabulary; the tables below show them. The sizes of layers and inputs:',
+    '',
+    ...sizesTable([
+      ['`dense` UNITS, `conv` FILTERS', LAYER_SIZE],
+      ['`conv` K, `maxpool` K (a square window written as one number)', WINDOW_SIZE],
+      ['`input` SIZE', INPUT_SIZE],
+    ]),
+    'A layer whose float32 weights alone pass 1 GiB gets DNN306 on its size, as does a whole spec whose training memory passes 4 GiB.',
+    '',
+  );
   for (const [kind, spec] of Object.entries(LAYER_KINDS)) {
     out.push(`#### \`${kind}\``, '', '```', spec.signature, '```', '', spec.doc, '', ...optionsTable(spec.options as Record<string, ValueSpec>));
   }
@@ -95,7 +134,15 @@ export function generatedReference(): string {
       '.',
     '',
   );
-  out.push('### Diagnostics', '', '| code | severity | title | when |', '|---|---|---|---|');
+  out.push(
+    '### Diagnostics',
+    '',
+    `A file shows at most ${MAX_DIAGNOSTICS} diagnostics, errors first, and one DNN310 that counts the rest; a file longer than ${MAX_SPEC_LENGTH / 1024 / 1024} MB is`,
+    'not read at all (DNN309).',
+    '',
+    '| code | severity | title | when |',
+    '|---|---|---|---|',
+  );
   for (const [code, d] of Object.entries(DIAGNOSTIC_CODES)) out.push(`| ${code} | ${d.severity} | ${cell(d.title)} | ${cell(d.detail)} |`);
   return out.join('\n');
 }

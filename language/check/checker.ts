@@ -1,8 +1,9 @@
 import type { Diagnostic } from '../diagnostics.ts';
-import { Reporter } from '../report.ts';
+import { MAX_DIAGNOSTICS, Reporter } from '../report.ts';
+import type { Span } from '../syntax/positions.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import type { ParseResult } from '../syntax/parser.ts';
-import { describeToken, type Token } from '../syntax/tokens.ts';
+import { clip, describeToken, type Token } from '../syntax/tokens.ts';
 import { values, type BlockNode, type StatementNode } from '../syntax/tree.ts';
 import {
   LAYER_KIND_NAMES,
@@ -12,18 +13,22 @@ import {
   TASKS,
   TRAIN_SETTINGS,
   DATASETS,
+  INPUT_SIZE,
   isOneOf,
   type LayerKind,
   type Task,
 } from '../vocabulary.ts';
 import { dataFacts, readData } from './data.ts';
 import { readLayer, resolveLayers, type WrittenLayer } from './layers.ts';
-import { formatShape, shapeSize, type CheckedModel, type DataSpec, type GlobalRegularization, type Shape, type TrainSettings } from './model.ts';
+import { formatShape, groupDigits, shapeSize, type CheckedModel, type DataSpec, type GlobalRegularization, type Shape, type TrainSettings } from './model.ts';
+import { previousEnd } from './options.ts';
 import { readSettings } from './settings.ts';
 import { readEnum, readNumber } from './values.ts';
 
 /** Above this estimate a spec gets a DNN306 warning: more than a laptop or a small GPU holds. */
 export const MEMORY_WARNING_BYTES = 4 * 1024 ** 3;
+/** Above this, a single layer's float32 weights get a DNN306 warning on the layer: 1 GiB, 268 million weights. */
+export const LAYER_WEIGHTS_WARNING_BYTES = 1024 ** 3;
 
 const MODEL_WORDS = [...Object.keys(MODEL_STATEMENTS), ...LAYER_KIND_NAMES];
 
@@ -36,11 +41,18 @@ export interface Overrides {
 export interface CheckResult {
   model?: CheckedModel;
   diagnostics: Diagnostic[];
+  /** Whether the checker found an error, kept or not. */
+  hasErrors: boolean;
+  /** Diagnostics past the document's limit, not kept, and where the first was. */
+  omitted: number;
+  firstOmitted?: Span;
 }
 
 /** Resolves a parsed document into a checked model and its diagnostics. Never throws. */
 export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResult {
-  const reporter = new Reporter(parsed.lines);
+  // One budget of diagnostics for the document: the parser's errors first. A line with a syntax error gets only
+  // that error: what the checker says about it would follow from it.
+  const reporter = new Reporter(parsed.lines, { limit: MAX_DIAGNOSTICS - parsed.diagnostics.length, quietLines: parsed.brokenLines });
   const blocks = firstOfEach(parsed.tree.blocks, reporter);
   const regularize = { ...globalRegularization(blocks.regularize, reporter), ...overrides.regularize };
   const train = { ...trainSettings(blocks.train, reporter), ...overrides.train };
@@ -48,10 +60,16 @@ export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResu
   if (!blocks.model) {
     const at = parsed.tree.blocks[0]?.keyword ?? { start: 0, end: Math.min(parsed.text.length, parsed.lines.lineEnd(0)) };
     reporter.report('DNN218', at, `expected a \`model NAME { ... }\` block, found ${parsed.tree.blocks.length ? 'none' : 'an empty file'}`);
-    return { diagnostics: reporter.diagnostics };
+    return result(reporter);
   }
   const model = checkModel(blocks.model, blocks.regularize, regularize, train, reporter);
-  return { model, diagnostics: reporter.diagnostics };
+  return { model, ...result(reporter) };
+}
+
+function result(reporter: Reporter): CheckResult {
+  const checked: CheckResult = { diagnostics: reporter.diagnostics, hasErrors: reporter.hasErrors, omitted: reporter.omitted };
+  if (reporter.firstOmitted) checked.firstOmitted = reporter.firstOmitted;
+  return checked;
 }
 
 function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'model' | 'regularize' | 'train', BlockNode>> {
@@ -215,14 +233,36 @@ function checkModel(
   checkOutput(model, facts.classes, facts.targets, reporter);
   checkPenalties(model, regularizeBlock, reporter);
   model.memoryBytes = estimateMemory(model);
+  checkLayerWeights(model, reporter);
   if (model.memoryBytes > MEMORY_WARNING_BYTES) {
     reporter.report(
       'DNN306',
       block.keyword,
-      `expected training to fit in memory, found an estimate of ${(model.memoryBytes / 1024 ** 3).toFixed(1)} GiB for batch ${train.batch}; lower \`batch\` or the layer sizes`,
+      `expected training to fit in memory, found an estimate of ${gib(model.memoryBytes)} for batch ${train.batch}; lower \`batch\` or the layer sizes`,
     );
   }
   return model;
+}
+
+/** A layer whose float32 weights alone pass LAYER_WEIGHTS_WARNING_BYTES: said on the layer, with its count. */
+function checkLayerWeights(model: CheckedModel, reporter: Reporter): void {
+  for (const layer of model.layers) {
+    if (!layer.weightShape) continue;
+    const weights = shapeSize(layer.weightShape);
+    if (weights * 4 <= LAYER_WEIGHTS_WARNING_BYTES) continue;
+    reporter.report(
+      'DNN306',
+      layer.sizeToken ?? layer.statement.head,
+      `expected the weights of \`${clip(layer.name)}\` to fit in ${gib(LAYER_WEIGHTS_WARNING_BYTES)}, found ${gib(weights * 4)} (${Number.isFinite(weights) && weights < 1e15 ? groupDigits(weights) : weights.toExponential(1)} float32 weights): make the layer or its input smaller`,
+    );
+  }
+}
+
+/** Bytes as GiB for a message: "2.5 GiB", or "3.1e+12 GiB" past what fixed notation reads well. */
+function gib(bytes: number): string {
+  const value = bytes / 1024 ** 3;
+  if (!Number.isFinite(value)) return 'more than can be counted';
+  return `${value < 1e6 ? value.toFixed(1) : value.toExponential(1)} GiB`;
 }
 
 function reportUnknownStatement(statement: StatementNode, reporter: Reporter): void {
@@ -230,7 +270,7 @@ function reportUnknownStatement(statement: StatementNode, reporter: Reporter): v
   const home = head.text in REGULARIZE_SETTINGS ? 'regularize' : head.text in TRAIN_SETTINGS ? 'train' : undefined;
   const suggestion = home ? undefined : didYouMean(head.text, MODEL_WORDS);
   const hint = home ? `; \`${head.text}\` belongs in the \`${home}\` block` : suggestion ? `; did you mean \`${suggestion}\`?` : '';
-  reporter.report('DNN110', head, `expected \`data\`, \`input\`, \`task\` or a layer (${LAYER_KIND_NAMES.join(', ')}), found \`${head.text}\`${hint}`, {
+  reporter.report('DNN110', head, `expected \`data\`, \`input\`, \`task\` or a layer (${LAYER_KIND_NAMES.join(', ')}), found \`${clip(head.text)}\`${hint}`, {
     ...(suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, head, suggestion) } : {}),
   });
 }
@@ -243,22 +283,22 @@ function readInput(statement: StatementNode, reporter: Reporter): Shape | undefi
     return undefined;
   }
   const extra = args[1];
-  if (extra) reporter.report('DNN209', extra, `expected end of line after \`input ${token.text}\`, found ${describeToken(extra.token)}`);
+  if (extra) reporter.report('DNN209', extra, `expected end of line after \`input ${clip(token.text)}\`, found ${describeToken(extra.token)}`);
   if (token.kind === 'number') {
-    const n = readNumber({ type: 'number', doc: '', min: 1, integer: true }, token, 'input', reporter);
+    const n = readNumber(INPUT_SIZE, token, 'input', reporter);
     return n === undefined ? undefined : [n];
   }
   if (token.kind === 'shape' && token.dims) {
     if (token.dims.length === 3 && token.dims.every((d) => d >= 1)) return token.dims;
     if (token.dims.some((d) => d < 1)) {
-      reporter.report('DNN211', token, `expected every dimension ≥ 1, found \`${token.text}\``);
+      reporter.report('DNN211', token, `expected every dimension ≥ 1, found \`${clip(token.text)}\``);
       return undefined;
     }
     const fix = token.dims.length === 2 ? `${token.text}x1` : undefined;
     reporter.report(
       'DNN210',
       token,
-      `expected a size like 784 or a shape like 28x28x1 (height x width x channels), found \`${token.text}\``,
+      `expected a size like 784 or a shape like 28x28x1 (height x width x channels), found \`${clip(token.text)}\``,
       fix ? { fix: reporter.replace(`Change to ${fix}`, token, fix) } : {},
     );
     return undefined;
@@ -274,7 +314,7 @@ function readTask(statement: StatementNode, reporter: Reporter): Task | undefine
     reporter.report('DNN208', statement.head, `expected ${listOf(Object.keys(TASKS))} after \`task\`, found end of line`);
     return undefined;
   }
-  if (args[1]) reporter.report('DNN209', args[1], `expected end of line after \`task ${token.text}\`, found ${describeToken(args[1].token)}`);
+  if (args[1]) reporter.report('DNN209', args[1], `expected end of line after \`task ${clip(token.text)}\`, found ${describeToken(args[1].token)}`);
   return readEnum({ type: 'enum', doc: '', values: TASKS }, token, 'task', reporter) as Task | undefined;
 }
 
@@ -340,22 +380,16 @@ function checkOutput(model: CheckedModel, classes: number | undefined, targets: 
       token ?? last.statement.head,
       'expected the last layer to give logits (linear), found `softmax`: the loss applies softmax itself',
       {
-        ...(token ? { fix: reporter.replace('Remove `softmax`', { start: previousTokenEnd(last.statement, token.start), end: token.end }, '') } : {}),
+        ...(token ? { fix: reporter.replace('Remove `softmax`', { start: previousEnd(last.statement, token.start), end: token.end }, '') } : {}),
       },
     );
   }
 }
 
-function previousTokenEnd(statement: StatementNode, start: number): number {
-  let end = statement.head.end;
-  for (const arg of statement.args) if (arg.end <= start) end = arg.end;
-  return end;
-}
-
 function checkPenalties(model: CheckedModel, regularizeBlock: BlockNode | undefined, reporter: Reporter): void {
   const weighted = model.layers.filter((l) => LAYER_KINDS[l.kind].hasWeights);
   // Only worth saying about a spec that is otherwise sound: next to an error it is noise.
-  if (weighted.length === 0 || reporter.diagnostics.some((d) => d.severity === 'error')) return;
+  if (weighted.length === 0 || reporter.hasErrors) return;
   if (weighted.every((l) => l.reg.l1 === 0 && l.reg.l2 === 0 && l.reg.dropneuron === 0)) {
     reporter.report(
       'DNN220',
@@ -378,6 +412,10 @@ function sameShape(a: Shape, b: Shape): boolean {
 function insertAfterHeader(block: BlockNode, line: string, reporter: Reporter) {
   const at = block.open ?? block.keyword;
   const headerLine = at.range.start.line;
+  // `model m {}` on one line: the new line goes between the braces, inside the block.
+  if (block.close && block.close.range.start.line === headerLine) {
+    return reporter.replace(`Add \`${line}\``, { start: block.close.start, end: block.close.start }, `\n  ${line}\n`);
+  }
   const insertAt = reporter.lines.lineStarts[headerLine + 1] ?? reporter.lines.text.length;
   const prefix = reporter.lines.lineStarts[headerLine + 1] === undefined ? '\n' : '';
   return reporter.replace(`Add \`${line}\``, { start: insertAt, end: insertAt }, `${prefix}  ${line}\n`);

@@ -1,8 +1,18 @@
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
-import { describeToken, type Token } from '../syntax/tokens.ts';
+import { clip, describeToken, type Token } from '../syntax/tokens.ts';
 import { values, type StatementNode } from '../syntax/tree.ts';
-import { ACTIVATIONS, LAYER_KINDS, PENALTY_OPTION_NAMES, isOneOf, type Activation, type ArgumentSlot, type LayerKind } from '../vocabulary.ts';
+import {
+  ACTIVATIONS,
+  LAYER_KINDS,
+  LAYER_SIZE,
+  PENALTY_OPTION_NAMES,
+  WINDOW_SIZE,
+  isOneOf,
+  type Activation,
+  type ArgumentSlot,
+  type LayerKind,
+} from '../vocabulary.ts';
 import type { CheckedLayer, GlobalRegularization, Shape } from './model.ts';
 import { formatShape, shapeSize } from './model.ts';
 import { readOptions, reportExtraValues } from './options.ts';
@@ -15,8 +25,6 @@ const SLOT_WORDS: Record<ArgumentSlot, string> = {
   window: 'a window size like 2x2',
   activation: `an activation (${Object.keys(ACTIVATIONS).join(', ')})`,
 };
-
-const COUNT_SPEC = { type: 'number', doc: '', min: 1, integer: true } as const;
 
 /** A layer as written: its arguments read, before shapes are known. */
 export interface WrittenLayer {
@@ -79,7 +87,7 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
     reg: NO_REGULARIZATION,
   };
   if (nameToken) layer.nameToken = nameToken;
-  const written = (): string => `\`${[kind, ...args.slice(0, assigned.used).map((a) => a.token.text)].join(' ')}\``;
+  const written = (): string => `\`${[kind, ...args.slice(0, assigned.used).map((a) => clip(a.token.text))].join(' ')}\``;
   for (const { slot, token } of assigned.filled) readSlot(layer, slot, token, reporter);
   if (assigned.next?.required) {
     reporter.report('DNN208', statement, `expected ${SLOT_WORDS[assigned.next.slot]} after ${written()}, found end of line`);
@@ -110,7 +118,7 @@ function readSlot(layer: CheckedLayer, slot: ArgumentSlot, token: Token, reporte
   switch (slot) {
     case 'units':
     case 'filters': {
-      const value = readNumber(COUNT_SPEC, token, slot, reporter);
+      const value = readNumber(LAYER_SIZE, token, slot, reporter);
       layer.sizeToken = token;
       if (value !== undefined) layer[slot] = value;
       return;
@@ -140,12 +148,12 @@ function readSlot(layer: CheckedLayer, slot: ArgumentSlot, token: Token, reporte
 
 function readWindow(token: Token, slot: 'kernel' | 'window', reporter: Reporter): [number, number] | undefined {
   if (token.kind === 'number' && token.value !== undefined) {
-    const k = readNumber(COUNT_SPEC, token, slot, reporter);
+    const k = readNumber(WINDOW_SIZE, token, slot, reporter);
     return k === undefined ? undefined : [k, k];
   }
   if (token.kind === 'shape' && token.dims?.length === 2) {
     if (token.dims.some((d) => d < 1)) {
-      reporter.report('DNN211', token, `expected a ${slot} of at least 1x1, found \`${token.text}\``);
+      reporter.report('DNN211', token, `expected a ${slot} of at least 1x1, found \`${clip(token.text)}\``);
       return undefined;
     }
     return [token.dims[0]!, token.dims[1]!];
@@ -179,7 +187,7 @@ export function resolveLayers(
     const layer = w.layer;
     layer.reg = effectiveReg(w, index === written.length - 1, global);
     if (shape) layer.inputShape = shape;
-    shape = shape && outputShape(layer, shape, inputStillApplies ? inputToken : undefined, reporter);
+    shape = shape && outputShape(layer, w.options, shape, inputStillApplies ? inputToken : undefined, reporter);
     if (layer.kind !== 'dropout') inputStillApplies = false;
     if (shape) layer.outputShape = shape;
     return layer;
@@ -207,7 +215,13 @@ function effectiveReg(w: WrittenLayer, isLast: boolean, global: GlobalRegulariza
   }
 }
 
-function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | undefined, reporter: Reporter): Shape | undefined {
+function outputShape(
+  layer: CheckedLayer,
+  options: WrittenLayer['options'],
+  shape: Shape,
+  inputToken: Token | undefined,
+  reporter: Reporter,
+): Shape | undefined {
   const head = layer.statement.head;
   switch (layer.kind) {
     case 'dense': {
@@ -234,7 +248,8 @@ function outputShape(layer: CheckedLayer, shape: Shape, inputToken: Token | unde
       }
       return [shapeSize(shape)];
     case 'dropout':
-      if (layer.reg.keepProb === 1 && layer.statement.args.some((a) => a.kind === 'option' && a.key.text === 'keep_prob')) {
+      // Only a `keep_prob=1` as written: an invalid one (`keep_prob=0`) has been reported and falls back to 1.
+      if (options.keep_prob === 1) {
         reporter.report('DNN221', head, 'expected `keep_prob` below 1 for `dropout`, found 1: it does nothing', {
           fix: reporter.deleteLines('Remove this `dropout`', layer.statement.range.start.line, layer.statement.range.end.line),
         });

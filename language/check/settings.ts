@@ -1,6 +1,6 @@
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
-import { describeToken } from '../syntax/tokens.ts';
+import { clip, describeToken } from '../syntax/tokens.ts';
 import { options, values, type BlockNode, type StatementNode } from '../syntax/tree.ts';
 import { REGULARIZE_SETTINGS, TRAIN_SETTINGS, type ValueSpec } from '../vocabulary.ts';
 import { reportExtraValues } from './options.ts';
@@ -23,8 +23,8 @@ export function readSettings(block: BlockNode, table: Readonly<Record<string, Va
     if (!spec) {
       const home = HOME[key];
       const suggestion = home ? undefined : didYouMean(key, names);
-      const hint = home ? `; \`${key}\` belongs in the \`${home}\` block` : suggestion ? `; did you mean \`${suggestion}\`?` : '';
-      reporter.report('DNN206', statement.head, `expected a \`${blockName}\` setting (${listOf(names)}), found \`${key}\`${hint}`, {
+      const hint = home ? `; \`${clip(key)}\` belongs in the \`${home}\` block` : suggestion ? `; did you mean \`${suggestion}\`?` : '';
+      reporter.report('DNN206', statement.head, `expected a \`${blockName}\` setting (${listOf(names)}), found \`${clip(key)}\`${hint}`, {
         ...(suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, statement.head, suggestion) } : {}),
       });
       continue;
@@ -43,9 +43,9 @@ export function readSettings(block: BlockNode, table: Readonly<Record<string, Va
       reporter.report('DNN208', statement.head, `expected a value after \`${key}\`, found ${describeToken(nextAfter(statement))}`);
       continue;
     }
-    reportExtraValues(statement, 1, `\`${key} ${value.token.text}\``, reporter);
+    reportExtraValues(statement, 1, `\`${key} ${clip(value.token.text)}\``, reporter);
     const stray = options(statement)[0];
-    if (stray) reporter.report('DNN209', stray, `expected end of line after \`${key} ${value.token.text}\`, found \`${stray.key.text}=\``);
+    if (stray) reporter.report('DNN209', stray, `expected end of line after \`${key} ${clip(value.token.text)}\`, found \`${clip(stray.key.text)}=\``);
     const read = readValue(spec, value.token, key, reporter);
     if (read !== undefined) result[key] = read;
   }

@@ -1,7 +1,7 @@
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
-import { describeToken, type Token } from '../syntax/tokens.ts';
-import { describeRange, numberFault, type EnumSpec, type NumberSpec, type StringSpec, type ValueSpec } from '../vocabulary.ts';
+import { clip, describeToken, type Token } from '../syntax/tokens.ts';
+import { describeRange, numberFault, sensibleFault, type EnumSpec, type NumberSpec, type StringSpec, type ValueSpec } from '../vocabulary.ts';
 
 /** Compact number text for fixes and messages: 0.0001 stays as written by JS, 60000 as is. */
 function numberText(n: number): string {
@@ -16,8 +16,8 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
   const value = token.value;
   const fault = numberFault(spec, value);
   if (fault === 'integer') {
-    const rounded = Math.max(spec.min ?? -Infinity, Math.round(value));
-    reporter.report('DNN212', token, `expected a whole number for \`${what}\`, found \`${token.text}\``, {
+    const rounded = Math.min(spec.max ?? Infinity, Math.max(spec.min ?? -Infinity, Math.round(value)));
+    reporter.report('DNN212', token, `expected a whole number for \`${what}\`, found \`${clip(token.text)}\``, {
       fix: reporter.replace(`Change to ${rounded}`, token, numberText(rounded)),
     });
     return undefined;
@@ -25,10 +25,22 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
   if (fault === 'range') {
     const above = spec.max !== undefined && value > spec.max;
     const clamped = above ? spec.max! : spec.minExclusive ? (spec.fallback ?? spec.max ?? spec.min!) : spec.min!;
-    reporter.report('DNN211', token, `expected ${describeRange(spec)} for \`${what}\`, found \`${token.text}\``, {
+    reporter.report('DNN211', token, `expected ${describeRange(spec)} for \`${what}\`, found \`${clip(token.text)}\``, {
       fix: reporter.replace(`Change to ${numberText(clamped)}`, token, numberText(clamped)),
     });
     return undefined;
+  }
+  const unsound = sensibleFault(spec, value);
+  if (unsound) {
+    const { side, bound } = unsound;
+    reporter.report(
+      'DNN223',
+      token,
+      `expected \`${what}\` ${side === 'max' ? '≤' : '≥'} ${numberText(bound.value)}, found \`${clip(token.text)}\`: ${bound.why}`,
+      {
+        fix: reporter.replace(`Change to ${numberText(bound.value)}`, token, numberText(bound.value)),
+      },
+    );
   }
   return value;
 }

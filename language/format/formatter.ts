@@ -120,7 +120,9 @@ function alignComments(rows: Row[]): void {
     let end = i + 1;
     while (end < rows.length && rows[end]!.line?.comment && rows[end]!.line!.depth === depth) end++;
     const run = rows.slice(i, end);
-    const width = Math.max(...run.map((r) => r.text.length));
+    // A loop, not Math.max(...run): a run of 200 000 commented lines would overflow the call stack.
+    let width = 0;
+    for (const row of run) width = Math.max(width, row.text.length);
     for (const row of run) row.text = row.text.padEnd(width + 2) + row.line!.comment!.text.trimEnd();
     i = end;
   }

@@ -2,9 +2,9 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { BLOCK_KEYWORDS } from '../vocabulary.ts';
-import { LineMap, type Range } from './positions.ts';
-import { scan } from './scanner.ts';
-import { describeToken, type Token } from './tokens.ts';
+import { LineMap, type Range, type Span } from './positions.ts';
+import { classifyWord, scan } from './scanner.ts';
+import { clip, describeToken, ScannedToken, type Token } from './tokens.ts';
 import type { ArgNode, BlockNode, DocumentNode, OptionArg, StatementNode, ValueArg } from './tree.ts';
 
 export interface ParseResult {
@@ -13,23 +13,51 @@ export interface ParseResult {
   /** All tokens, comments included, ending with `eof`. */
   tokens: Token[];
   tree: DocumentNode;
+  /** At most MAX_DIAGNOSTICS; `omitted` counts the rest. */
   diagnostics: Diagnostic[];
+  /** Lines with a syntax error, whether its diagnostic was kept or omitted. */
+  brokenLines: ReadonlySet<number>;
+  /** Syntax errors past the limit, not kept, and where the first of them was. */
+  omitted: number;
+  firstOmitted?: Span;
 }
 
+/** The largest spec the language reads, in characters (UTF-16 code units): 2 MiB. Past it, a spec is refused whole. */
+export const MAX_SPEC_LENGTH = 2 * 1024 * 1024;
+
+const MB = 1024 * 1024;
+
 /**
- * Recursive-descent parser for `.dnn`. Never throws: on a syntax error it reports one
- * diagnostic and resumes at the next line or `}`, so one typo gives one error.
+ * Recursive-descent parser for `.dnn`. Never throws, and takes time linear in the text: on a syntax error it
+ * reports one diagnostic and resumes at the next line or `}`, so one typo gives one error. A text longer
+ * than MAX_SPEC_LENGTH is not read at all: it gets one DNN309.
  */
 export function parse(text: string): ParseResult {
   const lines = new LineMap(text);
-  const tokens = scan(text, lines);
   const reporter = new Reporter(lines);
+  if (text.length > MAX_SPEC_LENGTH) {
+    reporter.report(
+      'DNN309',
+      { start: 0, end: lines.lineEnd(0) },
+      `expected a spec of at most ${MAX_SPEC_LENGTH / MB} MB (${groupDigits(MAX_SPEC_LENGTH)} characters), found ${(text.length / MB).toFixed(1)} MB (${groupDigits(text.length)} characters): DropNeuron specs are source text, so this file is not read`,
+    );
+    const eof = new ScannedToken('eof', text.length, text.length, '', lines);
+    const tree: DocumentNode = { kind: 'document', blocks: [], comments: [], start: 0, end: text.length, range: lines.rangeOf({ start: 0, end: text.length }) };
+    return { text, lines, tokens: [eof], tree, diagnostics: reporter.diagnostics, brokenLines: reporter.reportedLines, omitted: 0 };
+  }
+  const tokens = scan(text, lines);
   const tree = new Parser(
     tokens.filter((t) => t.kind !== 'comment'),
     reporter,
   ).parseDocument(text.length);
   tree.comments = tokens.filter((t) => t.kind === 'comment');
-  return { text, lines, tokens, tree, diagnostics: reporter.diagnostics };
+  const result: ParseResult = { text, lines, tokens, tree, diagnostics: reporter.diagnostics, brokenLines: reporter.reportedLines, omitted: reporter.omitted };
+  if (reporter.firstOmitted) result.firstOmitted = reporter.firstOmitted;
+  return result;
+}
+
+function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 
 const VALUE_KINDS = new Set(['ident', 'number', 'shape', 'string']);
@@ -123,14 +151,15 @@ class Parser {
       block.open = this.next();
     } else {
       const found = this.peek();
-      const after = keyword.text === 'model' && header[0] ? `\`model ${header[0].text}\`` : `\`${keyword.text}\``;
+      const after = keyword.text === 'model' && header[0] ? `\`model ${clip(header[0].text)}\`` : `\`${clip(keyword.text)}\``;
       const at = header.length ? header[header.length - 1]! : keyword;
       this.reporter.report(
         'DNN104',
         found.kind === 'newline' || found.kind === 'eof' ? at : found,
         `expected \`{\` after ${after}, found ${describeToken(found)}`,
         {
-          fix: this.reporter.replace('Insert `{`', { start: at.end, end: at.end }, ' {'),
+          // After an unterminated string, a `{` would land inside it: the fix closes the string first.
+          fix: this.reporter.replace('Insert `{`', { start: at.end, end: at.end }, at.kind === 'string' && at.unterminated ? `${closingQuote(at)} {` : ' {'),
         },
       );
       // Recover by reading the lines below as the block's body, so its statements are not reported twice.
@@ -156,7 +185,7 @@ class Parser {
         this.reporter.report(
           'DNN109',
           { start: extra.start, end: header[header.length - 1]!.end },
-          `expected \`{\` after \`model ${name.text}\`, found ${describeToken(extra)}`,
+          `expected \`{\` after \`model ${clip(name.text)}\`, found ${describeToken(extra)}`,
         );
       }
     } else if (header.length > 0) {
@@ -164,7 +193,7 @@ class Parser {
       this.reporter.report(
         'DNN109',
         { start: first.start, end: header[header.length - 1]!.end },
-        `expected \`{\` after \`${keyword.text}\`, found ${describeToken(first)}`,
+        `expected \`{\` after \`${clip(keyword.text)}\`, found ${describeToken(first)}`,
         {
           fix: this.reporter.replace('Remove the words before `{`', { start: keyword.end, end: header[header.length - 1]!.end }, ''),
         },
@@ -183,7 +212,7 @@ class Parser {
           this.reporter.report(
             'DNN105',
             block.keyword,
-            `expected \`}\` to close the \`${block.keyword.text}\` block opened on line ${block.keyword.range.start.line + 1}, found end of file`,
+            `expected \`}\` to close the \`${clip(block.keyword.text)}\` block opened on line ${block.keyword.range.start.line + 1}, found end of file`,
             { fix: this.reporter.replace('Insert `}`', token, (token.start > 0 && !/[\r\n]$/.test(this.reporter.lines.text) ? '\n' : '') + '}\n') },
           );
           return;
@@ -201,7 +230,7 @@ class Parser {
             this.reporter.report(
               'DNN105',
               block.keyword,
-              `expected \`}\` to close the \`${block.keyword.text}\` block opened on line ${block.keyword.range.start.line + 1}, found \`${token.text}\` on line ${token.range.start.line + 1}`,
+              `expected \`}\` to close the \`${clip(block.keyword.text)}\` block opened on line ${block.keyword.range.start.line + 1}, found \`${token.text}\` on line ${token.range.start.line + 1}`,
               { fix: this.reporter.replace('Insert `}`', { start: token.start, end: token.start }, '}\n\n') },
             );
             return;
@@ -220,12 +249,15 @@ class Parser {
     const args: ArgNode[] = [];
     if (this.peek().kind === 'equals') {
       const equals = this.next();
+      // `key = = 1`: every `=` before the value goes, or the fix would leave the next one in the same place.
+      let last = equals;
+      while (this.peek().kind === 'equals') last = this.next();
       this.reporter.report(
         'DNN111',
         { start: head.start, end: equals.end },
-        `expected \`${head.text} VALUE\`, found \`${head.text}=\`: settings take a space, not \`=\``,
+        `expected \`${clip(head.text)} VALUE\`, found \`${clip(head.text)}=\`: settings take a space, not \`=\``,
         {
-          fix: this.reporter.replace('Replace `=` with a space', equals, ' '),
+          fix: this.reporter.replace('Replace `=` with a space', { start: equals.start, end: last.end }, ' '),
         },
       );
     }
@@ -250,7 +282,7 @@ class Parser {
       }
       if (token.kind === 'string' && token.unterminated) {
         this.reporter.report('DNN102', token, 'expected `"` to close the string, found end of line', {
-          fix: this.reporter.replace('Close the string', { start: token.end, end: token.end }, '"'),
+          fix: this.reporter.replace('Close the string', { start: token.end, end: token.end }, closingQuote(token)),
         });
       }
       if (this.peek(1).kind === 'equals') {
@@ -277,17 +309,23 @@ class Parser {
       option.value = value;
       option.end = value.end;
     } else {
-      this.reporter.report('DNN107', { start: key.start, end: equals.end }, `expected a value after \`${key.text}=\`, found ${describeToken(value)}`);
+      this.reporter.report('DNN107', { start: key.start, end: equals.end }, `expected a value after \`${clip(key.text)}=\`, found ${describeToken(value)}`);
     }
     return option;
   }
 
   private reportInvalid(token: Token): void {
-    const glued = /^(\d+(?:\.\d+)?)([A-Za-z_].*)$/.exec(token.text);
+    const glued = gluedNumber(token.text);
     if (glued) {
-      this.reporter.report('DNN101', token, `expected a space between \`${glued[1]}\` and \`${glued[2]}\`, found ${describeToken(token)}`, {
-        fix: this.reporter.replace('Insert a space', token, `${glued[1]} ${glued[2]}`),
-      });
+      const [number, word] = glued;
+      // The fix only where the space is all that is wrong: in `300relu@` it would leave `relu@` as bad as before.
+      const fixes = classifyWord(word, 0, word.length) !== 'invalid';
+      this.reporter.report(
+        'DNN101',
+        token,
+        `expected a space between \`${clip(number)}\` and \`${clip(word)}\`, found ${describeToken(token)}`,
+        fixes ? { fix: this.reporter.replace('Insert a space', token, `${number} ${word}`) } : {},
+      );
     } else {
       this.reporter.report('DNN101', token, `expected a name, number, shape (like 28x28x1) or string, found ${describeToken(token)}`);
     }
@@ -295,11 +333,43 @@ class Parser {
 }
 
 /**
+ * What closes an unterminated string: a quote, or a backslash and a quote when the string ends in a lone backslash,
+ * which would otherwise escape the quote (the two backslashes then stand for the one that was there).
+ */
+function closingQuote(token: Token): string {
+  let backslashes = 0;
+  for (let i = token.text.length - 1; i > 0 && token.text.charCodeAt(i) === 92; i--) backslashes++;
+  return backslashes % 2 === 1 ? '\\"' : '"';
+}
+
+/**
+ * A number glued to a word (`300relu`, `0.5abc`): the number (digits, optionally `.` and digits) and the rest,
+ * which starts with a letter or `_`. Read in one pass: a backtracking expression was slow on long words.
+ */
+function gluedNumber(text: string): [string, string] | undefined {
+  const digitsEnd = (i: number): number => {
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    return i;
+  };
+  let end = digitsEnd(0);
+  if (end === 0) return undefined;
+  if (text.charCodeAt(end) === 46 /* . */) {
+    const fraction = digitsEnd(end + 1);
+    if (fraction > end + 1) end = fraction;
+  }
+  const c = text.charCodeAt(end);
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return letter ? [text.slice(0, end), text.slice(end)] : undefined;
+}
+
+/**
  * Statement and argument nodes compute their range on first use, from their offsets: most are never
  * asked for one, and building them eagerly dominated the cost of parsing a large spec.
  */
 class Node {
-  private cachedRange: Range | undefined;
+  // Declared, not initialised, so that the millions of nodes that never need a range carry no slots for one.
+  declare private cachedRange: Range | undefined;
+  declare private cachedEnd: number | undefined;
 
   constructor(
     readonly kind: string,
@@ -318,8 +388,6 @@ class Node {
     }
     return this.cachedRange;
   }
-
-  private cachedEnd = -1;
 }
 
 function node<T extends StatementNode | ArgNode>(

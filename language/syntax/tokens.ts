@@ -28,6 +28,11 @@ export interface Token extends Span {
   unterminated?: boolean;
 }
 
+/** Source text as a message quotes it: a long word is cut to its first characters (a message names it, it does not copy it). */
+export function clip(text: string, max = 40): string {
+  return text.length > max ? text.slice(0, max - 3) + '...' : text;
+}
+
 /** How a token is named in "expected X, found Y" messages. */
 export function describeToken(token: Token): string {
   switch (token.kind) {
@@ -38,7 +43,7 @@ export function describeToken(token: Token): string {
     case 'comment':
       return 'a comment';
     default:
-      return `\`${token.text.length > 40 ? token.text.slice(0, 37) + '...' : token.text}\``;
+      return `\`${clip(token.text)}\``;
   }
 }
 
@@ -47,11 +52,13 @@ export function describeToken(token: Token): string {
  * 5 000-line spec has ~60 000 tokens, so eager ranges were most of the parser's allocation.
  */
 export class ScannedToken implements Token {
-  private cachedRange: Range | undefined;
-  value?: number;
-  dims?: number[];
-  content?: string;
-  unterminated?: boolean;
+  // Declared, not initialised: a 1 MB line of punctuation is a million tokens, and each field set to undefined
+  // would cost every one of them a slot. Most tokens never get a range or any of these.
+  declare private cachedRange: Range | undefined;
+  declare value?: number;
+  declare dims?: number[];
+  declare content?: string;
+  declare unterminated?: boolean;
 
   constructor(
     readonly kind: TokenKind,

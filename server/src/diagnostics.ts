@@ -18,7 +18,11 @@ export function toLspDiagnostic(uri: string, d: DnnDiagnostic): Diagnostic {
   return diagnostic;
 }
 
-/** Publishes each document's diagnostics shortly after its last change, and clears them on close. */
+/**
+ * Publishes each document's diagnostics shortly after its last change, debounced per document: a storm of edits
+ * is analysed once, for its last version, not once per edit. Clears them on close. The language keeps at most
+ * 500 diagnostics per document and sums up the rest in one.
+ */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
@@ -30,6 +34,7 @@ export class DiagnosticsPublisher {
 
   schedule(uri: string, immediately = false): void {
     clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
     const publish = (): void => {
       this.timers.delete(uri);
       const entry = this.store.get(uri);

@@ -73,20 +73,31 @@ function tokenAt(tokens: readonly Token[], offset: number): Token | undefined {
   return holds(tokens[i + 1]) ? tokens[i + 1] : undefined;
 }
 
-/** The checked layer a statement declares, if it is one of the model's layers (they are in statement order). */
-export function layerOf(analysis: Analysis, statement: StatementNode): CheckedLayer | undefined {
-  const layers = analysis.model?.layers;
-  if (!layers) return undefined;
-  let lo = 0;
-  let hi = layers.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const start = layers[mid]!.statement.start;
-    if (start === statement.start) return layers[mid]!.statement === statement ? layers[mid] : undefined;
-    if (start < statement.start) lo = mid + 1;
-    else hi = mid - 1;
+/** Each analysis's layers by statement and by name, built once, on first use, and dropped with the analysis. */
+const layerIndexes = new WeakMap<Analysis, { byStatement: Map<StatementNode, CheckedLayer>; byName: Map<string, CheckedLayer[]> }>();
+
+/**
+ * The layers of an analysis indexed by the statement that declares each and by name: features that walk every
+ * statement (semantic tokens, the outline) look each one up in O(1) instead of searching the layer list.
+ */
+export function layerIndex(analysis: Analysis): { byStatement: Map<StatementNode, CheckedLayer>; byName: Map<string, CheckedLayer[]> } {
+  let index = layerIndexes.get(analysis);
+  if (!index) {
+    index = { byStatement: new Map(), byName: new Map() };
+    for (const layer of analysis.model?.layers ?? []) {
+      index.byStatement.set(layer.statement, layer);
+      const named = index.byName.get(layer.name);
+      if (named) named.push(layer);
+      else index.byName.set(layer.name, [layer]);
+    }
+    layerIndexes.set(analysis, index);
   }
-  return undefined;
+  return index;
+}
+
+/** The checked layer a statement declares, if it is one of the model's layers. */
+export function layerOf(analysis: Analysis, statement: StatementNode): CheckedLayer | undefined {
+  return layerIndex(analysis).byStatement.get(statement);
 }
 
 export { formatShape, groupDigits } from '../../language/index.ts';

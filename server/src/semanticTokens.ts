@@ -1,5 +1,6 @@
 import { SemanticTokensBuilder, type SemanticTokens, type SemanticTokensLegend } from 'vscode-languageserver/node';
 import { ACTIVATIONS, BLOCK_KEYWORDS, isOneOf, type Analysis, type Token } from '../../language/index.ts';
+import { layerOf } from './locate.ts';
 
 export const TOKEN_TYPES = [
   'keyword',
@@ -19,40 +20,54 @@ export const LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], toke
 
 type TokenType = (typeof TOKEN_TYPES)[number];
 
-/** Semantic tokens from the syntax tree: what the grammar can only guess, the tree knows (a name vs a keyword). */
+const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
+const BLOCK_WORDS: ReadonlySet<string> = new Set(BLOCK_KEYWORDS);
+
+/**
+ * Semantic tokens from the syntax tree: what the grammar can only guess, the tree knows (a name vs a keyword).
+ * One walk in document order (blocks, statements and arguments are in order; comments are merged in by
+ * position), with lines found by advancing through the line starts: linear in the document, no sort, no
+ * position objects. Each statement's layer comes from the analysis's index.
+ */
 export function semanticTokens(analysis: Analysis): SemanticTokens {
-  const marks = new Map<Token, { type: TokenType; declaration?: boolean }>();
+  const builder = new SemanticTokensBuilder();
+  const starts = analysis.lines.lineStarts;
+  const comments = analysis.tree.comments;
+  let line = 0;
+  let nextComment = 0;
+  const push = (token: Token, type: TokenType, declaration: boolean): void => {
+    if (type !== 'keyword' && BLOCK_WORDS.has(token.text)) return;
+    while (line + 1 < starts.length && starts[line + 1]! <= token.start) line++;
+    // Tokens never span lines (strings and comments stop at the line's end); the check keeps that an invariant here.
+    if (line + 1 < starts.length && token.end > starts[line + 1]!) return;
+    builder.push(line, token.start - starts[line]!, token.end - token.start, TYPE_INDEX.get(type)!, declaration ? 1 : 0);
+  };
   const mark = (token: Token | undefined, type: TokenType, declaration = false): void => {
-    if (token) marks.set(token, { type, declaration });
+    if (!token) return;
+    while (nextComment < comments.length && comments[nextComment]!.start < token.start) push(comments[nextComment++]!, 'comment', false);
+    push(token, type, declaration);
   };
   for (const block of analysis.tree.blocks) {
     mark(block.keyword, 'keyword');
     if (block.keyword.text === 'model') mark(block.header[0], 'class', true);
+    const head = block.keyword.text === 'model' ? 'keyword' : 'property';
     for (const st of block.statements) {
-      const layer = analysis.model?.layers.find((l) => l.statement === st);
-      mark(st.head, block.keyword.text === 'model' ? 'keyword' : 'property');
-      if (layer?.nameToken) mark(layer.nameToken, 'variable', true);
+      const name = layerOf(analysis, st)?.nameToken;
+      mark(st.head, head);
       for (const arg of st.args) {
         if (arg.kind === 'option') {
           mark(arg.key, 'parameter');
           mark(arg.equals, 'operator');
         }
         const token = arg.kind === 'value' ? arg.token : arg.value;
-        if (!token || marks.has(token)) continue;
-        if (token.kind === 'number' || token.kind === 'shape') mark(token, 'number');
+        if (!token) continue;
+        if (token === name) mark(token, 'variable', true);
+        else if (token.kind === 'number' || token.kind === 'shape') mark(token, 'number');
         else if (token.kind === 'string') mark(token, 'string');
         else if (token.kind === 'ident') mark(token, isOneOf(token.text, ACTIVATIONS) ? 'function' : 'enumMember');
       }
     }
   }
-  for (const c of analysis.tree.comments) mark(c, 'comment');
-  const builder = new SemanticTokensBuilder();
-  const ordered = [...marks.entries()].sort((a, b) => a[0].start - b[0].start);
-  for (const [token, { type, declaration }] of ordered) {
-    if ((BLOCK_KEYWORDS as readonly string[]).includes(token.text) && type !== 'keyword') continue;
-    const { start, end } = token.range;
-    if (start.line !== end.line) continue;
-    builder.push(start.line, start.character, end.character - start.character, TOKEN_TYPES.indexOf(type), declaration ? 1 : 0);
-  }
+  while (nextComment < comments.length) push(comments[nextComment++]!, 'comment', false);
   return builder.build();
 }

@@ -1,4 +1,45 @@
-import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { format as formatLog } from 'node:util';
+import {
+  CancellationToken,
+  CodeActionKind,
+  CodeActionRequest,
+  CompletionRequest,
+  createConnection,
+  DefinitionRequest,
+  DocumentFormattingRequest,
+  DocumentRangeFormattingRequest,
+  DocumentSymbolRequest,
+  FoldingRangeRequest,
+  HoverRequest,
+  InlayHintRequest,
+  LSPErrorCodes,
+  PrepareRenameRequest,
+  ProposedFeatures,
+  RenameRequest,
+  ResponseError,
+  SemanticTokensRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentSyncKind,
+  type CodeAction,
+  type CodeActionParams,
+  type CompletionItem,
+  type CompletionParams,
+  type Connection,
+  type DefinitionParams,
+  type DocumentFormattingParams,
+  type DocumentRangeFormattingParams,
+  type Hover,
+  type HoverParams,
+  type InitializeResult,
+  type InlayHint,
+  type InlayHintParams,
+  type Location,
+  type PrepareRenameParams,
+  type RenameParams,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
 import {
   BackendsRequest,
   DeleteRunRequest,
@@ -8,8 +49,15 @@ import {
   ShrinkRequest,
   StopRequest,
   TrainRequest,
+  type BackendsParams,
+  type DeleteRunParams,
+  type DeleteRunResult,
+  type LayersParams,
+  type RunEventsParams,
+  type RunsParams,
   type ShrinkParams,
   type ShrinkResult,
+  type StopParams,
   type TrainParams,
   type TrainResult,
 } from '../../protocol/lsp.ts';
@@ -21,8 +69,22 @@ import { definition } from './definition.ts';
 import { DiagnosticsPublisher } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
 import { formatEdits } from './formatting.ts';
+import { FrameGuard } from './frames.ts';
 import { hover } from './hover.ts';
 import { inlayHints } from './inlayHints.ts';
+import {
+  codeActionParams,
+  documentParams,
+  optionalUriParams,
+  positionParams,
+  rangeParams,
+  renameParams,
+  runDirParams,
+  shrinkParams,
+  trainParams,
+  uriParams,
+  type ParamsCheck,
+} from './params.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
@@ -31,7 +93,44 @@ import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
 
-const connection = createConnection(ProposedFeatures.all);
+let shutdownReceived = false;
+
+/** Leaves with a line on stderr (the editor's output channel shows it), so that the client restarts the server. */
+function exitCorrupt(reason: string): never {
+  process.stderr.write(
+    `dropneuron-language-server: the message stream from the client is corrupt (${reason}); exiting so that the client restarts the server\n`,
+  );
+  process.exit(1);
+}
+
+/**
+ * Over stdio (how the editor starts it), the server reads its input through a FrameGuard, and a reader error
+ * (a body that is not JSON) ends the process as well: a corrupt stream means exit, never a server that waits
+ * forever and answers nothing. Other transports (--node-ipc, --socket, --pipe) keep vscode-languageserver's own setup.
+ */
+function createServerConnection(): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const input = process.stdin.pipe(new FrameGuard(exitCorrupt));
+  const reader = new StreamMessageReader(input);
+  reader.onError((error) => exitCorrupt(error.message));
+  // What vscode-languageserver does for the stdio streams it opens itself: the client closing stdin ends the server.
+  const end = (): never => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
+  const created = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  // And its console patch: stdout carries the protocol, so anything printed with console goes to the client's log.
+  const log = (...args: unknown[]): void => created.console.log(formatLog(...args));
+  Object.assign(console, {
+    log,
+    info: log,
+    debug: log,
+    warn: (...args: unknown[]) => created.console.warn(formatLog(...args)),
+    error: (...args: unknown[]) => created.console.error(formatLog(...args)),
+  });
+  return created;
+}
+
+const connection = createServerConnection();
 const store = new DocumentStore();
 const config = new Configuration(connection);
 const diagnostics = new DiagnosticsPublisher(connection, store);
@@ -41,14 +140,31 @@ let canRefreshInlayHints = false;
 let roots: string[] = [];
 let supportsWorkspaceFolders = false;
 
+const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'the request was cancelled');
+
+/** Lets pending messages in (a cancellation, newer edits) before or after long work. */
+const yieldToMessages = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
- * Every handler runs through here: a bug in a feature is logged and answered with an empty result,
- * never thrown to the connection (intended ResponseErrors, like a refused rename, pass through).
+ * Every handler runs through here. Params that fail their check are answered with the empty result and logged;
+ * a request cancelled before it starts is answered as cancelled; a bug in a feature is logged and answered with
+ * the empty result, never thrown to the connection (intended ResponseErrors, like a refused rename, pass through).
  */
-function guard<P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>): (params: P) => Promise<R> {
-  return async (params: P) => {
+function guard<P, R>(
+  name: string,
+  fallback: R,
+  check: ParamsCheck,
+  handler: (params: P, token: CancellationToken) => R | Promise<R>,
+): (params: P, token?: CancellationToken) => Promise<R> {
+  return async (params: P, token: CancellationToken = CancellationToken.None) => {
+    const problem = check(params);
+    if (problem) {
+      connection.console.warn(`${name}: ${problem}; answered with an empty result`);
+      return fallback;
+    }
+    if (token.isCancellationRequested) throw cancelled();
     try {
-      return await handler(params);
+      return await handler(params, token);
     } catch (error) {
       if (error instanceof ResponseError) throw error;
       connection.console.error(`${name} failed: ${(error as Error).stack ?? String(error)}`);
@@ -89,71 +205,144 @@ store.documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, true));
 store.documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
 store.documents.onDidClose((e) => diagnostics.clear(e.document.uri));
 
+/**
+ * A document feature: its params checked, then the document's current analysis. A version not analysed yet
+ * costs a parse and check of the whole text, so the handler first lets pending messages in (newer edits, whose
+ * version is then the one analysed; a cancellation, which then ends the request), and again after the analysis.
+ * A document past the size limit has nothing to offer: every feature answers its empty result.
+ */
 const withDocument = <P extends { textDocument: { uri: string } }, R>(
   name: string,
   fallback: R,
-  fn: (entry: NonNullable<ReturnType<DocumentStore['get']>>, params: P) => R | Promise<R>,
+  check: ParamsCheck,
+  fn: (entry: NonNullable<ReturnType<DocumentStore['get']>>, params: P, token: CancellationToken) => R | Promise<R>,
 ) =>
-  guard<P, R>(name, fallback, (params) => {
-    const entry = store.get(params.textDocument.uri);
-    return entry ? fn(entry, params) : fallback;
+  guard<P, R>(name, fallback, check, async (params, token) => {
+    const uri = params.textDocument.uri;
+    if (store.isTooLarge(uri)) return fallback;
+    const fresh = !store.isAnalysed(uri);
+    if (fresh) {
+      await yieldToMessages();
+      if (token.isCancellationRequested) throw cancelled();
+    }
+    const entry = store.get(uri);
+    if (!entry) return fallback;
+    if (fresh) {
+      await yieldToMessages();
+      if (token.isCancellationRequested) throw cancelled();
+    }
+    return fn(entry, params, token);
   });
 
-connection.onCompletion(withDocument('completion', [], ({ analysis }, p) => complete(analysis, p.position)));
-connection.onHover(withDocument('hover', null, ({ analysis, document }, p) => hover(analysis, p.position, training.latestRun(document.uri))));
-connection.languages.inlayHint.on(
-  withDocument('inlayHints', [], async ({ analysis, document }, p) =>
+// The standard requests are registered by their RequestType rather than through connection.onHover & co: those
+// wrappers read params.workDoneToken before any handler runs, so null params threw there, out of the guard's reach.
+connection.onRequest(
+  CompletionRequest.type,
+  withDocument<CompletionParams, CompletionItem[]>('completion', [], positionParams, ({ analysis }, p) => complete(analysis, p.position)),
+);
+connection.onRequest(
+  HoverRequest.type,
+  withDocument<HoverParams, Hover | null>('hover', null, positionParams, ({ analysis, document }, p) =>
+    hover(analysis, p.position, training.latestRun(document.uri)),
+  ),
+);
+connection.onRequest(
+  InlayHintRequest.type,
+  withDocument<InlayHintParams, InlayHint[]>('inlayHints', [], rangeParams, async ({ analysis, document }, p) =>
     (await config.get(document.uri)).inlayHints.enabled ? inlayHints(analysis, p.range, training.latestRun(document.uri)) : [],
   ),
 );
-connection.onCodeAction(
-  withDocument('codeActions', [], ({ analysis, document }, p) => codeActions(document.uri, analysis, p, training.latestRun(document.uri))),
+connection.onRequest(
+  CodeActionRequest.type,
+  withDocument<CodeActionParams, CodeAction[]>('codeActions', [], codeActionParams, ({ analysis, document }, p) =>
+    codeActions(document.uri, analysis, p, training.latestRun(document.uri)),
+  ),
 );
-connection.onDocumentFormatting(withDocument('formatting', [], ({ document }) => formatEdits(document.getText())));
-connection.onDocumentRangeFormatting(withDocument('rangeFormatting', [], ({ document }, p) => formatEdits(document.getText(), p.range)));
-connection.onDocumentSymbol(withDocument('symbols', [], ({ analysis }) => documentSymbols(analysis)));
-connection.onFoldingRanges(withDocument('folding', [], ({ analysis }) => foldingRanges(analysis)));
-connection.onPrepareRename(withDocument('prepareRename', null, ({ analysis }, p) => prepareRename(analysis, p.position)));
-connection.onRenameRequest(withDocument('rename', null, ({ analysis, document }, p) => rename(document.uri, analysis, p.position, p.newName)));
-connection.onDefinition(withDocument('definition', null, ({ analysis, document }, p) => definition(document.uri, analysis, p.position)));
-connection.languages.semanticTokens.on(withDocument('semanticTokens', { data: [] }, ({ analysis }) => semanticTokens(analysis)));
+connection.onRequest(
+  DocumentFormattingRequest.type,
+  withDocument<DocumentFormattingParams, TextEdit[]>('formatting', [], documentParams, ({ document }) => formatEdits(document.getText())),
+);
+connection.onRequest(
+  DocumentRangeFormattingRequest.type,
+  withDocument<DocumentRangeFormattingParams, TextEdit[]>('rangeFormatting', [], rangeParams, ({ document }, p) => formatEdits(document.getText(), p.range)),
+);
+connection.onRequest(
+  DocumentSymbolRequest.type,
+  withDocument('symbols', [], documentParams, ({ analysis }) => documentSymbols(analysis)),
+);
+connection.onRequest(
+  FoldingRangeRequest.type,
+  withDocument('folding', [], documentParams, ({ analysis }) => foldingRanges(analysis)),
+);
+connection.onRequest(
+  PrepareRenameRequest.type,
+  withDocument<PrepareRenameParams, ReturnType<typeof prepareRename>>('prepareRename', null, positionParams, ({ analysis }, p) =>
+    prepareRename(analysis, p.position),
+  ),
+);
+connection.onRequest(
+  RenameRequest.type,
+  withDocument<RenameParams, WorkspaceEdit | null>('rename', null, renameParams, ({ analysis, document }, p) =>
+    rename(document.uri, analysis, p.position, p.newName),
+  ),
+);
+connection.onRequest(
+  DefinitionRequest.type,
+  withDocument<DefinitionParams, Location | null>('definition', null, positionParams, ({ analysis, document }, p) =>
+    definition(document.uri, analysis, p.position),
+  ),
+);
+connection.onRequest(
+  SemanticTokensRequest.type,
+  withDocument('semanticTokens', { data: [] }, documentParams, ({ analysis }) => semanticTokens(analysis)),
+);
 
 connection.onRequest(
   TrainRequest,
-  guard<TrainParams, TrainResult>('train', { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' }, (p) =>
-    training.train(p),
+  guard<TrainParams, TrainResult>(
+    'train',
+    { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' },
+    trainParams,
+    (p) => training.train(p),
   ),
 );
 connection.onRequest(
   StopRequest,
-  guard('stop', { stopped: false }, (p) => ({ stopped: training.stop(p.uri) })),
+  guard<StopParams, { stopped: boolean }>('stop', { stopped: false }, uriParams, (p) => ({ stopped: training.stop(p.uri) })),
 );
 connection.onRequest(
   RunsRequest,
-  guard('runs', [], (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))),
+  guard<RunsParams, ReturnType<typeof workspaceRuns>>('runs', [], optionalUriParams, (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))),
 );
 connection.onRequest(
   RunEventsRequest,
-  guard('runEvents', [], (p) => runEvents(p.runDir)),
+  guard<RunEventsParams, ReturnType<typeof runEvents>>('runEvents', [], runDirParams, (p) => runEvents(p.runDir)),
 );
 connection.onRequest(
   DeleteRunRequest,
-  guard('deleteRun', { deleted: false, message: 'the server could not delete the run (see its log)' }, async (p) => {
-    const result = await training.deleteRun(p.runDir);
-    if (result.deleted && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
-    return result;
-  }),
+  guard<DeleteRunParams, DeleteRunResult>(
+    'deleteRun',
+    { deleted: false, message: 'the server could not delete the run (see its log)' },
+    runDirParams,
+    async (p) => {
+      const result = await training.deleteRun(p.runDir);
+      if (result.deleted && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+      return result;
+    },
+  ),
 );
 connection.onRequest(
   LayersRequest,
-  guard('layers', [], (p) => {
+  guard<LayersParams, ReturnType<typeof layerInfos>>('layers', [], uriParams, (p) => {
+    if (store.isTooLarge(p.uri)) return [];
     const entry = store.get(p.uri);
     return entry ? layerInfos(entry.analysis, training.latestRun(p.uri)) : [];
   }),
 );
 connection.onRequest(
   ShrinkRequest,
-  guard<ShrinkParams, ShrinkResult>('shrink', { edits: [] }, (p) => {
+  guard<ShrinkParams, ShrinkResult>('shrink', { edits: [] }, shrinkParams, (p) => {
+    if (store.isTooLarge(p.uri)) return { edits: [] };
     const entry = store.get(p.uri);
     if (!entry) return { edits: [] };
     const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
@@ -162,7 +351,12 @@ connection.onRequest(
 );
 connection.onRequest(
   BackendsRequest,
-  guard('backends', { error: 'the server could not list the backends (see its log)' }, (p) => training.backends(p.uri)),
+  guard<BackendsParams, Awaited<ReturnType<Training['backends']>>>(
+    'backends',
+    { error: 'the server could not list the backends (see its log)' },
+    optionalUriParams,
+    (p) => training.backends(p.uri),
+  ),
 );
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
@@ -170,7 +364,10 @@ connection.onDidChangeConfiguration(() => {
 training.onFinished = () => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
 };
-connection.onShutdown(() => training.stopAll());
+connection.onShutdown(() => {
+  shutdownReceived = true;
+  training.stopAll();
+});
 connection.onInitialized(() => {
   // Folders added or removed later change what the Runs view lists.
   if (!supportsWorkspaceFolders) return;

@@ -1,14 +1,14 @@
 import { SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver/node';
 import type { Analysis } from '../../language/index.ts';
-import { shapeText } from './locate.ts';
+import { layerOf, shapeText } from './locate.ts';
 
-/** The outline: the model with its data, input and layers; regularize and train with their settings. */
+/** The outline: the model with its data, input and layers; regularize and train with their settings. Linear in the document. */
 export function documentSymbols(analysis: Analysis): DocumentSymbol[] {
   return analysis.tree.blocks.map((block) => {
     const isModel = block.keyword.text === 'model';
     const nameToken = block.header[0];
     const children: DocumentSymbol[] = block.statements.map((st) => {
-      const layer = analysis.model?.block === block ? analysis.model.layers.find((l) => l.statement === st) : undefined;
+      const layer = analysis.model?.block === block ? layerOf(analysis, st) : undefined;
       const name = layer ? layer.name : st.head.text;
       const detail = layer
         ? `${layer.kind} → ${shapeText(layer.outputShape)}`
