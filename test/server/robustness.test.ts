@@ -12,7 +12,7 @@ import { semanticTokens } from '../../server/src/semanticTokens.ts';
 import { documentSymbols, foldingRanges } from '../../server/src/symbols.ts';
 import { SpecDocument } from '../../server/src/textDocument.ts';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fuzzCorpus, random } from '../helpers/corpus.ts';
+import { fuzzCases, random } from '../../scripts/fuzz.ts';
 
 const COUNT = 5_000;
 
@@ -24,7 +24,7 @@ it(`every handler survives ${COUNT} mutated documents at random positions`, () =
   const rand = random(7);
   const uri = 'file:///fuzz.dnn';
   let index = 0;
-  for (const text of fuzzCorpus(COUNT, 11)) {
+  for (const { text } of fuzzCases(COUNT, 11)) {
     const analysis = analyze(text);
     const lines = analysis.lines.lineCount;
     const run = undefined;

@@ -42,3 +42,22 @@ export async function trainCollect(options: Omit<TrainOptions, 'emit'>): Promise
   const result = await train({ ...options, emit: (e) => events.push(e) });
   return { events, result };
 }
+
+/** A small classifier on generated data: the quick spec the robustness and run-folder tests train. */
+export function syntheticSpec(epochs: number, extraTrain = ''): string {
+  return `model syn {
+  data synthetic samples=256 classes=10
+  input 20
+  dense fc1 32 relu
+  dense out 10
+}
+regularize {
+  l1 0.0001
+  dropneuron 0.001
+}
+train {
+  epochs ${epochs}
+  batch 64
+${extraTrain}}
+`;
+}

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
 import { readEvents, RunFolder } from '../../protocol/runFolder.ts';
 import { dropneuron } from '../helpers/cli.ts';
-import { tempDir, writeSpec } from './helpers.ts';
+import { syntheticSpec, tempDir, writeSpec } from './helpers.ts';
 
 /**
  * Whatever a user feeds the trainer (run through the built CLI, as a user does: `node scripts/build.mjs`
@@ -47,21 +47,7 @@ function csv(path: string, rows: number, label: (i: number) => string): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-const SYNTHETIC = `model syn {
-  data synthetic samples=256 classes=10
-  input 20
-  dense fc1 32 relu
-  dense out 10
-}
-regularize {
-  l1 0.0001
-  dropneuron 0.001
-}
-train {
-  epochs 2
-  batch 64
-}
-`;
+const SYNTHETIC = syntheticSpec(2);
 
 /** Sparse regression with plain SGD: 2 epochs that train, then fine-tune epochs at a learning rate that diverges. */
 const DIVERGING = `model reg {

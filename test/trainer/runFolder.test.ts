@@ -5,24 +5,9 @@ import { describe, it } from 'node:test';
 import type { DoneEvent, EpochEvent, TrainerEvent } from '../../protocol/events.ts';
 import { readEvents, readRun, RunFolder, type CheckpointState } from '../../protocol/runFolder.ts';
 import { train } from '../../trainer/src/run.ts';
-import { tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
 
-const SPEC = `model syn {
-  data synthetic samples=256 classes=10
-  input 20
-  dense fc1 32 relu
-  dense out 10
-}
-regularize {
-  l1 0.0001
-  dropneuron 0.001
-}
-train {
-  epochs 6
-  batch 64
-  seed 5
-}
-`;
+const SPEC = syntheticSpec(6, '  seed 5\n');
 
 const lines = (path: string): number => readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
 const sequence = (events: TrainerEvent[]) => events.map((e) => (e.type === 'epoch' ? e.epoch : e.type));
