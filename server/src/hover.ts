@@ -12,11 +12,13 @@ import {
   TASKS,
   TRAIN_SETTINGS,
   describeRange,
+  describeSensible,
   isOneOf,
   type Analysis,
   type CheckedLayer,
   type Position,
   type StatementNode,
+  type NumberSpec,
   type ValueSpec,
   values,
 } from '../../language/index.ts';
@@ -36,7 +38,16 @@ export function describeSpec(name: string, spec: ValueSpec): string {
             .join(' | ')
         : 'a quoted string';
   const fallback = 'default' in spec && spec.default !== undefined ? ` · default \`${spec.default}\`` : '';
-  return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}`;
+  return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}${spec.type === 'number' ? sensibleLine(spec) : ''}`;
+}
+
+/** The sensible range (DNN223 warns outside it) and what happens past each bound. */
+function sensibleLine(spec: NumberSpec): string {
+  const range = describeSensible(spec);
+  if (!range) return '';
+  const { min, max } = spec.sensible ?? {};
+  const whys = [min && `below: ${min.why}`, max && `above: ${max.why}`].filter(Boolean).join('; ');
+  return `\n\nSensible: ${range} (${whys})`;
 }
 
 /** The layer's shapes, parameters, effective penalties and, after a run, its kept neurons. */
