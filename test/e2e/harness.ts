@@ -164,33 +164,31 @@ export class Workbench {
     await this.page.screenshot({ path: join(OUT, `${name}.png`) });
   }
 
-  /** The extension host log and code-server's own output, for failures. */
-  /** The extension's own log (its "DropNeuron" output channel), whole: what it told the user. */
-  extensionLog(): string {
+  /** The workbench's log files whose path matches `pattern`, under this session's data folder. */
+  private logFiles(pattern: RegExp): string[] {
     const found: string[] = [];
     const walk = (dir: string): void => {
       if (!existsSync(dir)) return;
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (/DropNeuron\.log$/.test(path)) found.push(readFileSync(path, 'utf8'));
+        else if (pattern.test(path)) found.push(path);
       }
     };
     walk(join(this.dataDir, 'logs'));
-    return found.join('\n');
+    return found;
   }
 
+  /** The extension's own log (its "DropNeuron" output channel), whole: what it told the user. */
+  extensionLog(): string {
+    return this.logFiles(/DropNeuron\.log$/)
+      .map((path) => readFileSync(path, 'utf8'))
+      .join('\n');
+  }
+
+  /** The extension host log and code-server's own output, for failures. */
   logs(): string {
-    const found: string[] = [];
-    const walk = (dir: string): void => {
-      if (!existsSync(dir)) return;
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (/exthost|DropNeuron|dropneuron/i.test(path) && path.endsWith('.log')) found.push(`== ${path}\n${readFileSync(path, 'utf8').slice(-8000)}`);
-      }
-    };
-    walk(join(this.dataDir, 'logs'));
+    const found = this.logFiles(/(exthost|DropNeuron|dropneuron).*\.log$/i).map((path) => `== ${path}\n${readFileSync(path, 'utf8').slice(-8000)}`);
     return `${found.join('\n')}\n== code-server\n${this.serverLog.slice(-4000)}`;
   }
 
