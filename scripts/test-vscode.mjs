@@ -26,7 +26,9 @@ import { build } from 'esbuild';
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'out', 'vscode-test');
 const CODE_SERVER = process.env.CODE_SERVER_PATH ?? join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The e2e suite's Chromium launch (test/e2e/chromium.json): the same browser, the same flags. */
+const CHROMIUM_LAUNCH = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test', 'e2e', 'chromium.json'), 'utf8'));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? CHROMIUM_LAUNCH.executablePath;
 const TIMEOUT_MS = Number(process.env.DROPNEURON_VSCODE_TEST_TIMEOUT_MS ?? 15 * 60_000);
 const RESULT = /^DROPNEURON_VSCODE_TEST_RESULT (.*)$/m;
 const started = Date.now();
@@ -212,18 +214,7 @@ async function runInCodeServer({ trusted, grep, invert }) {
       if (server.exitCode !== null || Date.now() > deadline) throw new Error(`expected code-server to listen on ${authority}, found:\n${serverLog}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_LAUNCH.args });
     const page = await browser.newPage();
     let exited;
     const automationExit = new Promise((done) => (exited = done));

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import type { DeleteRunResult, RunInfo } from '../../protocol/lsp.ts';
@@ -39,7 +39,8 @@ export function deleteRun(runDir: string, running: (runDir: string) => boolean, 
   const dir = resolve(runDir);
   if (!isRunFolder(dir)) return { deleted: false, message: `expected a run folder (with run.json), found none at ${dir}` };
   const parent = dirname(realpathSync(dir));
-  const inRuns = parent.endsWith(join(RUNS_FOLDER)) || (outputFolder !== '' && isInside(dir, outputFolder));
+  // Whole path segments: `.../my.dropneuron/runs` is not a runs folder.
+  const inRuns = join(basename(dirname(parent)), basename(parent)) === RUNS_FOLDER || (outputFolder !== '' && isInside(dir, outputFolder));
   if (!inRuns) return { deleted: false, message: `expected a run folder inside ${RUNS_FOLDER} or the output folder, found ${dir}` };
   if (running(dir)) return { deleted: false, message: `expected a finished run, found ${dir} still training: stop it first` };
   rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const CODE_SERVER = join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+/** Debian's Chromium and its flags, shared with scripts/test-vscode.mjs. */
+export const CHROMIUM_LAUNCH = JSON.parse(readFileSync(join(import.meta.dirname, 'chromium.json'), 'utf8')) as { executablePath: string; args: string[] };
 export const OUT = join(ROOT, 'test-output', 'e2e');
 
 async function freePort(): Promise<number> {
@@ -108,18 +110,7 @@ export class Workbench {
         return undefined;
       }
     });
-    this.browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    this.browser = await chromium.launch(CHROMIUM_LAUNCH);
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 900 } });
     this.page = await context.newPage();
     await this.page.goto(url);
