@@ -1,83 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { analyze } from '../../language/index.ts';
-import { OUT, waitFor, Workbench } from './harness.ts';
+import { waitFor } from './harness.ts';
+import { editorText, goTo, runsOf, scenario, setOverrides, SMALL, text, useWorkbench, w } from './scenario.ts';
 
-/** Every scenario saves a screenshot and the extension host log when it fails. */
-function scenario(name: string, fn: () => Promise<void>): void {
-  it(name, async () => {
-    try {
-      // Start from a quiet workbench: no menu, widget or quick input left open by the previous scenario.
-      for (let i = 0; i < 3; i++) await w.page.keyboard.press('Escape');
-      await fn();
-    } catch (error) {
-      const slug = name.replace(/\W+/g, '-').toLowerCase().slice(0, 40);
-      await w.screenshot(`failed-${slug}`).catch(() => {});
-      writeFileSync(join(OUT, `failed-${slug}.log`), w.logs());
-      throw error;
-    }
-  });
-}
-
-const SMALL = (epochs: number) => `model small {
-  data mnist limit=2000
-  input 784
-  dense fc1 64 relu
-  dense out 10
-}
-
-regularize {
-  l1 0.001
-  dropneuron 0.05
-  threshold 0.08
-}
-
-train {
-  epochs ${epochs}
-  batch 100
-  seed 1
-}
-`;
-
-let w: Workbench;
-const text = async (selector: string): Promise<string> => ((await w.page.locator(selector).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
-const editorText = (): Promise<string> => text('.editor-group-container.active .monaco-editor .view-lines');
-
-async function goTo(line: number, column: number): Promise<void> {
-  await w.page.keyboard.press('Control+G');
-  await w.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}:${column}`);
-  await w.page.keyboard.press('Enter');
-}
-
-/**
- * Writes the workspace's `dropneuron.trainer.overrides`, as a user editing .vscode/settings.json does, and waits
- * until the extension says it has them (its log line), so that the next run is sure to take them.
- */
-async function setOverrides(overrides: Record<string, number | string>): Promise<void> {
-  const said = (): number => w.extensionLog().split(`dropneuron.trainer.overrides is now ${JSON.stringify(overrides)}`).length;
-  const before = said();
-  mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(w.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dropneuron.trainer.overrides': overrides }));
-  await waitFor('the extension to read the new settings', () => (said() > before ? true : undefined), 60_000);
-}
-
-function runsOf(spec: string): string[] {
-  const dir = join(w.workspace, '.dropneuron', 'runs');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter(
-      (d) =>
-        existsSync(join(dir, d, 'run.json')) && (JSON.parse(readFileSync(join(dir, d, 'run.json'), 'utf8')) as { specPath: string }).specPath.endsWith(spec),
-    )
-    .map((d) => join(dir, d))
-    .sort();
-}
-
-before(async () => {
+useWorkbench(() => {
   const lenet = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-300-100.dnn'), 'utf8');
-  w = await Workbench.start({
+  return {
     // Each scenario edits its own file, so one scenario's leftovers cannot change another's result.
     'typo.dnn': lenet,
     'complete.dnn': lenet,
@@ -86,10 +17,7 @@ before(async () => {
     'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
     'override.dnn': SMALL(3).replace('model small', 'model override'),
     'picker.dnn': SMALL(3).replace('model small', 'model picker'),
-  });
-});
-after(async () => {
-  await w?.stop();
+  };
 });
 
 describe('DropNeuron in a real VS Code (code-server), installed from its .vsix', () => {

@@ -1,0 +1,89 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { OUT, waitFor, Workbench } from './harness.ts';
+
+// What every e2e file shares: one workbench per file (started before its scenarios, stopped after), the
+// scenario wrapper that saves a screenshot and the logs on failure, and the small page helpers scenarios use.
+// Each *.e2e.ts file runs in its own process (node --test), so `w` is that file's workbench.
+
+export let w: Workbench;
+
+/** Starts a workbench for this file's scenarios on a workspace holding the examples and `files` (name → text). */
+export function useWorkbench(files: () => Record<string, string>): void {
+  before(async () => {
+    w = await Workbench.start(files());
+  });
+  after(async () => {
+    await w?.stop();
+  });
+}
+
+/** Every scenario saves a screenshot and the extension host log when it fails. */
+export function scenario(name: string, fn: () => Promise<void>): void {
+  it(name, async () => {
+    try {
+      // Start from a quiet workbench: no menu, widget or quick input left open by the previous scenario.
+      for (let i = 0; i < 3; i++) await w.page.keyboard.press('Escape');
+      await fn();
+    } catch (error) {
+      const slug = name.replace(/\W+/g, '-').toLowerCase().slice(0, 40);
+      await w.screenshot(`failed-${slug}`).catch(() => {});
+      writeFileSync(join(OUT, `failed-${slug}.log`), w.logs());
+      throw error;
+    }
+  });
+}
+
+export const SMALL = (epochs: number) => `model small {
+  data mnist limit=2000
+  input 784
+  dense fc1 64 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.001
+  dropneuron 0.05
+  threshold 0.08
+}
+
+train {
+  epochs ${epochs}
+  batch 100
+  seed 1
+}
+`;
+
+export const text = async (selector: string): Promise<string> => ((await w.page.locator(selector).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
+export const editorText = (): Promise<string> => text('.editor-group-container.active .monaco-editor .view-lines');
+
+export async function goTo(line: number, column: number): Promise<void> {
+  await w.page.keyboard.press('Control+G');
+  await w.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}:${column}`);
+  await w.page.keyboard.press('Enter');
+}
+
+/**
+ * Writes the workspace's `dropneuron.trainer.overrides`, as a user editing .vscode/settings.json does, and waits
+ * until the extension says it has them (its log line), so that the next run is sure to take them.
+ */
+export async function setOverrides(overrides: Record<string, number | string>): Promise<void> {
+  const said = (): number => w.extensionLog().split(`dropneuron.trainer.overrides is now ${JSON.stringify(overrides)}`).length;
+  const before = said();
+  mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(w.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'dropneuron.trainer.overrides': overrides }));
+  await waitFor('the extension to read the new settings', () => (said() > before ? true : undefined), 60_000);
+}
+
+export function runsOf(spec: string): string[] {
+  const dir = join(w.workspace, '.dropneuron', 'runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter(
+      (d) =>
+        existsSync(join(dir, d, 'run.json')) && (JSON.parse(readFileSync(join(dir, d, 'run.json'), 'utf8')) as { specPath: string }).specPath.endsWith(spec),
+    )
+    .map((d) => join(dir, d))
+    .sort();
+}
