@@ -147,6 +147,19 @@ export interface Summary {
   /** Layers (or 'inputs') whose every neuron was pruned: the network's output no longer depends on its input. */
   collapsed: string[];
   fullParams: number;
+  /**
+   * What pruning at the threshold cost, against the run's tolerance (absent in runs recorded before it existed).
+   * `cost` is in the metric's own terms, larger = worse: points of accuracy lost (88.16 % → 29.58 % is 58.58), or
+   * the rise of NMSE/MSE. `exceeded` when cost > tolerance: the pruned model must not look like a success.
+   */
+  damage?: PruningDamage;
+}
+
+export interface PruningDamage {
+  cost: number;
+  tolerance: number;
+  threshold: number;
+  exceeded: boolean;
 }
 
 export interface DoneEvent {

@@ -53,7 +53,8 @@ export class Workbench {
 
   private async launch(files: Record<string, string>): Promise<void> {
     if (!existsSync(CODE_SERVER)) throw new Error(`expected code-server at ${CODE_SERVER}, found none: run \`bash test/e2e/setup.sh\``);
-    const vsix = join(ROOT, 'dropneuron.vsix');
+    // DNN_E2E_VSIX: another .vsix (e.g. one packaged with --out for a run beside others).
+    const vsix = process.env.DNN_E2E_VSIX ?? join(ROOT, 'dropneuron.vsix');
     if (!existsSync(vsix)) throw new Error('expected dropneuron.vsix: run `npm run package`');
     const base = mkdtempSync(join(tmpdir(), 'dnn-e2e-'));
     this.dataDir = join(base, 'data');
