@@ -2,9 +2,12 @@
  * `dropneuron`: the command line. `check` and `fmt` need only the language core; `train` loads the trainer
  * (and TensorFlow.js) when it runs, so that the language commands start fast.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runCheck } from './commands/check.ts';
 import { runFmt } from './commands/fmt.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../protocol/events.ts';
+import type { SweepAxis } from '../protocol/sweep.ts';
+import { parseSweepFlag, parseThresholds } from './sweep/flags.ts';
 import { addSettingOptions, settingOverrides } from './trainOptions.ts';
 
 const out = (text: string): void => void process.stdout.write(text.endsWith('\n') ? text : text + '\n');
@@ -69,6 +72,77 @@ addSettingOptions(
     // Loaded here, not at the top: TensorFlow.js takes a noticeable share of a second to load.
     const { runTrain } = await import('./commands/train.ts');
     process.exitCode = await runTrain(file, { ...flags, overrides: settingOverrides(command) });
+  });
+
+program
+  .command('prune')
+  .description("re-prune a finished run's final weights at other thresholds, without training: the summary's statistics at each")
+  .argument('<run_dir>', 'run folder')
+  .option('--threshold <x,...>', "thresholds, comma-separated (default: the run's own)", parseThresholds)
+  .option('--json', 'print one JSON result per threshold, a line each')
+  .option('--write', 'also write each variant (summary, pruned spec, compact model) to RUN_DIR/pruned-<threshold>/')
+  .action(async (runDir: string, flags: { threshold?: number[]; json?: boolean; write?: boolean }) => {
+    // Loaded here, not at the top: the trainer brings TensorFlow.js.
+    const { runPrune } = await import('./commands/prune.ts');
+    process.exitCode = await runPrune(runDir, { thresholds: flags.threshold ?? [], json: !!flags.json, write: !!flags.write }, out, err);
+  });
+
+/** A commander parser for a whole number from 1 up. */
+const positiveInteger = (value: string): number => {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError(`expected a whole number from 1 up, found ${JSON.stringify(value)}`);
+  return Number(value);
+};
+
+addSettingOptions(
+  program
+    .command('sweep')
+    .description(
+      "train every combination of the spec's `sweep` values (and --sweep flags) as its own run, N at a time; sweep.json and frontier.svg hold the results and the Pareto front",
+    )
+    .argument('<file>', '.dnn spec file'),
+)
+  .option('--sweep <name=v1,v2>', "values to try for a setting (repeatable); replaces the spec's `sweep` line of that setting", parseSweepFlag)
+  .option('--parallel <n>', 'trainer processes at once (default: half the cores; 1 on webgpu)', positiveInteger)
+  .option('--out <dir>', 'sweep folder (default .dropneuron/sweeps/<model>/ beside the spec; rerunning resumes it)')
+  .option('--queue <url>', 'hand the trials to `dropneuron worker`s through this Redis server (redis://HOST:PORT) instead of training here')
+  .option('--json', "print each trial's events and result as JSON lines instead of progress bars")
+  .action(async (file: string, flags: { sweep?: SweepAxis[]; parallel?: number; out?: string; queue?: string; json?: boolean }, command: Command) => {
+    const { runSweep } = await import('./commands/sweep.ts');
+    const { sweep, ...rest } = flags;
+    process.exitCode = await runSweep(file, { ...rest, axes: sweep ?? [], overrides: settingOverrides(command) }, out, err);
+  });
+
+program
+  .command('worker')
+  .description('train the trials of `dropneuron sweep --queue` from a Redis queue, on this machine, until stopped (docs/scale-out.md)')
+  .requiredOption('--queue <url>', 'the Redis server the sweep enqueues to: redis://HOST:PORT')
+  .option('--concurrency <n>', 'trials trained at once, each in its own trainer process', positiveInteger, 1)
+  .option('--lock-timeout <seconds>', 'how soon another worker takes over the trials of a worker that died', positiveInteger, 30)
+  .option('--idle-exit <seconds>', 'exit once no trial has come for this long (a Kubernetes Job, a batch allocation)', positiveInteger)
+  .action(async (flags: { queue: string; concurrency: number; lockTimeout: number; idleExit?: number }) => {
+    // Loaded here, not at the top: BullMQ is needed only by the queue commands.
+    const { runWorker } = await import('./commands/worker.ts');
+    process.exitCode = await runWorker(flags, (line) => void process.stdout.write(line + '\n'), err);
+  });
+
+program
+  .command('export')
+  .description(
+    "write a run's compact model (from its last finished epoch) as ONNX, safetensors + a PyTorch model.py, or a TensorFlow.js folder (docs/export.md)",
+  )
+  .argument('<run-dir>', 'the run folder')
+  .requiredOption('--format <format>', EXPORT_FORMATS.join(', '), (value: string) => {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`expected one of ${EXPORT_FORMATS.join(', ')}, found ${JSON.stringify(value)}`);
+    return value;
+  })
+  .option('--out <file>', "the file to write (a folder for tfjs); default the run's compact/ folder (model/ with --full)")
+  .option('--full', 'the full (pruned, uncompacted) model instead, to compare sizes')
+  .option('--json', "print the result (path, bytes, the other model's bytes) as one JSON object")
+  .action(async (runDir: string, flags: { format: ExportFormat; out?: string; full?: boolean; json?: boolean }) => {
+    // Loaded here, not at the top: the export brings the trainer.
+    const { runExport } = await import('./commands/export.ts');
+    process.exitCode = await runExport(runDir, flags, out, err);
   });
 
 async function main(): Promise<void> {

@@ -72,7 +72,7 @@ export const DIAGNOSTIC_CODES = {
   DNN212: { severity: 'error', title: 'Expected a whole number', detail: 'Sizes, counts, epochs, batch and seed are whole numbers.' },
   DNN213: { severity: 'error', title: 'Duplicate setting', detail: 'A setting written twice in one block.' },
   DNN214: { severity: 'error', title: 'Duplicate layer name', detail: 'Two layers with the same name (given or automatic).' },
-  DNN215: { severity: 'error', title: 'Duplicate block', detail: 'A file has at most one `model`, one `regularize` and one `train` block.' },
+  DNN215: { severity: 'error', title: 'Duplicate block', detail: 'A file has at most one `model`, one `regularize`, one `train` and one `sweep` block.' },
   DNN216: { severity: 'error', title: 'Duplicate statement', detail: '`data`, `input` and `task` appear at most once in a model.' },
   DNN217: { severity: 'error', title: 'Duplicate option', detail: 'An option written twice on one line.' },
   DNN218: {
@@ -102,6 +102,17 @@ export const DIAGNOSTIC_CODES = {
     detail:
       'A number the setting allows but that does not train well: far above or below what works (a learning rate of 10, 100 000 epochs, an init_std of 1e300). The message says why.',
   },
+  DNN224: {
+    severity: 'info',
+    title: 'Dropout with DropNeuron',
+    detail:
+      'Dropout (`keep_prob` below 1) in a model that DropNeuron prunes keeps far more of the network: measured on LeNet-300-100 with the seed’s settings, 44 % of the weights against 12 % with dropout off. The fix sets `keep_prob` to 1.',
+  },
+  DNN225: {
+    severity: 'warning',
+    title: 'Repeated sweep value',
+    detail: 'A value listed twice on one line of a `sweep` block: the sweep would train the same run twice. The fix removes the repeat.',
+  },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },
   DNN303: { severity: 'error', title: 'Window larger than input', detail: 'A convolution or pooling window larger than the feature map it slides over.' },
@@ -127,6 +138,12 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'More problems not shown',
     detail: 'A file shows at most 500 diagnostics, errors first; this one says how many more there are and where the first of them is.',
+  },
+  DNN311: {
+    severity: 'error',
+    title: 'Data file problem',
+    detail:
+      'A file the `data` line names, checked by the editor against the file system (paths are relative to the spec): missing, a directory, an IDX file with a wrong magic, header or size, images and labels that disagree, a CSV file without its `target=` column. The editor checks again when the file changes; `train` names every such file before it starts.',
   },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;
 

@@ -4,7 +4,7 @@
  * docs/language.md is checked against them by a test. Add a word here and everything sees it.
  */
 
-export const BLOCK_KEYWORDS = ['model', 'regularize', 'train'] as const;
+export const BLOCK_KEYWORDS = ['model', 'regularize', 'train', 'sweep'] as const;
 export type BlockKeyword = (typeof BLOCK_KEYWORDS)[number];
 
 /** One end of the range in which a setting trains well, and what goes wrong past it. */
@@ -73,8 +73,11 @@ const GENERATED_SAMPLES_MAX = {
 
 export const BLOCK_DOCS: Record<BlockKeyword, string> = {
   model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
-  regularize: "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold. All optional.",
+  regularize:
+    "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold; and tolerance, what pruning may cost before the run is flagged. All optional.",
   train: 'Training settings: epochs, batch size, optimizer, learning rate, seed, backend, initialisation and the schedule (warmup, finetune). All optional.',
+  sweep:
+    'Values to try, one line per setting (`dropneuron 0.001 0.003 0.01`): `dropneuron sweep` trains every combination as its own run and draws the Pareto front of error against kept parameters. Any `regularize` or `train` setting; `threshold` values re-prune each run instead of training it again. Ignored by `train`.',
 };
 
 /** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
@@ -116,6 +119,13 @@ export const REGULARIZE_SETTINGS = {
     default: 0.01,
     min: 0,
     sensible: { max: { value: 10, why: 'trained weights are rarely this large, so pruning below it removes almost every weight' } },
+  },
+  tolerance: {
+    type: 'number',
+    doc: 'What pruning at `threshold` may cost before the run is flagged as damaged, in points: of test accuracy lost (1 = 1 percentage point), or of NMSE/MSE gained ×100. A run past it ends with a warning naming the cost, and Shrink asks before applying its sizes.',
+    default: 1,
+    min: 0,
+    sensible: { max: { value: 50, why: 'a tolerance this loose lets pruning lose half the accuracy without a warning' } },
   },
 } as const satisfies Record<string, NumberSpec>;
 
@@ -217,9 +227,23 @@ export const TRAIN_SETTINGS = {
     fallback: 0.0001,
     sensible: LEARNING_RATE_RANGE,
   },
+  threads: {
+    type: 'number',
+    doc: 'Threads that train on the `wasm` backend: each batch is split across this many workers, each with its own copy of the network, and their gradients are summed in a fixed order (the same run for the same count). Default: the cores available. 1 trains on one thread; the other backends always do.',
+    min: 1,
+    integer: true,
+    fallback: 1,
+    sensible: { max: { value: 64, why: 'more workers than cores only take turns, and each holds a copy of the network and its backend' } },
+  },
 } as const satisfies Record<string, ValueSpec>;
 
 export type TrainKey = keyof typeof TRAIN_SETTINGS;
+
+/**
+ * What a `sweep` block may list values for: every `regularize` and `train` setting, each value checked as in
+ * its own block. `threshold` is the free one: its values re-prune a trained run, they do not train another.
+ */
+export const SWEEP_SETTINGS: Readonly<Record<RegularizeKey | TrainKey, ValueSpec>> = { ...REGULARIZE_SETTINGS, ...TRAIN_SETTINGS };
 export type InitializerName = keyof typeof INITIALIZERS;
 
 export const ACTIVATIONS = {

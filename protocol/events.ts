@@ -38,6 +38,8 @@ export interface StartEvent {
   backendSkipped: { backend: string; reason: string }[];
   /** The GPU the run trains on, for the webgpu backend. */
   adapter?: GpuAdapter;
+  /** Threads that train (wasm: the `threads` setting; every other backend: 1). Absent in logs written before it existed. */
+  threads?: number;
   /** All epochs of the run: the spec's `epochs` plus its `finetune` epochs. */
   epochs: number;
   /** 1 for a new run; the next epoch for a resumed one. */
@@ -117,6 +119,16 @@ export interface EpochEvent {
   inputsTotal: number;
   /** For image inputs: [height, width] and a '0'/'1' string per pixel, row by row: which inputs still feed the network. */
   inputMask?: { shape: [number, number]; bits: string };
+  /**
+   * On the test set, with the weights as they are (not pruned): beside `testMetric`, what pruning at the
+   * threshold costs this epoch (absent in runs recorded before it existed).
+   */
+  testMetricUnpruned?: number;
+  /**
+   * Per weighted layer, each output neuron's largest |incoming weight| before pruning: a neuron survives
+   * pruning at the threshold exactly when this is ≥ the threshold (absent in runs recorded before it existed).
+   */
+  neuronNorms?: Record<string, number[]>;
 }
 
 /** The seed's summary statistics. */
@@ -149,10 +161,40 @@ export interface Summary {
   fullParams: number;
   /**
    * What pruning at the threshold cost, against the run's tolerance (absent in runs recorded before it existed).
-   * `cost` is in the metric's own terms, larger = worse: points of accuracy lost (88.16 % → 29.58 % is 58.58), or
-   * the rise of NMSE/MSE. `exceeded` when cost > tolerance: the pruned model must not look like a success.
+   * `cost` is in points, larger = worse: percentage points of accuracy lost (88.16 % → 29.58 % is 58.58), or the
+   * rise of NMSE/MSE × 100 (0.05 → 0.08 is 3); a gain is a cost of 0. `tolerance` is the spec's `tolerance` in the
+   * same points. `exceeded` when cost > tolerance: the pruned model must not look like a success.
    */
   damage?: PruningDamage;
+  /** The compact model's files, one per format, each with its size next to the full model's (absent in runs recorded before exports existed). */
+  exports?: ExportedFile[];
+  /** Why the ONNX and PyTorch files are missing: the layer their export does not cover (one sentence). */
+  exportError?: string;
+  /** Inference time of the full and the compact model on the test set (absent when the test set is empty or the model did not export). */
+  latency?: InferenceLatency;
+}
+
+/** The formats a model is exported in (docs/export.md): `dropneuron export --format`, the summary's files. */
+export const EXPORT_FORMATS = ['onnx', 'safetensors', 'tfjs'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** One format of the compact model: its size in bytes next to the full (pruned, uncompacted) model's in the same format. */
+export interface ExportedFile {
+  format: ExportFormat;
+  /** The compact model's file; for tfjs its folder (model.json + weights.bin, what `bytes` counts). */
+  path: string;
+  bytes: number;
+  /** The full model in the same format; measured in memory when its file is not written (`dropneuron export --full` writes it). */
+  fullBytes: number;
+}
+
+/** Mean milliseconds per inference call on the run's backend (TensorFlow.js), the compact model's including its kept-input pick. */
+export interface InferenceLatency {
+  backend: string;
+  /** Rows per batched call: 256, or the whole test set when it is smaller. */
+  batchSize: number;
+  full: { batch1Ms: number; batchMs: number };
+  compact: { batch1Ms: number; batchMs: number };
 }
 
 export interface PruningDamage {
@@ -178,6 +220,8 @@ export interface DoneEvent {
     compact?: string;
     prunedSpec: string;
     keptInputs?: string;
+    /** The final weights re-pruned at a grid of thresholds (`ThresholdCurve` in runFolder.ts); absent in older runs. */
+    thresholdCurve?: string;
   };
 }
 
@@ -192,6 +236,10 @@ export interface ErrorEvent {
   range?: { start: { line: number; character: number }; end: { line: number; character: number } };
   /** The last lines the trainer wrote to stderr (added by whoever saw it crash). */
   stderrTail?: string;
+  /** The editor setting behind the failure (`dropneuron.trainer.nodePath`), when one is: the client offers to open it. */
+  setting?: string;
+  /** The run folder, when the run got one: a crashed run resumes from it. */
+  runDir?: string;
 }
 
 export type TrainerEvent = StartEvent | EpochEvent | DoneEvent | ErrorEvent;

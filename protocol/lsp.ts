@@ -6,9 +6,10 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { BackendName } from '../language/index.ts';
-import type { GpuAdapter, TrainerEvent } from './events.ts';
+import type { ExportFormat, GpuAdapter, Summary, TrainerEvent } from './events.ts';
 import type { KeptNeurons } from './present.ts';
-import type { RunInfo, RunResult } from './runFolder.ts';
+import type { PruneResult } from './prune.ts';
+import type { RunInfo, RunResult, ThresholdCurve } from './runFolder.ts';
 import type { TrainingOverrides } from './settings.ts';
 
 /** Client → server: train the saved file behind `uri`, with settings that replace the spec's. */
@@ -16,7 +17,20 @@ export interface TrainParams {
   uri: string;
   overrides?: TrainingOverrides;
 }
-export type TrainResult = { started: true; runId: string } | { started: false; reason: 'errors' | 'busy' | 'not-a-file' | 'settings'; message: string };
+export type TrainResult =
+  | {
+      started: true;
+      runId: string;
+      /** The spec the run trains (a resumed run's, which the client may not have open). */
+      uri?: string;
+    }
+  | {
+      started: false;
+      reason: 'errors' | 'busy' | 'not-a-file' | 'settings';
+      message: string;
+      /** The editor setting to fix (`dropneuron.trainer.nodePath`): the client offers to open it. */
+      setting?: string;
+    };
 export const TrainRequest = new RequestType<TrainParams, TrainResult, void>('dropneuron/train');
 
 /** Client → server: stop the run of `uri` after its current batch. */
@@ -43,6 +57,25 @@ export interface RunEventsParams {
 }
 export const RunEventsRequest = new RequestType<RunEventsParams, TrainerEvent[], void>('dropneuron/runEvents');
 
+/**
+ * Client → server: the runs training now, each with every event so far. Runs outlive the window (the trainer is
+ * a detached process writing to its run folder): after a reload, or a language server restart, the client asks
+ * here and then follows each run's `dropneuron/runEvent`s as before.
+ */
+export interface LiveRun {
+  uri: string;
+  runId: string;
+  runDir?: string;
+  events: TrainerEvent[];
+}
+export const ActiveRunsRequest = new RequestType<Record<string, never>, LiveRun[], void>('dropneuron/activeRuns');
+
+/** Client → server: continue an interrupted run from its last checkpoint (`dropneuron train --resume`). */
+export interface ResumeParams {
+  runDir: string;
+}
+export const ResumeRequest = new RequestType<ResumeParams, TrainResult, void>('dropneuron/resume');
+
 /** Client → server: delete a run folder (only a folder that is a run: it holds run.json). */
 export interface DeleteRunParams {
   runDir: string;
@@ -52,6 +85,24 @@ export interface DeleteRunResult {
   message?: string;
 }
 export const DeleteRunRequest = new RequestType<DeleteRunParams, DeleteRunResult, void>('dropneuron/deleteRun');
+
+/** Client → server: write a run's compact model (`full`: the pruned full model) to `target`, a file path (a folder for tfjs). */
+export interface ExportModelParams {
+  runDir: string;
+  format: ExportFormat;
+  target: string;
+  full?: boolean;
+}
+/** `path` and its size next to the other model's when it worked; else `message`, one sentence naming what is missing. */
+export interface ExportModelResult {
+  path?: string;
+  /** For safetensors: the model.py written beside it. */
+  python?: string;
+  bytes?: number;
+  otherBytes?: number;
+  message?: string;
+}
+export const ExportModelRequest = new RequestType<ExportModelParams, ExportModelResult, void>('dropneuron/exportModel');
 
 /** One row of the Layers view: the checked layer and, after a run, what it kept. */
 export interface LayerInfo {
@@ -111,8 +162,28 @@ export interface ShrinkParams {
 }
 export interface ShrinkResult {
   edits: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string }[];
+  /** The run's summary the sizes come from: what they cost (`damage`), so that a client can ask before applying a damaged run's sizes. */
+  summary?: Summary;
 }
 /** Client → server: the edits that set every layer of `uri` to its size in a run's compact model. */
 export const ShrinkRequest = new RequestType<ShrinkParams, ShrinkResult, void>('dropneuron/shrink');
+
+/** A finished run re-pruned at other thresholds, without training (`dropneuron prune RUN_DIR --json`). */
+export interface PruneParams {
+  runDir: string;
+  /** At most 64, each ≥ 0; none: the run's own threshold. */
+  thresholds: number[];
+  /** Also write each variant (compact model, pruned spec) to `<runDir>/pruned-<threshold>/`. */
+  write?: boolean;
+}
+export type PruneReply = { results: PruneResult[] } | { error: string };
+/** Client → server: the run's summary statistics at each threshold (a threshold slider's exact values, or a variant to keep). */
+export const PruneRequest = new RequestType<PruneParams, PruneReply, void>('dropneuron/prune');
+
+export interface ThresholdCurveParams {
+  runDir: string;
+}
+/** Client → server: the run's threshold curve (threshold-curve.json), or null for a run without one (unfinished, or older). */
+export const ThresholdCurveRequest = new RequestType<ThresholdCurveParams, ThresholdCurve | null, void>('dropneuron/thresholdCurve');
 
 export type { RunInfo, RunResult };

@@ -16,6 +16,39 @@ export function formatPercent(share: number, digits = 2): string {
   return `${(100 * share).toFixed(digits)} %`;
 }
 
+// The panel's numbers: grouped thousands and only the precision a value needs. One locale, the UI's language,
+// so a number reads the same in every view and test.
+const LOCALE = 'en-US';
+const COUNT = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const ONE_DECIMAL = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const TWO_SIGNIFICANT = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 2 });
+
+/** 19337 → "19,337". */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
+/**
+ * A share with the precision it needs, never rounded to a misleading zero: 0.5832 → "58.3 %", 0.0003 →
+ * "0.03 %", 0 → "0 %", 1 → "100 %". For densities, kept neurons and inputs (accuracy keeps `formatPercent`).
+ */
+export function formatShare(share: number): string {
+  const pct = 100 * share;
+  if (pct === 0 || pct === 100) return `${pct} %`;
+  if (Math.abs(pct) < 1) return `${TWO_SIGNIFICANT.format(pct)} %`;
+  // Just under 100 % gets the decimals that keep it under: 99.96 % is not "100.0 %".
+  for (let digits = 1; digits < 4; digits++) {
+    const text = digits === 1 ? ONE_DECIMAL.format(pct) : pct.toFixed(digits);
+    if (pct >= 100 || Number(text.replace(/,/g, '')) < 100) return `${text} %`;
+  }
+  return `${pct.toFixed(4)} %`;
+}
+
+/** "55 of 64 (85.9 %)": a part of a whole, grouped, with its share. */
+export function formatPart(kept: number, total: number): string {
+  return `${formatCount(kept)} of ${formatCount(total)}${total ? ` (${formatShare(kept / total)})` : ''}`;
+}
+
 /** A metric value as people read it: accuracy as a percentage, errors (NMSE, MSE) in scientific notation. */
 export function formatMetric(metric: Metric | undefined, value: number): string {
   return metric === 'accuracy' ? formatPercent(value) : value.toExponential(3);
@@ -26,10 +59,10 @@ export function formatNamedMetric(metric: Metric, value: number): string {
   return `${metric} ${formatMetric(metric, value)}`;
 }
 
-/** 21.1 → "21.1×". */
+/** 21.1 → "21.1×", 25408 → "25,408.0×". */
 export function formatCompression(compression: number | null): string {
   // Runs recorded before every weight pruned had a finite compression carry null (JSON's Infinity) here.
-  return compression === null || !Number.isFinite(compression) ? '∞×' : `${compression.toFixed(1)}×`;
+  return compression === null || !Number.isFinite(compression) ? '∞×' : `${ONE_DECIMAL.format(compression)}×`;
 }
 
 /** "epochs 1, learning_rate 0.005": a run's overrides by the spec's names; empty when there are none. */
@@ -49,9 +82,10 @@ export function formatAdapter(a: GpuAdapter): string {
   return `${adapterName(a)}${a.software ? ' (software)' : ''}`;
 }
 
-/** "webgpu · NVIDIA GeForce RTX 4090", "wasm": where a run trains. */
-export function formatBackend(start: { backend: string; adapter?: GpuAdapter | undefined }): string {
-  return start.adapter ? `${start.backend} · ${formatAdapter(start.adapter)}` : start.backend;
+/** "webgpu · NVIDIA GeForce RTX 4090", "wasm · 2 threads", "wasm": where a run trains. */
+export function formatBackend(start: { backend: string; adapter?: GpuAdapter | undefined; threads?: number | undefined }): string {
+  const where = start.adapter ? `${start.backend} · ${formatAdapter(start.adapter)}` : start.backend;
+  return start.threads && start.threads > 1 ? `${where} · ${start.threads} threads` : where;
 }
 
 /** Epoch progress of a run, 0–100. */
@@ -80,4 +114,61 @@ export function formatKeptLayers(layers: readonly LayerEpochStats[], separator =
 export function keptByLayer(run: { done?: { summary: Summary }; lastEpoch?: EpochEvent } | undefined): Map<string, KeptNeurons> {
   const layers: readonly (SummaryLayer | LayerEpochStats)[] = run?.done?.summary.layers ?? run?.lastEpoch?.layers ?? [];
   return new Map(layers.map((l) => [l.name, keptNeurons(l)]));
+}
+
+/** 58.58 → "58.6 points": what pruning cost (see `Summary.damage`). */
+export function formatPoints(points: number): string {
+  return `${points.toFixed(points < 10 ? 2 : 1)} point${points === 1 ? '' : 's'}`;
+}
+
+/**
+ * "pruning at threshold 0.1 cost 58.6 points: 88.16 % → 29.58 %": a run's pruning damage, the one sentence the
+ * CLI, status bar, Shrink's confirmation and the panel's banner show. Undefined for a run recorded before the
+ * verdict existed.
+ */
+export function formatDamage(summary: Pick<Summary, 'metric' | 'beforePrune' | 'afterPrune' | 'damage'>): string | undefined {
+  const d = summary.damage;
+  if (!d) return undefined;
+  return `pruning at threshold ${d.threshold} cost ${formatPoints(d.cost)}: ${formatMetric(summary.metric, summary.beforePrune)} → ${formatMetric(summary.metric, summary.afterPrune)}`;
+}
+
+/** The two remedies for a run whose pruning cost more than its tolerance. */
+export const DAMAGE_REMEDIES = 'train again with a lower `threshold` or a smaller `dropneuron` λ';
+
+/**
+ * "440-63-39": the inputs a run's pruned network still reads, then each hidden layer's kept neurons (the output
+ * layer's size is the task's, so it is left out); how docs/results.md writes an architecture.
+ */
+export function formatKeptArchitecture(summary: Pick<Summary, 'inputs' | 'layers'>): string {
+  return [summary.inputs.kept, ...summary.layers.slice(0, -1).map((l) => l.neuronsKept)].join('-');
+}
+
+/** "98.3 % · 440-63-39": a finished run in a few characters (the CodeLens above a model): its pruned metric and kept architecture. */
+export function formatRunHeadline(summary: Pick<Summary, 'metric' | 'afterPrune' | 'inputs' | 'layers'>): string {
+  const metric = summary.metric === 'accuracy' ? formatPercent(summary.afterPrune, 1) : formatMetric(summary.metric, summary.afterPrune);
+  return `${metric} · ${formatKeptArchitecture(summary)}`;
+}
+
+/** 12.34 → "12.3 ms", 1.234 → "1.23 ms", 0.0456 → "0.046 ms": the inference latencies of the summary. */
+export function formatMs(ms: number): string {
+  return `${ms.toFixed(ms >= 10 ? 1 : ms >= 1 ? 2 : 3)} ms`;
+}
+
+/**
+ * The summary's exported files and latency as lines: each format's compact size next to the full model's,
+ * and the mean inference time of both at batch 1 and batch 256 (CLI summary, stats panel).
+ */
+export function formatExportLines(summary: Pick<Summary, 'exports' | 'exportError' | 'latency'>): string[] {
+  const lines = (summary.exports ?? []).map(
+    (f) => `${f.format}: ${formatCount(f.bytes)} bytes (full model ${formatCount(f.fullBytes)}, ${formatPercent(f.bytes / Math.max(f.fullBytes, 1), 1)})`,
+  );
+  if (summary.exportError) lines.push(`no ONNX or safetensors export: ${summary.exportError}`);
+  const l = summary.latency;
+  if (l) {
+    lines.push(
+      `inference on ${l.backend}, per call: batch 1 ${formatMs(l.compact.batch1Ms)} (full model ${formatMs(l.full.batch1Ms)}), ` +
+        `batch ${l.batchSize} ${formatMs(l.compact.batchMs)} (full model ${formatMs(l.full.batchMs)})`,
+    );
+  }
+  return lines;
 }

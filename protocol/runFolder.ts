@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Overrides } from '../language/index.ts';
 import type { DoneEvent, EpochEvent, Metric, StartEvent, TrainerEvent } from './events.ts';
 import { describeFsError, writeAtomic } from './files.ts';
@@ -22,6 +22,11 @@ export interface CheckpointState {
 /** How a run was started: enough to resume it from the folder alone. */
 export interface RunManifest {
   version: 1;
+  /**
+   * The spec's path. run.json keeps it relative to the run folder, '/'-separated, so a workspace moved to
+   * another machine or opened over Remote still finds its spec; `RunFolder.manifest()` and `readRun` give it
+   * back absolute. Runs recorded before this kept it absolute, and still read.
+   */
   specPath: string;
   /** The spec text as it was when the run started: a resumed run trains this, not the edited file. */
   spec: string;
@@ -32,6 +37,44 @@ export interface RunManifest {
 }
 
 export const RUNS_FOLDER = join('.dropneuron', 'runs');
+
+/**
+ * `threshold-curve.json`, written at the end of every run: the run's final weights re-pruned at a log-spaced grid
+ * of thresholds across the range where the kept count changes (trainer/src/prune/curve.ts). What a threshold
+ * slider shows without running anything; `dropneuron prune` measures any other threshold.
+ */
+export const THRESHOLD_CURVE_FILE = 'threshold-curve.json';
+
+export interface ThresholdCurve {
+  version: 1;
+  metric: Metric;
+  /** The threshold the run trained with (its done event's statistics are at this one). */
+  threshold: number;
+  /** The test metric of the unpruned weights. */
+  beforePrune: number;
+  /** Ascending by threshold. */
+  points: ThresholdCurvePoint[];
+}
+
+export interface ThresholdCurvePoint {
+  threshold: number;
+  afterPrune: number;
+  weightsKept: number;
+  compactParams: number;
+  compression: number;
+  /** Neurons kept per layer, inputs first: `{ inputs: 542, fc1: 83, fc2: 61, out: 10 }`. */
+  kept: Record<string, number>;
+}
+
+/** The spec path as run.json keeps it: relative to the run folder, with '/' on every platform. */
+export function storedSpecPath(runDir: string, specPath: string): string {
+  return relative(runDir, specPath).split(sep).join('/');
+}
+
+/** The absolute spec path of a run folder's run.json: relative ones (now) and absolute ones (older runs) alike. */
+export function specPathOf(runDir: string, stored: string): string {
+  return isAbsolute(stored) ? stored : resolve(runDir, stored);
+}
 
 /** `.dropneuron/runs/<model>-<yyyymmdd-hhmmss>/` beside the spec. */
 export function newRunDir(specPath: string, model: string, now = new Date()): string {
@@ -85,7 +128,8 @@ export class RunFolder {
   create(manifest: RunManifest): void {
     io(this.dir, 'create the run folder', () => mkdirSync(this.dir, { recursive: true }));
     const manifestPath = join(this.dir, 'run.json');
-    io(manifestPath, 'write the run manifest', () => writeAtomic(manifestPath, JSON.stringify(manifest, null, 2)));
+    const stored = { ...manifest, specPath: storedSpecPath(this.dir, manifest.specPath) };
+    io(manifestPath, 'write the run manifest', () => writeAtomic(manifestPath, JSON.stringify(stored, null, 2)));
     io(this.eventsPath, 'create the event log', () => writeFileSync(this.eventsPath, ''));
   }
 
@@ -93,11 +137,13 @@ export class RunFolder {
     const path = join(this.dir, 'run.json');
     if (!existsSync(path)) throw new RunFolderError(`${this.dir}: expected a run folder with run.json, found none`);
     const text = io(path, 'read the run manifest', () => readFileSync(path, 'utf8'));
+    let manifest: RunManifest;
     try {
-      return JSON.parse(text) as RunManifest;
+      manifest = JSON.parse(text) as RunManifest;
     } catch {
       throw new RunFolderError(`${path}: expected the run manifest (JSON), found text that does not parse`);
     }
+    return typeof manifest.specPath === 'string' ? { ...manifest, specPath: specPathOf(this.dir, manifest.specPath) } : manifest;
   }
 
   /**
@@ -235,6 +281,8 @@ export interface RunInfo {
   compactSizes?: Record<string, number>;
   /** Settings the run took instead of the spec's, by the spec's names. */
   overrides?: Record<string, number | string>;
+  /** Where the run stands (see `runState`); absent from servers that predate it. */
+  state?: RunState;
 }
 
 /** What features need from a run: its layer stats per name and its compact sizes. */
@@ -269,10 +317,17 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
     // The last `done`: re-exporting a finished run (`--resume` on it) appends a newer one.
     const done = events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
     const lastEpoch = events.filter((e): e is EpochEvent => e.type === 'epoch').at(-1);
-    const info: RunInfo = { runDir, specPath: manifest.specPath, started: manifest.started, model: start?.model ?? basename(runDir), finished: !!done };
+    const info: RunInfo = {
+      runDir,
+      specPath: specPathOf(runDir, manifest.specPath),
+      started: manifest.started,
+      model: start?.model ?? basename(runDir),
+      finished: !!done,
+    };
     if (start) Object.assign(info, { backend: start.backend, epochs: start.epochs, metric: start.metric });
     if (start?.overrides) info.overrides = start.overrides;
     if (lastEpoch) info.epochsCompleted = lastEpoch.epoch;
+    info.state = runState(runDir, events);
     if (done)
       Object.assign(info, {
         stopped: done.stopped,
@@ -299,4 +354,78 @@ export function listRuns(specPath: string): { info: RunInfo; result: RunResult }
     .filter((r): r is NonNullable<typeof r> => !!r && resolve(r.info.specPath) === resolve(specPath))
     .sort((a, b) => b.time - a.time)
     .map(({ info, result }) => ({ info, result }));
+}
+
+/**
+ * `trainer.json`: the process training in a run folder, written by whoever starts it (the trainer, the
+ * language server right after it spawns one) and removed when the run ends. A reader that finds the process
+ * gone while the log has no `done` knows the run was interrupted; one that finds it alive re-attaches (a window
+ * reload, a language server restart). `trainer.log` beside it holds that process's stderr.
+ */
+export const TRAINER_LOCK = 'trainer.json';
+export const TRAINER_LOG = 'trainer.log';
+
+export interface TrainerLock {
+  pid: number;
+  /** ISO time the process started. */
+  started: string;
+  /** The language server's id of the run, so that a restarted server (and its client) keep calling it the same. */
+  runId?: string;
+}
+
+export function writeLock(runDir: string, lock: TrainerLock): void {
+  const path = join(runDir, TRAINER_LOCK);
+  io(path, 'write the trainer lock', () => writeAtomic(path, JSON.stringify(lock)));
+}
+
+export function readLock(runDir: string): TrainerLock | undefined {
+  try {
+    const lock = JSON.parse(readFileSync(join(runDir, TRAINER_LOCK), 'utf8')) as TrainerLock;
+    return Number.isInteger(lock.pid) && lock.pid > 0 ? lock : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trainer's own claim on its folder: the lock the server wrote for it (with its runId) stays as it is. */
+export function claimLock(runDir: string, pid: number): void {
+  if (readLock(runDir)?.pid !== pid) writeLock(runDir, { pid, started: new Date().toISOString() });
+}
+
+/** Removes the lock if it still names `pid` (a resumed run's newer lock stays). */
+export function removeLock(runDir: string, pid: number): void {
+  if (readLock(runDir)?.pid === pid) remove(join(runDir, TRAINER_LOCK));
+}
+
+/**
+ * Whether the lock's process still runs. A pid can be reused once its process is gone: on Linux the process
+ * must also be a `train` command (its command line), elsewhere the pid alone decides.
+ */
+export function lockAlive(lock: TrainerLock | undefined): boolean {
+  if (!lock) return false;
+  try {
+    process.kill(lock.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return readFileSync(`/proc/${lock.pid}/cmdline`, 'utf8').split('\0').includes('train');
+  } catch {
+    return false;
+  }
+}
+
+/** running: its process trains; done: it finished or was stopped; failed: it ended with an error; interrupted: its process is gone before `done` (resume it). */
+export type RunState = 'running' | 'interrupted' | 'done' | 'failed';
+
+/** Where a run stands, from its log since its latest start (a resume starts again) and its lock. */
+export function runState(runDir: string, events: readonly TrainerEvent[]): RunState {
+  const starts = events.flatMap((e, i) => (e.type === 'start' ? [i] : []));
+  const end = events
+    .slice(starts.at(-1) ?? 0)
+    .filter((e) => e.type === 'done' || e.type === 'error')
+    .at(-1);
+  if (end) return end.type === 'done' ? 'done' : 'failed';
+  return lockAlive(readLock(runDir)) ? 'running' : 'interrupted';
 }

@@ -7,6 +7,8 @@ const entries = {
   cli: 'cli/main.ts',
   server: 'server/src/server.ts',
   extension: 'client/src/extension.ts',
+  // The trainer's data-parallel worker thread (trainer/src/parallel/pool.ts starts it beside cli.js).
+  trainerWorker: 'trainer/src/parallel/worker.ts',
 };
 
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
@@ -36,8 +38,9 @@ await build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  // Native and wasm-backed packages (TensorFlow.js, Dawn) must be resolved at run time from node_modules, not inlined.
-  external: ['vscode', '@tensorflow/*', 'webgpu'],
+  // Native and wasm-backed packages (TensorFlow.js, Dawn) must be resolved at run time from node_modules, not inlined;
+  // so must Vega (the sweep's frontier.svg): an ES module with top-level await, which a CommonJS bundle cannot inline.
+  external: ['vscode', '@tensorflow/*', 'webgpu', 'vega'],
   // ES-module dependencies (tinyglobby's fdir) read import.meta.url, which a CommonJS bundle lacks: give it the file's URL.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },

@@ -33,7 +33,7 @@ export function random(seed: number): () => number {
 
 /** The language's words, its punctuation and the characters around it, numbers at the edges of their ranges. */
 const WORDS = [
-  ...['model', 'regularize', 'train', 'data', 'input', 'task', 'dense', 'conv', 'maxpool', 'avgpool', 'lrn', 'flatten', 'dropout'],
+  ...['model', 'regularize', 'train', 'sweep', 'data', 'input', 'task', 'dense', 'conv', 'maxpool', 'avgpool', 'lrn', 'flatten', 'dropout'],
   ...['mnist', 'synthetic', 'idx', 'csv', 'sparse-regression', 'relu', 'softmax', 'l1', 'l2', 'keep_prob', 'dropneuron', 'threshold'],
   ...['epochs', 'batch', 'optimizer', 'adam', 'backend', 'wasm', 'stride', 'padding', 'same', 'classify', 'autoencode', 'learning_rate'],
   ...['{', '}', '=', '#', '"', '"x.idx"', '"a\\', '"a\\\\', '\\', '\n', '\n', '\n', '\r\n', '\r', ' ', '  ', '\t'],

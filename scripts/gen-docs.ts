@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   ACTIVATIONS,
   BACKENDS,
+  BLOCK_DOCS,
   DATASETS,
   DIAGNOSTIC_CODES,
   LAYER_KINDS,
@@ -118,6 +119,7 @@ export function generatedReference(): string {
   for (const [k, doc] of Object.entries(TASKS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### `regularize` settings', '', settingsTable(REGULARIZE_SETTINGS), '');
   out.push('### `train` settings', '', settingsTable(TRAIN_SETTINGS), '');
+  out.push('### `sweep` lines', '', `${BLOCK_DOCS.sweep} Each value is checked as in the setting's own block.`, '');
   out.push(
     'Optimizers: ' +
       Object.entries(OPTIMIZERS)

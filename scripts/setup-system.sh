@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a test step needs, once: `npm test` asks for Chromium (the webview tests drive
-# it with playwright-core); the e2e setup adds what code-server needs. Idempotent: a package already installed
+# it with playwright-core) and redis-server (the queue tests start their own on a loopback port; the system
+# service the package may start is not used); the e2e setup adds what code-server needs. Idempotent: a package already installed
 # is skipped, and nothing runs when all are. Usage: scripts/setup-system.sh PACKAGE...
 set -euo pipefail
 need=()

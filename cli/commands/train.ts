@@ -1,8 +1,20 @@
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import Table from 'cli-table3';
 import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
-import { formatBackend, formatCompression, formatKeptLayers, formatMetric, formatOverrides, formatPercent } from '../../protocol/present.ts';
+import {
+  DAMAGE_REMEDIES,
+  formatBackend,
+  formatCompression,
+  formatDamage,
+  formatExportLines,
+  formatKeptLayers,
+  formatMetric,
+  formatOverrides,
+  formatPercent,
+  formatPoints,
+} from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { train } from '../../trainer/src/run.ts';
 
@@ -58,6 +70,10 @@ interface View {
 }
 
 function jsonView(): View {
+  // The language server starts the trainer detached, so that a run outlives a window reload: when the server
+  // goes, stdout's reader goes with it. The run folder's log holds every event, so a write nobody reads is
+  // dropped instead of ending the run with EPIPE.
+  process.stdout.on('error', () => {});
   return { emit: (event) => void process.stdout.write(JSON.stringify(event) + '\n'), onBatch: () => {} };
 }
 
@@ -145,6 +161,15 @@ function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }
   out(`test ${s.metric} before pruning ${formatMetric(s.metric, s.beforePrune)}, after pruning ${formatMetric(s.metric, s.afterPrune)}`);
+  const damage = formatDamage(s);
+  if (s.damage?.exceeded && damage) {
+    out(
+      `warning: ${damage}, more than the tolerance of ${formatPoints(s.damage.tolerance)}; ${DAMAGE_REMEDIES} (the pruned spec's sizes are not worth shrinking to)`,
+    );
+  }
+  const exported = formatExportLines(s);
+  if (exported.length)
+    out(`the compact model, exported to ${done.outputs.compact ?? join(done.outputs.runDir, 'compact')}:\n${exported.map((line) => `  ${line}`).join('\n')}`);
   if (start) out(`trained on ${formatBackend(start)} in ${done.seconds.toFixed(1)} s`);
   out(`outputs: ${done.outputs.runDir} (pruned spec ${done.outputs.prunedSpec})`);
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RunEventNotification, StopRequest } from '../../protocol/lsp.ts';
-import { registerCommands } from './commands.ts';
-import { startLanguageClient } from './languageClient.ts';
+import { RunEventNotification } from '../../protocol/lsp.ts';
+import { panelActions, registerCommands } from './commands.ts';
+import { ComparePanel } from './comparePanel.ts';
+import { followLiveRuns, startLanguageClient } from './languageClient.ts';
 import { RunStore, type RunRecord } from './runStore.ts';
 import { TrainingStatus } from './statusBar.ts';
 import { LayersView } from './views/layersView.ts';
@@ -23,7 +24,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DropNe
   context.subscriptions.push(log);
   client = await startLanguageClient(context, log);
   const runs = new RunStore();
-  const status = new TrainingStatus();
+  const status = new TrainingStatus(runs);
 
   const layers = new LayersView(client);
   const runsView = new RunsView(client);
@@ -33,12 +34,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<DropNe
     status,
     client,
     vscode.window.createTreeView('dropneuron.layers', { treeDataProvider: layers, showCollapseAll: false }),
-    vscode.window.createTreeView('dropneuron.runs', { treeDataProvider: runsView }),
+    // Several runs can be selected at once: Compare Runs takes them all.
+    vscode.window.createTreeView('dropneuron.runs', { treeDataProvider: runsView, canSelectMany: true }),
     layers,
-    StatsPanel.register(context, runs, (run) => void client?.sendRequest(StopRequest, { uri: run.uri })),
+    StatsPanel.register(context, runs, panelActions(client)),
+    ComparePanel.register(context),
     client.onNotification(RunEventNotification, (params) => {
-      const run = runs.add(params.uri, params.runId, params.event);
-      status.update(run, params.event);
+      // The status bar hears it from the store.
+      runs.add(params.uri, params.runId, params.event);
       if (params.event.type === 'done' || params.event.type === 'error') {
         layers.refresh();
         runsView.refresh();
@@ -52,7 +55,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DropNe
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === 'dnn') layers.refreshSoon();
     }),
-    ...registerCommands({ context, client, runs, log, refreshRuns: () => runsView.refresh() }),
+    ...registerCommands({ context, client, runs, log, refreshRuns: () => runsView.refresh(), refreshLayers: () => layers.refresh() }),
+    followLiveRuns(client, runs, log, () => {
+      status.render();
+      runsView.refresh();
+    }),
     // Said in the log so that a user (and the e2e suite) can see which settings the next run will take.
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dropneuron.trainer.overrides')) return;

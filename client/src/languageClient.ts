@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { ActiveRunsRequest } from '../../protocol/lsp.ts';
+import type { RunStore } from './runStore.ts';
 
 const MAX_RESTARTS = 3;
 const RESTART_WINDOW_MS = 3 * 60 * 1000;
@@ -43,4 +45,29 @@ export async function startLanguageClient(context: vscode.ExtensionContext, log:
   const client = new LanguageClient('dropneuron', 'DropNeuron', serverOptions, clientOptions);
   await client.start();
   return client;
+}
+
+/**
+ * Runs outlive the window and the server (see server/src/training.ts): each time the server (re)starts, the
+ * client asks which runs it follows and brings its records up to date: a reloaded window shows a run that
+ * kept training, live, with a Stop that works; a run this window followed whose trainer is gone is interrupted.
+ */
+export function followLiveRuns(client: LanguageClient, runs: RunStore, log: vscode.LogOutputChannel, changed: () => void): vscode.Disposable {
+  const sync = async (): Promise<void> => {
+    try {
+      const live = await client.sendRequest(ActiveRunsRequest, {});
+      for (const run of live) {
+        runs.restore(run);
+        log.info(`following the run in ${run.runDir ?? run.runId}, still training`);
+      }
+      runs.settle(live);
+      changed();
+    } catch (error) {
+      log.warn(`could not ask the server for the runs in progress: ${(error as Error).message}`);
+    }
+  };
+  void sync();
+  return client.onDidChangeState((e) => {
+    if (e.newState === State.Running) void sync();
+  });
 }

@@ -3,16 +3,27 @@
  * past runs, by the events the server reads from their folders). Pure: no VS Code API, so the views' logic is tested without an editor.
  */
 import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
+import type { LiveRun } from '../../protocol/lsp.ts';
 
 export interface RunRecord {
   runId: string;
   uri: string;
   events: TrainerEvent[];
-  status: 'running' | 'done' | 'stopped' | 'error';
+  /** `interrupted`: the trainer died before `done` after the run had its folder: Resume continues it from there. */
+  status: 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
   runDir?: string;
 }
 
 type Listener = (run: RunRecord, event: TrainerEvent) => void;
+
+/** The status a run's events give it (the events of one run, in order). */
+export function statusOf(events: readonly TrainerEvent[]): RunRecord['status'] {
+  const end = events.filter((e) => e.type === 'done' || e.type === 'error').at(-1);
+  if (!end) return 'running';
+  if (end.type === 'done') return end.stopped ? 'stopped' : 'done';
+  // A crash of a run that had its folder is an interruption: the folder holds its last checkpoint.
+  return end.kind === 'crash' && end.runDir ? 'interrupted' : 'error';
+}
 
 export class RunStore {
   private readonly runs = new Map<string, RunRecord>();
@@ -32,23 +43,45 @@ export class RunStore {
     const run = this.begin(uri, runId);
     run.events.push(event);
     if (event.type === 'start') run.runDir = event.runDir;
-    if (event.type === 'done') run.status = event.stopped ? 'stopped' : 'done';
-    if (event.type === 'error') run.status = 'error';
+    if (event.type === 'error' && event.runDir) run.runDir = event.runDir;
+    run.status = statusOf(run.events);
     for (const listener of this.listeners) listener(run, event);
     return run;
   }
 
+  /**
+   * A run the server follows, as it says after a reload or a restart: its record gets every event so far (a
+   * record this window already had is brought up to date, not doubled), and listeners hear its latest event.
+   */
+  restore(live: LiveRun): RunRecord {
+    const run = this.begin(live.uri, live.runId);
+    run.events = [...live.events];
+    const start = live.events.find((e) => e.type === 'start');
+    if (start?.type === 'start') run.runDir = start.runDir;
+    else if (live.runDir) run.runDir = live.runDir;
+    run.status = statusOf(run.events);
+    const last = run.events.at(-1);
+    if (last) for (const listener of this.listeners) listener(run, last);
+    return run;
+  }
+
+  /**
+   * Runs this window still thinks are training that the server no longer follows (it went with a restart and
+   * found the trainer gone): they are marked interrupted, as their folders say.
+   */
+  settle(live: readonly LiveRun[]): RunRecord[] {
+    const following = new Set(live.map((r) => r.runId));
+    const gone = [...this.runs.values()].filter((r) => r.status === 'running' && !r.runId.startsWith('folder:') && !following.has(r.runId));
+    for (const run of gone) run.status = run.runDir ? 'interrupted' : 'error';
+    return gone;
+  }
+
   /** A past run from the events its folder holds (for "Show Training Stats" on a past run). */
-  load(runDir: string, uri: string, events: TrainerEvent[]): RunRecord {
+  load(runDir: string, uri: string, events: TrainerEvent[], state?: 'running' | 'interrupted' | 'done' | 'failed'): RunRecord {
     const runId = `folder:${runDir}`;
     const done = events.find((e): e is DoneEvent => e.type === 'done');
-    const run: RunRecord = {
-      runId,
-      uri,
-      events,
-      status: done ? (done.stopped ? 'stopped' : 'done') : events.some((e) => e.type === 'error') ? 'error' : 'running',
-      runDir,
-    };
+    const status = done ? statusOf(events) : state === 'interrupted' ? 'interrupted' : events.some((e) => e.type === 'error') ? 'error' : 'running';
+    const run: RunRecord = { runId, uri, events, status, runDir };
     this.runs.set(runId, run);
     return run;
   }
@@ -65,6 +98,11 @@ export class RunStore {
   running(uri: string): RunRecord | undefined {
     const run = this.latestFor(uri);
     return run?.status === 'running' ? run : undefined;
+  }
+
+  /** Every run training now (that this window knows of), oldest first. */
+  live(): RunRecord[] {
+    return [...this.runs.values()].filter((r) => r.status === 'running' && !r.runId.startsWith('folder:'));
   }
 
   onEvent(listener: Listener): { dispose(): void } {

@@ -11,44 +11,65 @@ export interface PageResources {
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function statsHtml(r: PageResources, extraHead = ''): string {
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${r.nonce}'`,
-    `style-src ${r.cspSource}`,
-    `img-src ${r.cspSource} data:`,
-    `font-src ${r.cspSource}`,
-  ].join('; ');
+function csp(r: PageResources): string {
+  return [`default-src 'none'`, `script-src 'nonce-${r.nonce}'`, `style-src ${r.cspSource}`, `img-src ${r.cspSource} data:`, `font-src ${r.cspSource}`].join(
+    '; ',
+  );
+}
+
+/** The page around a body: the same head, CSP and script for the stats and the compare page (main.ts tells them apart by `data-page`). */
+function page(r: PageResources, extraHead: string, kind: 'stats' | 'compare', body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
   <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${escape(csp)}">
+  <meta http-equiv="Content-Security-Policy" content="${escape(csp(r))}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${escape(r.styleUri)}">
   <title>DropNeuron</title>
   ${extraHead}
 </head>
-<body>
-  <header id="header">
+<body data-page="${kind}">
+${body}
+  <script nonce="${escape(r.nonce)}" src="${escape(r.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+/** One run's panel. */
+export function statsHtml(r: PageResources, extraHead = ''): string {
+  return page(
+    r,
+    extraHead,
+    'stats',
+    `  <header id="header">
     <h1 id="title">DropNeuron</h1>
+    <span id="subtitle" class="subtitle"></span>
     <span id="status" class="status" data-status="waiting">waiting for a run…</span>
+    <span class="spacer"></span>
+    <button id="resume" hidden>Resume</button>
     <button id="stop" class="secondary" hidden>Stop</button>
   </header>
   <p id="overrides" class="overrides" hidden></p>
-  <section id="error" class="error" hidden></section>
-  <section id="overview" class="cards"></section>
-  <section class="grid">
-    <figure class="chart"><figcaption>Loss per epoch</figcaption><canvas id="chart-loss"></canvas></figure>
-    <figure class="chart"><figcaption id="metric-caption">Metric per epoch</figcaption><canvas id="chart-metric"></canvas></figure>
-    <figure class="chart"><figcaption>Density (kept / total weights) and compression</figcaption><canvas id="chart-density"></canvas></figure>
-    <figure class="chart"><figcaption>Neurons kept per layer</figcaption><canvas id="chart-neurons"></canvas></figure>
+  <section id="damage" class="banner warning" role="alert" hidden>
+    <p id="damage-text" class="banner-title"></p>
+    <ul id="damage-remedies"></ul>
   </section>
-  <section class="grid">
+  <section id="interrupted" class="banner" hidden></section>
+  <section id="error" class="error" role="alert" hidden></section>
+  <section id="overview" class="cards"></section>
+  <section id="charts" class="grid">
+    <figure class="chart"><figcaption>Loss per epoch</figcaption><div class="canvas"><canvas id="chart-loss"></canvas></div></figure>
+    <figure class="chart"><figcaption id="metric-caption">Metric per epoch</figcaption><div class="canvas"><canvas id="chart-metric"></canvas></div></figure>
+    <figure class="chart"><figcaption>Weights kept (%) and compression (×)</figcaption><div class="canvas"><canvas id="chart-density"></canvas></div></figure>
+    <figure class="chart"><figcaption>Neurons kept per layer</figcaption><div class="canvas"><canvas id="chart-neurons"></canvas></div></figure>
+  </section>
+  <section id="network" class="grid">
     <div>
-      <h2>Layers</h2>
+      <h2>What the network became</h2>
       <div id="layers" class="layers"></div>
     </div>
+    <figure id="norms-box" class="chart" hidden><figcaption id="norms-caption">Neuron norms</figcaption><div class="canvas"><canvas id="chart-norms"></canvas></div></figure>
     <div id="mask-box" hidden>
       <h2>Inputs still read</h2>
       <canvas id="mask" width="28" height="28"></canvas>
@@ -60,12 +81,32 @@ export function statsHtml(r: PageResources, extraHead = ''): string {
     <p id="verdict" class="verdict"></p>
     <p id="collapsed" class="error" hidden></p>
     <table id="summary"></table>
+    <ul id="exports" class="muted"></ul>
     <div class="actions">
       <button id="open-compact">Open compact model folder</button>
+      <button id="export-model" class="secondary">Export compact model…</button>
       <button id="open-spec" class="secondary">Open pruned spec</button>
     </div>
+  </section>`,
+  );
+}
+
+/** The compare panel: two or more runs' curves overlaid, and their settings and results side by side. */
+export function compareHtml(r: PageResources, extraHead = ''): string {
+  return page(
+    r,
+    extraHead,
+    'compare',
+    `  <header id="header">
+    <h1 id="title">Comparing runs</h1>
+    <span id="subtitle" class="subtitle"></span>
+  </header>
+  <section class="grid">
+    <figure class="chart"><figcaption id="compare-metric-caption">Test metric after pruning</figcaption><div class="canvas"><canvas id="compare-metric"></canvas></div></figure>
+    <figure class="chart"><figcaption>Data loss per epoch</figcaption><div class="canvas"><canvas id="compare-loss"></canvas></div></figure>
+    <figure class="chart"><figcaption>Weights kept (%)</figcaption><div class="canvas"><canvas id="compare-density"></canvas></div></figure>
   </section>
-  <script nonce="${escape(r.nonce)}" src="${escape(r.scriptUri)}"></script>
-</body>
-</html>`;
+  <h2>Settings and results</h2>
+  <div class="table-scroll"><table id="compare-table" class="compare"></table></div>`,
+  );
 }

@@ -6,40 +6,70 @@ import { isInside } from '../../protocol/files.ts';
 import { statsHtml } from './statsHtml.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
 
+/** What a panel's buttons do with its run; commands.ts supplies them (it has the language client). */
+export interface PanelActions {
+  stop(run: RunRecord): void;
+  /** Continue an interrupted run; resolves to the record of the resumed run, shown in the same panel. */
+  resume(run: RunRecord): Promise<RunRecord | undefined>;
+}
+
+/** How a panel names its run: the spec and when the run started. */
+export interface ShowOptions {
+  /** When the run started (ISO time, run.json's `started`); now, for a run that has just started. */
+  started?: string;
+  /** The run has no final event and no trainer runs it any more. */
+  interrupted?: boolean;
+}
+
 /**
- * The stats panel beside the editor. One panel, showing one run at a time; it survives hide/show and
- * window reloads through the webview's own state and a serializer (no retainContextWhenHidden).
+ * A stats panel beside the editor: one per run, titled by its spec and start time, so runs at once each have
+ * their own place. Showing a run whose panel is open reveals that panel. A panel survives hide/show and window
+ * reloads through the webview's own state and a serializer (no retainContextWhenHidden).
  */
 export class StatsPanel {
   static readonly viewType = 'dropneuron.stats';
-  private static current: StatsPanel | undefined;
+  private static readonly panels = new Set<StatsPanel>();
   private run: RunRecord | undefined;
+  /** The run folder (or, before its start event, the run id) this panel shows: how a run finds its panel. */
+  private key: string | undefined;
+  private interrupted = false;
   private readonly disposables: vscode.Disposable[] = [];
 
-  /** Shows a run: opened mid-run, the panel replays the events so far, then follows. */
-  static show(context: vscode.ExtensionContext, runs: RunStore, run: RunRecord, onStop: (run: RunRecord) => void): StatsPanel {
-    if (StatsPanel.current) {
-      StatsPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
-    } else {
-      const panel = vscode.window.createWebviewPanel(
-        StatsPanel.viewType,
-        'DropNeuron Stats',
-        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-        StatsPanel.options(context),
-      );
-      StatsPanel.current = new StatsPanel(panel, context, runs, onStop);
+  /** Shows a run in its own panel: opened mid-run, the panel replays the events so far, then follows. */
+  static show(context: vscode.ExtensionContext, runs: RunStore, run: RunRecord, actions: PanelActions, options: ShowOptions = {}): StatsPanel {
+    const open = [...StatsPanel.panels].find((p) => p.shows(run));
+    if (open) {
+      open.panel.reveal(open.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      open.showRun(run, options);
+      return open;
     }
-    StatsPanel.current.showRun(run);
-    return StatsPanel.current;
+    const panel = vscode.window.createWebviewPanel(
+      StatsPanel.viewType,
+      'DropNeuron',
+      { viewColumn: StatsPanel.column(), preserveFocus: true },
+      StatsPanel.options(context),
+    );
+    const stats = new StatsPanel(panel, context, runs, actions);
+    stats.showRun(run, options);
+    return stats;
   }
 
-  static register(context: vscode.ExtensionContext, runs: RunStore, onStop: (run: RunRecord) => void): vscode.Disposable {
+  /** Where a new panel goes: beside the panels already open (as tabs of their group), else beside the editor. */
+  static column(): vscode.ViewColumn {
+    return [...StatsPanel.panels].find((p) => p.panel.viewColumn !== undefined)?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+  }
+
+  static register(context: vscode.ExtensionContext, runs: RunStore, actions: PanelActions): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(StatsPanel.viewType, {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        // The webview restores its own content from its saved state; here it gets its HTML and handlers back.
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        // The webview restores its own content from its saved state; here it gets its HTML and handlers back,
+        // and the run folder it shows, so that showing that run again reveals it rather than opening another.
         panel.webview.options = StatsPanel.options(context);
-        StatsPanel.current?.panel.dispose();
-        StatsPanel.current = new StatsPanel(panel, context, runs, onStop);
+        const restored = new StatsPanel(panel, context, runs, actions);
+        const saved = state as { runId?: unknown; events?: unknown } | undefined;
+        const start = Array.isArray(saved?.events) ? (saved.events as { type?: unknown; runDir?: unknown }[]).find((e) => e?.type === 'start') : undefined;
+        if (typeof start?.runDir === 'string') restored.key = start.runDir;
+        else if (typeof saved?.runId === 'string' && saved.runId) restored.key = saved.runId;
       },
     });
   }
@@ -52,8 +82,9 @@ export class StatsPanel {
     readonly panel: vscode.WebviewPanel,
     context: vscode.ExtensionContext,
     runs: RunStore,
-    onStop: (run: RunRecord) => void,
+    private readonly actions: PanelActions,
   ) {
+    StatsPanel.panels.add(this);
     const media = (file: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', file)).toString();
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'dropneuron.svg');
     panel.webview.html = statsHtml({
@@ -65,35 +96,57 @@ export class StatsPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       runs.onEvent((run, event) => {
-        if (run === this.run) this.post({ type: 'event', runId: run.runId, event });
+        // A panel restored after a reload follows its run again once the run's events come back.
+        if (!this.run && this.key !== undefined && (run.runDir === this.key || run.runId === this.key)) return this.showRun(run, {});
+        if (run !== this.run) return;
+        if (event.type === 'start') this.key = event.runDir;
+        this.post({ type: 'event', runId: run.runId, event });
       }),
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (!isFromWebview(message)) return; // only the typed union is accepted
-        switch (message.type) {
-          case 'ready':
-            if (this.run) this.showRun(this.run);
-            return;
-          case 'stop':
-            if (this.run) onStop(this.run);
-            return;
-          case 'openFolder':
-          case 'openFile': {
-            // Only paths really inside the shown run's folder (links followed): the webview does not choose what to open.
-            const runDir = this.run?.runDir;
-            const target = path.resolve(message.path);
-            if (!runDir || !isInside(target, runDir)) return;
-            const uri = vscode.Uri.file(target);
-            void (message.type === 'openFile' ? vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }) : revealFolder(uri));
-          }
-        }
-      }),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
     );
   }
 
-  private showRun(run: RunRecord): void {
+  /** Whether this panel shows `run`: the same record, or the same run folder (a past run, a resumed one). */
+  private shows(run: RunRecord): boolean {
+    return run === this.run || (this.key !== undefined && (this.key === run.runDir || this.key === run.runId));
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isFromWebview(message)) return; // only the typed union is accepted
+    switch (message.type) {
+      case 'ready':
+        if (this.run) this.showRun(this.run, { interrupted: this.interrupted });
+        return;
+      case 'stop':
+        if (this.run) this.actions.stop(this.run);
+        return;
+      case 'resume': {
+        if (!this.run) return;
+        const resumed = await this.actions.resume(this.run);
+        if (resumed) this.showRun(resumed, { interrupted: false });
+        return;
+      }
+      case 'exportModel':
+        if (this.run?.runDir) void vscode.commands.executeCommand('dropneuron.exportModel', this.run.runDir);
+        return;
+      case 'openFolder':
+      case 'openFile': {
+        // Only paths really inside the shown run's folder (links followed): the webview does not choose what to open.
+        const runDir = this.run?.runDir;
+        const target = path.resolve(message.path);
+        if (!runDir || !isInside(target, runDir)) return;
+        const uri = vscode.Uri.file(target);
+        void (message.type === 'openFile' ? vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }) : revealFolder(uri));
+      }
+    }
+  }
+
+  private showRun(run: RunRecord, options: ShowOptions): void {
     this.run = run;
-    this.panel.title = `DropNeuron · ${run.events.find((e) => e.type === 'start')?.model ?? 'run'}`;
-    this.post({ type: 'reset', runId: run.runId, title: this.panel.title, events: run.events });
+    this.key = run.runDir ?? run.runId;
+    this.interrupted = options.interrupted ?? false;
+    if (options.started || !this.panel.title.includes('·')) this.panel.title = panelTitle(run, options.started);
+    this.post({ type: 'reset', runId: run.runId, title: this.panel.title, events: run.events, ...(this.interrupted ? { interrupted: true } : {}) });
   }
 
   private post(message: ToWebview): void {
@@ -101,9 +154,22 @@ export class StatsPanel {
   }
 
   private dispose(): void {
-    if (StatsPanel.current === this) StatsPanel.current = undefined;
+    StatsPanel.panels.delete(this);
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * "small.dnn · 17:42:10": the spec and the run's start time (with the day, for a run of another day), so
+ * that two runs' tabs, even of one spec, read apart.
+ */
+export function panelTitle(run: Pick<RunRecord, 'uri' | 'events'>, started?: string): string {
+  const start = run.events.find((e) => e.type === 'start');
+  const spec = path.basename(start?.specPath || vscode.Uri.parse(run.uri).fsPath);
+  const at = started ? new Date(started) : new Date();
+  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const today = new Date().toDateString() === at.toDateString();
+  return `${spec} · ${today ? time : `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`}`;
 }
 
 export async function revealFolder(uri: vscode.Uri): Promise<void> {

@@ -1,44 +1,40 @@
 import * as vscode from 'vscode';
 import type { TrainerEvent } from '../../protocol/events.ts';
-import { formatBackend, formatCompression, formatKeptLayers, formatMetric } from '../../protocol/present.ts';
-import type { RunRecord } from './runStore.ts';
+import type { RunRecord, RunStore } from './runStore.ts';
+import { statusView } from './statusView.ts';
 
-/** One status bar item: the run in progress (click to stop), then its result (click for the stats). */
+/** One status bar item over every run of the window (statusView), redrawn on each of their events. */
 export class TrainingStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('dropneuron.status', vscode.StatusBarAlignment.Left, 50);
+  private last: RunRecord | undefined;
+  private readonly subscription: { dispose(): void };
 
-  constructor() {
+  constructor(private readonly runs: RunStore) {
     this.item.name = 'DropNeuron Training';
+    this.subscription = runs.onEvent((run, event) => this.update(run, event));
   }
 
-  update(run: RunRecord, event: TrainerEvent): void {
-    switch (event.type) {
-      case 'start':
-        this.item.text = `$(loading~spin) DropNeuron: starting ${event.model} on ${formatBackend(event)}`;
-        this.item.tooltip = 'Click to stop training after the current batch';
-        this.item.command = { title: 'Stop Training', command: 'dropneuron.stop', arguments: [run.uri] };
-        break;
-      case 'epoch': {
-        this.item.text = `$(loading~spin) DropNeuron: epoch ${event.epoch}/${event.epochs} · ${formatMetric(event.metric, event.testMetric)} · ${formatKeptLayers(event.layers)}`;
-        break;
-      }
-      case 'done': {
-        const s = event.summary;
-        this.item.text = `$(${event.stopped ? 'debug-stop' : 'check'}) DropNeuron: ${formatMetric(s.metric, s.afterPrune)} · ${formatCompression(s.compression)}`;
-        this.item.tooltip = 'Click to show the training stats';
-        this.item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
-        break;
-      }
-      case 'error':
-        this.item.text = '$(error) DropNeuron: training failed';
-        this.item.tooltip = event.message;
-        this.item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
-        break;
-    }
+  update(run: RunRecord, event?: TrainerEvent): void {
+    if (run.status !== 'running' || event?.type === 'done' || event?.type === 'error') this.last = run;
+    this.render();
+  }
+
+  render(): void {
+    const view = statusView(this.runs.live(), this.last);
+    if (!view) return;
+    this.item.text = view.text;
+    this.item.tooltip = view.tooltip;
+    this.item.command = view.command;
+    this.item.backgroundColor = view.error
+      ? new vscode.ThemeColor('statusBarItem.errorBackground')
+      : view.warning
+        ? new vscode.ThemeColor('statusBarItem.warningBackground')
+        : undefined;
     this.item.show();
   }
 
   dispose(): void {
+    this.subscription.dispose();
     this.item.dispose();
   }
 }

@@ -2,7 +2,7 @@
  * What the stats panel shows, as a pure function of the trainer events so far. The webview renders this
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
-import type { DoneEvent, EpochEvent, Metric, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
+import type { DoneEvent, EpochEvent, Metric, PruningDamage, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
 import { formatBackend, keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
@@ -13,7 +13,10 @@ export interface EpochRow {
   dataLoss: number;
   penalty: number;
   trainMetric: number;
+  /** On the test set, pruned at the threshold. */
   testMetric: number;
+  /** On the test set, before pruning (absent in runs recorded before the trainer sent it). */
+  testMetricUnpruned?: number;
   density: number;
   compression: number;
   kept: Record<string, number>;
@@ -24,21 +27,35 @@ export interface LayerBar extends KeptNeurons {
   kind: string;
 }
 
+/** The neurons' largest |incoming weight| before pruning, and the threshold they were pruned at. */
+export interface NormsView {
+  epoch: number;
+  threshold: number;
+  byLayer: Record<string, number[]>;
+}
+
 export interface StatsState {
   title: string;
-  status: 'waiting' | 'running' | 'done' | 'stopped' | 'error';
+  /** `interrupted`: no final event, and no trainer runs it any more (the host says so). */
+  status: 'waiting' | 'running' | 'done' | 'stopped' | 'error' | 'interrupted';
   model?: string;
   /** Where the run trains, as people read it: `wasm`, `webgpu (NVIDIA …)`. */
   backend?: string;
   metric?: Metric;
   epochs?: number;
+  batch?: number;
+  params?: number;
+  settings?: StartEvent['settings'];
   /** Settings this run took instead of the spec's, by the spec's names. */
   overrides?: Record<string, number | string>;
   rows: EpochRow[];
   layers: LayerBar[];
   mask?: { shape: [number, number]; bits: string };
   inputs?: { kept: number; total: number };
+  norms?: NormsView;
   summary?: Summary;
+  /** What pruning cost, when it cost more than the run's tolerance: the panel must not look like a success. */
+  damage?: PruningDamage;
   outputs?: DoneEvent['outputs'];
   error?: string;
 }
@@ -53,8 +70,8 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
       return fromStart(state, event);
     case 'epoch':
       return fromEpoch(state, event);
-    case 'done':
-      return {
+    case 'done': {
+      const next: StatsState = {
         ...state,
         status: event.stopped ? 'stopped' : 'done',
         summary: event.summary,
@@ -62,13 +79,27 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
         inputs: event.summary.inputs,
         layers: event.summary.layers.map((l) => ({ name: l.name, kind: l.kind, ...keptNeurons(l) })),
       };
+      if (event.summary.damage?.exceeded) next.damage = event.summary.damage;
+      else delete next.damage;
+      return next;
+    }
     case 'error':
       return { ...state, status: 'error', error: event.message + (event.stderrTail ? `\n${event.stderrTail}` : '') };
   }
 }
 
 function fromStart(state: StatsState, e: StartEvent): StatsState {
-  const next: StatsState = { ...state, status: 'running', model: e.model, backend: formatBackend(e), metric: e.metric, epochs: e.epochs };
+  const next: StatsState = {
+    ...state,
+    status: 'running',
+    model: e.model,
+    backend: formatBackend(e),
+    metric: e.metric,
+    epochs: e.epochs,
+    batch: e.batch,
+    params: e.params,
+    settings: e.settings,
+  };
   if (e.overrides) next.overrides = e.overrides;
   return next;
 }
@@ -86,6 +117,7 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     compression: e.compression,
     kept: Object.fromEntries(e.layers.map((l) => [l.name, l.kept])),
   };
+  if (e.testMetricUnpruned !== undefined) row.testMetricUnpruned = e.testMetricUnpruned;
   const next: StatsState = {
     ...state,
     status: 'running',
@@ -96,9 +128,48 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     inputs: { kept: e.inputsKept, total: e.inputsTotal },
   };
   if (e.inputMask) next.mask = e.inputMask;
+  // The picture before pruning: once the network is pruned (fine-tuning) the cut neurons are all zero, so
+  // the histogram keeps the last training epoch's norms.
+  if (e.neuronNorms && (row.phase === 'train' || !state.norms))
+    next.norms = { epoch: e.epoch, threshold: state.settings?.threshold ?? 0, byLayer: e.neuronNorms };
   return next;
 }
 
-export function replay(events: readonly TrainerEvent[], title?: string): StatsState {
-  return events.reduce(reduce, initialState(title));
+/** A run's state from its events; `interrupted` when the host knows no trainer runs it any more. */
+export function replay(events: readonly TrainerEvent[], title?: string, interrupted = false): StatsState {
+  const state = events.reduce(reduce, initialState(title));
+  return interrupted && (state.status === 'running' || state.status === 'waiting') ? { ...state, status: 'interrupted' } : state;
+}
+
+/** Log-spaced histogram bins of the norms (a zero norm, a neuron already cut, counts in the lowest bin). */
+export interface NormBins {
+  /** log10 of each bin's lower edge; bins are `width` wide. */
+  edges: number[];
+  width: number;
+  /** Per layer, the count in each bin. */
+  counts: Record<string, number[]>;
+  /** Neurons whose norm is ≥ the threshold (they survive pruning), of all. */
+  above: number;
+  total: number;
+}
+
+export function normBins(norms: NormsView, binsPerDecade = 4): NormBins {
+  const all = Object.values(norms.byLayer).flat();
+  const positive = all.filter((v) => v > 0);
+  const logs = [...positive.map(Math.log10), ...(norms.threshold > 0 ? [Math.log10(norms.threshold)] : [])];
+  const width = 1 / binsPerDecade;
+  const lo = logs.length ? Math.floor(Math.min(...logs) / width) * width - width : -3;
+  const hi = logs.length ? Math.ceil(Math.max(...logs) / width) * width + width : 0;
+  const n = Math.max(1, Math.round((hi - lo) / width));
+  const edges = Array.from({ length: n }, (_, i) => lo + i * width);
+  const counts: Record<string, number[]> = {};
+  for (const [name, values] of Object.entries(norms.byLayer)) {
+    const c = new Array<number>(n).fill(0);
+    for (const v of values) {
+      const i = v > 0 ? Math.min(n - 1, Math.max(0, Math.floor((Math.log10(v) - lo) / width))) : 0;
+      c[i]!++;
+    }
+    counts[name] = c;
+  }
+  return { edges, width, counts, above: all.filter((v) => v >= norms.threshold).length, total: all.length };
 }

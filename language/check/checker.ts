@@ -19,10 +19,12 @@ import {
   type Task,
 } from '../vocabulary.ts';
 import { dataFacts, readData } from './data.ts';
+import { checkDropoutTrap } from './dropout.ts';
 import { readLayer, resolveLayers, type WrittenLayer } from './layers.ts';
 import { formatShape, groupDigits, shapeSize, type CheckedModel, type DataSpec, type GlobalRegularization, type Shape, type TrainSettings } from './model.ts';
 import { previousEnd } from './options.ts';
 import { readSettings } from './settings.ts';
+import { readSweep } from './sweep.ts';
 import { readEnum, readNumber } from './values.ts';
 
 /** Above this estimate a spec gets a DNN306 warning: more than a laptop or a small GPU holds. */
@@ -63,6 +65,7 @@ export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResu
     return result(reporter);
   }
   const model = checkModel(blocks.model, blocks.regularize, regularize, train, reporter);
+  if (blocks.sweep) model.sweep = readSweep(blocks.sweep, reporter);
   return { model, ...result(reporter) };
 }
 
@@ -72,11 +75,11 @@ function result(reporter: Reporter): CheckResult {
   return checked;
 }
 
-function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'model' | 'regularize' | 'train', BlockNode>> {
-  const first: Partial<Record<'model' | 'regularize' | 'train', BlockNode>> = {};
+function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'model' | 'regularize' | 'train' | 'sweep', BlockNode>> {
+  const first: Partial<Record<'model' | 'regularize' | 'train' | 'sweep', BlockNode>> = {};
   for (const block of all) {
     const kind = block.keyword.text;
-    if (kind !== 'model' && kind !== 'regularize' && kind !== 'train') continue;
+    if (kind !== 'model' && kind !== 'regularize' && kind !== 'train' && kind !== 'sweep') continue;
     const earlier = first[kind];
     if (earlier) {
       reporter.report('DNN215', block.keyword, `expected one \`${kind}\` block, found another (first on line ${earlier.keyword.range.start.line + 1})`, {
@@ -92,7 +95,7 @@ function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'mode
 function globalRegularization(block: BlockNode | undefined, reporter: Reporter): GlobalRegularization {
   const s = block ? readSettings(block, REGULARIZE_SETTINGS, reporter) : {};
   const num = (key: keyof typeof REGULARIZE_SETTINGS): number => (typeof s[key] === 'number' ? (s[key] as number) : REGULARIZE_SETTINGS[key].default);
-  return { l1: num('l1'), l2: num('l2'), keepProb: num('keep_prob'), dropneuron: num('dropneuron'), threshold: num('threshold') };
+  return { l1: num('l1'), l2: num('l2'), keepProb: num('keep_prob'), dropneuron: num('dropneuron'), threshold: num('threshold'), tolerance: num('tolerance') };
 }
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
@@ -111,6 +114,7 @@ function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainS
     warmup: num('warmup'),
     finetune: num('finetune'),
     ...(typeof s.finetune_lr === 'number' ? { finetuneLr: s.finetune_lr } : {}),
+    ...(typeof s.threads === 'number' ? { threads: s.threads } : {}),
   };
 }
 
@@ -397,6 +401,7 @@ function checkPenalties(model: CheckedModel, regularizeBlock: BlockNode | undefi
       'expected a penalty to shrink the network (`l1`, `l2` or `dropneuron` above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned',
     );
   }
+  checkDropoutTrap(model, regularizeBlock, reporter);
 }
 
 /** Float32 bytes for weights + gradients + two Adam slots, plus forward activations and their gradients for one batch. */

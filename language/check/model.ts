@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import type { LineMap } from '../syntax/positions.ts';
 import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
+import type { SweepSetting } from './sweep.ts';
 import type { Activation, BackendSetting, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
@@ -22,6 +23,8 @@ export interface GlobalRegularization {
   keepProb: number;
   dropneuron: number;
   threshold: number;
+  /** What pruning at the threshold may cost, in points (see `tolerance` in the vocabulary). */
+  tolerance: number;
 }
 
 export interface TrainSettings {
@@ -40,6 +43,8 @@ export interface TrainSettings {
   finetune: number;
   /** Learning rate of the fine-tune epochs; when absent, `learningRate` / 10 (resolved late so that a learning-rate override carries over). */
   finetuneLr?: number;
+  /** Threads that train on wasm; when absent, the cores available (resolved by the trainer, which knows them). */
+  threads?: number;
 }
 
 export type DataSpec =
@@ -88,6 +93,8 @@ export interface CheckedModel {
   params: number;
   /** Rough training memory for one batch: weights, gradients, Adam state, activations. */
   memoryBytes: number;
+  /** The `sweep` block's settings and values (what `dropneuron sweep` trains), when the spec has one. */
+  sweep?: SweepSetting[];
 }
 
 export interface Analysis {

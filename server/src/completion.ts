@@ -8,6 +8,7 @@ import {
   MODEL_STATEMENTS,
   REGULARIZE_SETTINGS,
   TASKS,
+  SWEEP_SETTINGS,
   TRAIN_SETTINGS,
   isOneOf,
   values,
@@ -64,6 +65,7 @@ const BLOCK_SNIPPETS: Record<string, string> = {
     'model ${1:name} {\n  data ${2|mnist,sparse-regression,synthetic|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
   regularize: 'regularize {\n  l1 ${1:0.0001}\n  l2 ${2:0}\n  keep_prob ${3:0.5}\n  dropneuron ${4:0.0005}\n  threshold ${5:0.01}\n}',
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',
+  sweep: 'sweep {\n  dropneuron ${1:0.0003 0.001 0.003}\n  threshold ${2:0.005 0.01 0.02}\n}',
 };
 
 const LAYER_SNIPPETS: Record<string, string> = {
@@ -75,6 +77,24 @@ const LAYER_SNIPPETS: Record<string, string> = {
   flatten: 'flatten',
   dropout: 'dropout ${1:drop} keep_prob=${2:0.5}',
 };
+
+/**
+ * The order of the list is what is legal at the cursor, most specific first: the values of the key being written
+ * (an enum option's, a setting's, the layer's activation slot), then the options the line may still take. The
+ * editor sorts by sortText (else by label, which put `keep_prob=` before `relu`), so every item gets one: its
+ * group's rank, then its place in the vocabulary's table (the order the docs list them in).
+ */
+const RANK = { value: 0, statement: 1, option: 2, block: 3 } as const;
+
+function ranked(items: CompletionItem[], rank: keyof typeof RANK): CompletionItem[] {
+  return items.map((i, n) => ({ ...i, sortText: `${RANK[rank]}${String(n).padStart(4, '0')}` }));
+}
+
+/**
+ * A value (an activation, a data set, an enum value) is one word followed by a space: typing the space accepts the
+ * selected one. Keys and snippets commit on nothing: their text ends in `=` or spans lines.
+ */
+const VALUE_COMMIT = [' '];
 
 /** After a setting or an option key is inserted, open the list again for its value. */
 const SUGGEST_AGAIN = { title: 'values', command: 'editor.action.triggerSuggest' };
@@ -113,6 +133,8 @@ export function complete(analysis: Analysis, position: Position): CompletionItem
   const keyword = context.block.keyword.text;
   if (keyword === 'regularize') return settingItems(context, context.block, REGULARIZE_SETTINGS);
   if (keyword === 'train') return settingItems(context, context.block, TRAIN_SETTINGS);
+  // A sweep line lists values: an enum setting's choices are offered after each one, not only the first.
+  if (keyword === 'sweep') return settingItems(context, context.block, SWEEP_SETTINGS, true);
   return keyword === 'model' ? modelItems(context) : [];
 }
 
@@ -151,27 +173,32 @@ function blockItems(analysis: Analysis): CompletionItem[] {
   const items = BLOCK_KEYWORDS.map((k) => item(k, CompletionItemKind.Keyword, BLOCK_DOCS[k], snippet(BLOCK_SNIPPETS[k]!)));
   if (analysis.tree.blocks.length === 0) {
     const doc = 'A complete spec: the paper’s LeNet-300-100 on MNIST with DropNeuron.';
-    items.unshift(item('LeNet-300-100 spec', CompletionItemKind.Snippet, doc, { ...snippet(LENET_SNIPPET), sortText: '0' }));
+    return [item('LeNet-300-100 spec', CompletionItemKind.Snippet, doc, { ...snippet(LENET_SNIPPET), sortText: '0' }), ...ranked(items, 'block')];
   }
-  return items;
+  return ranked(items, 'block');
 }
 
 /** `regularize` / `train`: the settings not yet written at a line's start, an enum setting's values after it. */
-function settingItems(context: Context, block: BlockNode, table: Readonly<Record<string, ValueSpec>>): CompletionItem[] {
+function settingItems(context: Context, block: BlockNode, table: Readonly<Record<string, ValueSpec>>, list = false): CompletionItem[] {
   const statement = context.statement;
   if (context.lineStart) {
     const written = new Set(block.statements.filter((s) => s !== statement).map((s) => s.head.text));
-    return Object.entries(table)
+    const settings = Object.entries(table)
       .filter(([k]) => !written.has(k))
       .map(([k, spec]) => item(k, CompletionItemKind.Property, describeSpec(k, spec), { insertText: `${k} `, command: SUGGEST_AGAIN }));
+    return ranked(settings, 'statement');
   }
   if (!statement || context.touching?.kind === 'equals') return [];
   const spec = isOneOf(statement.head.text, table) ? table[statement.head.text] : undefined;
-  return spec?.type === 'enum' && finishedValues(context, statement).length === 0 ? valueItems(spec.values) : [];
+  if (spec?.type !== 'enum') return [];
+  const finished = finishedValues(context, statement);
+  if (!list) return finished.length === 0 ? valueItems(spec.values) : [];
+  const listed = new Set(finished.map((v) => v.token.text));
+  return valueItems(Object.fromEntries(Object.entries(spec.values).filter(([name]) => !listed.has(name))));
 }
 
 function modelItems(context: Context): CompletionItem[] {
-  if (context.lineStart) return modelStatementItems();
+  if (context.lineStart) return modelStatementItems(context);
   const statement = context.statement;
   if (!statement) return [];
   const table = optionTable(context, statement);
@@ -187,7 +214,10 @@ function modelItems(context: Context): CompletionItem[] {
   const finished = finishedValues(context, statement);
   if (head === 'data') {
     if (finished.length > 0) return optionItems(table, context, statement);
-    return Object.entries(DATASETS).map(([k, spec]) => item(k, CompletionItemKind.EnumMember, `${spec.doc}\n\n\`${spec.signature}\``));
+    const sets = Object.entries(DATASETS).map(([k, spec]) =>
+      item(k, CompletionItemKind.EnumMember, `${spec.doc}\n\n\`${spec.signature}\``, { commitCharacters: VALUE_COMMIT }),
+    );
+    return ranked(sets, 'value');
   }
   if (head === 'task') return finished.length === 0 ? valueItems(TASKS) : [];
   const kind = layerKind(context, statement);
@@ -196,11 +226,20 @@ function modelItems(context: Context): CompletionItem[] {
   return activationFits(kind, context, statement) ? [...valueItems(ACTIVATIONS, CompletionItemKind.Function), ...options] : options;
 }
 
-function modelStatementItems(): CompletionItem[] {
-  return [
-    ...Object.entries(MODEL_STATEMENTS).map(([k, doc]) => item(k, CompletionItemKind.Keyword, doc)),
-    ...Object.entries(LAYER_KINDS).map(([k, spec]) => item(k, CompletionItemKind.Class, `\`${spec.signature}\`\n\n${spec.doc}`, snippet(LAYER_SNIPPETS[k]!))),
-  ];
+/**
+ * A model line's start: `data`, `input` and `task` while not yet written (each appears once, DNN216), then the layer
+ * kinds as snippets whose tab stops walk through the layer's slots.
+ */
+function modelStatementItems(context: Context): CompletionItem[] {
+  const written = new Set(context.block?.statements.filter((s) => s !== context.statement).map((s) => s.head.text));
+  const statements = Object.entries(MODEL_STATEMENTS)
+    .filter(([k]) => !written.has(k))
+    // `data` and `task` take a word from a list: open it at once.
+    .map(([k, doc]) => item(k, CompletionItemKind.Keyword, doc, k === 'input' ? {} : { insertText: `${k} `, command: SUGGEST_AGAIN }));
+  const layers = Object.entries(LAYER_KINDS).map(([k, spec]) =>
+    item(k, CompletionItemKind.Class, `\`${spec.signature}\`\n\n${spec.doc}`, snippet(LAYER_SNIPPETS[k]!)),
+  );
+  return ranked([...statements, ...layers], 'statement');
 }
 
 /** The statement's positional values that end before the word being typed. */
@@ -239,13 +278,17 @@ function activationFits(kind: LayerKind, context: Context, statement: StatementN
 }
 
 function valueItems(table: Readonly<Record<string, string>>, kind: CompletionItemKind = CompletionItemKind.EnumMember): CompletionItem[] {
-  return Object.entries(table).map(([name, doc]) => item(name, kind, doc));
+  return ranked(
+    Object.entries(table).map(([name, doc]) => item(name, kind, doc, { commitCharacters: VALUE_COMMIT })),
+    'value',
+  );
 }
 
 /** Options of the table not already written anywhere on the statement (the key being typed does not count). */
 function optionItems(table: Readonly<Record<string, ValueSpec>>, context: Context, statement: StatementNode): CompletionItem[] {
   const written = new Set(statement.args.filter((a): a is OptionArg => a.kind === 'option' && a.key !== context.typed).map((a) => a.key.text));
-  return Object.entries(table)
+  const keys = Object.entries(table)
     .filter(([name]) => !written.has(name))
     .map(([name, spec]) => item(`${name}=`, CompletionItemKind.Property, describeSpec(`${name}=`, spec), { insertText: `${name}=`, command: SUGGEST_AGAIN }));
+  return ranked(keys, 'option');
 }

@@ -1,6 +1,8 @@
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Diagnostic as DnnDiagnostic } from '../../language/index.ts';
+import { dataDiagnostics, dataPaths } from './dataCheck.ts';
 import type { DocumentStore } from './documents.ts';
+import { filePath } from './paths.ts';
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;
 
@@ -21,10 +23,12 @@ export function toLspDiagnostic(uri: string, d: DnnDiagnostic): Diagnostic {
 /**
  * Publishes each document's diagnostics shortly after its last change, debounced per document: a storm of edits
  * is analysed once, for its last version, not once per edit. Clears them on close. The language keeps at most
- * 500 diagnostics per document and sums up the rest in one.
+ * 500 diagnostics per document and sums up the rest in one. A spec saved as a file also gets its data files
+ * checked (DNN311, dataCheck.ts); `onDataPaths` hears which files each document reads, so that they can be watched.
  */
 export class DiagnosticsPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  onDataPaths: (uri: string, paths: string[]) => void = () => {};
 
   constructor(
     private readonly connection: Connection,
@@ -39,10 +43,13 @@ export class DiagnosticsPublisher {
       this.timers.delete(uri);
       const entry = this.store.get(uri);
       if (!entry) return;
+      const path = filePath(uri);
+      const fromFiles = path ? dataDiagnostics(entry.analysis, path) : [];
+      this.onDataPaths(uri, path ? dataPaths(entry.analysis, path) : []);
       void this.connection.sendDiagnostics({
         uri,
         version: entry.document.version,
-        diagnostics: entry.analysis.diagnostics.map((d) => toLspDiagnostic(uri, d)),
+        diagnostics: [...entry.analysis.diagnostics, ...fromFiles].map((d) => toLspDiagnostic(uri, d)),
       });
     };
     if (immediately) publish();
@@ -52,6 +59,7 @@ export class DiagnosticsPublisher {
   clear(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.onDataPaths(uri, []);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 }

@@ -10,7 +10,9 @@ import {
   PADDINGS,
   REGULARIZE_SETTINGS,
   TASKS,
+  SWEEP_SETTINGS,
   TRAIN_SETTINGS,
+  DROPOUT_TRAP,
   describeRange,
   describeSensible,
   isOneOf,
@@ -28,6 +30,12 @@ import { formatPercent, keptByLayer } from '../../protocol/present.ts';
 
 const md = (value: string): MarkupContent => ({ kind: 'markdown', value });
 
+/** What a setting's line means in a `sweep` block, below its usual description. */
+const sweepNote = (setting: string): string =>
+  setting === 'threshold'
+    ? '*In `sweep`:* each value re-prunes every trained run (`dropneuron prune`); no run trains again.'
+    : '*In `sweep`:* each value listed trains a run of its own, combined with every value of the other lines.';
+
 export function describeSpec(name: string, spec: ValueSpec): string {
   const range =
     spec.type === 'number'
@@ -38,7 +46,9 @@ export function describeSpec(name: string, spec: ValueSpec): string {
             .join(' | ')
         : 'a quoted string';
   const fallback = 'default' in spec && spec.default !== undefined ? ` · default \`${spec.default}\`` : '';
-  return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}${spec.type === 'number' ? sensibleLine(spec) : ''}`;
+  // keep_prob (the setting and the layer option): the measured cost of dropout to DropNeuron's sparsity (DNN224).
+  const trap = name.replace(/=$/, '') === 'keep_prob' ? `\n\n**With DropNeuron:** ${DROPOUT_TRAP}.` : '';
+  return `**${name}** — ${spec.doc}\n\nValid: ${range}${fallback}${spec.type === 'number' ? sensibleLine(spec) : ''}${trap}`;
 }
 
 /** The sensible range (DNN223 warns outside it) and what happens past each bound. */
@@ -93,6 +103,7 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
   if (token === statement.head) {
     if (block === 'regularize' && isOneOf(word, REGULARIZE_SETTINGS)) return reply(describeSpec(word, REGULARIZE_SETTINGS[word]));
     if (block === 'train' && isOneOf(word, TRAIN_SETTINGS)) return reply(describeSpec(word, TRAIN_SETTINGS[word]));
+    if (block === 'sweep' && isOneOf(word, SWEEP_SETTINGS)) return reply(`${describeSpec(word, SWEEP_SETTINGS[word])}\n\n${sweepNote(word)}`);
     if (isOneOf(word, MODEL_STATEMENTS)) return reply(`**${word}** — ${MODEL_STATEMENTS[word]}`);
     return null;
   }
@@ -112,6 +123,7 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
   if (head === 'backend' && isOneOf(word, BACKENDS)) return reply(`**${word}** — ${BACKENDS[word]}`);
   if (block === 'regularize' && isOneOf(head, REGULARIZE_SETTINGS)) return reply(describeSpec(head, REGULARIZE_SETTINGS[head]));
   if (block === 'train' && isOneOf(head, TRAIN_SETTINGS)) return reply(describeSpec(head, TRAIN_SETTINGS[head]));
+  if (block === 'sweep' && isOneOf(head, SWEEP_SETTINGS)) return reply(describeSpec(head, SWEEP_SETTINGS[head]));
   return null;
 }
 

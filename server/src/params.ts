@@ -4,6 +4,7 @@
  * position of -1 or 1.5); the handler then answers its empty result and the server logs why, instead of a
  * handler reading a field of null.
  */
+import { EXPORT_FORMATS } from '../../protocol/events.ts';
 import { OVERRIDABLE_SETTINGS, overrideOf, parseSettingValue, type TrainingOverrides } from '../../protocol/settings.ts';
 
 export type ParamsCheck = (params: unknown) => string | undefined;
@@ -61,6 +62,16 @@ export const codeActionParams = object({ textDocument, range, context: object({ 
 export const uriParams = object({ uri: string });
 export const optionalUriParams = object({ uri: optional(string) });
 export const runDirParams = object({ runDir: string });
+/** At most 64 thresholds, each a finite number ≥ 0: what `dropneuron prune --threshold` accepts. */
+const thresholds: ParamsCheck = (value) =>
+  Array.isArray(value) && value.length <= 64 && value.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)
+    ? undefined
+    : `expected a list of at most 64 thresholds ≥ 0, found ${describe(value)}`;
+const boolean: ParamsCheck = (value) => (typeof value === 'boolean' ? undefined : `expected true or false, found ${describe(value)}`);
+export const pruneParams = object({ runDir: string, thresholds, write: optional(boolean) });
+const exportFormat: ParamsCheck = (value) =>
+  (EXPORT_FORMATS as readonly unknown[]).includes(value) ? undefined : `expected one of ${EXPORT_FORMATS.join(', ')}, found ${describe(value)}`;
+export const exportModelParams = object({ runDir: string, format: exportFormat, target: string, full: optional(boolean) });
 export const shrinkParams = object({ uri: string, runDir: optional(string) });
 export const trainParams = object({ uri: string, overrides: optional(overridesCheck) });
 

@@ -1,8 +1,12 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { format as formatLog } from 'node:util';
 import {
   CancellationToken,
   CodeActionKind,
   CodeActionRequest,
+  CodeLensRefreshRequest,
+  CodeLensRequest,
   CompletionRequest,
   createConnection,
   DefinitionRequest,
@@ -23,6 +27,8 @@ import {
   TextDocumentSyncKind,
   type CodeAction,
   type CodeActionParams,
+  type CodeLens,
+  type CodeLensParams,
   type CompletionItem,
   type CompletionParams,
   type Connection,
@@ -41,10 +47,16 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import {
+  ActiveRunsRequest,
   BackendsRequest,
   DeleteRunRequest,
   LayersRequest,
+  PruneRequest,
+  ExportModelRequest,
+  type ExportModelParams,
+  type ExportModelResult,
   RunEventsRequest,
+  ResumeRequest,
   RunsRequest,
   ShrinkRequest,
   StopRequest,
@@ -53,19 +65,27 @@ import {
   type DeleteRunParams,
   type DeleteRunResult,
   type LayersParams,
+  type LiveRun,
+  type PruneParams,
+  type PruneReply,
+  type ResumeParams,
   type RunEventsParams,
   type RunsParams,
   type ShrinkParams,
   type ShrinkResult,
   type StopParams,
   type TrainParams,
+  type ThresholdCurveParams,
   type TrainResult,
+  ThresholdCurveRequest,
 } from '../../protocol/lsp.ts';
 import { readRun } from '../../protocol/runFolder.ts';
 import { codeActions, shrinkToRun } from './codeActions.ts';
+import { codeLenses } from './codeLens.ts';
 import { complete } from './completion.ts';
 import { Configuration } from './config.ts';
 import { definition } from './definition.ts';
+import { DataWatch } from './dataWatch.ts';
 import { DiagnosticsPublisher } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
 import { formatEdits } from './formatting.ts';
@@ -77,6 +97,8 @@ import {
   documentParams,
   optionalUriParams,
   positionParams,
+  pruneParams,
+  exportModelParams,
   rangeParams,
   renameParams,
   runDirParams,
@@ -85,6 +107,8 @@ import {
   uriParams,
   type ParamsCheck,
 } from './params.ts';
+import { exportModel } from './exportModel.ts';
+import { pruneRun, thresholdCurve } from './prune.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
@@ -136,6 +160,9 @@ const config = new Configuration(connection);
 const diagnostics = new DiagnosticsPublisher(connection, store);
 const training = new Training(connection, store, config);
 let canRefreshInlayHints = false;
+let canRefreshCodeLenses = false;
+/** Watches the data files open specs read (set up once the client's capabilities are known). */
+let dataWatch: DataWatch | undefined;
 /** Workspace folder paths, for the Runs view's workspace-wide listing. */
 let roots: string[] = [];
 let supportsWorkspaceFolders = false;
@@ -179,6 +206,9 @@ connection.onInitialize((params): InitializeResult => {
   const options = params.initializationOptions as { clientRendersTrainingProgress?: boolean } | undefined;
   training.useWorkDoneProgress = !options?.clientRendersTrainingProgress;
   canRefreshInlayHints = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
+  canRefreshCodeLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
+  const watching = params.capabilities.workspace?.didChangeWatchedFiles;
+  dataWatch = new DataWatch(connection, !!watching?.dynamicRegistration, !!watching?.relativePatternSupport, (uri) => diagnostics.schedule(uri, true));
   supportsWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
   roots = fileFolders(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
   return {
@@ -187,6 +217,7 @@ connection.onInitialize((params): InitializeResult => {
       completionProvider: { triggerCharacters: [' ', '='] },
       hoverProvider: true,
       inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       documentFormattingProvider: true,
       documentRangeFormattingProvider: true,
@@ -204,6 +235,8 @@ connection.onInitialize((params): InitializeResult => {
 store.documents.onDidOpen((e) => diagnostics.schedule(e.document.uri, true));
 store.documents.onDidChangeContent((e) => diagnostics.schedule(e.document.uri));
 store.documents.onDidClose((e) => diagnostics.clear(e.document.uri));
+diagnostics.onDataPaths = (uri, paths) => dataWatch?.set(uri, paths);
+connection.onDidChangeWatchedFiles((params) => dataWatch?.changed((params?.changes ?? []).map((c) => c.uri)));
 
 /**
  * A document feature: its params checked, then the document's current analysis. A version not analysed yet
@@ -250,6 +283,12 @@ connection.onRequest(
   InlayHintRequest.type,
   withDocument<InlayHintParams, InlayHint[]>('inlayHints', [], rangeParams, async ({ analysis, document }, p) =>
     (await config.get(document.uri)).inlayHints.enabled ? inlayHints(analysis, p.range, training.latestRun(document.uri)) : [],
+  ),
+);
+connection.onRequest(
+  CodeLensRequest.type,
+  withDocument<CodeLensParams, CodeLens[]>('codeLens', [], documentParams, ({ analysis, document }) =>
+    codeLenses(document.uri, analysis, training.latestRun(document.uri)),
   ),
 );
 connection.onRequest(
@@ -311,6 +350,24 @@ connection.onRequest(
   guard<StopParams, { stopped: boolean }>('stop', { stopped: false }, uriParams, (p) => ({ stopped: training.stop(p.uri) })),
 );
 connection.onRequest(
+  ActiveRunsRequest,
+  guard<unknown, LiveRun[]>(
+    'activeRuns',
+    [],
+    () => undefined,
+    () => training.liveRuns(),
+  ),
+);
+connection.onRequest(
+  ResumeRequest,
+  guard<ResumeParams, TrainResult>(
+    'resume',
+    { started: false, reason: 'busy', message: 'The server could not resume the run: Show Log has why.' },
+    runDirParams,
+    (p) => training.resume(p.runDir),
+  ),
+);
+connection.onRequest(
   RunsRequest,
   guard<RunsParams, ReturnType<typeof workspaceRuns>>('runs', [], optionalUriParams, (p) => (p.uri ? training.runs(p.uri) : workspaceRuns(roots))),
 );
@@ -327,6 +384,7 @@ connection.onRequest(
     async (p) => {
       const result = await training.deleteRun(p.runDir);
       if (result.deleted && canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+      if (result.deleted && canRefreshCodeLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
       return result;
     },
   ),
@@ -346,7 +404,8 @@ connection.onRequest(
     const entry = store.get(p.uri);
     if (!entry) return { edits: [] };
     const run = p.runDir ? readRun(p.runDir)?.result : training.latestRun(p.uri);
-    return { edits: shrinkToRun(entry.analysis, run) };
+    const summary = run?.done?.summary;
+    return { edits: shrinkToRun(entry.analysis, run), ...(summary ? { summary } : {}) };
   }),
 );
 connection.onRequest(
@@ -358,17 +417,47 @@ connection.onRequest(
     (p) => training.backends(p.uri),
   ),
 );
+connection.onRequest(
+  PruneRequest,
+  guard<PruneParams, PruneReply>('prune', { error: 'the server could not prune the run (see its log)' }, pruneParams, async (p) => {
+    // In a child process, as training is (server/src/prune.ts says why), with the Node that runs the trainer.
+    const settings = await config.get(pathToFileURL(p.runDir).toString());
+    return pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), p);
+  }),
+);
+connection.onRequest(
+  ExportModelRequest,
+  guard<ExportModelParams, ExportModelResult>(
+    'exportModel',
+    { message: 'the server could not export the model (see its log)' },
+    exportModelParams,
+    async (p) => {
+      // In a child process with the trainer's Node, as pruning is (server/src/exportModel.ts).
+      const settings = await config.get(pathToFileURL(p.runDir).toString());
+      return exportModel(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), p);
+    },
+  ),
+);
+connection.onRequest(
+  ThresholdCurveRequest,
+  guard<ThresholdCurveParams, ReturnType<typeof thresholdCurve>>('thresholdCurve', null, runDirParams, (p) => thresholdCurve(p.runDir)),
+);
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
 });
 training.onFinished = () => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();
+  // The lens above the model says the latest run.
+  if (canRefreshCodeLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
 };
 connection.onShutdown(() => {
   shutdownReceived = true;
-  training.stopAll();
+  // Runs outlive the server (a window reload, a restart): the next server re-attaches to them.
+  training.detach();
 });
 connection.onInitialized(() => {
+  // Runs an earlier server started (before a window reload) that are still training.
+  void training.reattach(roots).catch((error: unknown) => connection.console.error(`re-attaching to runs failed: ${(error as Error).stack ?? String(error)}`));
   // Folders added or removed later change what the Runs view lists.
   if (!supportsWorkspaceFolders) return;
   connection.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -1,21 +1,33 @@
-// npm run bench:trainer [-- BACKEND…] — seconds per epoch of one DropNeuron training step (forward, loss with
-// all penalties, backward, Adam), per available backend (or only those named), for LeNet-300-100 (batch 256)
-// and LeNet-5 (batch 64). Reported, never asserted. Timings use full-size random batches of MNIST's shape: the
-// speed of a step does not depend on the pixel values. On webgpu it times both gradient implementations (tfjs'
-// built-in ones and the rebuilt ones of ops.ts) and counts the kernels one LeNet-300-100 step dispatches.
+// npm run bench:trainer [-- BACKEND… | --profile | --job] — one DropNeuron training step (forward, loss with all
+// penalties, backward, Adam, and on wasm the batch's gathering) per available backend (or only those named), for
+// LeNet-300-100 (batch 256) and LeNet-5 (batch 64): on wasm at 1 thread and at the cores available (data-parallel
+// workers, trainer/src/parallel/), and where /usr/bin/python3 has torch, the same steps in PyTorch at 1 and 2
+// threads, with the ratios of each to PyTorch measured in the same run. Reported, never asserted. Timings use
+// full-size random batches of MNIST's shape: the speed of a step does not depend on the pixel values.
+// --profile: where one wasm LeNet-300-100 step's time goes (data, matrix products, penalties, the rest, Adam).
+// --job: the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs at 1 and at N threads, in child
+// processes: seconds per epoch, wall time and peak RSS. On webgpu it times both gradient implementations
+// (tfjs' built-in ones and the rebuilt ones of ops.ts) and counts the kernels one LeNet-300-100 step dispatches.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { analyze } from '../../language/index.ts';
+import { analyze, type CheckedModel } from '../../language/index.ts';
 import { BACKEND_ORDER, type BackendName } from '../../language/index.ts';
 import type { GpuAdapter } from '../../protocol/events.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
+import { Batches } from '../../trainer/src/batches.ts';
+import type { Dataset } from '../../trainer/src/data/dataset.ts';
+import { oneHotClasses, type Trainee } from '../../trainer/src/loop.ts';
+import { LossSums } from '../../trainer/src/lossSums.ts';
 import { Network } from '../../trainer/src/network.ts';
-import { layerPenalties } from '../../trainer/src/penalties.ts';
 import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
+import { StepPool } from '../../trainer/src/parallel/pool.ts';
+import { penaltyVector } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
-import { lossParts, trainStep, LOSS_PARTS } from '../../trainer/src/step.ts';
+import { train } from '../../trainer/src/run.ts';
+import { applyGradients, FULL_PENALTIES, lossVector, stepGradients, stepLoss } from '../../trainer/src/step.ts';
 import { median } from './measure.ts';
 
 const TRAIN_SAMPLES = 60_000;
@@ -32,25 +44,51 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'LeNet-300-100', file: 'lenet-300-100.dnn', batch: 256, steps: { gpu: 50, webgpu: 50, node: 50, wasm: 30, cpu: 6 }, softwareSteps: 10 },
-  { name: 'LeNet-5', file: 'lenet-5.dnn', batch: 64, steps: { gpu: 30, webgpu: 30, node: 20, wasm: 8 }, softwareSteps: 3 },
+  { name: 'LeNet-300-100', file: 'lenet-300-100.dnn', batch: 256, steps: { gpu: 50, webgpu: 50, node: 50, wasm: 40, cpu: 6 }, softwareSteps: 10 },
+  { name: 'LeNet-5', file: 'lenet-5.dnn', batch: 64, steps: { gpu: 30, webgpu: 30, node: 20, wasm: 10 }, softwareSteps: 3 },
 ];
+
+/** The example's spec text and its checked model at the case's batch size. */
+function modelOf(c: Case): { spec: string; model: CheckedModel } {
+  const spec = readFileSync(join(examples, c.file), 'utf8');
+  return { spec, model: analyze(spec, { train: { batch: c.batch } }).model! };
+}
+
+/** Eight batches of random samples of MNIST's shape, as the loop gathers them. */
+function randomData(model: CheckedModel, batch: number, rng: Rng): Dataset {
+  const inputShape = model.input!;
+  const per = inputShape.reduce((a, b) => a * b, 1);
+  const count = batch * 8;
+  return {
+    inputShape,
+    trainX: Float32Array.from({ length: count * per }, () => rng.next()),
+    trainY: Float32Array.from({ length: count }, () => rng.int(10)),
+    testX: new Float32Array(0),
+    testY: new Float32Array(0),
+    trainCount: count,
+    testCount: 0,
+    targetSize: 1,
+  };
+}
 
 /** One step's inputs: the example's model at the case's batch size, a fresh network and Adam, a random batch. */
 function setUp(c: Case, ops: LayerOps) {
-  const model = analyze(readFileSync(join(examples, c.file), 'utf8'), { train: { batch: c.batch } }).model!;
+  const { model } = modelOf(c);
   const rng = new Rng(1);
   const network = new Network(model, rng, ops);
   const optimizer = tf.train.adam(model.train.learningRate);
   const x = tf.randomUniform([c.batch, ...model.input!]);
-  const y = tf.tensor(
-    Float32Array.from({ length: c.batch }, () => rng.int(10)),
-    [c.batch, 1],
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: c.batch }, () => rng.int(10)),
+      'int32',
+    ),
+    10,
   );
   const step = async (): Promise<void> => {
-    const parts = trainStep(network, optimizer, model.task, x, y, rng.seed());
-    await parts[0]!.data(); // waits for the step to finish (dataSync would throw on webgpu)
-    tf.dispose(parts);
+    const parts = stepLoss(network, optimizer, model.task, x, y, { dropoutSeed: rng.seed() });
+    await parts.data(); // waits for the step to finish (dataSync would throw on webgpu)
+    parts.dispose();
   };
   const dispose = (): void => {
     network.dispose();
@@ -70,6 +108,130 @@ async function timeSteps(c: Case, steps: number, ops: LayerOps): Promise<number[
   }
   s.dispose();
   return times;
+}
+
+/**
+ * The wasm step as the loop runs it, batch gathering included: on this thread alone (threads 1) or split with
+ * `threads − 1` workers (trainer/src/parallel/pool.ts).
+ */
+async function timeWasmSteps(c: Case, steps: number, threads: number): Promise<{ times: number[]; cpu: number[] }> {
+  const { spec, model } = modelOf(c);
+  const rng = new Rng(1);
+  const data = randomData(model, c.batch, rng);
+  const network = new Network(model, rng, REBUILT_OPS);
+  const t: Trainee = { model, data, network, optimizer: tf.train.adam(model.train.learningRate), rng };
+  if (threads > 1) t.pool = await StepPool.start(threads, { spec, overrides: { train: { batch: c.batch } } }, model, data, network);
+  const batches = t.pool?.batches ?? new Batches(data, c.batch, oneHotClasses(model));
+  const order = rng.permutation(data.trainCount);
+  const sums = new LossSums();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < steps + 2; i++) {
+    const b = i % batches.count;
+    const options = { dropoutSeed: rng.seed(), scale: FULL_PENALTIES };
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (t.pool) await t.pool.step(t, order, b, options, sums);
+    else {
+      const { x, y } = batches.take(order, b);
+      sums.add(stepLoss(network, t.optimizer, model.task, x, y, options));
+      tf.dispose([x, y]);
+    }
+    if (i >= 2) times.push(performance.now() - t0);
+    const used = process.cpuUsage(c0);
+    if (i >= 2) cpu.push((used.user + used.system) / 1000);
+  }
+  await sums.mean(1);
+  sums.dispose();
+  await t.pool?.dispose();
+  network.dispose();
+  t.optimizer.dispose();
+  return { times, cpu };
+}
+
+/**
+ * Where one wasm LeNet-300-100 step's time goes, each part timed on its own (medians): gathering and uploading
+ * the batch; forward and backward of the task loss alone, split by the kernel profile into the matrix products
+ * and the rest (transposes, bias adds, activations, dropout, softmax); the penalties' forward and backward;
+ * Adam's update; and the whole step.
+ */
+async function profileStep(): Promise<string> {
+  const c = CASES[0]!;
+  const { model } = modelOf(c);
+  const rng = new Rng(1);
+  const data = randomData(model, c.batch, rng);
+  const network = new Network(model, rng, REBUILT_OPS);
+  const optimizer = tf.train.adam(model.train.learningRate);
+  const batches = new Batches(data, c.batch, oneHotClasses(model));
+  const order = rng.permutation(data.trainCount);
+  const { x, y } = batches.take(order, 0);
+  const noPenalties = { l1: 0, l2: 0, dropneuron: 0 };
+  const runs = 30;
+  // CPU time, not wall time: one thread here, and on a shared machine the wall clock also counts the others' turns.
+  const timed = (f: () => void): number => {
+    for (let i = 0; i < 3; i++) f();
+    const ts: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const c0 = process.cpuUsage();
+      f();
+      const used = process.cpuUsage(c0);
+      ts.push((used.user + used.system) / 1000);
+    }
+    return median(ts);
+  };
+  const dataMs = timed(() => tf.dispose(Object.values(batches.take(order, 1))));
+  const taskOnly = (): void => {
+    const { parts, grads } = stepGradients(network, model.task, x, y, { dropoutSeed: 7, scale: noPenalties });
+    tf.dispose([parts, ...grads]);
+  };
+  const taskMs = timed(taskOnly);
+  let matMulMs = 0;
+  let kernelMs = 0;
+  for (let i = 0; i < 5; i++) {
+    const profile = await tf.profile(() => (taskOnly(), []));
+    for (const k of profile.kernels) {
+      // customGrad records its forward as one more kernel around the ones inside: count the inner ones only.
+      if (k.name === 'forward' || k.name.endsWith('__op')) continue;
+      kernelMs += k.kernelTimeMs as number;
+      if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul') matMulMs += k.kernelTimeMs as number;
+    }
+  }
+  const matMulShare = matMulMs / kernelMs;
+  const penaltiesMs = timed(() => {
+    const grads = tf.grads(
+      (...ts: tf.Tensor[]) =>
+        tf.sum(penaltyVector(network.params.map((p, i) => ({ ...p, w: ts[2 * i]!, b: ts[2 * i + 1]! })) as never, FULL_PENALTIES)) as tf.Scalar,
+    )(network.variables);
+    tf.dispose(grads);
+  });
+  const adamMs = timed(() =>
+    applyGradients(
+      network,
+      optimizer,
+      network.variables.map((v) => tf.mul(tf.onesLike(v), 1e-9)),
+    ),
+  );
+  const stepMs = timed(() => {
+    const { x: bx, y: by } = batches.take(order, 2);
+    const parts = stepLoss(network, optimizer, model.task, bx, by, { dropoutSeed: 9 });
+    tf.dispose([bx, by, parts]);
+  });
+  const forwardOnly = timed(() => tf.dispose(tf.tidy(() => lossVector(network, model.task, x, y, { dropoutSeed: 7 }))));
+  tf.dispose([x, y]);
+  network.dispose();
+  optimizer.dispose();
+  const pct = (ms: number) => `${ms.toFixed(1)} ms (${((100 * ms) / stepMs).toFixed(0)} %)`;
+  return [
+    `LeNet-300-100 wasm step, 1 thread, batch ${c.batch}, medians of ${runs} (CPU time): whole step ${stepMs.toFixed(1)} ms`,
+    `| part | CPU time (share of the step) |`,
+    `|---|---|`,
+    `| data: gather the batch's rows, one-hot labels, upload | ${pct(dataMs)} |`,
+    `| task loss forward + backward: matrix products | ${pct(taskMs * matMulShare)} |`,
+    `| task loss forward + backward: the rest (transposes, bias, ReLU, dropout, softmax) | ${pct(taskMs * (1 - matMulShare))} |`,
+    `| penalties (l1, DropNeuron) forward + backward | ${pct(penaltiesMs)} |`,
+    `| Adam update | ${pct(adamMs)} |`,
+    `| (forward with penalties alone, no gradient) | ${pct(forwardOnly)} |`,
+  ].join('\n');
 }
 
 /**
@@ -94,8 +256,7 @@ async function countKernels(c: Case, ops: LayerOps): Promise<string> {
     await s.step(); // compiles every shader; counts are the same from here on
     await s.step();
     const total = (): tf.Scalar => {
-      const parts = lossParts(s.network, s.model.task, s.x, s.y, s.rng.seed());
-      return tf.addN(LOSS_PARTS.map((k) => parts[k])) as tf.Scalar;
+      return tf.sum(lossVector(s.network, s.model.task, s.x, s.y, { dropoutSeed: s.rng.seed() })) as tf.Scalar;
     };
     const counted = async (f: () => Promise<void>): Promise<number> => {
       dispatches = 0;
@@ -110,8 +271,7 @@ async function countKernels(c: Case, ops: LayerOps): Promise<string> {
     });
     const penalties = await counted(async () => {
       const sum = tf.tidy(() => {
-        const terms = s.network.params.flatMap((p) => Object.values(layerPenalties(p.w, p.b, p.layer.reg)));
-        return tf.addN(terms);
+        return tf.sum(penaltyVector(s.network.params, FULL_PENALTIES));
       });
       await sum.data();
       sum.dispose();
@@ -142,34 +302,111 @@ async function countKernels(c: Case, ops: LayerOps): Promise<string> {
   }
 }
 
-function pytorch(): string {
+/** PyTorch's step for both nets at 1 and 2 threads: ms per step by "net/threads", or why it was skipped. */
+function pytorch(): { version: string; ms: Map<string, number> } | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'PyTorch: not installed for /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread), peer skipped';
+  // The same nets, penalties (l1 + DropNeuron on every weight tensor: rows and columns, or input and output
+  // channels), dropout and Adam; NCHW, PyTorch's native layout.
   const script = `
-import time, torch
-torch.manual_seed(0); torch.set_num_threads(1)
-W=[torch.randn(784,300,requires_grad=True),torch.randn(300,100,requires_grad=True),torch.randn(100,10,requires_grad=True)]
-B=[torch.zeros(300,requires_grad=True),torch.zeros(100,requires_grad=True),torch.zeros(10,requires_grad=True)]
-opt=torch.optim.Adam(W+B,1e-3); x=torch.rand(256,784); y=torch.randint(0,10,(256,))
-def step():
-    h=x
-    for i,(w,b) in enumerate(zip(W,B)):
-        h=h@w+b
-        if i<2: h=torch.nn.functional.dropout(torch.relu(h),0.5)
-    loss=torch.nn.functional.cross_entropy(h,y)
-    for w in W: loss=loss+5e-5*(w.pow(2).sum(1).add(1e-12).sqrt().sum()+w.pow(2).sum(0).add(1e-12).sqrt().sum())+1e-5*w.abs().sum()
-    opt.zero_grad(); loss.backward(); opt.step()
-for _ in range(3): step()
-ts=[]
-for _ in range(30):
-    t=time.perf_counter(); step(); ts.append((time.perf_counter()-t)*1000)
-ts.sort(); print(ts[15])`;
-  const run = spawnSync('/usr/bin/python3', ['-c', script], {
-    encoding: 'utf8',
-    env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '2000000000', MALLOC_TRIM_THRESHOLD_: '2000000000' },
-  });
-  if (run.status !== 0) return `PyTorch: failed (${run.stderr.trim().split('\n').pop()})`;
-  return `PyTorch ${probe.stdout.trim()} (1 thread) LeNet-300-100: ${Number(run.stdout).toFixed(1)} ms/step`;
+import sys, time, torch
+import torch.nn.functional as F
+torch.manual_seed(0)
+threads = int(sys.argv[1]); torch.set_num_threads(threads)
+def dn(w):
+    if w.dim() == 4:
+        s = w.pow(2)
+        return s.sum((0,2,3)).add(1e-12).sqrt().sum() + s.sum((1,2,3)).add(1e-12).sqrt().sum()
+    return w.pow(2).sum(1).add(1e-12).sqrt().sum() + w.pow(2).sum(0).add(1e-12).sqrt().sum()
+def net(name):
+    if name == 'LeNet-300-100':
+        W = [torch.randn(300,784)*0.01, torch.randn(100,300)*0.01, torch.randn(10,100)*0.01]
+        x = torch.rand(256,784); y = torch.randint(0,10,(256,))
+        def fwd(P):
+            h = x
+            for i in range(3):
+                h = F.linear(h, P[2*i], P[2*i+1])
+                if i < 2: h = F.dropout(torch.relu(h), 0.5)
+            return h
+    else:
+        W = [torch.randn(32,1,5,5)*0.01, torch.randn(64,32,5,5)*0.01, torch.randn(512,3136)*0.01, torch.randn(10,512)*0.01]
+        x = torch.rand(64,1,28,28); y = torch.randint(0,10,(64,))
+        def fwd(P):
+            h = F.max_pool2d(torch.relu(F.conv2d(x, P[0], P[1], padding=2)), 2)
+            h = F.max_pool2d(torch.relu(F.conv2d(h, P[2], P[3], padding=2)), 2)
+            h = torch.relu(F.linear(h.flatten(1), P[4], P[5]))
+            return F.linear(h, P[6], P[7])
+    P = []
+    for w in W: P += [w.requires_grad_(), torch.zeros(w.shape[0], requires_grad=True)]
+    opt = torch.optim.Adam(P, 1e-3)
+    def step():
+        loss = F.cross_entropy(fwd(P), y)
+        for w in P[0::2]: loss = loss + 5e-5*dn(w) + 1e-5*w.abs().sum()
+        opt.zero_grad(); loss.backward(); opt.step()
+    return step
+for name, steps in (('LeNet-300-100', 40), ('LeNet-5', 20)):
+    step = net(name)
+    for _ in range(3): step()
+    ts = []; cs = []
+    for _ in range(steps):
+        t = time.perf_counter(); c = time.process_time(); step(); ts.append((time.perf_counter()-t)*1000); cs.append((time.process_time()-c)*1000)
+    ts.sort(); cs.sort(); print(name, ts[len(ts)//2], cs[len(cs)//2])`;
+  const ms = new Map<string, number>();
+  for (const threads of [1, 2]) {
+    const run = spawnSync('/usr/bin/python3', ['-c', script, String(threads)], {
+      encoding: 'utf8',
+      // glibc returning freed memory to the OS costs page faults on every step in these VMs: the shared note's settings.
+      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '2000000000', MALLOC_TRIM_THRESHOLD_: '2000000000' },
+    });
+    if (run.status !== 0) return `PyTorch: failed (${run.stderr.trim().split('\n').pop()})`;
+    for (const line of run.stdout.trim().split('\n')) {
+      const [net, value, cpu] = line.split(' ');
+      ms.set(`${net}/${threads}`, Number(value));
+      ms.set(`${net}/${threads}/cpu`, Number(cpu));
+    }
+  }
+  return { version: probe.stdout.trim(), ms };
+}
+
+/** Seconds per epoch, wall time and RSS of the README's job for 2 epochs (run in a child process: its own peak RSS). */
+async function job(threads: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'dnn-bench-'));
+  const rss: number[] = [];
+  const seconds: number[] = [];
+  const t0 = performance.now();
+  try {
+    const result = await train({
+      specPath: join(examples, 'lenet-300-100.dnn'),
+      outDir: join(dir, 'run'),
+      overrides: { train: { epochs: 2, threads, backend: 'wasm' } },
+      emit: (e) => {
+        if (e.type !== 'epoch') return;
+        seconds.push(e.seconds);
+        rss.push(process.memoryUsage().rss);
+      },
+    });
+    if (result.type !== 'done') throw new Error(result.message);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const wall = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ threads, seconds, wall, rss, peak: process.resourceUsage().maxRSS * 1024 }));
+}
+
+function jobRows(threadCounts: number[]): string[] {
+  const rows = ['| threads | s/epoch (training) | wall, 2 epochs with evaluation | RSS after epoch 1 → 2 | peak RSS |', '|---|---|---|---|---|'];
+  for (const threads of threadCounts) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--job-child', String(threads)], { encoding: 'utf8' });
+    const line = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      rows.push(`| ${threads} | failed: ${child.stderr.trim().split('\n').pop()} | | | |`);
+      continue;
+    }
+    const r = JSON.parse(line) as { seconds: number[]; wall: number; rss: number[]; peak: number };
+    const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+    rows.push(`| ${threads} | ${r.seconds.map((x) => x.toFixed(1)).join(', ')} | ${r.wall.toFixed(1)} s | ${r.rss.map(mb).join(' → ')} | ${mb(r.peak)} |`);
+  }
+  return rows;
 }
 
 /** The webgpu rows' backend label: the adapter, and a warning where it is a software one. */
@@ -179,11 +416,25 @@ function webgpuLabel(adapter: GpuAdapter | undefined): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
-  console.log(`node ${process.version}; ${TRAIN_SAMPLES} training samples per epoch; medians after 2 warm-up steps`);
+  const args = process.argv.slice(2);
+  if (args[0] === '--job-child') return job(Number(args[1]));
+  const cores = availableParallelism();
+  if (args.includes('--job')) {
+    console.log(`the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on wasm\n${jobRows([1, ...(cores > 1 ? [cores] : [])]).join('\n')}`);
+    return;
+  }
+  if (args.includes('--profile')) {
+    await selectBackend('wasm');
+    console.log(await profileStep());
+    return;
+  }
+  const only = args.filter((a) => !a.startsWith('--'));
+  console.log(`node ${process.version}; ${cores} cores; ${TRAIN_SAMPLES} training samples per epoch; medians after 2 warm-up steps`);
   const rows: string[] = [];
   const notes: string[] = [];
-  let wasmLenet300: number | undefined;
+  /** ms per step of each wasm row, by "net/threads", for the ratios. */
+  const wasm = new Map<string, number>();
+  const wasmCpu = new Map<string, number>();
   for (const backend of BACKEND_ORDER.filter((b) => only.length === 0 || only.includes(b))) {
     let adapter: GpuAdapter | undefined;
     try {
@@ -201,15 +452,23 @@ async function main(): Promise<void> {
       }
       const ops = layerOpsFor(backend);
       const rebuilt = ops === REBUILT_OPS;
-      const times = await timeSteps(c, steps, ops);
-      const ms = median(times);
-      const perEpoch = (ms * TRAIN_SAMPLES) / c.batch / 1000;
-      if (backend === 'wasm' && c.name === 'LeNet-300-100') wasmLenet300 = ms;
-      const spread = `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}`;
-      rows.push(
-        `| ${c.name} | ${label} | ${ms.toFixed(1)} | ${perEpoch.toFixed(1)} | ${steps} steps, spread ${spread} ms${rebuilt ? ', rebuilt gradients' : ', built-in gradients'} |`,
-      );
-      console.log(rows[rows.length - 1]);
+      const threadCounts = backend === 'wasm' ? [1, ...(cores > 1 ? [cores] : [])] : [1];
+      let ms = 0;
+      for (const threads of threadCounts) {
+        const timed = backend === 'wasm' ? await timeWasmSteps(c, steps, threads) : { times: await timeSteps(c, steps, ops), cpu: [] };
+        const times = timed.times;
+        ms = median(times);
+        // CPU time of the whole process (every thread): on a shared machine, less disturbed than wall time.
+        const cpuNote = timed.cpu.length ? `, CPU ${median(timed.cpu).toFixed(1)} ms/step (all threads)` : '';
+        if (backend === 'wasm') wasmCpu.set(`${c.name}/${threads}`, median(timed.cpu));
+        if (backend === 'wasm') wasm.set(`${c.name}/${threads}`, ms);
+        const spread = `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}`;
+        const where = backend === 'wasm' ? `${label} · ${threads} thread${threads === 1 ? '' : 's'}` : label;
+        rows.push(
+          `| ${c.name} | ${where} | ${ms.toFixed(1)} | ${((ms * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ${steps} steps, spread ${spread} ms${cpuNote}${rebuilt ? ', rebuilt gradients' : ', built-in gradients'} |`,
+        );
+        console.log(rows[rows.length - 1]);
+      }
       if (backend === 'webgpu') {
         // Which gradients suit webgpu: the other implementation, timed the same way.
         const other = rebuilt ? BUILT_IN_OPS : REBUILT_OPS;
@@ -222,22 +481,35 @@ async function main(): Promise<void> {
         if (c.name === 'LeNet-300-100') for (const o of [BUILT_IN_OPS, REBUILT_OPS]) notes.push(await countKernels(c, o));
         if (c.name === 'LeNet-300-100') console.log(notes.slice(-2).join('\n'));
       }
-      if (backend === 'wasm') {
-        const builtIn = c.name === 'LeNet-300-100' ? median(await timeSteps(c, steps, BUILT_IN_OPS)) : undefined;
-        if (builtIn)
-          rows.push(
-            `| ${c.name} | wasm, tfjs built-in gradients | ${builtIn.toFixed(1)} | ${((builtIn * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ratio built-in / rebuilt ${(builtIn / ms).toFixed(2)}× |`,
-          );
-        if (builtIn) console.log(rows[rows.length - 1]);
-      }
     }
   }
+  const peer = pytorch();
+  if (typeof peer === 'string') console.log(peer);
+  else
+    for (const c of CASES)
+      for (const threads of [1, 2]) {
+        const ms = peer.ms.get(`${c.name}/${threads}`);
+        if (ms !== undefined)
+          rows.push(
+            `| ${c.name} | PyTorch ${peer.version} · ${threads} thread${threads === 1 ? '' : 's'} | ${ms.toFixed(1)} | ${((ms * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | CPU ${peer.ms.get(`${c.name}/${threads}/cpu`)?.toFixed(1)} ms/step (all threads); OpenBLAS, malloc thresholds as in the shared note |`,
+          );
+      }
   console.log('\n| model | backend | ms/step | s/epoch | notes |\n|---|---|---|---|---|\n' + rows.join('\n'));
   if (notes.length) console.log('\n' + notes.join('\n'));
-  const peer = pytorch();
-  console.log(peer);
-  const torchMs = /([\d.]+) ms\/step/.exec(peer)?.[1];
-  if (torchMs && wasmLenet300) console.log(`ratio wasm / PyTorch (LeNet-300-100): ${(wasmLenet300 / Number(torchMs)).toFixed(1)}×`);
+  if (typeof peer !== 'string' && wasm.size) {
+    console.log('\nratios from this run (ms/step ÷ ms/step):');
+    for (const c of CASES) {
+      const one = wasm.get(`${c.name}/1`);
+      const many = wasm.get(`${c.name}/${cores}`);
+      const t1 = peer.ms.get(`${c.name}/1`);
+      const t2 = peer.ms.get(`${c.name}/2`);
+      const r = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '—');
+      console.log(
+        `${c.name}: wasm 1 thread / PyTorch 1 thread ${r(one, t1)}; wasm ${cores} threads / PyTorch 2 threads ${r(many, t2)}; wasm ${cores} threads / wasm 1 thread ${r(many, one)}; ` +
+          `in CPU time, wasm 1 thread / PyTorch 1 thread ${r(wasmCpu.get(`${c.name}/1`), peer.ms.get(`${c.name}/1/cpu`))}`,
+      );
+    }
+  }
 }
 
 void main();

@@ -5,16 +5,22 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { statsHtml } from '../../client/src/statsHtml.ts';
+import { compareHtml, statsHtml } from '../../client/src/statsHtml.ts';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
-const EVENTS = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-small.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l) as TrainerEvent);
+const fixture = (name: string): TrainerEvent[] =>
+  readFileSync(join(ROOT, 'test', 'fixtures', 'events', `${name}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TrainerEvent);
+const EVENTS = fixture('mnist-small');
+/** Recorded with the neurons' norms and the unpruned test metric per epoch. */
+const PRUNING = fixture('mnist-pruning');
+/** A threshold (0.25) that wrecks accuracy: the summary's damage is exceeded. */
+const DAMAGE = fixture('mnist-damage');
 
 /** VS Code's theme variables, as the workbench sets them, for the three kinds of theme. */
 const THEMES: Record<string, Record<string, string>> = {
@@ -90,14 +96,15 @@ before(async () => {
           .join(' ')} --vscode-font-family: sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace; }`,
       );
     }
-    if (url.pathname === '/page') {
+    if (url.pathname === '/page' || url.pathname === '/compare') {
       const theme = url.searchParams.get('theme') ?? 'dark';
       const state = url.searchParams.get('state');
       // The VS Code webview API, as the test sees it: messages and state recorded on window.
       const stub = `<script nonce="test-nonce">window.__posted = []; window.__state = ${state ?? 'undefined'}; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });</script>`;
       const inline = url.searchParams.has('inline') ? '<script>window.__inline = true;</script>' : '';
       const head = `<link rel="stylesheet" href="${origin}/theme-${theme}.css">${stub}${inline}`;
-      return send('text/html', statsHtml({ cspSource: origin, nonce: 'test-nonce', scriptUri: `${origin}/webview.js`, styleUri: `${origin}/stats.css` }, head));
+      const resources = { cspSource: origin, nonce: 'test-nonce', scriptUri: `${origin}/webview.js`, styleUri: `${origin}/stats.css` };
+      return send('text/html', url.pathname === '/compare' ? compareHtml(resources, head) : statsHtml(resources, head));
     }
     res.writeHead(404);
     res.end();
@@ -113,14 +120,31 @@ after(async () => {
   server?.close();
 });
 
-async function open(query = ''): Promise<Page> {
+async function open(query = '', path = '/page'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
-  await page.goto(`${origin}/page?${query}`);
+  await page.goto(`${origin}${path}?${query}`);
   await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
   return page;
 }
 
 const post = (page: Page, message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+
+const rgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+
+/** Pixels of canvas `id` within a small distance of `colour`: how much of the chart is drawn in it. */
+function countColour(page: Page, id: string, colour: [number, number, number]): Promise<number> {
+  return page.evaluate(
+    ([canvasId, [r, g, b]]) => {
+      const c = document.getElementById(canvasId) as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i + 3]! > 200 && Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b) < 24) n++;
+      return n;
+    },
+    [id, colour] as const,
+  );
+}
 
 describe('the stats webview in headless Chromium', () => {
   it('says it is ready, then shows a replayed run: layer bars, charts, mask and summary', async () => {
@@ -133,12 +157,12 @@ describe('the stats webview in headless Chromium', () => {
     assert.equal(await page.locator('#mask-caption').textContent(), '312 of 784 pixels still feed the network');
     const summary = await page.locator('#summary tr').allTextContents();
     assert.ok(
-      summary.some((r) => r.startsWith('fc1') && r.includes('55 / 64') && r.endsWith('55')),
+      summary.some((r) => r.startsWith('fc1') && r.includes('55 of 64 (85.9 %)') && r.endsWith('55')),
       summary.join('\n'),
     );
     assert.match(
       (await page.locator('#verdict').textContent()) ?? '',
-      /^Test accuracy 87\.95 % before pruning → 83\.01 % after · compression 11\.9× · compact model 19337 of 52650 parameters$/,
+      /^Test accuracy 87\.95 % before pruning → 83\.01 % after · compression 11\.9× · compact model 19,337 of 52,650 parameters$/,
     );
     assert.equal(await page.evaluate(() => (window as unknown as { Chart?: unknown }).Chart), undefined, 'Chart.js is bundled, not a global');
     assert.equal(await page.locator('[data-card="compression"] .value').textContent(), '11.9×');
@@ -212,6 +236,134 @@ describe('the stats webview in headless Chromium', () => {
       violations.some((v) => /Content Security Policy/.test(v)),
       violations.join('\n'),
     );
+    await page.close();
+  });
+
+  it('shows accuracy before and after pruning, the inputs read, and a histogram of the neurons’ norms with the threshold', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'p', title: 'rec.dnn · 17:41:20', events: PRUNING });
+    await page.waitForSelector('#summary-box:not([hidden])');
+    assert.equal(await page.locator('#subtitle').textContent(), 'rec.dnn · 17:41:20');
+    const cards = Object.fromEntries(
+      await page.locator('.card').evaluateAll((cs) => cs.map((c) => [(c as HTMLElement).dataset.card, c.querySelector('.value')!.textContent])),
+    ) as Record<string, string>;
+    assert.deepEqual(
+      { before: cards.before, test: cards.test, inputs: cards.inputs, density: cards.density },
+      { before: '87.70 %', test: '81.93 %', inputs: '311 of 784', density: '8.2 %' },
+    );
+    assert.match((await page.locator('[data-card="inputs"] .label').textContent()) ?? '', /^inputs read \(39\.7 %\)$/);
+    assert.match((await page.locator('[data-card="density"] .label').textContent()) ?? '', /of 52,544\)$/, 'thousands grouped');
+    assert.equal(await page.isVisible('#norms-box'), true);
+    assert.match(
+      (await page.locator('#norms-caption').textContent()) ?? '',
+      /^Neurons’ largest \|weight\| before pruning \(epoch 5\): \d+ of 106 at or above the threshold$/,
+    );
+    // The threshold line is drawn in the theme's red (#f14c4c by default) on the histogram.
+    const red = await countColour(page, 'chart-norms', [241, 76, 76]);
+    assert.ok(red > 20, `expected the threshold line drawn in red, found ${red} red pixels`);
+    await page.screenshot({ path: join(OUT, 'webview-pruning.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('follows a colour theme switch live: the charts are redrawn in the new theme’s colours', async () => {
+    const page = await open('theme=dark');
+    await post(page, { type: 'reset', runId: 'p', title: 'rec.dnn', events: PRUNING });
+    await page.waitForSelector('#summary-box:not([hidden])');
+    const dark = THEMES.dark!.foreground!;
+    const light = THEMES.light!.foreground!;
+    const before = { dark: await countColour(page, 'chart-loss', rgb(dark)), light: await countColour(page, 'chart-loss', rgb(light)) };
+    assert.ok(before.dark > 30 && before.light === 0, `expected dark-theme tick labels, found ${JSON.stringify(before)}`);
+    // As the workbench does: the theme's variables on <html>, the theme's class on <body>.
+    await page.evaluate((vars) => {
+      document.querySelector('link[href*="/theme-"]')!.remove();
+      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(`--vscode-${k}`, v);
+      document.body.className = 'vscode-light';
+    }, THEMES.light!);
+    await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+    const after = { dark: await countColour(page, 'chart-loss', rgb(dark)), light: await countColour(page, 'chart-loss', rgb(light)) };
+    assert.ok(
+      after.light > 30 && after.dark < before.dark / 10,
+      `expected light-theme tick labels after the switch, found ${JSON.stringify({ before, after })}`,
+    );
+    await page.screenshot({ path: join(OUT, 'webview-theme-switched.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('beyond its tolerance, names what pruning cost and the two remedies', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'd', title: 'dmg.dnn', events: DAMAGE });
+    await page.waitForSelector('#damage:not([hidden])');
+    assert.equal(
+      await page.locator('#damage-text').textContent(),
+      'Pruning at threshold 0.25 cost 78.8 points: 87.70 % → 8.92 % (tolerance 1 point). The pruned model is not usable as it is.',
+    );
+    const remedies = await page.locator('#damage-remedies li').allTextContents();
+    assert.equal(remedies.length, 2);
+    assert.match(remedies[0]!, /^Lower the threshold \(now 0\.25\)/);
+    assert.match(remedies[1]!, /^Use a smaller dropneuron λ \(now 0\.05\)/);
+    assert.equal(await page.locator('[data-card="test"]').getAttribute('class'), 'card bad');
+    await page.screenshot({ path: join(OUT, 'webview-damage.png'), fullPage: true });
+    // A run recorded without a verdict (or within its tolerance) shows no banner.
+    await post(page, { type: 'reset', runId: 's', title: 'rec.dnn', events: EVENTS });
+    assert.equal(await page.isHidden('#damage'), true);
+    await page.close();
+  });
+
+  it('a run that failed before its first epoch shows the error, not empty charts', async () => {
+    const page = await open();
+    const failed: TrainerEvent[] = [
+      PRUNING[0]!,
+      { v: 1, type: 'error', kind: 'data', message: 'data/train.csv: expected 785 columns (784 inputs and a label), found 12 on line 3' },
+    ];
+    await post(page, { type: 'reset', runId: 'f', title: 'rec.dnn', events: failed });
+    assert.equal(await page.locator('#status').textContent(), 'failed');
+    assert.equal(
+      await page.locator('#error').textContent(),
+      'The run failed: data/train.csv: expected 785 columns (784 inputs and a label), found 12 on line 3',
+    );
+    assert.equal(await page.isHidden('#charts'), true);
+    assert.equal(await page.isHidden('#network'), true);
+    await page.screenshot({ path: join(OUT, 'webview-failed.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('an interrupted run says so, not “running”, and offers Resume', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'i', title: 'rec.dnn', events: PRUNING.slice(0, 3), interrupted: true });
+    assert.equal(await page.locator('#status').textContent(), 'interrupted after epoch 2 of 5');
+    assert.equal(await page.isHidden('#stop'), true);
+    assert.match((await page.locator('#interrupted').textContent()) ?? '', /Resume continues from its last checkpoint, epoch 2\.$/);
+    await page.click('#resume');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'ready' }, { type: 'resume' }]);
+    // The resumed run's events arrive as a live run's: the page follows them.
+    await post(page, { type: 'reset', runId: 'i2', title: 'rec.dnn', events: PRUNING.slice(0, 3) });
+    assert.equal(await page.locator('#status').textContent(), 'epoch 2/5 · running on wasm');
+    await page.close();
+  });
+
+  it('the compare page overlays two runs and sets their settings and results side by side', async () => {
+    const page = await open('', '/compare');
+    await post(page, {
+      type: 'compare',
+      runs: [
+        { runId: 'a', title: 'rec.dnn · 17:41:20', events: PRUNING },
+        { runId: 'b', title: 'dmg.dnn · 17:41:54', events: DAMAGE },
+      ],
+    });
+    await page.waitForSelector('#compare-table tr[data-row="threshold"]');
+    assert.equal(await page.locator('#title').textContent(), 'Comparing 2 runs');
+    assert.deepEqual(await page.locator('#compare-table tr[data-row="threshold"] td').allTextContents(), ['0.05', '0.25']);
+    assert.equal(await page.locator('#compare-table tr[data-row="threshold"]').getAttribute('class'), 'differs');
+    assert.deepEqual(await page.locator('#compare-table tr[data-row="test after pruning"] td').allTextContents(), ['81.93 %', '8.92 %']);
+    assert.deepEqual(await page.locator('#compare-table tr[data-row="seed"] td').allTextContents(), ['2', '2']);
+    assert.equal(await page.locator('#compare-table tr[data-row="seed"]').getAttribute('class'), null, 'a setting both share is not marked');
+    for (const id of ['compare-metric', 'compare-loss', 'compare-density']) {
+      // One line per run, each in its own colour.
+      const blue = await countColour(page, id, rgb(THEMES.dark!['charts-blue']!));
+      const orange = await countColour(page, id, rgb(THEMES.dark!['charts-orange']!));
+      assert.ok(blue > 20 && orange > 20, `expected both runs drawn on ${id}, found ${blue} blue and ${orange} orange pixels`);
+    }
+    await page.screenshot({ path: join(OUT, 'webview-compare.png'), fullPage: true });
     await page.close();
   });
 

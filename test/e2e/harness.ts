@@ -186,6 +186,16 @@ export class Workbench {
 
   async stop(): Promise<void> {
     await this.browser?.close().catch(() => {});
+    // Trainers are detached (a run outlives a window reload), so the process group below does not hold them:
+    // end every one the workspace's run folders name (trainer.json).
+    const runs = join(this.workspace ?? '', '.dropneuron', 'runs');
+    for (const run of existsSync(runs) ? readdirSync(runs) : []) {
+      try {
+        process.kill((JSON.parse(readFileSync(join(runs, run, 'trainer.json'), 'utf8')) as { pid: number }).pid, 'SIGKILL');
+      } catch {
+        // no lock, or its process is gone
+      }
+    }
     if (this.server?.pid) {
       try {
         process.kill(-this.server.pid, 'SIGTERM'); // the whole process group: server, extension host, language server, trainers

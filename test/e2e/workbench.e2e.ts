@@ -153,7 +153,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
     await w.openFile('broken.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
-    await w.page.locator('.notifications-toasts', { hasText: 'expected a spec without errors' }).waitFor({ timeout: 30_000 });
+    await w.page.locator('.notifications-toasts', { hasText: 'broken.dnn has 1 error: fix it first' }).waitFor({ timeout: 30_000 });
     await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'DNN201' }).waitFor({ timeout: 30_000 });
     assert.equal(runsOf('broken.dnn').length, 0);
   });

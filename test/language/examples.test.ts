@@ -14,6 +14,9 @@ function model(name: string): CheckedModel {
 
 const summary = (m: CheckedModel) => m.layers.map((l) => [l.name, l.outputShape, l.params]);
 
+/** Examples that keep the seed's dropout next to a DropNeuron λ. */
+const SEED_DROPOUT = new Set(['lenet-300-100.dnn', 'alexnet.dnn']);
+
 describe('examples', () => {
   it('has the six seed models', () => {
     const names = dnnFiles(EXAMPLES).map((f) => f.name);
@@ -23,9 +26,12 @@ describe('examples', () => {
   });
 
   for (const file of dnnFiles(EXAMPLES)) {
-    it(`${file.name} checks clean (no errors, no warnings)`, () => {
+    it(`${file.name} checks clean (no errors, no warnings; DNN224 only where the seed's dropout is kept)`, () => {
       const { diagnostics } = analyze(file.text);
-      assert.equal(diagnostics.length, 0, dumpDiagnostics(diagnostics));
+      // The seed's LeNet-300-100 and AlexNet settings keep their dropout as written (npm run reproduce trains them so):
+      // the DNN224 hint about it is what a user who opens them should see.
+      const expected = SEED_DROPOUT.has(file.name) ? ['DNN224'] : [];
+      assert.deepEqual([...new Set(diagnostics.map((d) => d.code))], expected, dumpDiagnostics(diagnostics));
     });
   }
 
@@ -37,7 +43,7 @@ describe('examples', () => {
       ['out', [10], 100 * 10 + 10],
     ]);
     assert.equal(m.params, 266_610);
-    assert.deepEqual(m.regularize, { l1: 0.0001, l2: 0, keepProb: 0.5, dropneuron: 0.0005, threshold: 0.01 });
+    assert.deepEqual(m.regularize, { l1: 0.0001, l2: 0, keepProb: 0.5, dropneuron: 0.0005, threshold: 0.01, tolerance: 1 });
     // Dropout after the hidden layers only, never on the logits.
     assert.deepEqual(
       m.layers.map((l) => l.reg.keepProb),
@@ -82,14 +88,14 @@ describe('examples', () => {
     const m = model('sparse-regression.dnn');
     assert.equal(m.params, 20 * 5 + 5 + 5 * 1 + 1);
     assert.equal(m.train.batch, 1);
-    assert.deepEqual(m.regularize, { l1: 50, l2: 0, keepProb: 1, dropneuron: 250, threshold: 0.01 });
+    assert.deepEqual(m.regularize, { l1: 50, l2: 0, keepProb: 1, dropneuron: 250, threshold: 0.01, tolerance: 1 });
     assert.deepEqual(m.data, { kind: 'sparse-regression', samples: 1000, features: 20, informative: 2, noise: 0, seed: 1 });
   });
 
   it('LeNet-300-100 small: the settings docs/results.md reports for the beating row', () => {
     const m = model('lenet-300-100-small.dnn');
     assert.equal(m.params, 266_610);
-    assert.deepEqual(m.regularize, { l1: 0.00015, l2: 0, keepProb: 1, dropneuron: 0.002, threshold: 0.02 });
+    assert.deepEqual(m.regularize, { l1: 0.00015, l2: 0, keepProb: 1, dropneuron: 0.002, threshold: 0.02, tolerance: 1 });
     assert.deepEqual(
       m.layers.map((l) => l.reg.dropneuron),
       [0.002, 0.004, 0.004],

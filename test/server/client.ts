@@ -104,7 +104,8 @@ export class TestClient {
   }
 
   get alive(): boolean {
-    return this.child.exitCode === null;
+    // A server ended by a signal (close() kills one that has not exited yet) has no exit code, only a signal.
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 }
 

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
-import { analyze, BLOCK_KEYWORDS, LAYER_KINDS } from '../../language/index.ts';
+import { ACTIVATIONS, analyze, BLOCK_KEYWORDS, LAYER_KINDS } from '../../language/index.ts';
 import { complete } from '../../server/src/completion.ts';
 import { dnnFiles, FIXTURES } from '../helpers/fixtures.ts';
 import { cursor } from './client.ts';
@@ -58,4 +58,45 @@ describe('completion fixtures (test/fixtures/completion)', () => {
       }
     });
   }
+});
+
+/** Labels in the order the editor shows them: by sortText, as VS Code sorts (the label breaks ties). */
+function shown(text: string): CompletionItem[] {
+  const { text: source, position } = cursor(text);
+  const items = complete(analyze(source), position);
+  for (const i of items) assert.ok(i.sortText, `expected a sortText on ${i.label}: without one the editor sorts by label`);
+  return [...items].sort((a, b) => a.sortText!.localeCompare(b.sortText!) || a.label.localeCompare(b.label));
+}
+
+describe('completion ranking: what is legal at the cursor comes first', () => {
+  it('after `dense x 10 `: every activation before any `key=` option, in the vocabulary’s order', () => {
+    const labels = shown('model m {\n  data mnist\n  input 784\n  dense x 10 |\n  dense out 10\n}\n').map((i) => i.label);
+    const firstOption = labels.findIndex((l) => l.endsWith('='));
+    const lastActivation = Math.max(...['relu', 'tanh', 'sigmoid', 'linear', 'softmax'].map((a) => labels.indexOf(a)));
+    assert.ok(firstOption > 0 && lastActivation < firstOption, `expected activations before options, found ${labels.join(', ')}`);
+    assert.deepEqual(labels.slice(0, Object.keys(ACTIVATIONS).length), Object.keys(ACTIVATIONS));
+  });
+
+  it('values commit on a space; keys and snippets commit on nothing', () => {
+    const items = shown('model m {\n  data mnist\n  input 784\n  dense x 10 |\n  dense out 10\n}\n');
+    assert.deepEqual(items.find((i) => i.label === 'relu')?.commitCharacters, [' ']);
+    assert.equal(items.find((i) => i.label === 'keep_prob=')?.commitCharacters, undefined);
+  });
+
+  it('at a model line: the statements not written yet, then layer snippets with tab stops', () => {
+    const items = shown('model m {\n  data mnist\n  |\n}\n');
+    assert.deepEqual(
+      items.slice(0, 3).map((i) => i.label),
+      ['input', 'task', 'dense'],
+    );
+    const dense = items.find((i) => i.label === 'dense');
+    assert.equal(dense?.insertTextFormat, InsertTextFormat.Snippet);
+    assert.match(String(dense?.insertText), /\$\{1:[^}]+\} \$\{2:[^}]+\} \$\{3\|relu,/);
+  });
+
+  it('the value of the key being written: an optimizer after `optimizer `, adam first', () => {
+    const labels = shown('model m {\n  data mnist\n  dense out 10\n}\ntrain {\n  optimizer |\n}\n').map((i) => i.label);
+    assert.equal(labels[0], 'adam');
+    assert.ok(!labels.some((l) => l.endsWith('=')));
+  });
 });

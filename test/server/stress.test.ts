@@ -57,7 +57,7 @@ async function diagnosticsFor(u: string, version: number): Promise<Diagnostic[]>
 async function completionWorks(u: string): Promise<void> {
   const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: u }, position: { line: 5, character: 2 } });
   const labels = items.map((i) => i.label);
-  for (const expected of ['dense', 'conv', 'data']) assert.ok(labels.includes(expected), `expected \`${expected}\` in completion, found ${labels.join(', ')}`);
+  for (const expected of ['dense', 'conv', 'task']) assert.ok(labels.includes(expected), `expected \`${expected}\` in completion, found ${labels.join(', ')}`);
 }
 
 before(async () => {
@@ -292,7 +292,7 @@ describe('null and malformed params get the empty answer, never an error', () =>
   it('afterwards the server is alive and answers completion correctly', async () => {
     const { result } = await raw.request('textDocument/completion', { textDocument: { uri: u }, position: { line: 6, character: 2 } });
     const labels = (result as CompletionItem[]).map((i) => i.label);
-    for (const expected of ['dense', 'conv', 'data'])
+    for (const expected of ['dense', 'conv', 'task'])
       assert.ok(labels.includes(expected), `expected \`${expected}\` in completion, found ${labels.join(', ')}`);
     assert.ok(raw.alive);
   });

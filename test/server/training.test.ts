@@ -147,7 +147,7 @@ describe('training runs owned by the server', () => {
     const error = await crashing.waitFor(isRunEvent(uri, 'error'));
     const event = (error.params as RunEventParams).event;
     assert.ok(event.type === 'error' && event.kind === 'crash');
-    assert.match(event.message, /expected the trainer to finish, found it exited with code 139/);
+    assert.match(event.message, /^The trainer stopped before training began \(it exited with code 139\): Show Log has its output\.$/);
     assert.match(event.stderrTail ?? '', /Segmentation fault \(simulated\)/);
     const hover = await crashing.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 9 } });
     assert.match((hover.contents as { value: string }).value, /\*\*fc1\*\*/);

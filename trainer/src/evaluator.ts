@@ -1,21 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
 import type { Dataset } from './data/dataset.ts';
-import { evaluate } from './evaluate.ts';
+import { evaluate, metricFromSums } from './evaluate.ts';
 import { forwardPass } from './network.ts';
 import type { LayerOps } from './ops.ts';
+import type { StepPool } from './parallel/pool.ts';
 import type { HostLayer } from './stats.ts';
 
 /**
  * The task's metric of host weights (as read from the network, or pruned) on the data set. Each call runs
  * the model's forward pass over tensors made from those weights, so the live network, which the loop
- * keeps training, is never written to: no swapping weights in and out around an evaluation.
+ * keeps training, is never written to: no swapping weights in and out around an evaluation. With a pool
+ * (trainer/src/parallel/), its workers take shares of the rows.
  */
 export class Evaluator {
   constructor(
     private readonly model: CheckedModel,
     private readonly ops: LayerOps,
     private readonly data: Dataset,
+    private readonly pool?: StepPool,
   ) {}
 
   /** On the first `count` training samples. */
@@ -30,8 +33,11 @@ export class Evaluator {
 
   private async metric(weights: readonly HostLayer[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
+    const predict = (t: tf.Tensor): tf.Tensor => forwardPass(this.model, params, this.ops, t);
     try {
-      return await evaluate((t) => forwardPass(this.model, params, this.ops, t), this.model.task, x, y, this.data.inputShape, count);
+      if (!this.pool) return await evaluate(predict, this.model.task, x, y, this.data.inputShape, count);
+      const sums = await this.pool.evaluate(weights, predict, this.model, x, y, this.data.inputShape, count);
+      return metricFromSums(this.model.task, sums, count);
     } finally {
       tf.dispose(params.flatMap((p) => [p.w, p.b]));
     }

@@ -9,7 +9,8 @@ import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import { planEpoch, PruneMask, setLearningRate, totalEpochs, type EpochPlan } from './schedule.ts';
 import { prune } from './stats.ts';
-import { trainStep } from './step.ts';
+import type { StepPool } from './parallel/pool.ts';
+import { stepLoss } from './step.ts';
 
 /** What a run trains and with what. The loop changes the network, the optimizer and the RNG; listeners only read them. */
 export interface Trainee {
@@ -19,6 +20,18 @@ export interface Trainee {
   optimizer: tf.Optimizer;
   /** Shuffles and seeds dropout; its state is checkpointed so that a resumed run continues the same sequence. */
   rng: Rng;
+  /**
+   * Workers that take shares of every batch (wasm with `threads` over 1); absent: this thread steps alone.
+   * The network and optimizer here stay the run's one copy: workers only compute gradients.
+   */
+  pool?: StepPool | undefined;
+}
+
+/** Width of the one-hot target rows for classify (the logits' units); undefined for the other tasks. */
+export function oneHotClasses(model: CheckedModel): number | undefined {
+  if (model.task !== 'classify') return undefined;
+  const shape = model.layers[model.layers.length - 1]?.outputShape ?? [];
+  return shape.reduce((a, b) => a * b, 1);
 }
 
 export interface LoopOptions {
@@ -36,7 +49,7 @@ export interface LoopOptions {
  */
 export async function trainLoop(t: Trainee, options: LoopOptions): Promise<RunEnd> {
   const { model } = t;
-  const batches = new Batches(t.data, model.train.batch);
+  const batches = t.pool?.batches ?? new Batches(t.data, model.train.batch, oneHotClasses(model));
   const end: RunEnd = { stopped: false, epochsCompleted: options.startEpoch - 1 };
   /** Set once the fine-tune phase has pruned the network. */
   let mask: PruneMask | undefined;
@@ -74,11 +87,14 @@ async function trainEpoch(
   const sums = new LossSums();
   try {
     for (let b = 0; b < batches.count; b++) {
-      const { x, y } = batches.take(order, b);
-      const parts = trainStep(t.network, t.optimizer, t.model.task, x, y, t.rng.seed(), plan.penalties);
+      const step = { dropoutSeed: t.rng.seed(), scale: plan.penalties };
+      if (t.pool) await t.pool.step(t, order, b, step, sums);
+      else {
+        const { x, y } = batches.take(order, b);
+        sums.add(stepLoss(t.network, t.optimizer, t.model.task, x, y, step));
+        tf.dispose([x, y]);
+      }
       mask?.apply(t.network);
-      tf.dispose([x, y]);
-      sums.add(parts);
       const batchEnd: BatchEnd = { epoch, batch: b + 1, batches: batches.count };
       for (const listener of options.listeners) listener.onBatchEnd?.(batchEnd);
       // Yield so that a stop request (stdin, signal) can arrive between batches.

@@ -2,27 +2,36 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Loss } from '../../protocol/events.ts';
 import { LOSS_PARTS } from './step.ts';
 
-/** An epoch's running loss sums, kept on the device: one read per epoch, not one sync per batch. */
+/**
+ * An epoch's running loss sums, kept on the device: one read per epoch, not one sync per batch. Parts that
+ * other workers computed arrive as numbers and are summed on the host beside them.
+ */
 export class LossSums {
-  private sums = LOSS_PARTS.map(() => tf.scalar(0));
+  private sums: tf.Tensor1D = tf.zeros([LOSS_PARTS.length]);
+  private readonly host = new Float64Array(LOSS_PARTS.length);
 
-  /** Adds one step's loss parts (in LOSS_PARTS order) and disposes them. */
-  add(parts: tf.Scalar[]): void {
-    const next = this.sums.map((s, i) => tf.add(s, parts[i]!) as tf.Scalar);
-    tf.dispose([...this.sums, ...parts]);
+  /** Adds one step's loss parts ([4], LOSS_PARTS order) and disposes them. */
+  add(parts: tf.Tensor1D): void {
+    const next = tf.add(this.sums, parts) as tf.Tensor1D;
+    tf.dispose([this.sums, parts]);
     this.sums = next;
+  }
+
+  /** Adds loss parts read already (LOSS_PARTS order). */
+  addHost(parts: ArrayLike<number>): void {
+    for (let i = 0; i < this.host.length; i++) this.host[i]! += parts[i]!;
   }
 
   /** The mean of each part over `batches` steps, and their total; reads the device once. */
   async mean(batches: number): Promise<Loss> {
-    const means = await Promise.all(this.sums.map(async (s) => (await s.data())[0]! / batches));
+    const sums = await this.sums.data();
     const loss: Loss = { total: 0, data: 0, l1: 0, l2: 0, dropneuron: 0 };
-    LOSS_PARTS.forEach((k, i) => (loss[k] = means[i]!));
+    LOSS_PARTS.forEach((k, i) => (loss[k] = (sums[i]! + this.host[i]!) / batches));
     loss.total = loss.data + loss.l1 + loss.l2 + loss.dropneuron;
     return loss;
   }
 
   dispose(): void {
-    tf.dispose(this.sums);
+    this.sums.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
+import { dropout } from './dropout.ts';
 import type { LayerOps } from './ops.ts';
 import type { Rng } from './rng.ts';
 
@@ -84,9 +85,12 @@ export class Network {
     return this.params.flatMap((p) => [p.w, p.b]);
   }
 
-  /** Forward pass on a batch shaped [batch, ...input]. With `dropoutSeed`, dropout is applied (training). */
-  forward(x: tf.Tensor, dropoutSeed?: number): tf.Tensor {
-    return forwardPass(this.model, this.params, this.ops, x, dropoutSeed);
+  /**
+   * Forward pass on a batch shaped [batch, ...input]. With `dropoutSeed`, dropout is applied (training);
+   * with `rows`, x is rows [offset, offset + n) of a batch of `total` and gets those rows of its masks.
+   */
+  forward(x: tf.Tensor, dropoutSeed?: number, rows?: { offset: number; total: number }): tf.Tensor {
+    return forwardPass(this.model, this.params, this.ops, x, dropoutSeed, rows);
   }
 
   /** Host copies of every W and b, for statistics, pruning, export and checkpoints. */
@@ -113,20 +117,27 @@ export class Network {
  * The model's forward pass with the given weights (one entry per weighted layer, in order): the live
  * network's variables when training, or other tensors of the same shapes when evaluating (evaluator.ts).
  */
-export function forwardPass(model: CheckedModel, params: readonly LayerTensors[], ops: LayerOps, x: tf.Tensor, dropoutSeed?: number): tf.Tensor {
+export function forwardPass(
+  model: CheckedModel,
+  params: readonly LayerTensors[],
+  ops: LayerOps,
+  x: tf.Tensor,
+  dropoutSeed?: number,
+  rows?: { offset: number; total: number },
+): tf.Tensor {
   let h = x;
   let seed = dropoutSeed;
   const drop = (t: tf.Tensor, keep: number): tf.Tensor => {
     if (seed === undefined || keep >= 1) return t;
     seed = (seed * 1103515245 + 12345) % 2147483647;
-    return tf.dropout(t, 1 - keep, undefined, seed);
+    return dropout(t, keep, seed, rows);
   };
   const byLayer = new Map(params.map((p) => [p.layer.index, p]));
   for (const layer of model.layers) {
     const p = byLayer.get(layer.index);
     switch (layer.kind) {
       case 'dense':
-        h = activate(tf.add(ops.matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D), p!.b), layer);
+        h = activate(tf.add(ops.matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D, h === x), p!.b), layer);
         h = drop(h, layer.reg.keepProb);
         break;
       case 'conv':

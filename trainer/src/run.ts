@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis, type CheckedModel } from '../../language/index.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
 import { readSpecFile, SpecFileError } from '../../protocol/files.ts';
-import { newRunDir, RunFolder, RunFolderError, type RunManifest } from '../../protocol/runFolder.ts';
+import { claimLock, newRunDir, removeLock, RunFolder, RunFolderError, type RunManifest } from '../../protocol/runFolder.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { BackendError, selectBackend, type BackendChoice } from './backend.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
@@ -12,15 +12,20 @@ import { validateDataset } from './data/validate.ts';
 import { DivergedError } from './diverged.ts';
 import { Evaluator } from './evaluator.ts';
 import { Checkpointer } from './listeners/checkpoint.ts';
+import { DamageVerdict } from './listeners/damage.ts';
 import { Emitter } from './listeners/emit.ts';
 import { EpochReport } from './listeners/epochReport.ts';
 import { Exporter } from './listeners/export.ts';
 import { doneEventOf, type TrainingListener } from './listeners/listener.ts';
 import { progressListener } from './listeners/progress.ts';
+import { ThresholdCurveWriter } from './listeners/thresholdCurve.ts';
+import { PruningView } from './listeners/pruningView.ts';
 import { trainLoop, type Trainee } from './loop.ts';
 import { LayerSizeError, Network } from './network.ts';
 import { layerOpsFor } from './ops.ts';
 import { makeOptimizer } from './optimizer.ts';
+import { StepPool } from './parallel/pool.ts';
+import { trainingThreads } from './parallel/threads.ts';
 import { Rng } from './rng.ts';
 import { startEvent } from './startEvent.ts';
 
@@ -175,6 +180,10 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
   const started = Date.now();
   const { model, data, folder, t } = p;
   try {
+    // While this process trains here, the folder says so: a reader that finds it gone before `done` calls the run interrupted.
+    claimLock(folder.dir, process.pid);
+    const threads = trainingThreads(model, p.backend.name);
+    if (threads > 1) t.pool = await StepPool.start(threads, { spec: p.manifest.spec, overrides: p.manifest.overrides }, model, data, t.network);
     const restored = p.resumed ? await restoreCheckpoint(t, folder) : undefined;
     // The log as the checkpoint left it: epochs after the checkpoint dropped, the checkpoint's own epoch
     // appended if a kill came between the checkpoint and its append. A new run's log is empty.
@@ -184,20 +193,26 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
       runDir: folder.dir,
       specPath: p.manifest.specPath,
       startEpoch,
+      threads,
       overrides: { ...p.manifest.overrides, ...(p.manifest.limit !== undefined ? { limit: p.manifest.limit } : {}) },
     });
     const emitter = new Emitter(folder, options.emit);
     emitter.record(start);
-    const evaluator = new Evaluator(model, t.network.ops, data);
+    const evaluator = new Evaluator(model, t.network.ops, data, t.pool);
     // The listeners run in this order at every hook, each awaited before the next: the report makes the
-    // epoch event (and stops the run if the weights went non-finite); the checkpoint writes the epoch to the
-    // run folder; at the run's end the exporter writes the outputs and makes the done event; the emitter
+    // epoch event (and stops the run if the weights went non-finite), the pruning view adds the neurons' norms
+    // and the unpruned test metric to it; the checkpoint writes the epoch to the
+    // run folder; at the run's end the exporter writes the outputs and makes the done event, the damage verdict
+    // adds what pruning cost to it, the threshold curve writes its file and adds it to the outputs; the emitter
     // appends each event to the folder's log and sends it last, so whoever sees an epoch can resume from it.
     const listeners: TrainingListener[] = [
       ...(options.onBatch ? [progressListener(options.onBatch)] : []),
       new EpochReport(t, evaluator),
+      new PruningView(t, evaluator),
       new Checkpointer(t, folder),
       new Exporter(p.analysis, t, evaluator, folder, started),
+      new DamageVerdict(t),
+      new ThresholdCurveWriter(t, evaluator, folder),
       emitter,
     ];
     return doneEventOf(await trainLoop(t, { startEpoch, listeners, shouldStop: options.shouldStop }));
@@ -205,9 +220,18 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     // A divergence or a run folder that cannot be written is the user's to fix: its message says how.
     const known = error instanceof DivergedError || error instanceof RunFolderError;
     const event = errorEvent('trainer', known ? error.message : `expected training to complete, found: ${(error as Error).message}`);
+    // Into the log too: a reader that re-attached to the folder (the language server after a reload) sees the
+    // run failed, not a run whose process vanished.
+    try {
+      folder.appendEvent(event);
+    } catch {
+      // The folder may be what failed; the caller still gets the event.
+    }
     options.emit(event);
     return event;
   } finally {
+    removeLock(folder.dir, process.pid);
+    await t.pool?.dispose();
     dispose(t);
   }
 }

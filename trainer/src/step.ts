@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../language/index.ts';
 import type { Network } from './network.ts';
-import { layerPenalties, type PenaltyWeights } from './penalties.ts';
+import { penaltyVector, type PenaltyWeights } from './penalties.ts';
 
 export const LOSS_PARTS = ['data', 'l1', 'l2', 'dropneuron'] as const;
 export type LossParts = Record<(typeof LOSS_PARTS)[number], tf.Scalar>;
@@ -9,32 +9,113 @@ export type LossParts = Record<(typeof LOSS_PARTS)[number], tf.Scalar>;
 /** Multipliers of the spec's penalty weights: what the schedule (warm-up, fine-tune) changes per epoch. */
 export const FULL_PENALTIES: PenaltyWeights = { l1: 1, l2: 1, dropneuron: 1 };
 
-/** The task loss and the three penalty terms for one batch; dropout is on when `dropoutSeed` is given. */
-export function lossParts(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, dropoutSeed?: number, scale: PenaltyWeights = FULL_PENALTIES): LossParts {
-  const out = network.forward(x, dropoutSeed);
-  let data: tf.Scalar;
-  if (task === 'classify') {
-    const labels = tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32') as tf.Tensor1D, out.shape[1]!);
-    data = tf.losses.softmaxCrossEntropy(labels, out) as tf.Scalar;
-  } else {
-    const target = task === 'autoencode' ? tf.reshape(x, out.shape) : tf.reshape(y, out.shape);
-    data = tf.mean(tf.square(tf.sub(out, target))) as tf.Scalar;
-  }
-  const parts: LossParts = { data, l1: tf.scalar(0), l2: tf.scalar(0), dropneuron: tf.scalar(0) };
-  for (const p of network.params) {
-    const reg = p.layer.reg;
-    const terms = layerPenalties(p.w, p.b, { l1: reg.l1 * scale.l1, l2: reg.l2 * scale.l2, dropneuron: reg.dropneuron * scale.dropneuron });
-    parts.l1 = tf.add(parts.l1, terms.l1);
-    parts.l2 = tf.add(parts.l2, terms.l2);
-    parts.dropneuron = tf.add(parts.dropneuron, terms.dropneuron);
-  }
-  return parts;
+/**
+ * Rows [offset, offset + n) of a batch of `total` rows whose steps are split across workers
+ * (trainer/src/parallel/). The shard's data loss is its share of the whole batch's mean, its dropout masks
+ * are its rows of the masks the whole batch would get, and only the shard at offset 0 adds the penalties:
+ * the shards' gradients then sum to the whole batch's.
+ */
+export interface Shard {
+  offset: number;
+  total: number;
+}
+
+export interface StepOptions {
+  /** Dropout is on when given. */
+  dropoutSeed?: number | undefined;
+  scale?: PenaltyWeights | undefined;
+  shard?: Shard | undefined;
+}
+
+/** tf.customGrad with the op's own parameter types (its declared signature takes a variadic union). */
+function custom<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFunc: (dy: T, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] }) {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => T;
 }
 
 /**
- * One optimizer step on a batch. Returns the loss parts as kept tensors (the caller disposes them), so
+ * Σ over the rows of softmax cross-entropy, divided by `divisor` (the batch's rows): tfjs'
+ * softmaxCrossEntropy's value, with its gradient (softmax − labels) / divisor written out; the built-in one
+ * runs its weighting and reduction machinery forward and backward, a dozen kernels more per step.
+ */
+const crossEntropyOps = new Map<number, (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar>();
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, divisor: number): tf.Scalar {
+  let op = crossEntropyOps.get(divisor);
+  if (!op) {
+    op = custom((z: tf.Tensor, onehot: tf.Tensor, save: tf.GradSaveFunc) => {
+      const logp = tf.logSoftmax(z);
+      save([logp, onehot]);
+      return {
+        value: tf.mul(tf.sum(tf.mul(onehot, logp)), -1 / divisor) as tf.Scalar,
+        gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => {
+          const [sLogp, sOnehot] = saved as [tf.Tensor, tf.Tensor];
+          return [tf.mul(tf.sub(tf.exp(sLogp), sOnehot), tf.div(dy, divisor)), tf.zerosLike(sOnehot)];
+        },
+      };
+    }) as (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar;
+    crossEntropyOps.set(divisor, op);
+  }
+  return op(logits, labels);
+}
+
+/**
+ * The batch's loss parts as one [4] tensor in LOSS_PARTS order: the task loss and the three penalty terms.
+ * For classify, `y` is either class indices [n, 1] or one-hot rows [n, classes] (what Batches hands out, so
+ * that no step converts labels).
+ */
+export function lossVector(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions = {}): tf.Tensor1D {
+  const n = x.shape[0]!;
+  const total = options.shard?.total ?? n;
+  const out = network.forward(x, options.dropoutSeed, options.shard);
+  let data: tf.Scalar;
+  if (task === 'classify') {
+    const classes = out.shape[1]!;
+    const onehot = y.shape[1] === classes && classes > 1 ? y : tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32') as tf.Tensor1D, classes);
+    data = crossEntropy(out, onehot, total);
+  } else {
+    const target = task === 'autoencode' ? tf.reshape(x, out.shape) : tf.reshape(y, out.shape);
+    // The mean over the whole batch's values: this shard's squared errors over all of them.
+    data = tf.mul(tf.sum(tf.square(tf.sub(out, target))), 1 / ((out.size / n) * total)) as tf.Scalar;
+  }
+  const penalties = (options.shard?.offset ?? 0) === 0 ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES) : tf.zeros([3]);
+  return tf.concat([tf.reshape(data, [1]), penalties]) as tf.Tensor1D;
+}
+
+/** The task loss and the three penalty terms for one batch as scalars; dropout is on when `dropoutSeed` is given. */
+export function lossParts(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, dropoutSeed?: number, scale: PenaltyWeights = FULL_PENALTIES): LossParts {
+  const parts = tf.unstack(lossVector(network, task, x, y, { dropoutSeed, scale })) as tf.Scalar[];
+  return { data: parts[0]!, l1: parts[1]!, l2: parts[2]!, dropneuron: parts[3]! };
+}
+
+/** One batch's loss parts ([4], kept) and the gradients of their sum, one per variable in `network.variables` order. */
+export function stepGradients(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): { parts: tf.Tensor1D; grads: tf.Tensor[] } {
+  let parts: tf.Tensor1D | undefined;
+  const variables = network.variables;
+  const { value, grads } = tf.variableGrads(() => {
+    parts = tf.keep(lossVector(network, task, x, y, options));
+    return tf.sum(parts) as tf.Scalar;
+  }, variables);
+  value.dispose();
+  return { parts: parts!, grads: variables.map((v) => grads[v.name]!) };
+}
+
+/** Applies gradients (in `network.variables` order) and disposes them. */
+export function applyGradients(network: Network, optimizer: tf.Optimizer, grads: tf.Tensor[]): void {
+  // An array, not a map: the optimizer's state is positional, in the order of network.variables.
+  optimizer.applyGradients(network.variables.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
+  tf.dispose(grads);
+}
+
+/**
+ * One optimizer step on a batch. Returns the loss parts as one kept [4] tensor (the caller disposes it), so
  * that they can be summed on the device without a sync per batch.
  */
+export function stepLoss(network: Network, optimizer: tf.Optimizer, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): tf.Tensor1D {
+  const { parts, grads } = stepGradients(network, task, x, y, options);
+  applyGradients(network, optimizer, grads);
+  return parts;
+}
+
+/** One optimizer step on a batch, its loss parts as four kept scalars (LOSS_PARTS order) that the caller disposes. */
 export function trainStep(
   network: Network,
   optimizer: tf.Optimizer,
@@ -44,17 +125,8 @@ export function trainStep(
   dropoutSeed: number,
   scale: PenaltyWeights = FULL_PENALTIES,
 ): tf.Scalar[] {
-  const kept: tf.Scalar[] = [];
-  tf.tidy(() => {
-    optimizer.minimize(
-      () => {
-        const parts = lossParts(network, task, x, y, dropoutSeed, scale);
-        kept.push(...LOSS_PARTS.map((k) => tf.keep(parts[k])));
-        return tf.addN(LOSS_PARTS.map((k) => parts[k])) as tf.Scalar;
-      },
-      false,
-      network.variables,
-    );
-  });
-  return kept;
+  const parts = stepLoss(network, optimizer, task, x, y, { dropoutSeed, scale });
+  const scalars = tf.unstack(parts) as tf.Scalar[];
+  parts.dispose();
+  return scalars;
 }

@@ -10,6 +10,7 @@ const STATE_ICONS: Record<RunRow['state'], vscode.ThemeIcon> = {
   stopped: new vscode.ThemeIcon('debug-stop'),
   running: new vscode.ThemeIcon('loading~spin'),
   failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('charts.red')),
+  interrupted: new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('charts.yellow')),
 };
 
 /** Past runs of the workspace's specs, as the server reads them from their run folders; each expands to its layers' kept sizes. */
@@ -39,7 +40,8 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
     item.description = node.row.description;
     item.tooltip = node.row.tooltip;
     item.iconPath = STATE_ICONS[node.row.state];
-    item.contextValue = node.info.finished ? 'run.finished' : 'run';
+    // `run.finished` offers Shrink, `run.interrupted` Resume; every `run…` offers Open Folder and Delete.
+    item.contextValue = node.info.finished ? 'run.finished' : node.row.state === 'interrupted' ? 'run.interrupted' : 'run';
     item.resourceUri = vscode.Uri.file(node.info.runDir);
     item.command = { title: 'Show Training Stats', command: 'dropneuron.showStats', arguments: [node] };
     return item;

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { parseIdxHeader } from '../../../protocol/dataFiles.ts';
 import { DataError, type RowOrigin } from './dataset.ts';
 
 export interface IdxArray {
@@ -20,20 +21,10 @@ export function readIdx(path: string): IdxArray {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(`${path}: expected an IDX file, found ${code === 'ENOENT' ? 'no such file' : `an unreadable file (${code})`}`);
   }
-  if (bytes.length < 4) throw new DataError(`${path}: expected an IDX header of at least 4 bytes, found ${bytes.length}`);
-  const magic = bytes.readUInt32BE(0);
-  const type = (magic >> 8) & 0xff;
-  const ndims = magic & 0xff;
-  if (magic >>> 16 !== 0 || type !== 0x08 || ndims < 1 || ndims > 4) {
-    throw new DataError(`${path}: expected IDX magic 0x000008NN (unsigned bytes, 1-4 dimensions), found 0x${magic.toString(16).padStart(8, '0')}`);
-  }
-  const header = 4 + 4 * ndims;
-  if (bytes.length < header) throw new DataError(`${path}: expected a ${header}-byte header, found a ${bytes.length}-byte file`);
-  const dims = Array.from({ length: ndims }, (_, i) => bytes.readUInt32BE(4 + 4 * i));
+  const parsed = parseIdxHeader(bytes, bytes.length);
+  if ('problem' in parsed) throw new DataError(`${path}: ${parsed.problem}`);
+  const { dims, header } = parsed;
   const size = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length - header < size) {
-    throw new DataError(`${path}: expected ${size} data bytes for dimensions ${dims.join('x')}, found ${bytes.length - header} (truncated file)`);
-  }
   return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + header, size) };
 }
 

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
+import { checkDataFiles } from '../../../protocol/dataFiles.ts';
 import { loadCsv } from './csv.ts';
 import { DataError, imageShapeOf, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
@@ -12,6 +13,9 @@ import { loadMnist } from './mnist.ts';
  */
 export function loadDataset(model: CheckedModel, specDir: string, limit?: number): Dataset {
   if (!model.data || !model.input) throw new DataError('expected a model with data and an input shape, found a spec that does not check');
+  // Every file checked before any is read, so that one error names every missing or wrong file, not the first.
+  const problems = checkDataFiles(model.data, model.input, specDir);
+  if (problems.length) throw new DataError(problems.map((p) => p.message).join('; '));
   const dataset = loadData(model, model.data, model.input, specDir, limit);
   // An input declared HxWx1 is how the network reads the pixels, so it says the image shape whatever the
   // files say; otherwise the loader's own (from an IDX header) stands.

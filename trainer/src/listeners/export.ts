@@ -1,21 +1,24 @@
 import { join } from 'node:path';
 import type { Analysis } from '../../../language/index.ts';
-import { PROTOCOL_VERSION, type DoneEvent, type Summary } from '../../../protocol/events.ts';
+import { PROTOCOL_VERSION, type DoneEvent } from '../../../protocol/events.ts';
 import { writeAtomic } from '../../../protocol/files.ts';
 import { io, type RunFolder } from '../../../protocol/runFolder.ts';
-import { compact, type CompactModel } from '../compact.ts';
+import { compact } from '../compact.ts';
 import { checkMetric, checkWeights } from '../diverged.ts';
 import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
 import { buildLayersModel, ExportError, saveLayersModel } from '../export.ts';
 import type { Trainee } from '../loop.ts';
+import { exportAtRunEnd, type RunEndExport } from '../export/runEnd.ts';
 import { prunedSpec } from '../prunedSpec.ts';
-import { layerStats, prune, totals, type HostLayer } from '../stats.ts';
+import { summarize } from '../prune/summary.ts';
+import { prune } from '../stats.ts';
 import type { RunEnd, TrainingListener } from './listener.ts';
 
 /**
  * At the run's end (finished or stopped) prunes the weights as they are and writes the outputs to the run
- * folder: the pruned model, the compact model, the kept inputs, the pruned spec and the summary. It puts
+ * folder: the pruned model, the compact model (TensorFlow.js, ONNX, safetensors + model.py), the kept inputs, the
+ * pruned spec and the summary (with the files' sizes and the inference latency of both models). It puts
  * the done event on `end.done` for the emitter after it.
  */
 export class Exporter implements TrainingListener {
@@ -47,15 +50,35 @@ export class Exporter implements TrainingListener {
       summary: join(dir, 'summary.json'),
       prunedSpec: join(dir, `${model.name}.pruned.dnn`),
     };
+    let layers: RunEndExport['layers'];
     try {
-      await saveLayersModel(buildLayersModel(model, pruned, data.inputShape), join(dir, 'model'));
+      const full = buildLayersModel(model, pruned, data.inputShape);
+      await saveLayersModel(full, join(dir, 'model'));
       outputs.model = join(dir, 'model');
       const compactInput = small.keptInputs ? [small.keptInputs.length] : data.inputShape;
-      await saveLayersModel(buildLayersModel(model, small.layers, compactInput), join(dir, 'compact'));
+      layers = { full, compact: buildLayersModel(model, small.layers, compactInput) };
+      await saveLayersModel(layers.compact, join(dir, 'compact'));
       outputs.compact = join(dir, 'compact');
     } catch (error) {
       if (!(error instanceof ExportError)) throw error;
+      layers = undefined;
       process.stderr.write(`dropneuron: ${error.message}\n`);
+    }
+    // After the TensorFlow.js save, which replaces the compact/ folder: model.onnx, model.safetensors, model.py, sizes, latency.
+    let exported: Awaited<ReturnType<typeof exportAtRunEnd>>;
+    try {
+      exported = await exportAtRunEnd({
+        model,
+        data,
+        pruned,
+        small,
+        compactDir: join(dir, 'compact'),
+        fullDir: join(dir, 'model'),
+        ...(layers ? { layers } : {}),
+      });
+    } finally {
+      layers?.full.dispose();
+      layers?.compact.dispose();
     }
     if (small.keptInputs) {
       outputs.keptInputs = join(dir, 'kept-inputs.json');
@@ -64,7 +87,7 @@ export class Exporter implements TrainingListener {
     }
     const specText = prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir);
     io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, specText));
-    const summary = this.summary(pruned, small, beforePrune, afterPrune);
+    const summary = { ...summarize(model, pruned, small, beforePrune, afterPrune), ...exported };
     io(outputs.summary, 'write the summary', () => writeAtomic(outputs.summary, JSON.stringify(summary, null, 2)));
     end.done = {
       v: PROTOCOL_VERSION,
@@ -74,38 +97,6 @@ export class Exporter implements TrainingListener {
       seconds: (Date.now() - this.started) / 1000,
       summary,
       outputs,
-    };
-  }
-
-  /** The seed's summary statistics of the pruned weights and their compact model. */
-  private summary(pruned: HostLayer[], small: CompactModel, beforePrune: number, afterPrune: number): Summary {
-    const { model } = this.t;
-    const stats = layerStats(pruned);
-    const sum = totals(stats.layers);
-    return {
-      metric: metricOf(model.task),
-      beforePrune,
-      afterPrune,
-      layers: stats.layers.map((l) => ({
-        name: l.name,
-        kind: l.kind,
-        density: l.density,
-        weightsKept: l.weightsKept,
-        weightsTotal: l.weightsTotal,
-        neuronsKept: l.kept,
-        neuronsTotal: l.units,
-        inputsKept: l.aliveOut,
-        inputsTotal: l.inputs,
-      })),
-      inputs: { kept: stats.inputs.kept, total: stats.inputs.total },
-      weightsKept: sum.kept,
-      weightsTotal: sum.total,
-      density: sum.density,
-      compression: sum.compression,
-      compactSizes: small.sizes,
-      compactParams: small.params,
-      collapsed: small.collapsed,
-      fullParams: model.params,
     };
   }
 }

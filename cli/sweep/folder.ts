@@ -1,0 +1,124 @@
+/**
+ * The sweep folder's own files: `sweep.json` (every trial's settings and results, and the front) and
+ * `frontier.svg`. The trials' run folders are ordinary run folders (protocol/runFolder.ts).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Metric } from '../../protocol/events.ts';
+import { writeAtomic } from '../../protocol/files.ts';
+import { io } from '../../protocol/runFolder.ts';
+import {
+  FRONTIER_FILE,
+  SWEEP_FILE,
+  trialDir,
+  type FrontPoint,
+  type SweepAxis,
+  type SweepFile,
+  type SweepTrialEntry,
+  type SweepValue,
+  type Trial,
+  type TrialResult,
+} from '../../protocol/sweep.ts';
+import { paretoFront } from './front.ts';
+import { frontierSvg, type ReferencePoint } from './frontier.ts';
+
+/** sweep.json as a previous run of the sweep left it, or undefined. */
+export function readSweepFile(sweepDir: string): SweepFile | undefined {
+  const path = join(sweepDir, SWEEP_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const file = JSON.parse(readFileSync(path, 'utf8')) as SweepFile;
+    return file.version === 1 && Array.isArray(file.trials) ? file : undefined;
+  } catch {
+    return undefined; // unreadable: every trial is looked at again, from its run folder
+  }
+}
+
+/** Whether a previous run's entry already holds this trial's result at the same thresholds: nothing left to do. */
+export function isFinished(entry: SweepTrialEntry | undefined, trial: Trial): boolean {
+  return entry?.status === 'done' && !!entry.result && JSON.stringify(entry.thresholds) === JSON.stringify(trial.thresholds);
+}
+
+/** Every point of every finished trial, with its trial's id. */
+export function pointsOf(entries: readonly SweepTrialEntry[]): FrontPoint[] {
+  return entries.flatMap((e) =>
+    e.status === 'done' ? (e.result?.points ?? []).map((p) => ({ trial: e.id, threshold: p.threshold, error: p.error, params: p.params })) : [],
+  );
+}
+
+/** The sweep's state: sweep.json in memory, written atomically after every change. */
+export class SweepFolder {
+  readonly entries: SweepTrialEntry[];
+
+  constructor(
+    readonly dir: string,
+    private readonly specPath: string,
+    private readonly axes: SweepAxis[],
+    private readonly shared: Record<string, SweepValue>,
+    trials: readonly Trial[],
+    previous: SweepFile | undefined,
+  ) {
+    // Results of a run of the sweep with other shared flags (another --epochs) are not this sweep's: each trial's
+    // folder is looked at again (and one started with other settings is an error naming it).
+    const same = previous && JSON.stringify(previous.shared) === JSON.stringify(shared);
+    this.entries = trials.map((trial) => {
+      const before = same ? previous.trials.find((e) => e.id === trial.id) : undefined;
+      if (before && isFinished(before, trial)) return before;
+      return { id: trial.id, settings: trial.settings, thresholds: trial.thresholds, runDir: relative(dir, trialDir(dir, trial.id)), status: 'pending' };
+    });
+  }
+
+  entry(id: string): SweepTrialEntry {
+    return this.entries.find((e) => e.id === id)!;
+  }
+
+  started(id: string): void {
+    this.entry(id).status = 'running';
+    this.write();
+  }
+
+  finished(id: string, result: TrialResult): void {
+    const entry = this.entry(id);
+    entry.status = result.status;
+    entry.result = result;
+    this.write();
+  }
+
+  front(): FrontPoint[] {
+    return paretoFront(pointsOf(this.entries));
+  }
+
+  file(): SweepFile {
+    return {
+      version: 1,
+      specPath: this.specPath,
+      axes: this.axes,
+      shared: this.shared,
+      trials: this.entries,
+      front: this.front(),
+      updated: new Date().toISOString(),
+    };
+  }
+
+  write(): void {
+    const path = join(this.dir, SWEEP_FILE);
+    io(this.dir, 'create the sweep folder', () => mkdirSync(this.dir, { recursive: true }));
+    io(path, 'write the sweep', () => writeAtomic(path, JSON.stringify(this.file(), null, 2)));
+  }
+
+  /** Draws the front; returns its path, or undefined when no trial has finished. */
+  async writeFrontier(metric: Metric, references: readonly ReferencePoint[]): Promise<string | undefined> {
+    const points = pointsOf(this.entries);
+    if (!points.length) return undefined;
+    const front = new Set(this.front());
+    const onFront = (p: FrontPoint): boolean => [...front].some((f) => f.trial === p.trial && f.threshold === p.threshold);
+    const svg = await frontierSvg(
+      points.map((p) => ({ ...p, onFront: onFront(p) })),
+      metric,
+      references,
+    );
+    const path = join(this.dir, FRONTIER_FILE);
+    io(path, 'write the frontier chart', () => writeAtomic(path, svg));
+    return path;
+  }
+}

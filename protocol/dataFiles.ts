@@ -1,0 +1,160 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { DataSpec, Shape } from '../language/index.ts';
+
+/**
+ * What a spec's data files must be, checked against the file system before anything trains: the one definition
+ * the language server (diagnostics on the `data` line, as the user types) and the trainer (one error naming every
+ * problem, before loading) share. Reads headers only: an IDX file's first bytes and its size, a CSV file's first line.
+ */
+
+/** Which of a `data` line's paths: the positional files of `idx` and `csv`, or an `idx` test option. */
+export type DataFileRole = 'images' | 'labels' | 'testImages' | 'testLabels' | 'file';
+
+export interface DataFileProblem {
+  role: DataFileRole;
+  /** The path as the spec writes it. */
+  written: string;
+  /** The path relative to the spec's folder, resolved. */
+  path: string;
+  /** One sentence: the resolved path, what was expected, what was found. */
+  message: string;
+}
+
+/** The IDX header of unsigned bytes (the MNIST format): magic 0x00 0x00 0x08 NDIMS, then NDIMS big-endian uint32 sizes. */
+export interface IdxHeader {
+  dims: number[];
+  /** Header length in bytes: where the data starts. */
+  header: number;
+}
+
+/** The largest header: magic and four sizes. */
+const MAX_IDX_HEADER = 4 + 4 * 4;
+/** Enough of a CSV file to hold its header row. */
+const CSV_HEADER_BYTES = 64 * 1024;
+
+/**
+ * Reads an IDX header from the file's first bytes and checks it against the file's length: a problem (a sentence
+ * after the path) or the header. Shared by the trainer's reader and the editor's check.
+ */
+export function parseIdxHeader(bytes: Uint8Array, fileLength: number): IdxHeader | { problem: string } {
+  if (bytes.length < 4) return { problem: `expected an IDX header of at least 4 bytes, found ${fileLength}` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = view.getUint32(0);
+  const type = (magic >> 8) & 0xff;
+  const ndims = magic & 0xff;
+  if (magic >>> 16 !== 0 || type !== 0x08 || ndims < 1 || ndims > 4) {
+    return { problem: `expected IDX magic 0x000008NN (unsigned bytes, 1-4 dimensions), found 0x${magic.toString(16).padStart(8, '0')}` };
+  }
+  const header = 4 + 4 * ndims;
+  if (bytes.length < header) return { problem: `expected a ${header}-byte header, found a ${fileLength}-byte file` };
+  const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i));
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (fileLength - header < size) {
+    return { problem: `expected ${size} data bytes for dimensions ${dims.join('x')}, found ${fileLength - header} (truncated file)` };
+  }
+  return { dims, header };
+}
+
+/** The first `limit` bytes of a regular file and its length, or what the path is instead (no such file, a directory). */
+function head(path: string, what: string, limit: number): { bytes: Uint8Array; length: number } | { problem: string } {
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { problem: `expected ${what}, found a directory` };
+    if (!stat.isFile()) return { problem: `expected ${what}, found a special file` };
+    const fd = openSync(path, 'r');
+    try {
+      const bytes = new Uint8Array(Math.min(limit, stat.size));
+      const read = readSync(fd, bytes, 0, bytes.length, 0);
+      return { bytes: bytes.subarray(0, read), length: stat.size };
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { problem: `expected ${what}, found ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `an unreadable file (${code ?? String(error)})`}` };
+  }
+}
+
+/** The paths a data spec reads, by role, as written (none for mnist and the generated sets). */
+export function dataFilePaths(data: DataSpec): { role: DataFileRole; written: string }[] {
+  switch (data.kind) {
+    case 'idx':
+      return [
+        { role: 'images', written: data.images },
+        { role: 'labels', written: data.labels },
+        ...(data.testImages !== undefined ? [{ role: 'testImages' as const, written: data.testImages }] : []),
+        ...(data.testLabels !== undefined ? [{ role: 'testLabels' as const, written: data.testLabels }] : []),
+      ];
+    case 'csv':
+      return [{ role: 'file', written: data.file }];
+    default:
+      return [];
+  }
+}
+
+/** A spec's path resolved against its folder (absolute paths stay as they are). */
+export function resolveDataPath(written: string, specDir: string): string {
+  return isAbsolute(written) ? written : resolve(specDir, written);
+}
+
+/**
+ * Every problem with the files a data spec names, each file checked on its own (so that every missing file is
+ * named, not the first): missing files, directories, IDX files with a wrong magic, a short header or truncated
+ * data, images and labels that disagree in count or with the spec's `input`, a CSV file without a header row or
+ * without its `target=` column, or with a column count that differs from `input`. Empty when the files fit.
+ */
+export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir: string): DataFileProblem[] {
+  const problems: DataFileProblem[] = [];
+  const files = dataFilePaths(data).map((f) => ({ ...f, path: resolveDataPath(f.written, specDir) }));
+  const say = (file: (typeof files)[number], sentence: string): void => {
+    problems.push({ ...file, message: `${file.path}: ${sentence}` });
+  };
+  const inputSize = input?.reduce((a, b) => a * b, 1);
+  if (data.kind === 'idx') {
+    const headers = new Map<DataFileRole, IdxHeader>();
+    for (const file of files) {
+      const read = head(file.path, 'an IDX file', MAX_IDX_HEADER);
+      const parsed = 'problem' in read ? read : parseIdxHeader(read.bytes, read.length);
+      if ('problem' in parsed) say(file, parsed.problem);
+      else headers.set(file.role, parsed);
+    }
+    const byRole = (role: DataFileRole) => files.find((f) => f.role === role)!;
+    for (const [imagesRole, labelsRole] of [
+      ['images', 'labels'],
+      ['testImages', 'testLabels'],
+    ] as const) {
+      const images = headers.get(imagesRole);
+      const labels = headers.get(labelsRole);
+      if (images && images.dims.length < 2) say(byRole(imagesRole), `expected images with at least 2 dimensions, found ${images.dims.length}`);
+      else if (images && inputSize !== undefined) {
+        const per = images.dims.slice(1).reduce((a, b) => a * b, 1);
+        if (per !== inputSize) {
+          say(byRole(imagesRole), `expected images of ${input!.join('x')} values as the spec's \`input\` says, found ${images.dims.slice(1).join('x')}`);
+        }
+      }
+      if (labels && labels.dims.length !== 1) say(byRole(labelsRole), `expected a 1-D label file, found ${labels.dims.length} dimensions`);
+      else if (images && labels && labels.dims[0] !== images.dims[0]) {
+        say(byRole(labelsRole), `expected ${images.dims[0]} labels to match ${byRole(imagesRole).path}, found ${labels.dims[0]}`);
+      }
+    }
+  } else if (data.kind === 'csv') {
+    const file = files[0]!;
+    const read = head(file.path, 'a CSV file', CSV_HEADER_BYTES);
+    if ('problem' in read) say(file, read.problem);
+    else {
+      const first = new TextDecoder().decode(read.bytes).split(/\r?\n/)[0] ?? '';
+      const header = first.split(',').map((h) => h.trim());
+      if (first.trim() === '') say(file, 'expected a header row of column names, found an empty first line');
+      else {
+        const target = data.target;
+        const index = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
+        if (index < 0 || index >= header.length) say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`);
+        else if (inputSize !== undefined && header.length - 1 !== inputSize) {
+          say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`);
+        }
+      }
+    }
+  }
+  return problems;
+}

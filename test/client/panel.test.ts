@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { compareRows } from '../../client/webview/compareModel.ts';
+import { isFromWebview, isToWebview } from '../../client/webview/messages.ts';
+import { normBins, replay } from '../../client/webview/viewModel.ts';
+import type { EpochEvent, TrainerEvent } from '../../protocol/events.ts';
+import { formatCount, formatPart, formatShare } from '../../protocol/present.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const fixture = (name: string): TrainerEvent[] =>
+  readFileSync(join(ROOT, 'test', 'fixtures', 'events', `${name}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as TrainerEvent);
+const PRUNING = fixture('mnist-pruning');
+const DAMAGE = fixture('mnist-damage');
+const SMALL = fixture('mnist-small');
+
+describe('the panel view model: before/after pruning, norms, damage, interrupted runs', () => {
+  it('keeps the test metric before pruning beside the one after, per epoch', () => {
+    const s = replay(PRUNING);
+    assert.ok(s.rows.every((r) => r.testMetricUnpruned !== undefined));
+    assert.equal(s.rows.at(-1)!.testMetricUnpruned, s.summary!.beforePrune, "the last epoch's unpruned metric is the summary's before-pruning one");
+    assert.ok(s.rows.every((r) => r.testMetricUnpruned! >= r.testMetric - 0.05));
+    // A run recorded before the field existed has none, and nothing breaks.
+    assert.ok(replay(SMALL).rows.every((r) => r.testMetricUnpruned === undefined));
+  });
+
+  it("takes the neurons' norms of the last training epoch, with the run's threshold", () => {
+    const s = replay(PRUNING);
+    assert.equal(s.norms?.epoch, 5);
+    assert.equal(s.norms?.threshold, 0.05);
+    assert.deepEqual(Object.keys(s.norms!.byLayer), ['fc1', 'fc2', 'out']);
+    assert.equal(s.norms!.byLayer.fc1!.length, 64);
+    // Once pruned (fine-tuning), the cut neurons are all zero: the histogram keeps the picture before pruning.
+    const epochs = PRUNING.filter((e): e is EpochEvent => e.type === 'epoch');
+    const finetune: EpochEvent = { ...epochs.at(-1)!, epoch: 6, phase: 'finetune', neuronNorms: { fc1: new Array<number>(64).fill(0) } };
+    assert.equal(replay([...PRUNING.slice(0, -1), finetune]).norms?.epoch, 5);
+  });
+
+  it('bins the norms on a log scale; neurons at or above the threshold are the ones that keep a weight', () => {
+    const s = replay(PRUNING);
+    const bins = normBins(s.norms!);
+    const counted = Object.values(bins.counts)
+      .flat()
+      .reduce((a, b) => a + b, 0);
+    assert.equal(counted, 106, 'every neuron in a bin');
+    assert.equal(bins.total, 106);
+    const fc1Alive = PRUNING.filter((e): e is EpochEvent => e.type === 'epoch').at(-1)!.layers[0]!.aliveIn;
+    const fc1Above = s.norms!.byLayer.fc1!.filter((v) => v >= 0.05).length;
+    assert.equal(fc1Above, fc1Alive, 'a neuron keeps an incoming weight exactly when its largest |weight| is ≥ the threshold');
+    assert.ok(bins.edges[0]! <= Math.log10(0.05) && bins.edges.at(-1)! + bins.width >= Math.log10(0.05), 'the threshold is on the axis');
+    assert.ok(bins.edges.every((e, i) => i === 0 || Math.abs(e - bins.edges[i - 1]! - bins.width) < 1e-9));
+  });
+
+  it('a run past its tolerance carries the damage; one within it or recorded before it, none', () => {
+    assert.deepEqual(replay(DAMAGE).damage, { cost: 78.78, tolerance: 1, threshold: 0.25, exceeded: true });
+    assert.equal(replay(SMALL).damage, undefined);
+    const done = DAMAGE.at(-1)!;
+    assert.equal(done.type, 'done');
+    if (done.type !== 'done') return;
+    const fine = { ...done, summary: { ...done.summary, damage: { ...done.summary.damage!, exceeded: false } } };
+    assert.equal(replay([...DAMAGE.slice(0, -1), fine]).damage, undefined);
+  });
+
+  it('a run no trainer runs any more, with no final event, is interrupted; a finished one never is', () => {
+    assert.equal(replay(PRUNING.slice(0, 3), 't', true).status, 'interrupted');
+    assert.equal(replay(PRUNING.slice(0, 3), 't', false).status, 'running');
+    assert.equal(replay(PRUNING, 't', true).status, 'done');
+  });
+});
+
+describe('the compare table', () => {
+  it('one column per run, settings then results, and what differs marked', () => {
+    const rows = compareRows([replay(PRUNING), replay(DAMAGE)]);
+    const row = (label: string) => rows.find((r) => r.label === label)!;
+    assert.deepEqual(row('threshold'), { label: 'threshold', group: 'settings', values: ['0.05', '0.25'], same: false });
+    assert.deepEqual(row('seed').values, ['2', '2']);
+    assert.equal(row('seed').same, true);
+    assert.deepEqual(row('test before pruning').values, ['87.70 %', '87.70 %']);
+    assert.deepEqual(row('test after pruning').values, ['81.93 %', '8.92 %']);
+    assert.deepEqual(row('pruning damage').values, ['⚠ 5.77 points', '⚠ 78.78 points']);
+    assert.deepEqual(row('weights kept').values, ['4,333 of 52,544 (8.2 %)', '161 of 52,544 (0.31 %)']);
+    assert.deepEqual(row('fc1 neurons').values, ['64 → 56', '64 → 0']);
+    assert.equal(rows.findIndex((r) => r.group === 'results') > rows.map((r) => r.group).lastIndexOf('settings'), true);
+    assert.equal(
+      rows.find((r) => r.label === 'overrides'),
+      undefined,
+      'a row no run has is left out',
+    );
+  });
+
+  it('a run still going shows its last epoch', () => {
+    const rows = compareRows([replay(PRUNING.slice(0, 3)), replay(PRUNING)]);
+    assert.deepEqual(rows.find((r) => r.label === 'status')!.values, ['running', 'done']);
+    assert.deepEqual(rows.find((r) => r.label === 'compact params')!.values, ['—', '19,626 of 52,650']);
+  });
+});
+
+describe('the new webview messages are validated', () => {
+  it('compare carries runs, reset may say interrupted, the page may ask to resume', () => {
+    assert.ok(isToWebview({ type: 'compare', runs: [{ runId: 'a', title: 'a.dnn · 10:00:00', events: PRUNING }] }));
+    assert.ok(!isToWebview({ type: 'compare', runs: [] }));
+    assert.ok(!isToWebview({ type: 'compare', runs: [{ runId: 'a', title: 3, events: [] }] }));
+    assert.ok(isToWebview({ type: 'reset', runId: 'r', title: 't', events: [], interrupted: true }));
+    assert.ok(!isToWebview({ type: 'reset', runId: 'r', title: 't', events: [], interrupted: 'yes' }));
+    assert.ok(isFromWebview({ type: 'resume' }));
+    assert.ok(!isFromWebview({ type: 'resume', runDir: '/etc' }), 'the page never names a folder to resume');
+  });
+});
+
+describe('numbers read with the precision they need', () => {
+  it('shares are never rounded to a misleading 0 % or 100 %; counts are grouped', () => {
+    assert.equal(formatShare(0.0003), '0.03 %');
+    assert.equal(formatShare(0.00031234), '0.031 %');
+    assert.equal(formatShare(0), '0 %');
+    assert.equal(formatShare(1), '100 %');
+    assert.equal(formatShare(0.5832), '58.3 %');
+    assert.equal(formatShare(0.9996), '99.96 %');
+    assert.equal(formatCount(1234567), '1,234,567');
+    assert.equal(formatPart(311, 784), '311 of 784 (39.7 %)');
+    assert.equal(formatPart(0, 0), '0 of 0');
+  });
+});

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import type { Frame } from 'playwright-core';
+import { waitFor } from './harness.ts';
+import { runsOf, scenario, SMALL, useWorkbench, w } from './scenario.ts';
+
+// The stats panels as a user meets them: one per run, charts that follow the colour theme, a failed run's
+// error, the pruning-damage banner, and the compare panel of runs picked together in the Runs view.
+
+useWorkbench(() => ({
+  // Long enough that b starts while a still trains.
+  'a.dnn': SMALL(8).replace('model small', 'model a'),
+  // A different λ, so that its curves and the compare table differ from a's.
+  'b.dnn': SMALL(3).replace('model small', 'model b').replace('dropneuron 0.05', 'dropneuron 0.02'),
+  'wrecked.dnn': SMALL(2).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.3'),
+  'bad.csv': 'x1,x2,label\n1,2,0\n3,4,1\n5\n',
+  'bad.dnn': 'model bad {\n  data csv "bad.csv" target=label\n  input 2\n  dense out 1\n}\n\ntrain {\n  epochs 1\n  batch 2\n}\n',
+}));
+
+/** The webview frame whose page holds `selector` (each panel is its own iframe in the workbench). */
+async function frameWith(selector: string, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    `a webview with ${selector}`,
+    async () => {
+      for (const frame of w.page.frames()) {
+        if (!frame.url().includes('fake.html') && !frame.url().includes('index.html')) continue;
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Pixels of a canvas in a webview close to `colour` (a CSS colour as the page computes it: `rgb(r, g, b)` or `#rrggbb`). */
+async function pixels(frame: Frame, canvas: string, colour: string): Promise<number> {
+  return frame.locator(canvas).evaluate((c: HTMLCanvasElement, css: string) => {
+    const probe = document.createElement('canvas').getContext('2d')!;
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3]! > 200 && Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) < 24) n++;
+    return n;
+  }, colour);
+}
+
+const foreground = (frame: Frame): Promise<string> => frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim());
+
+/** Opens a spec from the Explorer (no file search to wait for on a busy machine) and trains it. */
+async function train(spec: string): Promise<void> {
+  await w.page.keyboard.press('Control+Shift+E');
+  await w.page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^${spec.replace('.', '\\.')}$`) }).click();
+  await w.page.locator(`.tab.active[aria-label*="${spec}"]`).waitFor();
+  await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  await w.command('DropNeuron: Train with DropNeuron');
+}
+
+const tab = (spec: string) => w.page.locator('.tab', { hasText: new RegExp(`^${spec.replace('.', '\\.')} · \\d\\d:\\d\\d:\\d\\d`) });
+
+describe('the stats panels in a real VS Code (code-server)', () => {
+  scenario('1. two runs at once: two panels, each titled by its spec and start time, each following its own run', async () => {
+    await train('a.dnn');
+    // Its panel open: the extension is active, and a trains (a command queued before activation would run
+    // against whichever spec is active by then).
+    await tab('a.dnn').waitFor({ timeout: 60_000 });
+    await train('b.dnn');
+    await tab('b.dnn').waitFor({ timeout: 60_000 });
+    assert.ok(!existsSync(join(runsOf('a.dnn').at(-1)!, 'summary.json')), 'a still trains while b starts');
+    const titles = [await tab('a.dnn').textContent(), await tab('b.dnn').textContent()];
+    assert.notEqual(titles[0], titles[1]);
+    await waitFor('both runs to finish', () => (runsOf('a.dnn').length && runsOf('b.dnn').length ? true : undefined));
+    for (const model of ['a', 'b']) {
+      await tab(`${model}.dnn`).click();
+      const frame = await frameWith(`#title:text-is("DropNeuron · ${model}")`);
+      await frame.locator('#status', { hasText: `done after ${model === 'a' ? 8 : 3} epochs` }).waitFor({ timeout: 180_000 });
+      await frame.locator('#norms-box:not([hidden])').waitFor();
+    }
+    await w.screenshot('panel-1-two-runs');
+  });
+
+  scenario('2. switching the colour theme with a panel open redraws its charts in the new colours', async () => {
+    const frame = await frameWith('#title:text-is("DropNeuron · b")');
+    await frame.locator('#summary-box:not([hidden])').waitFor();
+    const light = await foreground(frame);
+    const before = await pixels(frame, '#chart-loss', light);
+    assert.ok(before > 30, `expected the axes drawn in the theme's foreground ${light}, found ${before} pixels`);
+    mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(w.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'workbench.colorTheme': 'Default Dark Modern' }));
+    const dark = await waitFor('the dark theme in the webview', async () => {
+      const now = await foreground(frame);
+      return now && now !== light ? now : undefined;
+    });
+    await waitFor(
+      'the charts redrawn in the dark theme',
+      async () => ((await pixels(frame, '#chart-loss', dark)) > 30 && (await pixels(frame, '#chart-loss', light)) < before / 10 ? true : undefined),
+      15_000,
+    );
+    await w.screenshot('panel-2-dark-theme');
+  });
+
+  scenario("3. a failed run's panel shows the error, not an empty chart", async () => {
+    await train('bad.dnn');
+    await tab('bad.dnn').waitFor({ timeout: 60_000 });
+    const frame = await frameWith('#status[data-status="error"]', 120_000);
+    assert.match((await frame.locator('#error').textContent()) ?? '', /^The run failed: .*bad\.csv:4: expected 3 cells, found 1/);
+    assert.equal(await frame.locator('#charts').isHidden(), true, 'no empty charts');
+    await w.screenshot('panel-3-failed');
+  });
+
+  scenario('4. a threshold that wrecks accuracy: the panel names the cost and the two remedies', async () => {
+    await train('wrecked.dnn');
+    await tab('wrecked.dnn').waitFor({ timeout: 60_000 });
+    const frame = await frameWith('#title:text-is("DropNeuron · wrecked")');
+    await frame.locator('#damage:not([hidden])').waitFor({ timeout: 180_000 });
+    assert.match((await frame.locator('#damage-text').textContent()) ?? '', /^Pruning at threshold 0\.3 cost \d+\.\d points: \d+\.\d\d % → \d+\.\d\d % /);
+    assert.deepEqual(
+      (await frame.locator('#damage-remedies li').allTextContents()).map((t) => t.split(' (')[0]),
+      ['Lower the threshold', 'Use a smaller dropneuron λ'],
+    );
+    await w.screenshot('panel-4-damage');
+  });
+
+  scenario('5. Compare: two runs picked in the Runs view, in one panel, curves overlaid and settings side by side', async () => {
+    await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
+    const runs = w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row');
+    const row = (model: string) => runs.filter({ hasText: new RegExp(`(^|\\s)${model} · \\d{4}-`) }).first();
+    await row('a').waitFor({ timeout: 30_000 });
+    await row('a').click();
+    await row('b').click({ modifiers: ['Control'] });
+    await row('b').click({ button: 'right' });
+    await w.page.locator('.monaco-menu .action-item', { hasText: 'Compare Runs' }).click();
+    const frame = await frameWith('#compare-table tr[data-row="threshold"]');
+    const heads = await frame.locator('#compare-table th[data-run]').allTextContents();
+    assert.deepEqual(heads.map((h) => h.split(' · ')[0]).sort(), ['a.dnn', 'b.dnn']);
+    assert.deepEqual(
+      await frame.locator('#compare-table tr[data-row="dropneuron λ"] td').allTextContents(),
+      heads[0]!.startsWith('a') ? ['0.05', '0.02'] : ['0.02', '0.05'],
+    );
+    assert.equal(await frame.locator('#compare-table tr[data-row="dropneuron λ"]').getAttribute('class'), 'differs');
+    await frame.locator('#compare-metric').waitFor();
+    await w.screenshot('panel-5-compare');
+  });
+});

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe } from 'node:test';
+import { waitFor } from './harness.ts';
+import { editorText, runsOf, scenario, SMALL, useWorkbench, w } from './scenario.ts';
+
+// Runs a user can trust: a run that survives Reload Window, a dead run that says so and resumes, pruning that
+// wrecked the model never shown as a success, a wrong Node path with a button that fixes it, several runs at once.
+
+useWorkbench(() => ({
+  'survivor.dnn': SMALL(60).replace('model small', 'model survivor'),
+  'killed.dnn': SMALL(4).replace('model small', 'model killed'),
+  // Pruning at 0.07 removes most of fc1's weights after one epoch: the pruned accuracy falls far below the unpruned one.
+  'wrecked.dnn': SMALL(1).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.07').replace('  l1 0.001\n  dropneuron 0.05\n', ''),
+  'node.dnn': SMALL(1).replace('model small', 'model node'),
+  'first.dnn': SMALL(60).replace('model small', 'model first'),
+  'second.dnn': SMALL(60).replace('model small', 'model second'),
+}));
+
+type LoggedEvent = {
+  type: string;
+  stopped?: boolean;
+  epochsCompleted?: number;
+  epoch?: number;
+  startEpoch?: number;
+  summary?: { damage?: { exceeded: boolean } };
+};
+
+function events(runDir: string): LoggedEvent[] {
+  return readFileSync(join(runDir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LoggedEvent);
+}
+
+const status = async (): Promise<string> =>
+  (
+    (await w.page
+      .locator('.statusbar-item', { hasText: 'DropNeuron:' })
+      .first()
+      .textContent({ timeout: 1_000 })
+      .catch(() => '')) ?? ''
+  ).replace(/\u00a0/g, ' ');
+
+/** The status bar's DropNeuron text once it matches. */
+async function statusMatches(pattern: RegExp, what: string, timeoutMs = 120_000): Promise<string> {
+  return waitFor(
+    what,
+    async () => {
+      const t = await status();
+      return pattern.test(t) ? t : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+function trainerPid(runDir: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(runDir, 'trainer.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('runs a user can trust (a real VS Code, code-server)', () => {
+  scenario('1. a run survives Reload Window: the status bar follows it live after the reload, and Stop works', async () => {
+    await w.openFile('survivor.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await statusMatches(/DropNeuron: epoch [2-9]\/60/, 'epoch 2 of the run');
+    const runDir = runsOf('survivor.dnn').at(-1)!;
+    const pid = trainerPid(runDir);
+    assert.ok(pid, 'trainer.json names the trainer');
+    await w.command('Developer: Reload Window');
+    await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    const before = events(runDir).filter((e) => e.type === 'epoch').length;
+    // After the reload the extension asks the server which runs it follows: the status bar shows the run, then its new epochs.
+    const seen = await statusMatches(/DropNeuron: epoch \d+\/60/, 'the run in the status bar after the reload', 180_000);
+    const epochOf = (t: string): number => Number(/epoch (\d+)\/60/.exec(t)?.[1]);
+    await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/60`), 'a later epoch, followed live', 120_000);
+    assert.equal(trainerPid(runDir), pid, 'the same trainer, still training');
+    assert.ok(events(runDir).filter((e) => e.type === 'epoch').length > before);
+    await w.screenshot('runs-1-after-reload');
+    await w.page.locator('.statusbar-item', { hasText: 'DropNeuron: epoch' }).click();
+    await statusMatches(/DropNeuron: \d+\.\d\d %/, 'the stopped run’s result', 120_000);
+    const done = events(runDir).at(-1)!;
+    assert.equal(done.type, 'done', 'the run folder says it ended');
+    assert.equal(done.stopped, true, 'stopped, not finished');
+    await waitFor('trainer.json to go', () => (existsSync(join(runDir, 'trainer.json')) ? undefined : true), 30_000);
+    await w.screenshot('runs-1-stopped');
+  });
+
+  scenario('2. a killed trainer shows as interrupted, and Resume continues it from its last checkpoint', async () => {
+    await w.openFile('killed.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await statusMatches(/DropNeuron: epoch [2-3]\/4/, 'epoch 2 of the run');
+    const runDir = runsOf('killed.dnn').at(-1)!;
+    process.kill(trainerPid(runDir)!, 'SIGKILL');
+    await statusMatches(/DropNeuron: killed interrupted/, 'the run shown as interrupted', 60_000);
+    await w.page.locator('.notifications-toasts', { hasText: 'was interrupted after epoch' }).waitFor({ timeout: 30_000 });
+    await w.screenshot('runs-2-interrupted');
+    const checkpoint = (JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as { epoch: number }).epoch;
+    // The status bar item's click is Resume.
+    await w.page.locator('.statusbar-item', { hasText: 'DropNeuron: killed interrupted' }).click();
+    await statusMatches(/DropNeuron: \d+\.\d\d %/, 'the resumed run’s result', 180_000);
+    const log = events(runDir);
+    const starts = log.filter((e) => e.type === 'start');
+    assert.equal(starts.at(-1)!.startEpoch, checkpoint + 1, 'resumed right after its last checkpoint');
+    const done = log.at(-1)!;
+    assert.ok(done.type === 'done' && !done.stopped && done.epochsCompleted === 4, JSON.stringify(done));
+    assert.deepEqual(
+      log.filter((e) => e.type === 'epoch').map((e) => e.epoch),
+      [1, 2, 3, 4],
+      'every epoch once',
+    );
+    await w.screenshot('runs-2-resumed');
+  });
+
+  scenario('3. pruning that wrecks the model: a warning in the status bar, and Shrink asks first, showing the cost', async () => {
+    await w.openFile('wrecked.dnn');
+    const spec = await editorText();
+    await w.command('DropNeuron: Train with DropNeuron');
+    const warning = await statusMatches(/DropNeuron: .* · pruning cost \d+\.\d+ points/, 'the damage warning', 180_000);
+    assert.ok(!warning.includes('check'), warning);
+    const done = events(runsOf('wrecked.dnn').at(-1)!).at(-1)!;
+    assert.equal(done.summary?.damage?.exceeded, true);
+    await w.screenshot('runs-3-damage-status');
+    await w.page.locator('.tab', { hasText: 'wrecked.dnn' }).click();
+    await w.command('DropNeuron: Shrink Layers to Trained Sizes');
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const said = ((await dialog.textContent()) ?? '').replace(/\u00a0/g, ' ');
+    assert.match(said, /Shrink to sizes whose pruning cost \d+\.\d+ points\?/);
+    assert.match(said, /New sizes: fc1 64 → \d+/);
+    assert.match(said, /pruning at threshold 0\.07 cost \d+\.\d+ points: \d+\.\d\d % → \d+\.\d\d %/);
+    await w.screenshot('runs-3-shrink-confirm');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await editorText(), spec, 'cancelled: the spec keeps its sizes');
+  });
+
+  scenario('4. a wrong dropneuron.trainer.nodePath: one sentence, and Open Settings opens that setting', async () => {
+    const settings = join(w.workspace, '.vscode', 'settings.json');
+    mkdirSync(join(w.workspace, '.vscode'), { recursive: true });
+    writeFileSync(settings, JSON.stringify({ 'dropneuron.trainer.nodePath': '/no/such/node' }));
+    try {
+      await w.openFile('node.dnn');
+      const toast = w.page.locator('.notifications-toasts .notification-toast', {
+        hasText: 'dropneuron.trainer.nodePath names (/no/such/node) does not exist',
+      });
+      // The editor reads the settings file when it notices the change: train until the run sees the new setting.
+      await waitFor(
+        'the nodePath error',
+        async () => {
+          if (await toast.isVisible()) return true;
+          await w.command('DropNeuron: Train with DropNeuron');
+          await toast.waitFor({ timeout: 5_000 }).catch(() => {});
+          return (await toast.isVisible()) ? true : undefined;
+        },
+        60_000,
+      );
+      await w.screenshot('runs-4-nodepath-error');
+      await toast.getByRole('button', { name: 'Open Settings' }).click();
+      await w.page.locator('.settings-editor').waitFor({ timeout: 30_000 });
+      await w.page.locator('.settings-editor .setting-item-contents', { hasText: 'Node Path' }).first().waitFor({ timeout: 30_000 });
+      await w.screenshot('runs-4-settings-opened');
+      assert.equal(runsOf('node.dnn').length, 0, 'nothing started');
+    } finally {
+      rmSync(settings, { force: true });
+    }
+  });
+
+  scenario('5. two runs at once: the status bar sums them up, and a click picks the one to show', async () => {
+    await w.openFile('first.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await statusMatches(/DropNeuron: epoch \d+\/60/, 'the first run');
+    await w.openFile('second.dnn');
+    await w.command('DropNeuron: Train with DropNeuron');
+    await statusMatches(/DropNeuron: 2 runs · \w+ fc1 \d+\/64/, 'both runs in one summary');
+    await w.screenshot('runs-5-two-runs');
+    await w.page.locator('.statusbar-item', { hasText: 'DropNeuron: 2 runs' }).click();
+    const rows = w.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    const labels = (await rows.allTextContents()).join('\n');
+    assert.match(labels, /first/);
+    assert.match(labels, /second/);
+    await w.screenshot('runs-5-pick');
+    await w.page.keyboard.press('Escape');
+    for (const spec of ['first.dnn', 'second.dnn']) {
+      await w.page.locator('.tab', { hasText: spec }).click();
+      await w.command('DropNeuron: Stop Training');
+    }
+    await waitFor(
+      'both runs to stop',
+      () => (['first.dnn', 'second.dnn'].every((s) => events(runsOf(s).at(-1)!).at(-1)?.type === 'done') ? true : undefined),
+      120_000,
+    );
+  });
+});

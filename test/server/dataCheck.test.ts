@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import {
+  InitializedNotification,
+  InitializeRequest,
+  type CodeAction,
+  type CodeLens,
+  type Diagnostic,
+  type PublishDiagnosticsParams,
+  type RegistrationParams,
+} from 'vscode-languageserver-protocol/node';
+import { analyze, type DataSpec } from '../../language/index.ts';
+import { checkDataFiles } from '../../protocol/dataFiles.ts';
+import type { RunEventParams, TrainResult } from '../../protocol/lsp.ts';
+import { formatRunHeadline } from '../../protocol/present.ts';
+import { dropneuron } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+import { TestClient, type Notification } from './client.ts';
+
+/** An IDX file of unsigned bytes: its header (magic 0x0000080N and the sizes), then `bytes` data bytes. */
+function idx(dims: number[], bytes = dims.reduce((a, b) => a * b, 1), magic = 0x800 + dims.length): Buffer {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, Buffer.alloc(bytes)]);
+}
+
+const idxData = (images = 'images.idx', labels = 'labels.idx'): DataSpec => ({ kind: 'idx', images, labels });
+const csvData = (file: string, target?: string): DataSpec => ({ kind: 'csv', file, testSplit: 0.2, ...(target ? { target } : {}) });
+
+describe('the data files a spec names, checked before training (protocol/dataFiles.ts)', () => {
+  it('names every missing file, each resolved against the spec’s folder', () => {
+    const dir = tempDir('dnn-data-');
+    const problems = checkDataFiles(idxData('images.idx', 'sub/labels.idx'), [4], dir);
+    assert.deepEqual(
+      problems.map((p) => [p.role, p.message]),
+      [
+        ['images', `${join(dir, 'images.idx')}: expected an IDX file, found no such file`],
+        ['labels', `${join(dir, 'sub', 'labels.idx')}: expected an IDX file, found no such file`],
+      ],
+    );
+  });
+
+  it('reads IDX headers only: a wrong magic, a truncated file, a directory, counts and sizes that disagree', () => {
+    const dir = tempDir('dnn-data-');
+    writeFileSync(join(dir, 'gzip.idx'), Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4]));
+    writeFileSync(join(dir, 'short.idx'), idx([10, 2, 2], 7));
+    mkdirSync(join(dir, 'folder.idx'));
+    writeFileSync(join(dir, 'images.idx'), idx([10, 2, 2]));
+    writeFileSync(join(dir, 'labels9.idx'), idx([9]));
+    writeFileSync(join(dir, 'labels.idx'), idx([10]));
+    const messages = (data: DataSpec, input = [4]) => checkDataFiles(data, input, dir).map((p) => p.message.slice(dir.length + 1));
+    assert.deepEqual(messages(idxData('gzip.idx', 'labels.idx')), [
+      'gzip.idx: expected IDX magic 0x000008NN (unsigned bytes, 1-4 dimensions), found 0x1f8b0800',
+    ]);
+    assert.deepEqual(messages(idxData('short.idx', 'labels.idx')), ['short.idx: expected 40 data bytes for dimensions 10x2x2, found 7 (truncated file)']);
+    assert.deepEqual(messages(idxData('images.idx', 'folder.idx')), ['folder.idx: expected an IDX file, found a directory']);
+    assert.deepEqual(messages(idxData('images.idx', 'labels9.idx')), [`labels9.idx: expected 10 labels to match ${join(dir, 'images.idx')}, found 9`]);
+    assert.deepEqual(messages(idxData(), [784]), ["images.idx: expected images of 784 values as the spec's `input` says, found 2x2"]);
+    assert.deepEqual(messages(idxData()), []);
+  });
+
+  it('reads a CSV file’s header row: its target column and its input columns', () => {
+    const dir = tempDir('dnn-data-');
+    writeFileSync(join(dir, 'data.csv'), 'a,b,y\n1,2,3\n4,5,6\n');
+    const messages = (data: DataSpec, input = [2]) => checkDataFiles(data, input, dir).map((p) => p.message.slice(dir.length + 1));
+    assert.deepEqual(messages(csvData('data.csv', 'y')), []);
+    assert.deepEqual(messages(csvData('data.csv')), []);
+    assert.deepEqual(messages(csvData('data.csv', 'price')), ['data.csv: expected a target column "price" among a, b, y, found none']);
+    assert.deepEqual(messages(csvData('data.csv', 'y'), [3]), ["data.csv: expected 3 input columns as the spec's `input` says, found 2"]);
+    assert.deepEqual(messages(csvData('nope.csv')), ['nope.csv: expected a CSV file, found no such file']);
+  });
+
+  it('`dropneuron train` names every missing file in its one-line error, before anything trains', () => {
+    const dir = tempDir('dnn-data-');
+    const spec = join(dir, 'files.dnn');
+    writeFileSync(spec, 'model files {\n  data idx "images.idx" "labels.idx"\n  input 4\n  dense out 2\n}\nregularize {\n  l1 0.001\n}\n');
+    const r = dropneuron(['train', spec, '--out', join(dir, 'run')]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /images\.idx: expected an IDX file, found no such file; .*labels\.idx: expected an IDX file, found no such file/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  });
+});
+
+const SPEC = (file: string) => `model table {
+  data csv "${file}" target=y
+  input 2
+  dense out 1
+}
+
+regularize {
+  l1 0.001
+}
+`;
+
+const TINY = `model tiny {
+  data mnist limit=1000
+  input 784
+  dense fc1 32 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.001
+  dropneuron 0.05
+  threshold 0.08
+}
+
+train {
+  epochs 1
+  batch 100
+  seed 1
+}
+`;
+
+describe('the language server: data diagnostics that follow the files, the dropout hint, the CodeLens', () => {
+  let client: TestClient;
+  let dir: string;
+  const registrations: RegistrationParams[] = [];
+  const refreshes: string[] = [];
+  before(async () => {
+    client = new TestClient();
+    client.connection.onRequest('client/registerCapability', (params: RegistrationParams) => {
+      registrations.push(params);
+      return null;
+    });
+    client.connection.onRequest('workspace/codeLens/refresh', () => {
+      refreshes.push('codeLens');
+      return null;
+    });
+    // A client like VS Code's: it watches files for the server when asked, and refreshes lenses when told.
+    await client.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: [],
+      capabilities: {
+        workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true }, codeLens: { refreshSupport: true } },
+      },
+    });
+    await client.connection.sendNotification(InitializedNotification.type, {});
+    dir = tempDir('dnn-lsp-data-');
+  });
+  after(() => client.close());
+
+  const diagnosticsOf = (uri: string, test: (d: Diagnostic[]) => boolean) =>
+    client
+      .waitFor((n: Notification) => {
+        const p = n.params as PublishDiagnosticsParams;
+        return n.method === 'textDocument/publishDiagnostics' && p.uri === uri && test(p.diagnostics);
+      })
+      .then((n) => (n.params as PublishDiagnosticsParams).diagnostics);
+
+  it('a missing data file: DNN311 on its path, the file watched, and the diagnostic gone once the file exists', async () => {
+    const path = join(dir, 'table.dnn');
+    const text = SPEC('data/table.csv');
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    const [missing] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311'));
+    assert.equal(missing?.severity, 1);
+    assert.equal(missing?.message, `${join(dir, 'data', 'table.csv')}: expected a CSV file, found no such file`);
+    assert.deepEqual(missing?.range, { start: { line: 1, character: 11 }, end: { line: 1, character: 27 } }, 'on the path as written');
+
+    // The server asked the client to watch the file, from the spec's folder (which exists; data/ does not yet).
+    const watchers = () => registrations.flatMap((r) => r.registrations).filter((r) => r.method === 'workspace/didChangeWatchedFiles');
+    await waitUntil(() => watchers().length > 0, 'a client/registerCapability for the data files');
+    const globs = watchers().at(-1)?.registerOptions as { watchers: { globPattern: unknown }[] } | undefined;
+    assert.deepEqual(globs?.watchers, [{ globPattern: { baseUri: pathToFileURL(dir).toString(), pattern: 'data/table.csv' } }]);
+
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'data', 'table.csv'), 'a,b,y\n1,2,3\n4,5,6\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(join(dir, 'data', 'table.csv')).toString(), type: 1 }],
+    });
+    const after = await diagnosticsOf(uri, (d) => !d.some((x) => x.code === 'DNN311'));
+    assert.deepEqual(after, []);
+
+    // A header without the target column: said again on the next change of the file.
+    writeFileSync(join(dir, 'data', 'table.csv'), 'a,b,price\n1,2,3\n4,5,6\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(join(dir, 'data', 'table.csv')).toString(), type: 2 }],
+    });
+    const [column] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311' && x.message.includes('target column')));
+    assert.equal(column?.message, `${join(dir, 'data', 'table.csv')}: expected a target column "y" among a, b, price, found none`);
+  });
+
+  it('dropout next to DropNeuron: the DNN224 information and its quick fix, which sets keep_prob 1', async () => {
+    const path = join(dir, 'dropout.dnn');
+    const text = TINY.replace('  l1 0.001\n', '  l1 0.001\n  keep_prob 0.5\n');
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    const [hint] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN224'));
+    assert.equal(hint?.severity, 3, 'an information');
+    assert.match(hint!.message, /44 %.*12 %.*546-113-62/);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: hint!.range,
+      context: { diagnostics: [hint], only: ['quickfix'] },
+    });
+    const fix = actions.find((a) => a.title === 'Set keep_prob to 1 (dropout off)');
+    assert.deepEqual(fix?.edit?.changes?.[uri], [{ range: hint!.range, newText: '1' }]);
+  });
+
+  it('a CodeLens above the model: "Train", then after a run "last run …" with its metric and kept sizes, refreshed when it ends', async () => {
+    const path = join(dir, 'tiny.dnn');
+    writeFileSync(path, TINY);
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, TINY);
+    const before = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      before.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments]),
+      [[0, 'Train', 'dropneuron.train', [uri]]],
+    );
+    const result = await client.request<TrainResult>('dropneuron/train', { uri });
+    assert.equal(result.started, true, JSON.stringify(result));
+    const done = await client.waitFor(
+      (n) => n.method === 'dropneuron/runEvent' && (n.params as RunEventParams).uri === uri && (n.params as RunEventParams).event.type === 'done',
+      120_000,
+    );
+    const event = (done.params as RunEventParams).event;
+    assert.ok(event.type === 'done');
+    await waitUntil(() => refreshes.length > 0, 'a workspace/codeLens/refresh after the run');
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const last = lenses.find((l) => l.command?.command === 'dropneuron.showRun');
+    const summary = event.summary;
+    assert.equal(last?.command?.title, `last run ${formatRunHeadline(summary)}`);
+    assert.match(last!.command!.title, /^last run \d+\.\d % · \d+-\d+$/, 'the pruned accuracy and the kept inputs and fc1 neurons');
+    assert.equal(last!.command!.title.split(' · ')[1], `${summary.inputs.kept}-${summary.layers[0]!.neuronsKept}`);
+    assert.deepEqual(last?.command?.arguments, [event.outputs.runDir, uri]);
+  });
+
+  it('the analysis alone (no files) has no DNN311: the language core stays without a file system', () => {
+    assert.ok(!analyze(SPEC('missing.csv')).diagnostics.some((d) => d.code === 'DNN311'));
+  });
+});
+
+async function waitUntil(test: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { RunFolder } from '../../protocol/runFolder.ts';
+import { splitRows } from '../../trainer/src/parallel/pool.ts';
+import { trainingThreads } from '../../trainer/src/parallel/threads.ts';
+import { analyze } from '../../language/index.ts';
+import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
+
+// Dropout, l1 and DropNeuron on, and 200 samples in batches of 64: the last batch (8 rows) splits unevenly.
+const SPEC = syntheticSpec(3, '  backend wasm\n')
+  .replace('samples=256', 'samples=200')
+  .replace('dense fc1 32 relu', 'dense fc1 32 relu\n  dense fc2 16 relu')
+  .replace('dropneuron 0.001', 'dropneuron 0.001\n  keep_prob 0.8');
+
+/** The run folder's last checkpoint: the variables and the optimizer's state, in one list. */
+function checkpointOf(runDir: string): Float32Array[] {
+  return new RunFolder(runDir).loadCheckpoint()!.tensors;
+}
+
+function maxDiff(a: Float32Array[], b: Float32Array[]): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  a.forEach((xs, i) => {
+    assert.equal(xs.length, b[i]!.length);
+    for (let k = 0; k < xs.length; k++) worst = Math.max(worst, Math.abs(xs[k]! - b[i]![k]!));
+  });
+  return worst;
+}
+
+const epochs = (events: TrainerEvent[]): EpochEvent[] => events.filter((e): e is EpochEvent => e.type === 'epoch');
+
+async function run(dir: string, name: string, threads: number): Promise<{ events: TrainerEvent[]; runDir: string }> {
+  const runDir = join(dir, name);
+  const { events, result } = await trainCollect({ specPath: join(dir, 'syn.dnn'), outDir: runDir, overrides: { train: { threads } } });
+  assert.equal(result.type, 'done', JSON.stringify(result));
+  return { events, runDir };
+}
+
+describe('data-parallel training on wasm (threads)', () => {
+  it('3 threads train what 1 thread trains, up to float reordering, and say so in the start event', async () => {
+    const dir = tempDir();
+    writeSpec(dir, 'syn.dnn', SPEC);
+    const one = await run(dir, 'one', 1);
+    const three = await run(dir, 'three', 3);
+    assert.equal((one.events[0] as StartEvent).threads, 1);
+    assert.equal((three.events[0] as StartEvent).threads, 3);
+    // After 12 Adam steps the weights (and Adam's moments) differ by float rounding only.
+    const diff = maxDiff(checkpointOf(three.runDir), checkpointOf(one.runDir));
+    assert.ok(diff <= 1e-5, `max |3 threads − 1 thread| over weights and optimizer state = ${diff}, expected ≤ 1e-5`);
+    epochs(three.events).forEach((e, i) => {
+      const single = epochs(one.events)[i]!;
+      assert.ok(Math.abs(e.loss.total - single.loss.total) <= 1e-5 * single.loss.total, `epoch ${e.epoch} loss ${e.loss.total} vs ${single.loss.total}`);
+      // The evaluation is split by whole batches: the same correct count.
+      assert.equal(e.testMetric, single.testMetric);
+      assert.equal(e.trainMetric, single.trainMetric);
+    });
+  });
+
+  it('a run stopped and resumed ends bit for bit where the unbroken one does (so a thread count gives one run)', async () => {
+    const dir = tempDir();
+    writeSpec(dir, 'syn.dnn', SPEC);
+    const whole = await run(dir, 'whole', 2);
+
+    // Stopped inside epoch 2 (4 batches an epoch): the checkpoint of epoch 1 is where it resumes.
+    const cut = join(dir, 'cut');
+    let batches = 0;
+    const stopped = await trainCollect({
+      specPath: join(dir, 'syn.dnn'),
+      outDir: cut,
+      overrides: { train: { threads: 2 } },
+      shouldStop: () => ++batches === 6,
+    });
+    assert.equal(stopped.result.type, 'done');
+    assert.deepEqual(
+      epochs(stopped.events).map((e) => e.epoch),
+      [1],
+    );
+    const resumed = await trainCollect({ specPath: join(dir, 'syn.dnn'), resumeDir: cut });
+    assert.equal(resumed.result.type, 'done', JSON.stringify(resumed.result));
+    assert.equal(maxDiff(checkpointOf(cut), checkpointOf(whole.runDir)), 0, 'the resumed run ends where the unbroken one does');
+  });
+});
+
+describe('how many threads train', () => {
+  const model = (extra = '') => analyze(syntheticSpec(1, extra)).model!;
+  it('on wasm, the spec’s threads or else the cores; never more than a batch has rows; one on every other backend', () => {
+    assert.equal(trainingThreads(model(), 'wasm', 2), 2);
+    assert.equal(trainingThreads(model('  threads 3\n'), 'wasm', 2), 3);
+    assert.equal(trainingThreads(model('  threads 200\n'), 'wasm', 2), 64);
+    assert.equal(trainingThreads(model('  threads 4\n'), 'webgpu', 8), 1);
+    assert.equal(trainingThreads(model(), 'cpu', 8), 1);
+  });
+  it('a batch splits into consecutive shares, the first ones the larger', () => {
+    assert.deepEqual(splitRows(8, 3), [
+      [0, 3],
+      [3, 6],
+      [6, 8],
+    ]);
+    assert.deepEqual(splitRows(1, 2), [
+      [0, 1],
+      [1, 1],
+    ]);
+  });
+});

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { CheckedModel } from '../../../language/index.ts';
+import type { ExportedFile, Summary } from '../../../protocol/events.ts';
+import { io } from '../../../protocol/runFolder.ts';
+import type { CompactModel } from '../compact.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { ExportError } from '../export.ts';
+import type { HostLayer } from '../stats.ts';
+import { measureLatency } from './latency.ts';
+import { exportModel, tfjsBytes, writeExport } from './write.ts';
+
+export interface RunEndExport {
+  model: CheckedModel;
+  data: Dataset;
+  /** The full model's weights, pruned at the threshold, and the compact model made from them. */
+  pruned: HostLayer[];
+  small: CompactModel;
+  /** The run's compact/ and model/ folders. */
+  compactDir: string;
+  fullDir: string;
+  /** The TensorFlow.js models already saved in those folders; absent when the model has a layer TensorFlow.js cannot save. */
+  layers?: { full: tfl.LayersModel; compact: tfl.LayersModel };
+}
+
+/**
+ * What the run's end adds to the compact/ folder beside the TensorFlow.js model: model.onnx, model.safetensors
+ * and model.py; and what it adds to the summary: each format's size next to the full model's (the full
+ * model's ONNX and safetensors are encoded in memory to be measured, not written), and the inference latency
+ * of both. An architecture the ONNX export does not cover is `exportError`, not a failed run.
+ */
+export async function exportAtRunEnd(e: RunEndExport): Promise<Pick<Summary, 'exports' | 'exportError' | 'latency'>> {
+  const exports: ExportedFile[] = [];
+  if (e.layers) exports.push({ format: 'tfjs', path: e.compactDir, bytes: tfjsBytes(e.compactDir), fullBytes: tfjsBytes(e.fullDir) });
+  let exportError: string | undefined;
+  try {
+    const compact = exportModel(e.model, e.small.layers, e.data.inputShape, e.small.keptInputs);
+    const full = exportModel(e.model, e.pruned, e.data.inputShape);
+    if (!existsSync(e.compactDir)) io(e.compactDir, 'create the compact model folder', () => mkdirSync(e.compactDir, { recursive: true }));
+    const paths = writeExport(e.compactDir, compact);
+    exports.push(
+      { format: 'onnx', path: paths.onnx, bytes: compact.onnx.byteLength, fullBytes: full.onnx.byteLength },
+      { format: 'safetensors', path: paths.safetensors, bytes: compact.safetensors.byteLength, fullBytes: full.safetensors.byteLength },
+    );
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+    exportError = error.message;
+  }
+  const latency = e.layers
+    ? await measureLatency(e.layers.full, e.layers.compact, e.small.keptInputs, e.data.testX, e.data.inputShape, e.data.testCount)
+    : undefined;
+  return { exports, ...(exportError ? { exportError } : {}), ...(latency ? { latency } : {}) };
+}

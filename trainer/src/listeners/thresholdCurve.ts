@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { writeAtomic } from '../../../protocol/files.ts';
+import { io, THRESHOLD_CURVE_FILE, type RunFolder } from '../../../protocol/runFolder.ts';
+import type { Evaluator } from '../evaluator.ts';
+import type { Trainee } from '../loop.ts';
+import { thresholdCurve } from '../prune/curve.ts';
+import { doneEventOf, type RunEnd, type TrainingListener } from './listener.ts';
+
+/**
+ * At the run's end, re-prunes the final weights at a grid of thresholds and writes the curve to the run
+ * folder (`threshold-curve.json`), so a threshold can be chosen after training without measuring anything.
+ * Runs after the exporter (it adds the file to the done event's outputs) and before the emitter (which sends it).
+ */
+export class ThresholdCurveWriter implements TrainingListener {
+  constructor(
+    private readonly t: Trainee,
+    private readonly evaluator: Evaluator,
+    private readonly folder: RunFolder,
+  ) {}
+
+  async onRunEnd(end: RunEnd): Promise<void> {
+    const done = doneEventOf(end);
+    const weights = await this.t.network.read();
+    const curve = await thresholdCurve(this.t.model, weights, this.evaluator, done.summary.beforePrune);
+    const path = join(this.folder.dir, THRESHOLD_CURVE_FILE);
+    io(path, 'write the threshold curve', () => writeAtomic(path, JSON.stringify(curve)));
+    done.outputs.thresholdCurve = path;
+  }
+}

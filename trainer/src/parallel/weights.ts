@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Network } from '../network.ts';
+
+/** Values of all the network's variables, in network.variables order. */
+export function paramCount(network: Network): number {
+  return network.variables.reduce((n, v) => n + v.size, 0);
+}
+
+/**
+ * A tensor's values without a copy where the backend allows: on wasm a view of its heap, valid until the next
+ * kernel runs. dataSync allocates a fresh array on every call, and at one per variable per step the page faults
+ * of those allocations cost more than the copies themselves (measured: a median 5.6 ms against 0.3 ms for
+ * LeNet-300-100's weights).
+ */
+export function valuesOf(t: tf.Tensor): Float32Array {
+  const backend = tf.backend() as unknown as { typedArrayFromHeap?: (t: tf.TensorInfo) => Float32Array };
+  return backend.typedArrayFromHeap ? backend.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
+}
+
+/** Copies the tensors' values into `into`, one after the other. Synchronous: the pool runs on wasm. */
+export function writeTensors(tensors: readonly tf.Tensor[], into: Float32Array): void {
+  let at = 0;
+  for (const t of tensors) {
+    into.set(valuesOf(t), at);
+    at += t.size;
+  }
+}
+
+/** Copies the network's variables into `into` (network.variables order). */
+export function writeWeights(network: Network, into: Float32Array): void {
+  writeTensors(network.variables, into);
+}
+
+/** Assigns the values in `from` (network.variables order) to the network's variables. */
+export function readWeights(network: Network, from: Float32Array): void {
+  tf.tidy(() => {
+    let at = 0;
+    for (const v of network.variables) {
+      v.assign(tf.tensor(from.subarray(at, at + v.size), v.shape));
+      at += v.size;
+    }
+  });
+}
