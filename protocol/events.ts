@@ -220,7 +220,7 @@ export interface DoneEvent {
     compact?: string;
     prunedSpec: string;
     keptInputs?: string;
-    /** The final weights re-pruned at a grid of thresholds (`ThresholdCurve` in runFolder.ts); absent in older runs. */
+    /** The final weights re-pruned at a grid of thresholds (`ThresholdCurve` in runFolder.ts); absent for a stopped run and in older runs. */
     thresholdCurve?: string;
   };
 }

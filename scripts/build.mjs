@@ -38,9 +38,11 @@ await build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  // Native and wasm-backed packages (TensorFlow.js, Dawn) must be resolved at run time from node_modules, not inlined;
-  // so must Vega (the sweep's frontier.svg): an ES module with top-level await, which a CommonJS bundle cannot inline.
-  external: ['vscode', '@tensorflow/*', 'webgpu', 'vega'],
+  // Native and wasm-backed packages (TensorFlow.js, Dawn) must be resolved at run time from node_modules, not inlined.
+  external: ['vscode', '@tensorflow/*', 'webgpu'],
+  // Vega (the sweep's frontier.svg) is inlined, with vega-canvas's browser build: its Node build awaits the optional
+  // `canvas` at the top level, which a CommonJS bundle cannot hold, and SVG needs no canvas.
+  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
   // ES-module dependencies (tinyglobby's fdir) read import.meta.url, which a CommonJS bundle lacks: give it the file's URL.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },

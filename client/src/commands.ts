@@ -101,7 +101,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       } else if (result.reason === 'settings') {
         log.error(`training ${document.uri.fsPath} did not start: ${result.message}`);
         const choice = await vscode.window.showErrorMessage(`DropNeuron: ${result.message}`, 'Open Settings');
-        if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', result.setting ?? 'dropneuron.trainer.overrides');
+        if (choice) await openSetting(result.setting ?? 'dropneuron.trainer.overrides');
       } else {
         void vscode.window.showWarningMessage(`DropNeuron: ${result.message}`);
       }
@@ -152,7 +152,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     if (!action) return;
     switch (action.title) {
       case 'Open Settings':
-        return void vscode.commands.executeCommand('workbench.action.openSettings', action.setting);
+        return void openSetting(action.setting);
       case 'Show Log':
         return log.show();
       case 'Show Backends':
@@ -182,7 +182,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     const result = await client.sendRequest(ResumeRequest, { runDir });
     if (!result.started) {
       const choice = await vscode.window.showWarningMessage(`DropNeuron: ${result.message}`, ...(result.setting ? ['Open Settings'] : []));
-      if (choice && result.setting) await vscode.commands.executeCommand('workbench.action.openSettings', result.setting);
+      if (choice && result.setting) await openSetting(result.setting);
       return undefined;
     }
     const uri = result.uri ?? '';
@@ -329,6 +329,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       await vscode.window.showTextDocument(document);
     }),
   ];
+}
+
+/** The Settings editor, showing that one setting (by id: a text search for a dotted name can find nothing). */
+function openSetting(id: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', `@id:${id}`);
 }
 
 function* runsRunning(runs: RunStore): Iterable<string> {

@@ -7,6 +7,7 @@ import { statusView } from './statusView.ts';
 export class TrainingStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('dropneuron.status', vscode.StatusBarAlignment.Left, 50);
   private last: RunRecord | undefined;
+  private recent: RunRecord | undefined;
   private readonly subscription: { dispose(): void };
 
   constructor(private readonly runs: RunStore) {
@@ -16,11 +17,12 @@ export class TrainingStatus implements vscode.Disposable {
 
   update(run: RunRecord, event?: TrainerEvent): void {
     if (run.status !== 'running' || event?.type === 'done' || event?.type === 'error') this.last = run;
+    else if (event?.type === 'epoch') this.recent = run;
     this.render();
   }
 
   render(): void {
-    const view = statusView(this.runs.live(), this.last);
+    const view = statusView(this.runs.live(), this.last, this.recent);
     if (!view) return;
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;

@@ -49,7 +49,7 @@ export interface StatusView {
  * many and the latest's progress, click to pick one), else the outcome of the run that ended last: a pruning
  * that cost more than its tolerance is a warning, never a check mark; an interrupted run offers Resume.
  */
-export function statusView(live: readonly RunRecord[], last: RunRecord | undefined): StatusView | undefined {
+export function statusView(live: readonly RunRecord[], last: RunRecord | undefined, recent?: RunRecord): StatusView | undefined {
   if (live.length === 1) {
     const run = live[0]!;
     return {
@@ -59,7 +59,8 @@ export function statusView(live: readonly RunRecord[], last: RunRecord | undefin
     };
   }
   if (live.length > 1) {
-    const latest = live.reduce((a, b) => (b.events.length && (!a.events.length || b.events.length >= a.events.length) ? b : a));
+    // The run that moved last (an epoch just finished), so that the summary changes as the runs do.
+    const latest = recent && live.includes(recent) ? recent : live.at(-1)!;
     const epoch = latest.events.filter((e) => e.type === 'epoch').at(-1);
     const kept = epoch?.type === 'epoch' ? ` · ${runName(latest)} ${formatKeptLayers(epoch.layers.slice(0, 1))}` : '';
     return {

@@ -44,8 +44,14 @@ export class DiagnosticsPublisher {
       const entry = this.store.get(uri);
       if (!entry) return;
       const path = filePath(uri);
-      const fromFiles = path ? dataDiagnostics(entry.analysis, path) : [];
-      this.onDataPaths(uri, path ? dataPaths(entry.analysis, path) : []);
+      let fromFiles: DnnDiagnostic[] = [];
+      try {
+        fromFiles = path ? dataDiagnostics(entry.analysis, path) : [];
+        this.onDataPaths(uri, path ? dataPaths(entry.analysis, path) : []);
+      } catch (error) {
+        // The file system is outside the language's guarantee: a check that fails costs its diagnostics, not the server.
+        this.connection.console.error(`checking the data files of ${uri} failed: ${(error as Error).stack ?? String(error)}`);
+      }
       void this.connection.sendDiagnostics({
         uri,
         version: entry.document.version,

@@ -56,7 +56,7 @@ describe('dropneuron export', () => {
     assert.ok(trainOutput.includes(`the compact model, exported to ${join(runDir, 'compact')}:\n`), trainOutput);
     for (const format of ['tfjs', 'onnx', 'safetensors'])
       assert.match(trainOutput, new RegExp(`^  ${format}: [\\d,]+ bytes \\(full model [\\d,]+, [\\d.]+ %\\)$`, 'm'));
-    assert.match(trainOutput, /^  inference on \w+, per call: batch 1 [\d.]+ ms \(full model [\d.]+ ms\), batch \d+ [\d.]+ ms \(full model [\d.]+ ms\)$/m);
+    assert.match(trainOutput, /^ {2}inference on \w+, per call: batch 1 [\d.]+ ms \(full model [\d.]+ ms\), batch \d+ [\d.]+ ms \(full model [\d.]+ ms\)$/m);
     for (const file of ['model.onnx', 'model.safetensors', 'model.py']) assert.ok(existsSync(join(runDir, 'compact', file)), file);
   });
 

@@ -81,7 +81,10 @@ describe('the editor knows the data, warns about the dropout trap, and completes
     const labels = await suggestions();
     const activations = ['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'elu', 'softplus'];
     assert.deepEqual(labels.slice(0, activations.length), activations, `expected the activations first, found ${labels.join(', ')}`);
-    assert.ok(labels.slice(activations.length).every((l) => l.endsWith('=')), `expected only options after them, found ${labels.join(', ')}`);
+    assert.ok(
+      labels.slice(activations.length).every((l) => l.endsWith('=')),
+      `expected only options after them, found ${labels.join(', ')}`,
+    );
     assert.ok(!labels.some((l) => /zebrafish|quagga|small|fc1/.test(l)), `expected no words from the file, found ${labels.join(', ')}`);
     await w.screenshot('editor-3-completion-ranked');
     // A space accepts the selected value (a commit character).
@@ -127,6 +130,7 @@ describe('the editor knows the data, warns about the dropout trap, and completes
     await w.openFile('lens.dnn');
     await last.click();
     await panelTab.first().waitFor({ timeout: 30_000 });
+    await w.stats().getByText('lens.dnn').first().waitFor({ timeout: 30_000 });
     await w.screenshot('editor-4-lens-opens-run');
   });
 });

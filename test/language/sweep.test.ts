@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver/node';
 import { analyze, format } from '../../language/index.ts';
+import { codeLenses, SWEEP_COMMAND } from '../../server/src/codeLens.ts';
 import { complete } from '../../server/src/completion.ts';
 import { hover } from '../../server/src/hover.ts';
 import { cursor } from '../server/client.ts';
@@ -70,5 +71,15 @@ describe('the `sweep` block', () => {
     assert.match((hover(analyze(threshold.text), threshold.position, undefined)?.contents as MarkupContent).value, /re-prunes every trained run/);
     const l1 = cursor(`${MODEL}sweep {\n  l|1 0.01\n}\n`);
     assert.match((hover(analyze(l1.text), l1.position, undefined)?.contents as MarkupContent).value, /L1 penalty[\s\S]*trains a run of its own/);
+  });
+
+  it('a CodeLens above the block starts the sweep, saying how many runs it trains', () => {
+    const uri = 'file:///w/m.dnn';
+    const text = `${MODEL}sweep {\n  dropneuron 0.001 0.003 0.01\n  optimizer adam sgd\n  threshold 0.01 0.02\n}\n`;
+    const lens = codeLenses(uri, analyze(text), undefined).find((l) => l.command?.command === SWEEP_COMMAND);
+    assert.equal(lens?.command?.title, 'Sweep with DropNeuron: 6 runs × 2 thresholds');
+    assert.deepEqual(lens?.command?.arguments, [uri]);
+    assert.equal(lens?.range.start.line, 7);
+    assert.equal(codeLenses(uri, analyze(MODEL), undefined).filter((l) => l.command?.command === SWEEP_COMMAND).length, 0);
   });
 });

@@ -183,7 +183,7 @@ describe('the language server: data diagnostics that follow the files, the dropo
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
       changes: [{ uri: pathToFileURL(join(dir, 'data', 'table.csv')).toString(), type: 2 }],
     });
-    const [column] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311' && x.message.includes('target column')));
+    const [column] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311' && String(x.message).includes('target column')));
     assert.equal(column?.message, `${join(dir, 'data', 'table.csv')}: expected a target column "y" among a, b, price, found none`);
   });
 
@@ -195,7 +195,7 @@ describe('the language server: data diagnostics that follow the files, the dropo
     await client.open(uri, text);
     const [hint] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN224'));
     assert.equal(hint?.severity, 3, 'an information');
-    assert.match(hint!.message, /44 %.*12 %.*546-113-62/);
+    assert.match(String(hint!.message), /44 %.*12 %.*546-113-62/);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: hint!.range,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { formatBackend } from '../../protocol/present.ts';
 import { RunFolder } from '../../protocol/runFolder.ts';
 import { splitRows } from '../../trainer/src/parallel/pool.ts';
 import { trainingThreads } from '../../trainer/src/parallel/threads.ts';
@@ -9,7 +10,7 @@ import { analyze } from '../../language/index.ts';
 import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
 
 // Dropout, l1 and DropNeuron on, and 200 samples in batches of 64: the last batch (8 rows) splits unevenly.
-const SPEC = syntheticSpec(3, '  backend wasm\n')
+const SPEC = syntheticSpec(2, '  backend wasm\n')
   .replace('samples=256', 'samples=200')
   .replace('dense fc1 32 relu', 'dense fc1 32 relu\n  dense fc2 16 relu')
   .replace('dropneuron 0.001', 'dropneuron 0.001\n  keep_prob 0.8');
@@ -46,7 +47,7 @@ describe('data-parallel training on wasm (threads)', () => {
     const three = await run(dir, 'three', 3);
     assert.equal((one.events[0] as StartEvent).threads, 1);
     assert.equal((three.events[0] as StartEvent).threads, 3);
-    // After 12 Adam steps the weights (and Adam's moments) differ by float rounding only.
+    // After 8 Adam steps the weights (and Adam's moments) differ by float rounding only.
     const diff = maxDiff(checkpointOf(three.runDir), checkpointOf(one.runDir));
     assert.ok(diff <= 1e-5, `max |3 threads − 1 thread| over weights and optimizer state = ${diff}, expected ≤ 1e-5`);
     epochs(three.events).forEach((e, i) => {
@@ -91,6 +92,11 @@ describe('how many threads train', () => {
     assert.equal(trainingThreads(model('  threads 200\n'), 'wasm', 2), 64);
     assert.equal(trainingThreads(model('  threads 4\n'), 'webgpu', 8), 1);
     assert.equal(trainingThreads(model(), 'cpu', 8), 1);
+  });
+  it('the CLI and the run panel name the backend with its threads (formatBackend)', () => {
+    assert.equal(formatBackend({ backend: 'wasm', threads: 2 }), 'wasm · 2 threads');
+    assert.equal(formatBackend({ backend: 'wasm', threads: 1 }), 'wasm');
+    assert.equal(formatBackend({ backend: 'cpu' }), 'cpu', 'a log written before threads existed');
   });
   it('a batch splits into consecutive shares, the first ones the larger', () => {
     assert.deepEqual(splitRows(8, 3), [

@@ -7,7 +7,7 @@ import { thresholdCurve } from '../prune/curve.ts';
 import { doneEventOf, type RunEnd, type TrainingListener } from './listener.ts';
 
 /**
- * At the run's end, re-prunes the final weights at a grid of thresholds and writes the curve to the run
+ * At the end of a finished run, re-prunes the final weights at a grid of thresholds and writes the curve to the run
  * folder (`threshold-curve.json`), so a threshold can be chosen after training without measuring anything.
  * Runs after the exporter (it adds the file to the done event's outputs) and before the emitter (which sends it).
  */
@@ -19,6 +19,9 @@ export class ThresholdCurveWriter implements TrainingListener {
   ) {}
 
   async onRunEnd(end: RunEnd): Promise<void> {
+    // A stop should end the run now, not after 24 more test evaluations: the curve comes with the run's end
+    // (`train --resume` on a stopped run finishes it; on a finished one it writes the outputs again, curve included).
+    if (end.stopped) return;
     const done = doneEventOf(end);
     const weights = await this.t.network.read();
     const curve = await thresholdCurve(this.t.model, weights, this.evaluator, done.summary.beforePrune);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { analyze, type Analysis, type CheckedModel } from '../../../language/index.ts';
-import type { DoneEvent, Summary } from '../../../protocol/events.ts';
+import { analyze, BACKEND_ORDER, type Analysis, type BackendName, type BackendSetting, type CheckedModel } from '../../../language/index.ts';
+import type { DoneEvent, StartEvent, Summary } from '../../../protocol/events.ts';
 import { writeAtomic } from '../../../protocol/files.ts';
 import type { PruneOutputs } from '../../../protocol/prune.ts';
 import { io, readEvents, RunFolder, RunFolderError, type RunManifest } from '../../../protocol/runFolder.ts';
@@ -36,18 +36,17 @@ export interface SavedRun {
 }
 
 /**
- * Opens a finished run: its spec as it trained, its backend (the spec's, as `train` picks it, so the metric
- * is computed the same way), its test data and its last checkpoint's weights. Every failure is a PruneError
- * with one line.
+ * Opens a finished run: its spec as it trained, the backend it trained on (so the metric is computed the same
+ * way), its test data and its last checkpoint's weights. Every failure is a PruneError with one line.
  */
 export async function openRun(runDir: string): Promise<SavedRun> {
   const dir = resolve(runDir);
   try {
     const folder = new RunFolder(dir);
     const manifest = folder.manifest();
-    const done = readEvents(dir)
-      .filter((e): e is DoneEvent => e.type === 'done')
-      .at(-1);
+    const events = readEvents(dir);
+    const done = events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
+    const trainedOn = events.find((e): e is StartEvent => e.type === 'start')?.backend;
     if (!done) throw new PruneError(`${dir}: expected a finished run, found one without its done event: finish it with \`dropneuron train --resume ${dir}\``);
     const analysis = analyze(manifest.spec, manifest.overrides);
     const model = analysis.model;
@@ -62,7 +61,7 @@ export async function openRun(runDir: string): Promise<SavedRun> {
       throw new PruneError(`${dir}: expected a checkpoint of the spec's ${layers.length} weighted layers, found one that does not match (damaged checkpoint)`);
     }
     const weights = layers.map((layer, i) => ({ layer, w: variables[2 * i]!, b: variables[2 * i + 1]! }));
-    const backend = await selectBackend(model.train.backend);
+    const backend = await backendOf(trainedOn, model.train.backend);
     // Only the test set is read. MNIST's is a file of its own whatever the limit, so one training sample will do
     // (not 60 000); other data sets split theirs from the (limited) samples, so they load as the run did.
     const limit = model.data?.kind === 'mnist' ? 1 : manifest.limit;
@@ -74,6 +73,22 @@ export async function openRun(runDir: string): Promise<SavedRun> {
     if (error instanceof RunFolderError || error instanceof BackendError || error instanceof DataError) throw new PruneError(error.message);
     throw new PruneError(`${dir}: expected a run folder to re-prune, found: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The backend the run trained on, so that its test metric comes out the same, and without `auto`'s probing (Dawn's
+ * start alone costs a noticeable share of a second); the spec's choice when that one does not load here (a run
+ * trained on another machine's GPU).
+ */
+async function backendOf(trainedOn: string | undefined, setting: BackendSetting): Promise<BackendChoice> {
+  if (trainedOn && (BACKEND_ORDER as readonly string[]).includes(trainedOn)) {
+    try {
+      return await selectBackend(trainedOn as BackendName);
+    } catch (error) {
+      if (!(error instanceof BackendError)) throw error;
+    }
+  }
+  return selectBackend(setting);
 }
 
 /** The unpruned test metric, computed once per opened run. */
