@@ -11,6 +11,7 @@ import type { KeptNeurons } from './present.ts';
 import type { PruneResult } from './prune.ts';
 import type { RunInfo, RunResult, ThresholdCurve } from './runFolder.ts';
 import type { TrainingOverrides } from './settings.ts';
+import type { SweepFile, SweepValue } from './sweep.ts';
 
 /** Client → server: train the saved file behind `uri`, with settings that replace the spec's. */
 export interface TrainParams {
@@ -185,5 +186,40 @@ export interface ThresholdCurveParams {
 }
 /** Client → server: the run's threshold curve (threshold-curve.json), or null for a run without one (unfinished, or older). */
 export const ThresholdCurveRequest = new RequestType<ThresholdCurveParams, ThresholdCurve | null, void>('dropneuron/thresholdCurve');
+
+/** A sweep folder as the server reads it: sweep.json, and each trial's run folder (what a panel or a row opens). */
+export interface SweepInfo {
+  sweepDir: string;
+  /** The model's name: the sweep folder's name (`.dropneuron/sweeps/<model>/`). */
+  model: string;
+  sweep: SweepFile;
+  /** Each trial's run folder, by trial id, once the trial has started one. */
+  runs: Record<string, RunInfo>;
+}
+/** Client → server: the sweeps under the workspace folders (no `specPath`), or of the one spec `specPath` (a file path). */
+export interface SweepsParams {
+  specPath?: string;
+}
+export const SweepsRequest = new RequestType<SweepsParams, SweepInfo[], void>('dropneuron/sweeps');
+
+/**
+ * Client → server: the edits that bring one point of a sweep into the spec `uri`. `apply`: the trial's settings
+ * and the point's threshold, each written into its `regularize` or `train` line; `shrink`: every layer set to its
+ * size in the trial's compact model at that threshold (the Shrink edit, measured by `dropneuron prune`).
+ */
+export interface SweepPointParams {
+  uri: string;
+  action: 'apply' | 'shrink';
+  /** The trial's run folder (for `shrink`). */
+  runDir: string;
+  settings: Record<string, SweepValue>;
+  threshold: number;
+}
+export interface SweepPointResult {
+  edits: ShrinkResult['edits'];
+  /** Why there are no edits, in one sentence. */
+  message?: string;
+}
+export const SweepPointRequest = new RequestType<SweepPointParams, SweepPointResult, void>('dropneuron/sweepPoint');
 
 export type { RunInfo, RunResult };

@@ -16,7 +16,8 @@ const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => 
 // The stats webview runs in a browser context: its own bundle, Chart.js included (no remote scripts).
 if (existsSync('client/webview/main.ts')) {
   await build({
-    entryPoints: { webview: 'client/webview/main.ts' },
+    // The sweep panel's page is its own bundle (media/sweep.js): it shares charts.ts, not the stats page's code.
+    entryPoints: { webview: 'client/webview/main.ts', ...(existsSync('client/webview/sweepPage.ts') ? { sweep: 'client/webview/sweepPage.ts' } : {}) },
     // Beside stats.css in media/: the webview may load only from there (localResourceRoots).
     outdir: 'media',
     bundle: true,

@@ -27,6 +27,7 @@ import { runName, runProgress } from './statusView.ts';
 import { ComparePanel } from './comparePanel.ts';
 import { panelTitle, revealFolder, StatsPanel, type PanelActions } from './statsPanel.ts';
 import { sweepInTerminal } from './sweep.ts';
+import { SweepPanel } from './sweepPanel.ts';
 
 function activeSpec(): vscode.TextDocument | undefined {
   const document = vscode.window.activeTextEditor?.document;
@@ -247,9 +248,17 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand('dropneuron.showBackends', () => showBackends(client)),
     // From the CodeLens above a `sweep` block (a URI string), or the palette (the active spec).
-    vscode.commands.registerCommand('dropneuron.sweep', (resource?: vscode.Uri | string) =>
-      sweepInTerminal(context, typeof resource === 'string' ? vscode.Uri.parse(resource) : resource),
-    ),
+    vscode.commands.registerCommand('dropneuron.sweep', async (resource?: vscode.Uri | string) => {
+      const spec = await sweepInTerminal(context, typeof resource === 'string' ? vscode.Uri.parse(resource) : resource);
+      // The panel fills in as trials finish.
+      if (spec) SweepPanel.show(context, client, spec, deps.refreshRuns);
+    }),
+    // From the Runs view's sweep row, or the palette (the active spec's sweep).
+    vscode.commands.registerCommand('dropneuron.showSweep', async (node?: RunNode) => {
+      const spec = node && 'sweep' in node ? node.sweep.specPath : activeSpec()?.uri.fsPath;
+      if (!spec) return void vscode.window.showInformationMessage('Open a .dnn spec that has been swept, or pick a sweep in the Runs view.');
+      SweepPanel.show(context, client, spec, deps.refreshRuns);
+    }),
     vscode.commands.registerCommand('dropneuron.trainWithOverrides', async (resource?: vscode.Uri) => {
       const key = `overrides:${(resource ?? activeSpec()?.uri)?.toString() ?? ''}`;
       const overrides = await pickOverrides(context.workspaceState.get<TrainingOverrides>(key) ?? {});

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
  * A terminal rather than the language server: a sweep runs for hours and outlives the window's server, and its
  * results are files (sweep.json, frontier.svg, one run folder per trial) that the runs view already reads.
  */
-export async function sweepInTerminal(context: vscode.ExtensionContext, resource: vscode.Uri | undefined): Promise<void> {
+/** Resolves to the spec being swept (a file path), or undefined when nothing started. */
+export async function sweepInTerminal(context: vscode.ExtensionContext, resource: vscode.Uri | undefined): Promise<string | undefined> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('A sweep trains on this machine, so it is disabled in Restricted Mode. Trust the workspace to sweep.');
     return;
@@ -32,4 +33,5 @@ export async function sweepInTerminal(context: vscode.ExtensionContext, resource
     iconPath: new vscode.ThemeIcon('graph-scatter'),
   });
   terminal.show();
+  return spec;
 }

@@ -59,6 +59,8 @@ import {
   ResumeRequest,
   RunsRequest,
   ShrinkRequest,
+  SweepPointRequest,
+  SweepsRequest,
   StopRequest,
   TrainRequest,
   type BackendsParams,
@@ -73,6 +75,10 @@ import {
   type RunsParams,
   type ShrinkParams,
   type ShrinkResult,
+  type SweepInfo,
+  type SweepPointParams,
+  type SweepPointResult,
+  type SweepsParams,
   type StopParams,
   type TrainParams,
   type ThresholdCurveParams,
@@ -113,6 +119,7 @@ import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
 import { runEvents, workspaceRuns } from './runs.ts';
+import { sweepPointEdits, sweepPointParams, sweepsParams, workspaceSweeps } from './sweeps.ts';
 import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
@@ -437,6 +444,23 @@ connection.onRequest(
       return exportModel(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), p);
     },
   ),
+);
+connection.onRequest(
+  SweepsRequest,
+  guard<SweepsParams, SweepInfo[]>('sweeps', [], sweepsParams, (p) => workspaceSweeps(roots, p.specPath)),
+);
+connection.onRequest(
+  SweepPointRequest,
+  guard<SweepPointParams, SweepPointResult>('sweepPoint', { edits: [], message: 'the server could not read the spec (see its log)' }, sweepPointParams, async (p) => {
+    if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
+    const entry = store.get(p.uri);
+    if (!entry) return { edits: [], message: 'Open the spec to apply a sweep point to it.' };
+    const settings = await config.get(pathToFileURL(p.runDir).toString());
+    // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
+    return sweepPointEdits(entry.analysis, p, (runDir, threshold) =>
+      pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), { runDir, thresholds: [threshold] }),
+    );
+  }),
 );
 connection.onRequest(
   ThresholdCurveRequest,

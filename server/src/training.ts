@@ -24,6 +24,7 @@ import {
   readLock,
   readRun,
   removeLock,
+  RunFolder,
   RUNS_FOLDER,
   TRAINER_LOCK,
   TRAINER_LOG,
@@ -352,9 +353,26 @@ export class Training {
       // The spec's latest run from now on (set here, not at process exit, so that a delete right after wins).
       if (event.type === 'done')
         this.latest.set(run.uri, { runDir: event.outputs.runDir, done: event, ...(run.lastEpoch ? { lastEpoch: run.lastEpoch } : {}) });
-      if (event.type === 'error') this.logFailure(run, event);
+      if (event.type === 'error') {
+        this.logFailure(run, event);
+        if (run.child) this.record(run, event);
+      }
     }
     if (send) this.forward(run, event);
+  }
+
+  /**
+   * The trainer sends a failure (a divergence) only on stdout: its log ends at the last good epoch, which a resume
+   * starts from. The server adds it to the folder's log, so that the Runs view reads the run as failed, not
+   * interrupted. A failure before the run had its folder has no log to go to.
+   */
+  private record(run: ActiveRun, event: ErrorEvent): void {
+    if (!existsSync(join(run.runDir, 'run.json'))) return;
+    try {
+      new RunFolder(run.runDir).appendEvent(event);
+    } catch (error) {
+      this.connection.console.warn(`could not add the failure to ${run.runDir}'s log: ${(error as Error).message}`);
+    }
   }
 
   private forward(run: ActiveRun, event: TrainerEvent): void {

@@ -20,7 +20,9 @@ useWorkbench(() => ({ 'swept.dnn': SPEC }));
 
 describe('sweeps from the editor', () => {
   scenario('1. the CodeLens above `sweep` says what it trains and runs the sweep in a terminal', async () => {
-    await w.openFile('swept.dnn');
+    // From the Explorer: Quick Open's file search can take longer than its wait on a busy machine.
+    await w.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'swept.dnn' }).first().click();
+    await w.page.locator('.tab.active[aria-label*="swept.dnn"]').waitFor({ timeout: 30_000 });
     const lens = w.page.locator('.codelens-decoration a', { hasText: 'Sweep with DropNeuron: 2 runs × 2 thresholds' }).first();
     await lens.waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-1-lens');

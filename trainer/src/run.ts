@@ -220,13 +220,6 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     // A divergence or a run folder that cannot be written is the user's to fix: its message says how.
     const known = error instanceof DivergedError || error instanceof RunFolderError;
     const event = errorEvent('trainer', known ? error.message : `expected training to complete, found: ${(error as Error).message}`);
-    // Into the log too: a reader that re-attached to the folder (the language server after a reload) sees the
-    // run failed, not a run whose process vanished.
-    try {
-      folder.appendEvent(event);
-    } catch {
-      // The folder may be what failed; the caller still gets the event.
-    }
     options.emit(event);
     return event;
   } finally {

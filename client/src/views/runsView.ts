@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RunsRequest, type RunInfo } from '../../../protocol/lsp.ts';
-import { runRows, type RunRow } from './runsModel.ts';
+import { RunsRequest, SweepsRequest, type RunInfo } from '../../../protocol/lsp.ts';
+import { runRows, sweepRows, type RunRow, type SweepRow } from './runsModel.ts';
 
-type Node = { row: RunRow; info: RunInfo } | { child: RunRow['children'][number] };
+// A sweep's row, and a trial of it without a run folder yet; a trial with one is an ordinary run row.
+type Node =
+  | { row: RunRow; info: RunInfo }
+  | { child: RunRow['children'][number] }
+  | { sweep: SweepRow }
+  | { trial: SweepRow['trials'][number] };
 
 const STATE_ICONS: Record<RunRow['state'], vscode.ThemeIcon> = {
   done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
@@ -25,6 +30,23 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if ('sweep' in node) {
+      const item = new vscode.TreeItem(node.sweep.label, node.sweep.trials.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      item.id = node.sweep.id;
+      item.description = node.sweep.description;
+      item.tooltip = node.sweep.tooltip;
+      item.iconPath = new vscode.ThemeIcon('graph-scatter', node.sweep.state === 'failed' ? new vscode.ThemeColor('charts.red') : undefined);
+      item.contextValue = 'sweep';
+      item.command = { title: 'Show Sweep', command: 'dropneuron.showSweep', arguments: [node] };
+      return item;
+    }
+    if ('trial' in node) {
+      const item = new vscode.TreeItem(node.trial.label, vscode.TreeItemCollapsibleState.None);
+      item.id = node.trial.id;
+      item.description = node.trial.description;
+      item.iconPath = new vscode.ThemeIcon(node.trial.status === 'error' ? 'error' : node.trial.status === 'running' ? 'loading~spin' : 'circle-outline');
+      return item;
+    }
     if ('child' in node) {
       const item = new vscode.TreeItem(node.child.label, vscode.TreeItemCollapsibleState.None);
       item.id = node.child.id;
@@ -49,10 +71,12 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
 
   async getChildren(node?: Node): Promise<Node[]> {
     if (node && 'row' in node) return node.row.children.map((child) => ({ child }));
+    if (node && 'sweep' in node) return node.sweep.trials.map((trial) => (trial.run ? trial.run : { trial }));
     if (node) return [];
-    const infos: RunInfo[] = await this.client.sendRequest(RunsRequest, {});
+    const [infos, sweeps] = await Promise.all([this.client.sendRequest(RunsRequest, {}), this.client.sendRequest(SweepsRequest, {})]);
     const byDir = new Map(infos.map((i) => [`run:${i.runDir}`, i]));
-    return runRows(infos).map((row) => ({ row, info: byDir.get(row.id)! }));
+    const sweepNodes = sweepRows(sweeps);
+    return [...sweepNodes.map((sweep) => ({ sweep })), ...runRows(infos).map((row) => ({ row, info: byDir.get(row.id)! }))];
   }
 }
 

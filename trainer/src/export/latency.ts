@@ -3,10 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { InferenceLatency } from '../../../protocol/events.ts';
 
-/** Calls timed at batch 1 and at batch 256 (over the test set's first rows, again from the start when it is small): enough for a stable mean, little enough for every run's end. */
+/** Calls timed at batch 1 and at batch 256 (on the test set's first rows): enough for a stable mean, little enough for every run's end. */
 const SINGLE_CALLS = 64;
 const BATCH_CALLS = 8;
 const BATCH = 256;
+/** A slow model (large images on a CPU backend) gets fewer calls: each measurement stops adding calls past this. */
+const BUDGET_MS = 1500;
 
 /**
  * Mean inference milliseconds per call of the full and the compact TensorFlow.js model on the test set's
@@ -37,10 +39,13 @@ export async function measureLatency(
     const distinct = Math.min(Math.floor(testCount / count), 2, calls) || 1;
     const inputs = Array.from({ length: distinct }, (_, i) => rows(i * count, count));
     try {
+      const warm = performance.now();
       await run(m, inputs[0]!, pick);
+      // The warm-up's time (which includes compiling) says how many calls fit the budget; at least one is timed.
+      const fit = Math.max(1, Math.min(calls, Math.floor(BUDGET_MS / Math.max(performance.now() - warm, 1e-3))));
       const start = performance.now();
-      for (let i = 0; i < calls; i++) await run(m, inputs[i % distinct]!, pick);
-      return (performance.now() - start) / calls;
+      for (let i = 0; i < fit; i++) await run(m, inputs[i % distinct]!, pick);
+      return (performance.now() - start) / fit;
     } finally {
       tf.dispose(inputs);
     }

@@ -1,0 +1,163 @@
+/**
+ * The sweep panel: one per spec's sweep, beside the editor. It asks the server for the sweep (`dropneuron/sweeps`)
+ * whenever sweep.json changes (a file watcher) and every few seconds while the sweep runs (a watcher can miss
+ * changes in ignored folders), and shows every measured point, the front, and what each point can do: open its
+ * trial's run, Apply its settings to the spec, or Shrink the spec to its sizes (both one undoable WorkspaceEdit).
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SweepPointRequest, SweepsRequest, type SweepInfo } from '../../protocol/lsp.ts';
+import { isFromSweepPage, type FromSweepPage, type ToSweepPage } from '../webview/sweepMessages.ts';
+import type { RunNode } from './views/runsView.ts';
+import { runRows } from './views/runsModel.ts';
+
+/** How often an open panel asks again while a trial is pending or running. */
+const POLL_MS = 2000;
+
+const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The page: the same strict CSP as the stats panel (scripts only with the nonce, styles only from media/). */
+export function sweepHtml(r: { cspSource: string; nonce: string; scriptUri: string; styleUris: string[] }): string {
+  const csp = [`default-src 'none'`, `script-src 'nonce-${r.nonce}'`, `style-src ${r.cspSource}`, `img-src ${r.cspSource} data:`, `font-src ${r.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${escape(csp)}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+${r.styleUris.map((u) => `  <link rel="stylesheet" href="${escape(u)}">`).join('\n')}
+  <title>DropNeuron sweep</title>
+</head>
+<body data-page="sweep">
+  <header id="header">
+    <h1 id="title">Sweep</h1>
+    <span id="status" class="status">waiting for the sweep’s first results…</span>
+  </header>
+  <figure class="chart sweep"><figcaption>Test error against parameters kept: each trial at each threshold; the front joined</figcaption><div class="canvas"><canvas id="chart-sweep"></canvas></div></figure>
+  <h2>Points</h2>
+  <div class="table-scroll"><table id="points"></table></div>
+  <script nonce="${escape(r.nonce)}" src="${escape(r.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+export class SweepPanel {
+  static readonly viewType = 'dropneuron.sweep';
+  private static readonly panels = new Map<string, SweepPanel>();
+  private info: SweepInfo | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  /** Shows the sweep of `specPath` (a file path), in the panel already showing it or a new one. */
+  static show(context: vscode.ExtensionContext, client: LanguageClient, specPath: string, refreshRuns: () => void): SweepPanel {
+    const key = path.resolve(specPath);
+    const open = SweepPanel.panels.get(key);
+    if (open) {
+      open.panel.reveal(open.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      void open.refresh();
+      return open;
+    }
+    const panel = vscode.window.createWebviewPanel(SweepPanel.viewType, `Sweep: ${path.basename(specPath)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+    });
+    return new SweepPanel(panel, context, client, key, refreshRuns);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly specPath: string,
+    /** The Runs view asks again: its sweep row shows the same trials. */
+    private readonly refreshRuns: () => void,
+  ) {
+    SweepPanel.panels.set(specPath, this);
+    const media = (file: string): string => panel.webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', file)).toString();
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'dropneuron.svg');
+    panel.webview.html = sweepHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: media('sweep.js'),
+      styleUris: [media('stats.css'), media('sweep.css')],
+    });
+    // The sweep folder lies beside the spec; a change to its sweep.json means a trial finished or started.
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(specPath)), '.dropneuron/sweeps/*/sweep.json'),
+    );
+    this.disposables.push(
+      watcher,
+      watcher.onDidChange(() => void this.refresh()),
+      watcher.onDidCreate(() => void this.refresh()),
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
+    );
+    this.timer = setInterval(() => {
+      if (this.running()) void this.refresh();
+    }, POLL_MS);
+  }
+
+  /** Until sweep.json says every trial ended (or before it exists): the sweep may still be writing. */
+  private running(): boolean {
+    return !this.info || this.info.sweep.trials.some((t) => t.status === 'pending' || t.status === 'running');
+  }
+
+  async refresh(): Promise<void> {
+    const sweeps = await this.client.sendRequest(SweepsRequest, { specPath: this.specPath });
+    const before = JSON.stringify(this.info?.sweep);
+    this.info = sweeps[0];
+    if (JSON.stringify(this.info?.sweep) !== before) {
+      this.post({ type: 'sweep', model: this.info?.model ?? path.basename(this.specPath), sweep: this.info?.sweep ?? null });
+      this.refreshRuns();
+    }
+  }
+
+  private async receive(message: unknown): Promise<void> {
+    if (!isFromSweepPage(message)) return; // only the typed union is accepted
+    if (message.type === 'ready') {
+      this.info = undefined; // a reloaded page has lost nothing the host cannot send again
+      return this.refresh();
+    }
+    // Only the shown sweep's trials and their measured thresholds: the page does not choose what to run or edit.
+    const trial = this.info?.sweep.trials.find((t) => t.id === message.trial);
+    if (!trial || !this.info) return;
+    const run = this.info.runs[trial.id];
+    if (message.type === 'open') {
+      if (!run) return void vscode.window.showInformationMessage(`The trial ${trial.id} has no run folder yet.`);
+      const node: RunNode = { row: runRows([run])[0]!, info: run };
+      return void vscode.commands.executeCommand('dropneuron.showStats', node);
+    }
+    if (!trial.result?.points.some((p) => p.threshold === message.threshold)) return;
+    await this.applyPoint(message, trial.settings, run?.runDir ?? path.join(this.info.sweepDir, trial.runDir));
+  }
+
+  /** Apply or Shrink: the server's edits for the point, as one WorkspaceEdit (one Undo), in the spec's editor. */
+  private async applyPoint(message: Extract<FromSweepPage, { threshold: number }>, settings: Record<string, number | string>, runDir: string): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(this.info?.sweep.specPath ?? this.specPath));
+    const result = await this.client.sendRequest(SweepPointRequest, {
+      uri: document.uri.toString(),
+      action: message.type,
+      runDir,
+      settings,
+      threshold: message.threshold,
+    });
+    if (!result.edits.length) return void vscode.window.showInformationMessage(`DropNeuron: ${result.message ?? 'nothing to change.'}`);
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of result.edits)
+      edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
+    await vscode.workspace.applyEdit(edit);
+    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+  }
+
+  private post(message: ToSweepPage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private dispose(): void {
+    SweepPanel.panels.delete(this.specPath);
+    if (this.timer) clearInterval(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Messages between the extension and the sweep panel's page: a typed union each way, validated on receipt
+ * (the page is an untrusted context; the host also checks that a named trial and threshold are the sweep's).
+ */
+import type { SweepFile } from '../../protocol/sweep.ts';
+
+/** Extension → page: the sweep as sweep.json holds it now (none yet: the sweep has not written it). */
+export type ToSweepPage = { type: 'sweep'; model: string; sweep: SweepFile | null };
+
+/** Page → extension. `open`: the trial's run in its stats panel; `apply` / `shrink`: one point into the spec. */
+export type FromSweepPage = { type: 'ready' } | { type: 'open'; trial: string } | { type: 'apply' | 'shrink'; trial: string; threshold: number };
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function isToSweepPage(x: unknown): x is ToSweepPage {
+  if (!isObject(x) || x.type !== 'sweep' || typeof x.model !== 'string') return false;
+  const sweep = x.sweep;
+  return sweep === null || (isObject(sweep) && Array.isArray(sweep.trials) && Array.isArray(sweep.front));
+}
+
+export function isFromSweepPage(x: unknown): x is FromSweepPage {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'ready':
+      return Object.keys(x).length === 1;
+    case 'open':
+      return typeof x.trial === 'string' && Object.keys(x).length === 2;
+    case 'apply':
+    case 'shrink':
+      return typeof x.trial === 'string' && typeof x.threshold === 'number' && Number.isFinite(x.threshold) && Object.keys(x).length === 3;
+    default:
+      return false;
+  }
+}
