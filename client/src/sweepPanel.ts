@@ -20,7 +20,13 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCo
 
 /** The page: the same strict CSP as the stats panel (scripts only with the nonce, styles only from media/). */
 export function sweepHtml(r: { cspSource: string; nonce: string; scriptUri: string; styleUris: string[] }): string {
-  const csp = [`default-src 'none'`, `script-src 'nonce-${r.nonce}'`, `style-src ${r.cspSource}`, `img-src ${r.cspSource} data:`, `font-src ${r.cspSource}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${r.nonce}'`,
+    `style-src ${r.cspSource}`,
+    `img-src ${r.cspSource} data:`,
+    `font-src ${r.cspSource}`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -59,10 +65,15 @@ export class SweepPanel {
       void open.refresh();
       return open;
     }
-    const panel = vscode.window.createWebviewPanel(SweepPanel.viewType, `Sweep: ${path.basename(specPath)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      SweepPanel.viewType,
+      `Sweep: ${path.basename(specPath)}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
+      },
+    );
     return new SweepPanel(panel, context, client, key, refreshRuns);
   }
 

@@ -56,7 +56,20 @@ export function sweepView(sweep: SweepFile | null): SweepView {
   return { points, front, status };
 }
 
+/** The trial's swept settings: `dropneuron 0.05 · learning_rate 0.001`. */
+export function trialText(p: Pick<SweepPagePoint, 'settings' | 'trial'>): string {
+  return (
+    Object.entries(p.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(' · ') || p.trial
+  );
+}
+
 /** A point's lines in the tooltip and the table: its settings, its size and its metric after pruning. */
 export function pointLines(p: SweepPagePoint): string[] {
-  return [p.label, `${formatCount(p.params)} parameters kept`, `${p.metric} ${formatMetric(p.metric, p.afterPrune)} after pruning (error ${p.error.toPrecision(3)})`];
+  return [
+    p.label,
+    `${formatCount(p.params)} parameters kept`,
+    `${p.metric} ${formatMetric(p.metric, p.afterPrune)} after pruning (error ${p.error.toPrecision(3)})`,
+  ];
 }

@@ -7,7 +7,8 @@
 import { Chart, ScatterController, type ChartConfiguration, type ChartTypeRegistry, type TooltipItem } from 'chart.js';
 import { axis, baseOptions, draw, onThemeChange, theme } from './charts.ts';
 import { isToSweepPage, type FromSweepPage, type ToSweepPage } from './sweepMessages.ts';
-import { pointLines, sweepView, type SweepPagePoint } from './sweepModel.ts';
+import { formatCount, formatMetric } from '../../protocol/present.ts';
+import { pointLines, sweepView, trialText, type SweepPagePoint } from './sweepModel.ts';
 
 Chart.register(ScatterController);
 
@@ -92,23 +93,23 @@ function button(text: string, title: string, message: FromSweepPage, secondary =
 function renderTable(points: SweepPagePoint[]): void {
   const table = $('points');
   table.replaceChildren();
+  const metric = points[0]?.metric ?? 'accuracy';
   const head = table.appendChild(document.createElement('tr'));
-  for (const h of ['', 'Settings', 'Parameters', 'Error', '']) head.appendChild(document.createElement('th')).textContent = h;
+  for (const h of ['', 'Trial', 'Threshold', 'Parameters', `Test ${metric} after pruning`, '']) head.appendChild(document.createElement('th')).textContent = h;
   for (const p of [...points].sort((a, b) => a.params - b.params || a.error - b.error)) {
     const row = table.appendChild(document.createElement('tr'));
     row.className = p.onFront ? 'point front' : 'point';
     row.dataset.trial = p.trial;
     row.dataset.threshold = String(p.threshold);
-    row.appendChild(document.createElement('td')).textContent = p.onFront ? '★' : '';
-    const [settings, params, error] = pointLines(p);
-    row.appendChild(document.createElement('td')).textContent = settings ?? '';
-    row.appendChild(document.createElement('td')).textContent = params ?? '';
-    row.appendChild(document.createElement('td')).textContent = error ?? '';
+    // The whole description on hover, as the chart's tooltip says it.
+    row.title = pointLines(p).join('\n');
+    const cells = [p.onFront ? '★' : '', trialText(p), String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)];
+    for (const text of cells) row.appendChild(document.createElement('td')).textContent = text;
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
     actions.append(
       button('Apply', 'Write this point’s settings into the spec (undoable)', { type: 'apply', trial: p.trial, threshold: p.threshold }, false),
-      button('Shrink to this point', 'Set every layer to its size at this point', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
+      button('Shrink to this point', 'Set every layer to its size at this point (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
       button('Open run', 'Show this trial’s run', { type: 'open', trial: p.trial }),
     );
   }

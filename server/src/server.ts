@@ -451,16 +451,21 @@ connection.onRequest(
 );
 connection.onRequest(
   SweepPointRequest,
-  guard<SweepPointParams, SweepPointResult>('sweepPoint', { edits: [], message: 'the server could not read the spec (see its log)' }, sweepPointParams, async (p) => {
-    if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
-    const entry = store.get(p.uri);
-    if (!entry) return { edits: [], message: 'Open the spec to apply a sweep point to it.' };
-    const settings = await config.get(pathToFileURL(p.runDir).toString());
-    // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
-    return sweepPointEdits(entry.analysis, p, (runDir, threshold) =>
-      pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), { runDir, thresholds: [threshold] }),
-    );
-  }),
+  guard<SweepPointParams, SweepPointResult>(
+    'sweepPoint',
+    { edits: [], message: 'the server could not read the spec (see its log)' },
+    sweepPointParams,
+    async (p) => {
+      if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
+      const entry = store.get(p.uri);
+      if (!entry) return { edits: [], message: 'Open the spec to apply a sweep point to it.' };
+      const settings = await config.get(pathToFileURL(p.runDir).toString());
+      // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
+      return sweepPointEdits(entry.analysis, p, (runDir, threshold) =>
+        pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), { runDir, thresholds: [threshold] }),
+      );
+    },
+  ),
 );
 connection.onRequest(
   ThresholdCurveRequest,

@@ -47,7 +47,13 @@ export class Workbench {
   /** Starts code-server on a fresh workspace holding the examples and `files` (name → text). */
   static async start(files: Record<string, string> = {}): Promise<Workbench> {
     const w = new Workbench();
-    await w.launch(files);
+    try {
+      await w.launch(files);
+    } catch (error) {
+      // Nobody holds a half-started workbench to stop it later: stop its code-server and browser here.
+      await w.stop();
+      throw error;
+    }
     return w;
   }
 

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import type { SweepFile } from '../../protocol/sweep.ts';
 import { waitFor } from './harness.ts';
-import { scenario, SMALL, useWorkbench, w } from './scenario.ts';
+import { editorText, scenario, SMALL, useWorkbench, w } from './scenario.ts';
 
 // Issue 17, the editor side: the CodeLens above a `sweep` block starts `dropneuron sweep` in a terminal, whose
-// sweep folder then holds every trial's results, the front and the chart.
+// sweep folder then holds every trial's results, the front and the chart; the sweep panel opens with it and
+// fills in as trials finish; Apply writes a point's settings into the spec, and Undo takes them back.
 
-const SPEC = `${SMALL(1).replace('model small', 'model swept')}
+// A tiny data slice: 4 points (2 trained runs × 2 thresholds) in about a minute.
+const SPEC = `${SMALL(1).replace('model small', 'model swept').replace('limit=2000', 'limit=500')}
 sweep {
   dropneuron 0.01 0.05
   threshold 0.05 0.08
@@ -53,5 +55,72 @@ describe('sweeps from the editor', () => {
     );
     assert.ok(done.front.length >= 1);
     await w.screenshot('sweep-1-terminal-done');
+  });
+
+  scenario('2. the sweep panel shows every point and the front; Apply writes a point into the spec, Undo restores it', async () => {
+    const page = w.stats();
+    // The panel opened with the sweep and re-read sweep.json as the trials finished.
+    await page.locator('body[data-points="4"]').waitFor({ timeout: 60_000 });
+    const front = Number(await page.locator('body').getAttribute('data-front'));
+    assert.ok(front >= 1 && front <= 4, `expected a front of 1 to 4 points, found ${front}`);
+    assert.equal(await page.locator('tr.point').count(), 4);
+    assert.equal(await page.locator('tr.point.front').count(), front);
+    assert.match((await page.locator('#status').textContent()) ?? '', /4 points · \d on the front · 2 of 2 trials done/);
+    await w.screenshot('sweep-2-panel');
+
+    const before = await editorText();
+    assert.match(before, /dropneuron 0\.05/);
+    assert.match(before, /threshold 0\.08/);
+    await page.locator('tr.point[data-trial="dropneuron=0.01"][data-threshold="0.05"] button', { hasText: 'Apply' }).click();
+    await waitFor(
+      'Apply to edit the spec',
+      async () => {
+        const t = await editorText();
+        return /dropneuron 0\.01/.test(t) && /threshold 0\.05/.test(t) ? true : undefined;
+      },
+      30_000,
+    );
+    await w.screenshot('sweep-2-applied');
+
+    // One WorkspaceEdit: one Undo takes both settings back.
+    await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await w.page.keyboard.press('Control+Z');
+    await waitFor(
+      'Undo to restore the spec',
+      async () => {
+        const t = await editorText();
+        return /dropneuron 0\.05/.test(t) && /threshold 0\.08/.test(t) ? true : undefined;
+      },
+      30_000,
+    );
+    await w.screenshot('sweep-2-undone');
+
+    // Shrink to the front's smallest point: every layer at its size in that trial's compact model there.
+    const sweep = JSON.parse(readFileSync(join(w.workspace, '.dropneuron', 'sweeps', 'swept', 'sweep.json'), 'utf8')) as SweepFile;
+    const smallest = sweep.front[0]!;
+    const kept = sweep.trials.find((t) => t.id === smallest.trial)!.result!.points.find((p) => p.threshold === smallest.threshold)!.kept['fc1']!;
+    assert.ok(kept < 64, `expected the front's smallest point to keep fewer than 64 of fc1, found ${kept}`);
+    await page.locator(`tr.point[data-trial="${smallest.trial}"][data-threshold="${smallest.threshold}"] button`, { hasText: 'Shrink to this point' }).click();
+    await waitFor(`Shrink to write fc1 ${kept}`, async () => (new RegExp(`dense fc1 ${kept} relu`).test(await editorText()) ? true : undefined), 60_000);
+    await w.screenshot('sweep-2-shrunk');
+    await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await w.page.keyboard.press('Control+Z');
+    await waitFor('Undo to restore fc1', async () => (/dense fc1 64 relu/.test(await editorText()) ? true : undefined), 30_000);
+  });
+
+  scenario('3. the Runs view lists the sweep with its trials under it; a trial opens its run', async () => {
+    await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
+    const rows = w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row');
+    const sweepRow = rows.filter({ hasText: 'swept · sweep' }).first();
+    await sweepRow.waitFor({ timeout: 30_000 });
+    assert.match((await sweepRow.textContent()) ?? '', /2\/2 trials · \d on the front/);
+    await sweepRow.locator('.monaco-tl-twistie').click();
+    const trial = rows.filter({ hasText: 'dropneuron=0.05' }).first();
+    await trial.waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: 'dropneuron=0.01' }).first().waitFor();
+    await w.screenshot('sweep-3-runs-view');
+    await trial.click();
+    await w.page.locator('.tab[aria-label*="swept.dnn · "]').first().waitFor({ timeout: 30_000 });
+    await w.screenshot('sweep-3-trial-run');
   });
 });

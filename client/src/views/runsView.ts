@@ -4,11 +4,7 @@ import { RunsRequest, SweepsRequest, type RunInfo } from '../../../protocol/lsp.
 import { runRows, sweepRows, type RunRow, type SweepRow } from './runsModel.ts';
 
 // A sweep's row, and a trial of it without a run folder yet; a trial with one is an ordinary run row.
-type Node =
-  | { row: RunRow; info: RunInfo }
-  | { child: RunRow['children'][number] }
-  | { sweep: SweepRow }
-  | { trial: SweepRow['trials'][number] };
+type Node = { row: RunRow; info: RunInfo } | { child: RunRow['children'][number] } | { sweep: SweepRow } | { trial: SweepRow['trials'][number] };
 
 const STATE_ICONS: Record<RunRow['state'], vscode.ThemeIcon> = {
   done: new vscode.ThemeIcon('pass', new vscode.ThemeColor('charts.green')),
@@ -31,7 +27,10 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
 
   getTreeItem(node: Node): vscode.TreeItem {
     if ('sweep' in node) {
-      const item = new vscode.TreeItem(node.sweep.label, node.sweep.trials.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(
+        node.sweep.label,
+        node.sweep.trials.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
       item.id = node.sweep.id;
       item.description = node.sweep.description;
       item.tooltip = node.sweep.tooltip;

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sweepRows } from '../../client/src/views/runsModel.ts';
+import { isFromSweepPage, isToSweepPage } from '../../client/webview/sweepMessages.ts';
+import { pointLines, sweepView } from '../../client/webview/sweepModel.ts';
+import type { RunInfo, SweepInfo } from '../../protocol/lsp.ts';
+import type { SweepFile, SweepPoint } from '../../protocol/sweep.ts';
+
+const point = (threshold: number, params: number, afterPrune: number): SweepPoint => ({
+  threshold,
+  metric: 'accuracy',
+  afterPrune,
+  error: 1 - afterPrune,
+  params,
+  weightsKept: params,
+  compression: 2,
+  kept: { inputs: 784, fc1: 20, out: 10 },
+});
+
+/** Two trained runs × two thresholds, one trial still training: what sweep.json holds mid-sweep. */
+const SWEEP: SweepFile = {
+  version: 1,
+  specPath: '/w/swept.dnn',
+  axes: [
+    { name: 'dropneuron', values: [0.01, 0.05, 0.1] },
+    { name: 'threshold', values: [0.05, 0.08] },
+  ],
+  shared: { epochs: 1 },
+  trials: [
+    {
+      id: 'dropneuron=0.01',
+      settings: { dropneuron: 0.01 },
+      thresholds: [0.05, 0.08],
+      runDir: 'trials/dropneuron=0.01',
+      status: 'done',
+      result: { status: 'done', points: [point(0.05, 20000, 0.9), point(0.08, 12000, 0.85)] },
+    },
+    {
+      id: 'dropneuron=0.05',
+      settings: { dropneuron: 0.05 },
+      thresholds: [0.05, 0.08],
+      runDir: 'trials/dropneuron=0.05',
+      status: 'done',
+      result: { status: 'done', points: [point(0.05, 15000, 0.8), point(0.08, 9000, 0.84)] },
+    },
+    { id: 'dropneuron=0.1', settings: { dropneuron: 0.1 }, thresholds: [0.05, 0.08], runDir: 'trials/dropneuron=0.1', status: 'running' },
+  ],
+  front: [
+    { trial: 'dropneuron=0.05', threshold: 0.08, error: 1 - 0.84, params: 9000 },
+    { trial: 'dropneuron=0.01', threshold: 0.08, error: 1 - 0.85, params: 12000 },
+    { trial: 'dropneuron=0.01', threshold: 0.05, error: 1 - 0.9, params: 20000 },
+  ],
+  updated: '2026-11-25T18:00:00.000Z',
+};
+
+describe('the sweep panel’s model', () => {
+  it('every finished point, the front joined by size, and a status line', () => {
+    const view = sweepView(SWEEP);
+    assert.equal(view.points.length, 4);
+    assert.deepEqual(
+      view.front.map((p) => [p.trial, p.threshold]),
+      [
+        ['dropneuron=0.05', 0.08],
+        ['dropneuron=0.01', 0.08],
+        ['dropneuron=0.01', 0.05],
+      ],
+    );
+    assert.equal(view.points.find((p) => p.params === 15000)?.onFront, false);
+    assert.equal(view.status, '4 points · 3 on the front · 2 of 3 trials done · 1 training');
+    assert.deepEqual(pointLines(view.front[0]!), ['dropneuron 0.05 · threshold 0.08', '9,000 parameters kept', 'accuracy 84.00 % after pruning (error 0.160)']);
+  });
+  it('before sweep.json exists: no points, and says it waits', () => {
+    assert.deepEqual(sweepView(null).points, []);
+    assert.match(sweepView(null).status, /waiting/);
+  });
+  it('accepts only the typed messages', () => {
+    assert.ok(isFromSweepPage({ type: 'apply', trial: 'a', threshold: 0.05 }));
+    assert.ok(!isFromSweepPage({ type: 'apply', trial: 'a', threshold: '0.05' }));
+    assert.ok(!isFromSweepPage({ type: 'apply', trial: 'a', threshold: 0.05, path: '/etc' }));
+    assert.ok(!isFromSweepPage({ type: 'delete', trial: 'a' }));
+    assert.ok(isToSweepPage({ type: 'sweep', model: 'm', sweep: null }));
+    assert.ok(!isToSweepPage({ type: 'sweep', model: 'm', sweep: { trials: 1 } }));
+  });
+});
+
+describe('sweeps in the Runs view', () => {
+  it('a sweep row with its trials under it; a trial with a run folder is that run’s row, named by its settings', () => {
+    const run = {
+      runDir: '/w/.dropneuron/sweeps/swept/trials/dropneuron=0.01',
+      specPath: '/w/swept.dnn',
+      model: 'swept',
+      started: '2026-11-25T18:00:00.000Z',
+      finished: true,
+      state: 'done',
+    } as RunInfo;
+    const info: SweepInfo = { sweepDir: '/w/.dropneuron/sweeps/swept', model: 'swept', sweep: SWEEP, runs: { 'dropneuron=0.01': run } };
+    const [row] = sweepRows([info]);
+    assert.equal(row!.label, 'swept · sweep');
+    assert.equal(row!.description, '2/3 trials · 3 on the front');
+    assert.equal(row!.state, 'running');
+    assert.match(row!.tooltip, /best on the front: accuracy 90\.00 % with 20,000 parameters \(dropneuron=0\.01, threshold 0\.05\)/);
+    assert.deepEqual(
+      row!.trials.map((t) => [t.label, t.status, t.run?.row.label]),
+      [
+        ['dropneuron=0.01', 'done', 'dropneuron=0.01'],
+        ['dropneuron=0.05', 'done', undefined],
+        ['dropneuron=0.1', 'running', undefined],
+      ],
+    );
+  });
+});
