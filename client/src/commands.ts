@@ -26,6 +26,7 @@ import { shrinkConfirmation } from './shrinkConfirmation.ts';
 import { runName, runProgress } from './statusView.ts';
 import { ComparePanel } from './comparePanel.ts';
 import { panelTitle, revealFolder, StatsPanel, type PanelActions } from './statsPanel.ts';
+import { thresholdActions } from './thresholdActions.ts';
 import { sweepInTerminal } from './sweep.ts';
 import { SweepPanel } from './sweepPanel.ts';
 
@@ -50,6 +51,7 @@ export function panelActions(client: LanguageClient): PanelActions {
     stop: (run) => void client.sendRequest(StopRequest, { uri: run.uri }),
     // The command follows the resumed run as Train does (progress, failures with their buttons).
     resume: async (run) => (run.runDir ? vscode.commands.executeCommand<RunRecord | undefined>('dropneuron.resumeRun', run.runDir) : undefined),
+    threshold: thresholdActions(client),
   };
 }
 

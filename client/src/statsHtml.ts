@@ -87,6 +87,23 @@ export function statsHtml(r: PageResources, extraHead = ''): string {
       <button id="export-model" class="secondary">Export compact model…</button>
       <button id="open-spec" class="secondary">Open pruned spec</button>
     </div>
+  </section>
+  <section id="threshold-box" hidden>
+    <h2>Another threshold</h2>
+    <div class="grid threshold-grid">
+      <figure class="chart"><figcaption id="threshold-caption">Test error and kept parameters by threshold</figcaption><div class="canvas"><canvas id="chart-threshold"></canvas></div></figure>
+      <div class="threshold-controls">
+        <label for="threshold-slider" class="muted">Threshold <output id="threshold-value" for="threshold-slider"></output></label>
+        <input id="threshold-slider" type="range" min="0" step="1">
+        <p id="threshold-verdict" class="verdict"></p>
+        <p id="threshold-source" class="muted"></p>
+        <table id="threshold-layers"></table>
+        <div class="actions">
+          <button id="use-threshold">Use this threshold</button>
+          <button id="export-at" class="secondary">Export compact model here</button>
+        </div>
+      </div>
+    </div>
   </section>`,
   );
 }

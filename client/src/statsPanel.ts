@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { RunRecord, RunStore } from './runStore.ts';
 import { isInside } from '../../protocol/files.ts';
 import { statsHtml } from './statsHtml.ts';
+import type { ThresholdActions } from './thresholdActions.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
 
 /** What a panel's buttons do with its run; commands.ts supplies them (it has the language client). */
@@ -11,6 +12,8 @@ export interface PanelActions {
   stop(run: RunRecord): void;
   /** Continue an interrupted run; resolves to the record of the resumed run, shown in the same panel. */
   resume(run: RunRecord): Promise<RunRecord | undefined>;
+  /** The threshold slider's curve, exact prunes, "Use this threshold" and "Export compact model here". */
+  threshold: ThresholdActions;
 }
 
 /** How a panel names its run: the spec and when the run started. */
@@ -101,6 +104,7 @@ export class StatsPanel {
         if (run !== this.run) return;
         if (event.type === 'start') this.key = event.runDir;
         this.post({ type: 'event', runId: run.runId, event });
+        if (event.type === 'done') void this.sendCurve(run);
       }),
       panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
     );
@@ -129,6 +133,20 @@ export class StatsPanel {
       case 'exportModel':
         if (this.run?.runDir) void vscode.commands.executeCommand('dropneuron.exportModel', this.run.runDir);
         return;
+      case 'prune': {
+        const run = this.run;
+        if (!run?.runDir) return;
+        const reply = await this.actions.threshold.prune(run.runDir, message.threshold);
+        const result = 'error' in reply ? reply : reply.results[0] ? { summary: reply.results[0].summary } : { error: 'the server measured nothing' };
+        if (run === this.run) this.post({ type: 'pruned', runId: run.runId, threshold: message.threshold, ...result });
+        return;
+      }
+      case 'useThreshold':
+        if (this.run?.runDir) await this.actions.threshold.useThreshold(this.run.uri, this.run.runDir, message.threshold);
+        return;
+      case 'exportAt':
+        if (this.run?.runDir) await this.actions.threshold.exportAt(this.run.runDir, message.threshold);
+        return;
       case 'openFolder':
       case 'openFile': {
         // Only paths really inside the shown run's folder (links followed): the webview does not choose what to open.
@@ -147,6 +165,14 @@ export class StatsPanel {
     this.interrupted = options.interrupted ?? false;
     if (options.started || !this.panel.title.includes('·')) this.panel.title = panelTitle(run, options.started);
     this.post({ type: 'reset', runId: run.runId, title: this.panel.title, events: run.events, ...(this.interrupted ? { interrupted: true } : {}) });
+    void this.sendCurve(run);
+  }
+
+  /** A finished run's threshold curve, as soon as its folder has one (the server reads it). */
+  private async sendCurve(run: RunRecord): Promise<void> {
+    if (!run.runDir || !run.events.some((e) => e.type === 'done')) return;
+    const curve = await this.actions.threshold.curve(run.runDir);
+    if (curve && run === this.run) this.post({ type: 'curve', runId: run.runId, curve });
   }
 
   private post(message: ToWebview): void {

@@ -43,6 +43,7 @@ ${r.styleUris.map((u) => `  <link rel="stylesheet" href="${escape(u)}">`).join('
   </header>
   <figure class="chart sweep"><figcaption>Test error against parameters kept: each trial at each threshold; the front joined</figcaption><div class="canvas"><canvas id="chart-sweep"></canvas></div></figure>
   <h2>Points</h2>
+  <p class="muted">Each trial at each threshold, smallest first; ★ marks the front. The metric is the test set’s after pruning.</p>
   <div class="table-scroll"><table id="points"></table></div>
   <script nonce="${escape(r.nonce)}" src="${escape(r.scriptUri)}"></script>
 </body>

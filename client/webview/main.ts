@@ -9,6 +9,8 @@ import { onThemeChange } from './charts.ts';
 import { renderCompare } from './comparePage.ts';
 import { isToWebview, type FromWebview, type RunEvents } from './messages.ts';
 import { renderStats } from './statsPage.ts';
+import { initialView, isMeasured, selectedThreshold, withExact, type ThresholdView } from './thresholdModel.ts';
+import { renderThreshold } from './thresholdPage.ts';
 import { initialState, reduce, replay, type StatsState } from './viewModel.ts';
 
 interface VsCodeApi {
@@ -31,23 +33,37 @@ const comparePage = document.body.dataset.page === 'compare';
 const $ = (id: string): HTMLElement => document.getElementById(id)!;
 let persisted: Persisted = vscode.getState() ?? { runId: '', title: '', events: [] };
 let state: StatsState = replay(persisted.events, persisted.title || 'DropNeuron', persisted.interrupted);
+/** The threshold slider over the finished run's curve; the host sends the curve again after a reload. */
+let threshold: ThresholdView | undefined;
 
 function render(): void {
   if (comparePage) renderCompare((persisted.compare ?? []).map((r) => ({ title: r.title, state: replay(r.events, r.title) })));
-  else renderStats(state, persisted.title);
+  else {
+    renderStats(state, persisted.title);
+    renderThreshold(threshold);
+  }
 }
 
 window.addEventListener('message', (e: MessageEvent) => {
   const message: unknown = e.data;
   if (!isToWebview(message)) return; // only the typed union is accepted
+  if (message.type === 'curve' || message.type === 'pruned') {
+    if (message.runId !== persisted.runId) return;
+    if (message.type === 'curve') threshold = initialView(message.curve, state.summary?.damage?.tolerance);
+    else if (threshold) threshold = withExact(threshold, message.threshold, message);
+    renderThreshold(threshold);
+    return;
+  }
   if (message.type === 'compare') {
     persisted = { runId: '', title: '', events: [], compare: message.runs };
   } else if (message.type === 'reset') {
+    if (message.runId !== persisted.runId) threshold = undefined;
     persisted = { runId: message.runId, title: message.title, events: message.events, ...(message.interrupted ? { interrupted: true } : {}) };
     state = replay(message.events, message.title, message.interrupted);
   } else {
     if (message.runId !== persisted.runId) {
       persisted = { runId: message.runId, title: persisted.title, events: [] };
+      threshold = undefined;
       state = initialState(persisted.title);
     }
     persisted.events.push(message.event);
@@ -63,6 +79,32 @@ if (!comparePage) {
   $('open-compact').addEventListener('click', () => state.outputs?.compact && vscode.postMessage({ type: 'openFolder', path: state.outputs.compact }));
   $('open-spec').addEventListener('click', () => state.outputs?.prunedSpec && vscode.postMessage({ type: 'openFile', path: state.outputs.prunedSpec }));
   $('export-model').addEventListener('click', () => vscode.postMessage({ type: 'exportModel' }));
+  const slider = $('threshold-slider') as HTMLInputElement;
+  // Dragging reads the curve's nearest point at once; releasing between points asks the server for an exact prune.
+  slider.addEventListener('input', () => {
+    if (!threshold) return;
+    threshold = { ...threshold, position: Number(slider.value) };
+    renderThreshold(threshold);
+  });
+  slider.addEventListener('change', () => {
+    if (!threshold) return;
+    threshold = { ...threshold, position: Number(slider.value) };
+    if (!isMeasured(threshold)) {
+      const at = selectedThreshold(threshold);
+      threshold = { ...threshold, pending: at };
+      vscode.postMessage({ type: 'prune', threshold: at });
+    }
+    renderThreshold(threshold);
+  });
+  const selected = (): number | undefined => (threshold ? selectedThreshold(threshold) : undefined);
+  $('use-threshold').addEventListener('click', () => {
+    const at = selected();
+    if (at !== undefined) vscode.postMessage({ type: 'useThreshold', threshold: at });
+  });
+  $('export-at').addEventListener('click', () => {
+    const at = selected();
+    if (at !== undefined) vscode.postMessage({ type: 'exportAt', threshold: at });
+  });
 }
 onThemeChange(render);
 

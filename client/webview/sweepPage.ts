@@ -95,7 +95,8 @@ function renderTable(points: SweepPagePoint[]): void {
   table.replaceChildren();
   const metric = points[0]?.metric ?? 'accuracy';
   const head = table.appendChild(document.createElement('tr'));
-  for (const h of ['', 'Trial', 'Threshold', 'Parameters', `Test ${metric} after pruning`, '']) head.appendChild(document.createElement('th')).textContent = h;
+  for (const h of ['Trial', 'Threshold', 'Parameters', metric === 'accuracy' ? 'Accuracy' : metric.toUpperCase(), ''])
+    head.appendChild(document.createElement('th')).textContent = h;
   for (const p of [...points].sort((a, b) => a.params - b.params || a.error - b.error)) {
     const row = table.appendChild(document.createElement('tr'));
     row.className = p.onFront ? 'point front' : 'point';
@@ -103,13 +104,16 @@ function renderTable(points: SweepPagePoint[]): void {
     row.dataset.threshold = String(p.threshold);
     // The whole description on hover, as the chart's tooltip says it.
     row.title = pointLines(p).join('\n');
-    const cells = [p.onFront ? '★' : '', trialText(p), String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)];
-    for (const text of cells) row.appendChild(document.createElement('td')).textContent = text;
+    const trial = row.appendChild(document.createElement('td'));
+    trial.className = 'trial';
+    trial.textContent = `${p.onFront ? '★ ' : ''}${trialText(p)}`;
+    for (const text of [String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)])
+      row.appendChild(document.createElement('td')).textContent = text;
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
     actions.append(
-      button('Apply', 'Write this point’s settings into the spec (undoable)', { type: 'apply', trial: p.trial, threshold: p.threshold }, false),
-      button('Shrink to this point', 'Set every layer to its size at this point (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
+      button('Apply', 'Apply this point: its settings written into the spec (undoable)', { type: 'apply', trial: p.trial, threshold: p.threshold }, false),
+      button('Shrink', 'Shrink to this point: every layer set to its size here (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
       button('Open run', 'Show this trial’s run', { type: 'open', trial: p.trial }),
     );
   }

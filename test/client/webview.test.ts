@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { compareHtml, statsHtml } from '../../client/src/statsHtml.ts';
 import type { TrainerEvent } from '../../protocol/events.ts';
+import { positionOf, SLIDER_STEPS } from '../../client/webview/thresholdModel.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { CURVE } from '../helpers/curve.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const OUT = join(ROOT, 'test-output');
@@ -378,4 +380,48 @@ describe('the stats webview in headless Chromium', () => {
       await page.close();
     });
   }
+});
+
+describe('the threshold slider in headless Chromium', () => {
+  it('plots the run’s curve, reads it live as the slider moves, and asks the host to measure between points', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'r1', title: 'mnist-damage', events: DAMAGE });
+    await page.waitForSelector('#summary-box:not([hidden])');
+    assert.equal(await page.isHidden('#threshold-box'), true, 'no curve, no slider');
+    await post(page, { type: 'curve', runId: 'other', curve: CURVE });
+    assert.equal(await page.isHidden('#threshold-box'), true, 'another run’s curve is ignored');
+    await post(page, { type: 'curve', runId: 'r1', curve: CURVE });
+    await page.waitForSelector('#threshold-box:not([hidden])');
+    const kept = async (): Promise<string> => (await page.locator('#threshold-layers tr[data-layer="fc1"] td').nth(1).textContent()) ?? '';
+    assert.equal(await page.locator('#threshold-value').textContent(), '0.01');
+    assert.equal(await kept(), '40');
+    assert.equal(await page.evaluate(() => document.getElementById('threshold-verdict')!.classList.contains('bad')), false);
+    const painted = await countColour(page, 'chart-threshold', rgb(THEMES.dark!['charts-blue']!));
+    assert.ok(painted > 100, `expected the error curve drawn, found ${painted} blue pixels`);
+
+    // Onto the last point: the curve's numbers at once, in the damage colour (58 points lost, tolerance 1).
+    await page.locator('#threshold-slider').fill(String(SLIDER_STEPS));
+    assert.equal(await page.locator('#threshold-value').textContent(), '0.1');
+    assert.equal(await kept(), '3');
+    assert.equal(await page.evaluate(() => document.getElementById('threshold-verdict')!.classList.contains('bad')), true);
+    const posted = (): Promise<unknown[]> => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(await posted(), [{ type: 'ready' }], 'a curve point needs no prune');
+
+    // Between points: the nearest point now, an exact prune asked for, and shown when it comes.
+    await page.locator('#threshold-slider').fill(String(positionOf(CURVE, 0.045)));
+    assert.deepEqual((await posted()).at(-1), { type: 'prune', threshold: 0.0452 });
+    assert.match((await page.locator('#threshold-source').textContent()) ?? '', /^Measuring the run pruned at 0\.0452/);
+    const summary = DAMAGE.find((e) => e.type === 'done')!.summary;
+    await post(page, { type: 'pruned', runId: 'r1', threshold: 0.0452, summary });
+    assert.equal(await kept(), String(summary.layers.find((l) => l.name === 'fc1')!.neuronsKept));
+    assert.match((await page.locator('#threshold-source').textContent()) ?? '', /^Measured at 0\.0452/);
+    await page.click('#use-threshold');
+    await page.click('#export-at');
+    assert.deepEqual((await posted()).slice(-2), [
+      { type: 'useThreshold', threshold: 0.0452 },
+      { type: 'exportAt', threshold: 0.0452 },
+    ]);
+    await page.locator('#threshold-box').screenshot({ path: join(OUT, 'webview-threshold.png') });
+    await page.close();
+  });
 });

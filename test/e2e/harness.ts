@@ -148,7 +148,8 @@ export class Workbench {
       30_000,
     );
     await this.page.keyboard.press('Enter');
-    await this.page.locator(`.tab.active[aria-label*="${relative.split('/').pop()}"]`).waitFor();
+    // In the focused group: a run's panel is titled after its spec too, and may be the active tab of another group.
+    await this.page.locator(`.editor-group-container.active .tab.active[aria-label*="${name}"]`).waitFor();
     await this.page.locator('.monaco-editor .view-lines').first().waitFor();
   }
 

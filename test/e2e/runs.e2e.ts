@@ -9,13 +9,13 @@ import { editorText, runsOf, scenario, SMALL, useWorkbench, w } from './scenario
 // wrecked the model never shown as a success, a wrong Node path with a button that fixes it, several runs at once.
 
 useWorkbench(() => ({
-  'survivor.dnn': SMALL(60).replace('model small', 'model survivor'),
+  'survivor.dnn': SMALL(300).replace('model small', 'model survivor'),
   'killed.dnn': SMALL(4).replace('model small', 'model killed'),
   // Pruning at 0.1 after one epoch removes most of fc1's weights: the pruned accuracy falls far below the unpruned one.
   'wrecked.dnn': SMALL(1).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.1'),
   'node.dnn': SMALL(1).replace('model small', 'model node'),
-  'first.dnn': SMALL(60).replace('model small', 'model first'),
-  'second.dnn': SMALL(60).replace('model small', 'model second'),
+  'first.dnn': SMALL(300).replace('model small', 'model first'),
+  'second.dnn': SMALL(300).replace('model small', 'model second'),
 }));
 
 type LoggedEvent = {
@@ -68,7 +68,7 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
   scenario('1. a run survives Reload Window: the status bar follows it live after the reload, and Stop works', async () => {
     await w.openFile('survivor.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
-    await statusMatches(/DropNeuron: epoch [2-9]\/60/, 'epoch 2 of the run');
+    await statusMatches(/DropNeuron: epoch [2-9]\/300/, 'epoch 2 of the run');
     const runDir = runsOf('survivor.dnn').at(-1)!;
     const pid = trainerPid(runDir);
     assert.ok(pid, 'trainer.json names the trainer');
@@ -76,9 +76,9 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
     await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     const before = events(runDir).filter((e) => e.type === 'epoch').length;
     // After the reload the extension asks the server which runs it follows: the status bar shows the run, then its new epochs.
-    const seen = await statusMatches(/DropNeuron: epoch \d+\/60/, 'the run in the status bar after the reload', 180_000);
-    const epochOf = (t: string): number => Number(/epoch (\d+)\/60/.exec(t)?.[1]);
-    await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/60`), 'a later epoch, followed live', 120_000);
+    const seen = await statusMatches(/DropNeuron: epoch \d+\/300/, 'the run in the status bar after the reload', 180_000);
+    const epochOf = (t: string): number => Number(/epoch (\d+)\/300/.exec(t)?.[1]);
+    await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/300`), 'a later epoch, followed live', 120_000);
     assert.equal(trainerPid(runDir), pid, 'the same trainer, still training');
     assert.ok(events(runDir).filter((e) => e.type === 'epoch').length > before);
     await w.screenshot('runs-1-after-reload');
@@ -176,7 +176,7 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
   scenario('5. two runs at once: the status bar sums them up, and a click picks the one to show', async () => {
     await w.openFile('first.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
-    await statusMatches(/DropNeuron: epoch \d+\/60/, 'the first run');
+    await statusMatches(/DropNeuron: epoch \d+\/300/, 'the first run');
     await w.openFile('second.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
     await statusMatches(/DropNeuron: 2 runs · \w+ fc1 \d+\/64/, 'both runs in one summary');
@@ -190,7 +190,11 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
     await w.screenshot('runs-5-pick');
     await w.page.keyboard.press('Escape');
     // Stopped as Stop does for a run this window did not start: SIGTERM to the pid in its folder.
-    for (const spec of ['first.dnn', 'second.dnn']) process.kill(trainerPid(runsOf(spec).at(-1)!)!, 'SIGTERM');
+    for (const spec of ['first.dnn', 'second.dnn']) {
+      const pid = trainerPid(runsOf(spec).at(-1)!);
+      assert.ok(pid, `${spec} is still training`);
+      process.kill(pid, 'SIGTERM');
+    }
     await waitFor(
       'both runs to stop',
       () => (['first.dnn', 'second.dnn'].every((s) => events(runsOf(s).at(-1)!).at(-1)?.type === 'done') ? true : undefined),
