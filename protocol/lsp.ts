@@ -117,6 +117,11 @@ export interface LayerInfo {
   kept?: KeptNeurons;
   /** The layer's size in the run's compact model (what Shrink writes), when the run finished. */
   compactSize?: number;
+  /**
+   * The layer's size in the run that `kept` describes, when the spec now says another (it was edited since, e.g.
+   * shrunk): `kept` is then that run's count, not a share of the spec's size.
+   */
+  trainedSize?: number;
 }
 
 /** Client → server: the checked layers of the document `uri` (as the server sees it, unsaved edits included). */

@@ -11,6 +11,9 @@ export function layerInfos(analysis: Analysis, run: RunResult | undefined): Laye
     if (layer.outputShape) info.outputShape = layer.outputShape;
     const stats = kept.get(layer.name);
     if (stats) info.kept = stats;
+    // After Shrink the spec's size is the run's kept count, no longer the size it trained: say so, not "8 → 8".
+    const size = layer.outputShape?.at(-1);
+    if (stats && size !== undefined && size !== stats.total) info.trainedSize = stats.total;
     if (compact[layer.name] !== undefined) info.compactSize = compact[layer.name]!;
     return info;
   });

@@ -114,6 +114,17 @@ describe('tree rows', () => {
       [2, 3, 2],
     );
     assert.match(layerRows(after(halved))[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
+    // After Shrink the spec says fc2 8: the row shows the spec's size and the run only as history, not "8 → 8 kept".
+    const shrunk = layerInfos(analyze(SPEC.replace(/(dense fc2 )32/, '$18')), { runDir: '/run', done: { ...DONE, summary: halved } });
+    assert.deepEqual(
+      layerRows(shrunk).map((r) => [r.description, r.icon]),
+      [
+        ['dense 64 → 55 kept (85.9 %)', 'kept'],
+        ['dense → [8] · 520 params · was 32', 'layer'],
+        ['dense 10 → 10 kept (100.0 %)', 'kept'],
+      ],
+    );
+    assert.match(layerRows(shrunk)[1]!.tooltip, /trained 32 neurons and kept 8; the spec has changed since/);
     assert.equal(layerRows(before)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
   });
 

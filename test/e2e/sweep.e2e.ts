@@ -124,7 +124,10 @@ describe('sweeps from the editor', () => {
     await rows.filter({ hasText: 'dropneuron=0.01' }).first().waitFor();
     await w.screenshot('sweep-3-runs-view');
     await trial.click();
-    await w.page.locator('.tab[aria-label*="swept.dnn · "]').first().waitFor({ timeout: 30_000 });
+    await w.page.locator('.tab.active[aria-label*="swept.dnn · "]').first().waitFor({ timeout: 30_000 });
+    // The trial's stats panel (the visible webview; the sweep panel's is hidden behind it) shows its finished run.
+    const stats = w.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+    await stats.locator('#summary-box').waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-3-trial-run');
   });
 });

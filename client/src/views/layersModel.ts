@@ -21,17 +21,25 @@ export function layerRows(layers: readonly LayerInfo[]): LayerRow[] {
     const stats = layer.kept;
     let description = base;
     let icon: LayerRow['icon'] = 'layer';
-    if (stats) {
+    const stale = layer.trainedSize !== undefined;
+    if (stats && !stale) {
       const share = stats.total ? stats.kept / stats.total : 0;
       description = `${layer.kind} ${stats.total} → ${stats.kept} kept (${formatPercent(share, 1)})`;
       icon = share < 0.5 ? 'warning' : 'kept';
+    } else if (stats) {
+      // The spec changed since the run (Shrink wrote its sizes): show the spec, and the run only as history.
+      description = `${base} · was ${stats.total}`;
     }
     const compact = layer.compactSize;
     const tooltip = [
       `${layer.name}: ${base}`,
-      stats ? `Latest run: ${stats.kept}/${stats.total} neurons kept, density ${formatPercent(stats.density, 1)}` : 'Not trained yet',
+      !stats
+        ? 'Not trained yet'
+        : stale
+          ? `The latest run trained ${stats.total} neurons and kept ${stats.kept}; the spec has changed since. Train again to see what these sizes keep.`
+          : `Latest run: ${stats.kept}/${stats.total} neurons kept, density ${formatPercent(stats.density, 1)}`,
       // The compact model keeps only neurons that are both fed and read, which can be fewer: it is what "Shrink Layers" writes.
-      ...(stats && compact !== undefined && compact !== stats.kept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
+      ...(stats && !stale && compact !== undefined && compact !== stats.kept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
     ].join('\n');
     return { id: `layer:${layer.name}`, label: layer.name, description, tooltip, icon, line: layer.line };
   });
