@@ -111,7 +111,9 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
     );
     const done = again.result as DoneEvent;
     assert.equal(done.epochsCompleted, 4);
-    assert.deepEqual(done.summary, tuned.done.summary);
+    // Everything but the inference timings, which are measured again (and differ) at each export.
+    const untimed = ({ latency, ...rest }: DoneEvent['summary']) => (assert.ok(latency, 'expected a latency measurement'), rest);
+    assert.deepEqual(untimed(done.summary), untimed(tuned.done.summary));
     const a = await weightsOf(tuned.done);
     const b = await weightsOf(done);
     a.forEach((w, i) => assert.deepEqual(b[i], w, `weights ${i} differ after re-exporting`));
