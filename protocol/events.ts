@@ -244,5 +244,11 @@ export interface ErrorEvent {
 
 export type TrainerEvent = StartEvent | EpochEvent | DoneEvent | ErrorEvent;
 
+/**
+ * A crash of a run that had its folder is an interruption, not a failure: the folder holds its last checkpoint
+ * and Resume continues it (the Runs view, the status bar and the run panel all read it so).
+ */
+export const isInterruption = (e: Pick<ErrorEvent, 'kind' | 'runDir'>): boolean => e.kind === 'crash' && !!e.runDir;
+
 /** What the trainer accepts on stdin, one JSON object per line. */
 export type TrainerCommand = { type: 'stop' };

@@ -4,7 +4,8 @@
  * request answers. The statistics are the run's own (`Summary`, the done event's), measured on the run's final
  * unpruned weights (its last checkpoint) pruned at `threshold`.
  */
-import type { Summary } from './events.ts';
+import type { Metric, PruningDamage, Summary } from './events.ts';
+import type { ThresholdCurvePoint } from './runFolder.ts';
 
 export interface PruneResult {
   v: 1;
@@ -22,5 +23,42 @@ export interface PruneOutputs {
   dir: string;
   summary: string;
   prunedSpec: string;
+  /** The compact/ folder: the TensorFlow.js model, and beside it the formats a run's own compact/ holds. */
   compact?: string;
+  /** The compact model's other formats in compact/ (a run's end writes the same); absent for a layer the export does not cover. */
+  exports?: { onnx: string; safetensors: string; python: string };
+}
+
+// The rules below are shared by the trainer (its verdict, its curve, `dropneuron prune`) and the run panel's page
+// (its threshold slider), which cannot import the trainer: pure, with no Node and no TensorFlow.js.
+
+/**
+ * What pruning cost, in points (see `Summary.damage`): accuracy lost, or NMSE/MSE gained, × 100. Pruning that
+ * helps costs 0. Rounded to the hundredth of a point the summary shows, so that a cost that reads "1.00 point" is
+ * not "exceeded" by float noise.
+ */
+export function pruningCost(metric: Metric, beforePrune: number, afterPrune: number): number {
+  const worse = metric === 'accuracy' ? beforePrune - afterPrune : afterPrune - beforePrune;
+  return Math.max(0, Math.round(100 * worse * 100) / 100);
+}
+
+/**
+ * The verdict on pruning at `threshold`: its cost, and past `tolerance` `exceeded` — a run that wrecked its model
+ * must not read as a success anywhere it is shown.
+ */
+export function pruningDamage(metric: Metric, beforePrune: number, afterPrune: number, threshold: number, tolerance: number): PruningDamage {
+  const cost = pruningCost(metric, beforePrune, afterPrune);
+  return { cost, tolerance, threshold, exceeded: cost > tolerance };
+}
+
+/** One threshold's statistics (a run's summary, or a `dropneuron prune` result's) as a threshold-curve point. */
+export function curvePoint(summary: Summary, threshold: number): ThresholdCurvePoint {
+  return {
+    threshold,
+    afterPrune: summary.afterPrune,
+    weightsKept: summary.weightsKept,
+    compactParams: summary.compactParams,
+    compression: summary.compression,
+    kept: { inputs: summary.inputs.kept, ...Object.fromEntries(summary.layers.map((l) => [l.name, l.neuronsKept])) },
+  };
 }

@@ -52,6 +52,7 @@ export function panelActions(client: LanguageClient): PanelActions {
     // The command follows the resumed run as Train does (progress, failures with their buttons).
     resume: async (run) => (run.runDir ? vscode.commands.executeCommand<RunRecord | undefined>('dropneuron.resumeRun', run.runDir) : undefined),
     threshold: thresholdActions(client),
+    events: (runDir) => client.sendRequest(RunEventsRequest, { runDir }),
   };
 }
 

@@ -2,7 +2,7 @@
  * The client's record of training runs, fed by the server's `dropneuron/runEvent` notifications (and, for
  * past runs, by the events the server reads from their folders). Pure: no VS Code API, so the views' logic is tested without an editor.
  */
-import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
+import { isInterruption, type DoneEvent, type TrainerEvent } from '../../protocol/events.ts';
 import type { LiveRun } from '../../protocol/lsp.ts';
 
 export interface RunRecord {
@@ -21,8 +21,7 @@ export function statusOf(events: readonly TrainerEvent[]): RunRecord['status'] {
   const end = events.filter((e) => e.type === 'done' || e.type === 'error').at(-1);
   if (!end) return 'running';
   if (end.type === 'done') return end.stopped ? 'stopped' : 'done';
-  // A crash of a run that had its folder is an interruption: the folder holds its last checkpoint.
-  return end.kind === 'crash' && end.runDir ? 'interrupted' : 'error';
+  return isInterruption(end) ? 'interrupted' : 'error';
 }
 
 export class RunStore {
@@ -84,6 +83,25 @@ export class RunStore {
     const run: RunRecord = { runId, uri, events, status, runDir };
     this.runs.set(runId, run);
     return run;
+  }
+
+  /**
+   * A run this window began to follow mid-run (after a reload its notifications can come before the server says
+   * it trains it): the events before those, from its folder (`past`), so that its panel charts it from epoch 1.
+   */
+  backfill(run: RunRecord, past: RunRecord): void {
+    if (run.events.some((e) => e.type === 'start')) return;
+    const first = run.events.find((e) => e.type === 'epoch');
+    const before = first?.type === 'epoch' ? first.epoch : Infinity;
+    run.events = [...past.events.filter((e) => e.type === 'start' || (e.type === 'epoch' && e.epoch < before)), ...run.events];
+    if (!run.runDir && past.runDir) run.runDir = past.runDir;
+    run.status = statusOf(run.events);
+  }
+
+  /** The run of a run folder this window knows: a live one before one read from the folder. */
+  byRunDir(runDir: string): RunRecord | undefined {
+    const all = [...this.runs.values()].filter((r) => r.runDir === runDir);
+    return all.find((r) => !r.runId.startsWith('folder:')) ?? all[0];
   }
 
   get(runId: string): RunRecord | undefined {

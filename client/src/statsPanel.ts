@@ -6,6 +6,7 @@ import { isInside } from '../../protocol/files.ts';
 import { statsHtml } from './statsHtml.ts';
 import type { ThresholdActions } from './thresholdActions.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
+import type { TrainerEvent } from '../../protocol/events.ts';
 
 /** What a panel's buttons do with its run; commands.ts supplies them (it has the language client). */
 export interface PanelActions {
@@ -14,6 +15,8 @@ export interface PanelActions {
   resume(run: RunRecord): Promise<RunRecord | undefined>;
   /** The threshold slider's curve, exact prunes, "Use this threshold" and "Export compact model here". */
   threshold: ThresholdActions;
+  /** Every event a run folder holds (the server reads it): what a panel restored after a reload shows. */
+  events(runDir: string): Promise<TrainerEvent[]>;
 }
 
 /** How a panel names its run: the spec and when the run started. */
@@ -36,6 +39,8 @@ export class StatsPanel {
   /** The run folder (or, before its start event, the run id) this panel shows: how a run finds its panel. */
   private key: string | undefined;
   private interrupted = false;
+  /** The run id a panel restored after a reload last showed: the server keeps it for a run it re-attaches to. */
+  private restoredRunId: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   /** Shows a run in its own panel: opened mid-run, the panel replays the events so far, then follows. */
@@ -70,9 +75,13 @@ export class StatsPanel {
         panel.webview.options = StatsPanel.options(context);
         const restored = new StatsPanel(panel, context, runs, actions);
         const saved = state as { runId?: unknown; events?: unknown } | undefined;
-        const start = Array.isArray(saved?.events) ? (saved.events as { type?: unknown; runDir?: unknown }[]).find((e) => e?.type === 'start') : undefined;
+        const start = Array.isArray(saved?.events)
+          ? (saved.events as { type?: unknown; runDir?: unknown; specPath?: unknown }[]).find((e) => e?.type === 'start')
+          : undefined;
         if (typeof start?.runDir === 'string') restored.key = start.runDir;
         else if (typeof saved?.runId === 'string' && saved.runId) restored.key = saved.runId;
+        if (typeof saved?.runId === 'string' && saved.runId) restored.restoredRunId = saved.runId;
+        await restored.restore(runs, typeof start?.specPath === 'string' ? start.specPath : undefined);
       },
     });
   }
@@ -99,8 +108,10 @@ export class StatsPanel {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       runs.onEvent((run, event) => {
-        // A panel restored after a reload follows its run again once the run's events come back.
-        if (!this.run && this.key !== undefined && (run.runDir === this.key || run.runId === this.key)) return this.showRun(run, {});
+        // A panel restored after a reload follows its run again once the server says it still trains it (its
+        // events come back whole), replacing what the panel read from the run's folder meanwhile.
+        if (run !== this.run && this.shows(run) && (!this.run || this.run.runId.startsWith('folder:')) && !run.runId.startsWith('folder:'))
+          return this.follow(runs, run);
         if (run !== this.run) return;
         if (event.type === 'start') this.key = event.runDir;
         this.post({ type: 'event', runId: run.runId, event });
@@ -112,7 +123,38 @@ export class StatsPanel {
 
   /** Whether this panel shows `run`: the same record, or the same run folder (a past run, a resumed one). */
   private shows(run: RunRecord): boolean {
-    return run === this.run || (this.key !== undefined && (this.key === run.runDir || this.key === run.runId));
+    return run === this.run || run.runId === this.restoredRunId || (this.key !== undefined && (this.key === run.runDir || this.key === run.runId));
+  }
+
+  /**
+   * A panel restored after a reload shows its run again: the record this window already has (the server may have
+   * said it still trains it before the panel came back), else the events its folder holds; a run still training
+   * then takes over through the store (see the constructor).
+   */
+  private async restore(runs: RunStore, specPath: string | undefined): Promise<void> {
+    const key = this.key;
+    if (key === undefined) return;
+    const known = runs.byRunDir(key) ?? runs.get(key) ?? (this.restoredRunId ? runs.get(this.restoredRunId) : undefined);
+    if (known?.events.some((e) => e.type === 'start')) return this.showRun(known, {});
+    if (!path.isAbsolute(key) || !specPath) return;
+    let events: TrainerEvent[];
+    try {
+      events = await this.actions.events(key);
+    } catch {
+      return; // the page keeps what its own state holds
+    }
+    // Meanwhile the run may have come back whole (the server says it trains it): nothing to add then.
+    if (this.run?.events.some((e) => e.type === 'start') || !events.length) return;
+    const past = runs.load(key, vscode.Uri.file(specPath).toString(), events);
+    const live = this.run ?? known ?? (this.restoredRunId ? runs.get(this.restoredRunId) : undefined);
+    if (live) this.follow(runs, live, past);
+    else this.showRun(past, {});
+  }
+
+  /** Shows a run still training, its earlier events (those before this window heard it) taken from its folder. */
+  private follow(runs: RunStore, live: RunRecord, past = this.run): void {
+    if (past?.runId.startsWith('folder:')) runs.backfill(live, past);
+    this.showRun(live, {});
   }
 
   private async receive(message: unknown): Promise<void> {
@@ -162,7 +204,7 @@ export class StatsPanel {
   private showRun(run: RunRecord, options: ShowOptions): void {
     this.run = run;
     this.key = run.runDir ?? run.runId;
-    this.interrupted = options.interrupted ?? false;
+    this.interrupted = options.interrupted ?? run.status === 'interrupted';
     if (options.started || !this.panel.title.includes('·')) this.panel.title = panelTitle(run, options.started);
     this.post({ type: 'reset', runId: run.runId, title: this.panel.title, events: run.events, ...(this.interrupted ? { interrupted: true } : {}) });
     void this.sendCurve(run);

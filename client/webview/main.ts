@@ -18,13 +18,18 @@ interface VsCodeApi {
   getState(): Persisted | undefined;
   setState(state: Persisted): void;
 }
-/** What the page keeps across reloads: the run's events (or the compared runs'), never derived state. */
+/**
+ * What the page keeps across reloads: the run's events (or the compared runs'), never derived state, and
+ * where the person left the threshold slider (the curve itself comes from the host again).
+ */
 interface Persisted {
   runId: string;
   title: string;
   events: TrainerEvent[];
   interrupted?: boolean;
   compare?: RunEvents[];
+  /** The threshold slider's position over this run's curve, once moved. */
+  slider?: number;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -35,6 +40,26 @@ let persisted: Persisted = vscode.getState() ?? { runId: '', title: '', events: 
 let state: StatsState = replay(persisted.events, persisted.title || 'DropNeuron', persisted.interrupted);
 /** The threshold slider over the finished run's curve; the host sends the curve again after a reload. */
 let threshold: ThresholdView | undefined;
+
+/** Between the curve's points, the nearest point is shown at once and the host asked for an exact prune. */
+function measure(view: ThresholdView): ThresholdView {
+  if (isMeasured(view)) return view;
+  const at = selectedThreshold(view);
+  vscode.postMessage({ type: 'prune', threshold: at });
+  return { ...view, pending: at };
+}
+
+/** The slider's position, saved with the run so that a reloaded panel puts it back. */
+function keepSlider(position: number): number {
+  persisted.slider = position;
+  vscode.setState(persisted);
+  return position;
+}
+
+/** A reloaded panel's slider where it was left (measured again, if it was between points). */
+function restoreSlider(view: ThresholdView): ThresholdView {
+  return persisted.slider === undefined ? view : measure({ ...view, position: persisted.slider });
+}
 
 function render(): void {
   if (comparePage) renderCompare((persisted.compare ?? []).map((r) => ({ title: r.title, state: replay(r.events, r.title) })));
@@ -49,7 +74,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (!isToWebview(message)) return; // only the typed union is accepted
   if (message.type === 'curve' || message.type === 'pruned') {
     if (message.runId !== persisted.runId) return;
-    if (message.type === 'curve') threshold = initialView(message.curve, state.summary?.damage?.tolerance);
+    if (message.type === 'curve') threshold = restoreSlider(initialView(message.curve, state.summary?.damage?.tolerance));
     else if (threshold) threshold = withExact(threshold, message.threshold, message);
     renderThreshold(threshold);
     return;
@@ -57,8 +82,15 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (message.type === 'compare') {
     persisted = { runId: '', title: '', events: [], compare: message.runs };
   } else if (message.type === 'reset') {
-    if (message.runId !== persisted.runId) threshold = undefined;
-    persisted = { runId: message.runId, title: message.title, events: message.events, ...(message.interrupted ? { interrupted: true } : {}) };
+    const same = message.runId === persisted.runId;
+    if (!same) threshold = undefined;
+    persisted = {
+      runId: message.runId,
+      title: message.title,
+      events: message.events,
+      ...(message.interrupted ? { interrupted: true } : {}),
+      ...(same && persisted.slider !== undefined ? { slider: persisted.slider } : {}),
+    };
     state = replay(message.events, message.title, message.interrupted);
   } else {
     if (message.runId !== persisted.runId) {
@@ -83,17 +115,12 @@ if (!comparePage) {
   // Dragging reads the curve's nearest point at once; releasing between points asks the server for an exact prune.
   slider.addEventListener('input', () => {
     if (!threshold) return;
-    threshold = { ...threshold, position: Number(slider.value) };
+    threshold = { ...threshold, position: keepSlider(Number(slider.value)) };
     renderThreshold(threshold);
   });
   slider.addEventListener('change', () => {
     if (!threshold) return;
-    threshold = { ...threshold, position: Number(slider.value) };
-    if (!isMeasured(threshold)) {
-      const at = selectedThreshold(threshold);
-      threshold = { ...threshold, pending: at };
-      vscode.postMessage({ type: 'prune', threshold: at });
-    }
+    threshold = measure({ ...threshold, position: keepSlider(Number(slider.value)) });
     renderThreshold(threshold);
   });
   const selected = (): number | undefined => (threshold ? selectedThreshold(threshold) : undefined);

@@ -5,7 +5,8 @@
  * The slider runs over log(threshold) between the curve's first and last positive thresholds, in SLIDER_STEPS
  * steps: the curve's grid is log-spaced (trainer/src/prune/curve.ts), so each point gets about the same room.
  */
-import type { Metric, Summary } from '../../protocol/events.ts';
+import type { Summary } from '../../protocol/events.ts';
+import { curvePoint, pruningCost } from '../../protocol/prune.ts';
 import type { ThresholdCurve, ThresholdCurvePoint } from '../../protocol/runFolder.ts';
 
 export const SLIDER_STEPS = 400;
@@ -82,14 +83,8 @@ export function isMeasured(view: ThresholdView, position = view.position): boole
   return view.curve.points.some((p) => p.threshold === threshold) || view.exact.some((p) => p.threshold === threshold);
 }
 
-/**
- * What pruning cost, in points: accuracy lost, or NMSE/MSE gained, × 100, rounded to the hundredth shown; a gain
- * costs 0. The same rule as the trainer's verdict (trainer/src/listeners/damage.ts), which the page cannot import.
- */
-export function costOf(metric: Metric, beforePrune: number, afterPrune: number): number {
-  const worse = metric === 'accuracy' ? beforePrune - afterPrune : afterPrune - beforePrune;
-  return Math.max(0, Math.round(100 * worse * 100) / 100);
-}
+/** What pruning cost, in points: the trainer's own rule (its damage verdict), from protocol/prune.ts. */
+export const costOf = pruningCost;
 
 export function reading(view: ThresholdView): Reading | undefined {
   const threshold = selectedThreshold(view);
@@ -105,18 +100,9 @@ export function initialView(curve: ThresholdCurve, tolerance?: number): Threshol
   return { curve, ...(tolerance !== undefined ? { tolerance } : {}), position: positionOf(curve, curve.threshold), exact: [] };
 }
 
-/** A `dropneuron prune` result as a curve point: the same fields the curve file keeps. */
+/** A `dropneuron prune` result as a curve point: the same fields, by the same rule, as the curve file's (protocol/prune.ts). */
 export function pointOf(threshold: number, summary: Summary): ThresholdCurvePoint {
-  const kept: Record<string, number> = { inputs: summary.inputs.kept };
-  for (const l of summary.layers) kept[l.name] = l.neuronsKept;
-  return {
-    threshold,
-    afterPrune: summary.afterPrune,
-    weightsKept: summary.weightsKept,
-    compactParams: summary.compactParams,
-    compression: summary.compression,
-    kept,
-  };
+  return curvePoint(summary, threshold);
 }
 
 /** The view after the server measured `threshold` exactly (or failed to). */

@@ -2,7 +2,16 @@
  * What the stats panel shows, as a pure function of the trainer events so far. The webview renders this
  * state; the tests feed it recorded event streams. No DOM, no VS Code.
  */
-import type { DoneEvent, EpochEvent, Metric, PruningDamage, StartEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
+import {
+  isInterruption,
+  type DoneEvent,
+  type EpochEvent,
+  type Metric,
+  type PruningDamage,
+  type StartEvent,
+  type Summary,
+  type TrainerEvent,
+} from '../../protocol/events.ts';
 import { formatBackend, keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
@@ -84,6 +93,8 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
       return next;
     }
     case 'error':
+      // A killed trainer's run is interrupted (Resume continues it), not failed: the panel says which epoch it reached.
+      if (isInterruption(event)) return { ...state, status: 'interrupted' };
       return { ...state, status: 'error', error: event.message + (event.stderrTail ? `\n${event.stderrTail}` : '') };
   }
 }

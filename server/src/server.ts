@@ -119,7 +119,7 @@ import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
 import { runEvents, workspaceRuns } from './runs.ts';
-import { sweepPointEdits, sweepPointParams, sweepsParams, workspaceSweeps } from './sweeps.ts';
+import { specNotOpen, sweepPointEdits, sweepPointParams, sweepsParams, workspaceSweeps } from './sweeps.ts';
 import { LEGEND, semanticTokens } from './semanticTokens.ts';
 import { documentSymbols, foldingRanges } from './symbols.ts';
 import { Training } from './training.ts';
@@ -458,7 +458,7 @@ connection.onRequest(
     async (p) => {
       if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
       const entry = store.get(p.uri);
-      if (!entry) return { edits: [], message: 'Open the spec to apply a sweep point to it.' };
+      if (!entry) return specNotOpen(p.uri);
       const settings = await config.get(pathToFileURL(p.runDir).toString());
       // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
       return sweepPointEdits(entry.analysis, p, (runDir, threshold) =>

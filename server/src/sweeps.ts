@@ -138,6 +138,21 @@ export async function sweepPointEdits(
   return edits.length ? { edits } : { edits, message: 'The spec already has this point’s sizes.' };
 }
 
+/**
+ * The answer when the spec is not open in the editor (the edits go to its open document). Neutral on purpose: the
+ * sweep panel's Apply and Shrink and the run panel's "Use this threshold" all ask.
+ */
+export function specNotOpen(uri: string): SweepPointResult {
+  const name =
+    decodeURIComponent(
+      uri
+        .replace(/[?#].*$/, '')
+        .split('/')
+        .at(-1) || '',
+    ) || 'the spec';
+  return { edits: [], message: `Open ${name} to change its settings.` };
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const sweepsParams: ParamsCheck = (p) =>

@@ -8,6 +8,7 @@ import { normBins, replay } from '../../client/webview/viewModel.ts';
 import type { EpochEvent, TrainerEvent } from '../../protocol/events.ts';
 import { formatCount, formatPart, formatShare } from '../../protocol/present.ts';
 import { ROOT } from '../helpers/cli.ts';
+import { RunStore, statusOf } from '../../client/src/runStore.ts';
 
 const fixture = (name: string): TrainerEvent[] =>
   readFileSync(join(ROOT, 'test', 'fixtures', 'events', `${name}.jsonl`), 'utf8')
@@ -69,6 +70,52 @@ describe('the panel view model: before/after pruning, norms, damage, interrupted
     assert.equal(replay(PRUNING.slice(0, 3), 't', true).status, 'interrupted');
     assert.equal(replay(PRUNING.slice(0, 3), 't', false).status, 'running');
     assert.equal(replay(PRUNING, 't', true).status, 'done');
+  });
+
+  it('a killed trainer’s crash with its run folder is an interrupted run, not a failed one; other errors fail', () => {
+    const crash: TrainerEvent = { v: 1, type: 'error', kind: 'crash', message: 'the trainer was killed (SIGKILL)', runDir: '/w/.dropneuron/runs/r' };
+    const killed = replay([...PRUNING.slice(0, 3), crash], 't');
+    assert.equal(killed.status, 'interrupted');
+    assert.equal(killed.error, undefined, 'no “The run failed” box');
+    assert.equal(killed.rows.at(-1)!.epoch, 2);
+    assert.equal(statusOf([...PRUNING.slice(0, 3), crash]), 'interrupted', 'the panel and the run store read it alike');
+    // A crash before the run had its folder has nothing to resume from; a trainer's own error is a failure.
+    const { runDir: _runDir, ...noFolder } = crash;
+    assert.equal(replay([noFolder], 't').status, 'error');
+    assert.equal(replay([...PRUNING.slice(0, 3), { ...crash, kind: 'trainer' }], 't').status, 'error');
+    // Resumed: the new start event makes it a running run again.
+    assert.equal(replay([...PRUNING.slice(0, 3), crash, PRUNING[0]!], 't').status, 'running');
+  });
+
+  it('a panel restored after a reload finds its run by folder, the live record before one read from the folder', () => {
+    const store = new RunStore();
+    const start = PRUNING[0]!;
+    assert.equal(start.type, 'start');
+    const runDir = start.type === 'start' ? start.runDir : '';
+    const past = store.load(runDir, 'file:///w/a.dnn', PRUNING.slice(0, 3));
+    assert.equal(store.byRunDir(runDir), past);
+    const live = store.restore({ uri: 'file:///w/a.dnn', runId: 'r9', runDir, events: PRUNING.slice(0, 3) });
+    assert.equal(store.byRunDir(runDir), live);
+    assert.equal(store.byRunDir('/elsewhere'), undefined);
+  });
+
+  it('a run followed from mid-run gets its earlier events from its folder, once, and then charts from epoch 1', () => {
+    const store = new RunStore();
+    const start = PRUNING[0]!;
+    const runDir = start.type === 'start' ? start.runDir : '';
+    // After a reload the window heard epochs 4 and 5 only; the folder holds the start and epochs 1 to 4.
+    for (const e of PRUNING.slice(4, 6)) store.add('file:///w/a.dnn', 'r1', e);
+    const live = store.get('r1')!;
+    assert.equal(live.runDir, undefined);
+    const past = store.load(runDir, 'file:///w/a.dnn', PRUNING.slice(0, 5));
+    store.backfill(live, past);
+    const epochs = live.events.flatMap((e) => (e.type === 'epoch' ? [e.epoch] : []));
+    assert.deepEqual(epochs, [1, 2, 3, 4, 5], 'each epoch once, in order');
+    assert.equal(live.events[0]!.type, 'start');
+    assert.equal(live.runDir, runDir);
+    assert.equal(live.status, statusOf(live.events));
+    store.backfill(live, past);
+    assert.equal(live.events.length, 6, 'a record that has its start is left as it is');
   });
 });
 

@@ -343,6 +343,20 @@ describe('the stats webview in headless Chromium', () => {
     await page.close();
   });
 
+  it('a killed trainer’s run (a crash, with its folder) says “interrupted after epoch N of M” with Resume, not “failed”', async () => {
+    const page = await open();
+    const crash = { v: 1, type: 'error', kind: 'crash', message: 'the trainer was killed (SIGKILL)', runDir: '/w/.dropneuron/runs/r' };
+    await post(page, { type: 'reset', runId: 'k', title: 'killed.dnn', events: PRUNING.slice(0, 3) });
+    await post(page, { type: 'event', runId: 'k', event: crash });
+    assert.equal(await page.locator('#status').textContent(), 'interrupted after epoch 2 of 5');
+    assert.equal(await page.isVisible('#resume'), true);
+    assert.equal(await page.isHidden('#error'), true, 'no “The run failed” box');
+    // Replayed (a panel opened later, or restored after a reload), the same.
+    await post(page, { type: 'reset', runId: 'k2', title: 'killed.dnn', events: [...PRUNING.slice(0, 3), crash] });
+    assert.equal(await page.locator('#status').textContent(), 'interrupted after epoch 2 of 5');
+    await page.close();
+  });
+
   it('the compare page overlays two runs and sets their settings and results side by side', async () => {
     const page = await open('', '/compare');
     await post(page, {
@@ -423,5 +437,41 @@ describe('the threshold slider in headless Chromium', () => {
     ]);
     await page.locator('#threshold-box').screenshot({ path: join(OUT, 'webview-threshold.png') });
     await page.close();
+  });
+
+  it('a reloaded panel puts the slider back where it was left, and measures it again between points', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'r1', title: 'mnist-damage', events: DAMAGE });
+    await post(page, { type: 'curve', runId: 'r1', curve: CURVE });
+    await page.waitForSelector('#threshold-box:not([hidden])');
+    await page.locator('#threshold-slider').fill(String(SLIDER_STEPS));
+    assert.equal(await page.locator('#threshold-value').textContent(), '0.1');
+    // The saved state, less the run's events (the host sends them again on a reload; a URL cannot hold them all).
+    const saved = (): Promise<string> => page.evaluate(() => JSON.stringify({ ...(window as unknown as { __state: object }).__state, events: [] }));
+    const atEnd = await saved();
+    await page.locator('#threshold-slider').fill(String(positionOf(CURVE, 0.045)));
+    const between = await saved();
+    await page.close();
+
+    // Reloaded: the page shows the run from its state; the host sends the run and its curve again.
+    const reloaded = await open(`state=${encodeURIComponent(atEnd)}`);
+    await post(reloaded, { type: 'reset', runId: 'r1', title: 'mnist-damage', events: DAMAGE });
+    await post(reloaded, { type: 'curve', runId: 'r1', curve: CURVE });
+    await reloaded.waitForSelector('#threshold-box:not([hidden])');
+    assert.equal(await reloaded.locator('#threshold-slider').inputValue(), String(SLIDER_STEPS));
+    assert.equal(await reloaded.locator('#threshold-value').textContent(), '0.1');
+    // Another run in the same panel starts from its own curve's threshold.
+    await post(reloaded, { type: 'reset', runId: 'r2', title: 'mnist-damage', events: DAMAGE });
+    await post(reloaded, { type: 'curve', runId: 'r2', curve: CURVE });
+    assert.equal(await reloaded.locator('#threshold-value').textContent(), '0.01');
+    await reloaded.close();
+
+    const measuring = await open(`state=${encodeURIComponent(between)}`);
+    await post(measuring, { type: 'curve', runId: 'r1', curve: CURVE });
+    await measuring.waitForSelector('#threshold-box:not([hidden])');
+    assert.equal(await measuring.locator('#threshold-slider').inputValue(), String(positionOf(CURVE, 0.045)));
+    const posted = await measuring.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted.at(-1), { type: 'prune', threshold: 0.0452 });
+    await measuring.close();
   });
 });

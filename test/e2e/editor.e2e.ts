@@ -97,8 +97,13 @@ describe('the editor knows the data, warns about the dropout trap, and completes
     await w.page.keyboard.press('End');
     await w.page.keyboard.press('Enter');
     await w.page.keyboard.type('l2 ');
+    // On a loaded machine the first request can still be on its way while the widget opens: ask once more.
+    const none = w.page.locator('.suggest-widget', { hasText: 'No suggestions' });
     await w.page.keyboard.press('Control+Space');
-    await w.page.locator('.suggest-widget', { hasText: 'No suggestions' }).waitFor({ timeout: 10_000 });
+    await none.waitFor({ timeout: 15_000 }).catch(async () => {
+      await w.page.keyboard.press('Control+Space');
+      await none.waitFor({ timeout: 30_000 });
+    });
     assert.deepEqual(await suggestions(), []);
     await w.screenshot('editor-3-no-word-suggestions');
     await w.page.keyboard.press('Escape');

@@ -81,6 +81,25 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
     await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/300`), 'a later epoch, followed live', 120_000);
     assert.equal(trainerPid(runDir), pid, 'the same trainer, still training');
     assert.ok(events(runDir).filter((e) => e.type === 'epoch').length > before);
+    // The run's panel, restored by the reload, shows the run again (not a blank page) and follows it live.
+    await w.stats().locator('#title', { hasText: 'DropNeuron · survivor' }).waitFor({ timeout: 60_000 });
+    const panelStatus = async (): Promise<string> =>
+      (await w
+        .stats()
+        .locator('#status')
+        .textContent({ timeout: 1_000 })
+        .catch(() => '')) ?? '';
+    const shown = await waitFor(
+      'the restored panel to show the run training',
+      async () => ((await panelStatus()).match(/^epoch \d+\/300/) ? panelStatus() : undefined),
+      60_000,
+    );
+    await waitFor(
+      'the restored panel to follow the run live',
+      async () => ((await panelStatus()).match(new RegExp(`^epoch (?!${epochOf(shown)}/)\\d+/300`)) ? true : undefined),
+      60_000,
+    );
+    assert.ok(await w.stats().locator('#stop').isVisible(), 'the restored panel offers Stop');
     await w.screenshot('runs-1-after-reload');
     await w.page.locator('.statusbar-item', { hasText: 'DropNeuron: epoch' }).click();
     await statusMatches(/DropNeuron: \d+\.\d\d %/, 'the stopped run’s result', 120_000);

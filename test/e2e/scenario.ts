@@ -56,7 +56,16 @@ train {
 `;
 
 export const text = async (selector: string): Promise<string> => ((await w.page.locator(selector).first().textContent()) ?? '').replace(/\u00a0/g, ' ');
-export const editorText = (): Promise<string> => text('.editor-group-container.active .monaco-editor .view-lines');
+/**
+ * The text of the editor people are working in: the active group's, or, while a webview panel (a run panel) has
+ * the focus and its group is the active one, the text editor of another group.
+ */
+export async function editorText(): Promise<string> {
+  const lines = '.monaco-editor .view-lines';
+  if ((await w.page.locator(`.editor-group-container.active ${lines}`).count()) > 0) return text(`.editor-group-container.active ${lines}`);
+  // No text editor in the active group (a webview has it, or the editor is still opening): any group's, once there.
+  return text(`.editor-group-container ${lines}`);
+}
 
 export async function goTo(line: number, column: number): Promise<void> {
   await w.page.keyboard.press('Control+G');

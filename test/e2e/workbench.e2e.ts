@@ -92,7 +92,8 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     assert.match(bars[0]!, /^fc1 64 → \d+$/);
     const kept = Number(/→ (\d+)/.exec(bars[0]!)![1]);
     assert.ok(kept < 64, `expected fc1 to shrink, found ${kept}`);
-    assert.equal(await stats.locator('#status').textContent(), 'done after 2 epochs on wasm');
+    // On wasm the run trains on every core by default: "· 2 threads" on a 2-core machine.
+    assert.match((await stats.locator('#status').textContent()) ?? '', /^done after 2 epochs on wasm( · \d+ threads)?$/);
     await w.screenshot('4-train-stats');
     await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
     await w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row', { hasText: `64 → ${kept} kept` }).waitFor({ timeout: 30_000 });
@@ -107,6 +108,11 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const summary = JSON.parse(readFileSync(join(runsOf('small.dnn').at(-1)!, 'summary.json'), 'utf8')) as { compactSizes: Record<string, number> };
     await w.page.keyboard.press('Escape');
     await w.command('DropNeuron: Shrink Layers to Trained Sizes');
+    // A run whose pruning cost more than its tolerance asks first (runs.e2e.ts checks what it says): go ahead.
+    const dialog = w.page.locator('.monaco-dialog-box');
+    const shrunk = async () => ((await editorText()).includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined);
+    await waitFor('the shrunk layer or the question', async () => ((await dialog.isVisible()) ? true : await shrunk()), 30_000);
+    if (await dialog.isVisible()) await dialog.getByRole('button', { name: 'Shrink Anyway' }).click();
     await waitFor('the shrunk layer', async () => ((await editorText()).includes(`dense fc1 ${summary.compactSizes.fc1} relu`) ? true : undefined), 30_000);
     await w.page.keyboard.press('Control+S');
     await waitFor('the shrunk spec saved', () =>
@@ -175,7 +181,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
       assert.deepEqual([event.epochs, event.settings.learningRate, event.settings.seed], [1, 0.005, 7], 'the spec says 3 epochs, lr 0.001, seed 1');
 
       await setOverrides({ keep_prob: 0 });
-      await w.page.locator('.tab', { hasText: 'override.dnn' }).click();
+      await w.page.locator('.tab[data-resource-name="override.dnn"]').click();
       await w.command('DropNeuron: Train with DropNeuron');
       const toast = w.page.locator('.notifications-toasts', { hasText: '`keep_prob`: expected a number in (0, 1]' });
       await toast.waitFor({ timeout: 30_000 });

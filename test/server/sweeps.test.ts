@@ -108,4 +108,13 @@ describe('dropneuron/sweeps and dropneuron/sweepPoint (a real server process)', 
     const bad = await client.request<SweepPointResult>(SweepPointRequest.method, { ...params, action: 'delete' });
     assert.deepEqual(bad.edits, []);
   });
+
+  it('a spec that is not open: one neutral sentence naming it (the run panel’s “Use this threshold” asks too)', async () => {
+    const uri = pathToFileURL(join(dir, 'not open.dnn')).toString();
+    const params = { uri, runDir: trialDir(sweepDir(), 'dropneuron=0.02'), settings: {}, threshold: 0.5 };
+    for (const action of ['apply', 'shrink'] as const) {
+      const reply = await client.request<SweepPointResult>(SweepPointRequest.method, { ...params, action });
+      assert.deepEqual(reply, { edits: [], message: 'Open not open.dnn to change its settings.' });
+    }
+  });
 });

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { DoneEvent, Summary } from '../../protocol/events.ts';
 import { THRESHOLD_CURVE_FILE, type ThresholdCurve } from '../../protocol/runFolder.ts';
+import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-node';
+import { loadLayersModel } from '../../trainer/src/export.ts';
+import { EXPORT_FILES } from '../../trainer/src/export/write.ts';
+import { decodeSafetensors } from '../../trainer/src/export/safetensors.ts';
+import { Rng } from '../../trainer/src/rng.ts';
 import { curveThresholds } from '../../trainer/src/prune/curve.ts';
 import { openRun, pruneAt, PruneError, variantDir, writeVariant } from '../../trainer/src/prune/reprune.ts';
 import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
@@ -61,6 +67,49 @@ describe('dropneuron prune: a finished run at another threshold, without trainin
       ['summary.json', 'events.jsonl', 'syn.pruned.dnn'].map((f) => readFileSync(join(runDir, f), 'utf8')),
       own,
     );
+  });
+
+  it("--write's compact/ holds the run's own formats, and its ONNX gives the TensorFlow.js compact model's outputs", async () => {
+    const run = await openRun(runDir);
+    const { summary, pruned } = await pruneAt(run, 0.05);
+    const written = await writeVariant(run, 0.05, summary, pruned);
+    const compactDir = join(written.dir, 'compact');
+    assert.equal(written.compact, compactDir);
+    // The same set of files as the run's own compact/ (which the run's end wrote).
+    const names = (d: string): string[] => readdirSync(d).sort();
+    assert.deepEqual(names(compactDir), names(join(runDir, 'compact')));
+    assert.deepEqual(written.exports, {
+      onnx: join(compactDir, EXPORT_FILES.onnx),
+      safetensors: join(compactDir, EXPORT_FILES.safetensors),
+      python: join(compactDir, EXPORT_FILES.python),
+    });
+    const { tensors, metadata } = decodeSafetensors(readFileSync(written.exports.safetensors));
+    assert.equal(metadata.model, 'syn');
+    const fc1 = [...tensors.values()].find((t) => t.shape.length === 2);
+    assert.equal(fc1?.shape[0], summary.compactSizes.fc1, "the first Linear has the variant's kept fc1 neurons");
+
+    const kept =
+      summary.inputs.kept < summary.inputs.total
+        ? (JSON.parse(readFileSync(join(written.dir, 'kept-inputs.json'), 'utf8')) as { kept: number[] }).kept
+        : undefined;
+    const n = 50;
+    const rng = new Rng(11);
+    const x = Float32Array.from({ length: n * 20 }, () => rng.normal());
+    const layers = await loadLayersModel(compactDir);
+    const expected = tf.tidy(() => {
+      const input = tf.tensor2d(x, [n, 20]);
+      return (layers.predict(kept ? tf.gather(input, kept, 1) : input) as tf.Tensor).dataSync().slice();
+    });
+    layers.dispose();
+    const session = await ort.InferenceSession.create(readFileSync(written.exports.onnx));
+    try {
+      const got = (await session.run({ input: new ort.Tensor('float32', x, [n, 20]) })).output!.data as Float32Array;
+      assert.equal(got.length, expected.length);
+      const diff = Math.max(...expected.map((v, i) => Math.abs(v - got[i]!)));
+      assert.ok(diff <= 1e-4, `max |diff| ${diff}`);
+    } finally {
+      await session.release();
+    }
   });
 
   it('a folder that is not a finished run is one line naming it and what to do', async () => {

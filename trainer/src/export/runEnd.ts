@@ -1,14 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { ExportedFile, Summary } from '../../../protocol/events.ts';
-import { io } from '../../../protocol/runFolder.ts';
 import type { CompactModel } from '../compact.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { ExportError } from '../export.ts';
 import type { HostLayer } from '../stats.ts';
 import { measureLatency } from './latency.ts';
-import { exportModel, tfjsBytes, writeExport } from './write.ts';
+import { exportModel, tfjsBytes, writeCompactExport } from './write.ts';
 
 export interface RunEndExport {
   model: CheckedModel;
@@ -34,10 +32,9 @@ export async function exportAtRunEnd(e: RunEndExport): Promise<Pick<Summary, 'ex
   if (e.layers) exports.push({ format: 'tfjs', path: e.compactDir, bytes: tfjsBytes(e.compactDir), fullBytes: tfjsBytes(e.fullDir) });
   let exportError: string | undefined;
   try {
-    const compact = exportModel(e.model, e.small.layers, e.data.inputShape, e.small.keptInputs);
+    // The full model first: one it cannot cover fails before anything is written, as before.
     const full = exportModel(e.model, e.pruned, e.data.inputShape);
-    if (!existsSync(e.compactDir)) io(e.compactDir, 'create the compact model folder', () => mkdirSync(e.compactDir, { recursive: true }));
-    const paths = writeExport(e.compactDir, compact);
+    const { exported: compact, paths } = writeCompactExport(e.model, e.small, e.data.inputShape, e.compactDir);
     exports.push(
       { format: 'onnx', path: paths.onnx, bytes: compact.onnx.byteLength, fullBytes: full.onnx.byteLength },
       { format: 'safetensors', path: paths.safetensors, bytes: compact.safetensors.byteLength, fullBytes: full.safetensors.byteLength },

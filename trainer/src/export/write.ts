@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { writeAtomic } from '../../../protocol/files.ts';
 import { io } from '../../../protocol/runFolder.ts';
+import type { CompactModel } from '../compact.ts';
 import type { HostLayer } from '../stats.ts';
 import { onnxModel } from './onnx.ts';
 import { planOf } from './plan.ts';
@@ -49,6 +50,23 @@ export function writeExport(dir: string, exported: ExportedModel): Record<keyof 
   io(paths.safetensors, 'write the safetensors weights', () => writeAtomic(paths.safetensors, exported.safetensors));
   io(paths.python, 'write the PyTorch model', () => writeAtomic(paths.python, exported.python));
   return paths;
+}
+
+/**
+ * The compact model's ONNX, safetensors and model.py, written into `dir` (made when missing) beside its
+ * TensorFlow.js model: what a run's end writes into its compact/ and `dropneuron prune --write` into a variant's,
+ * so that both hold the same formats. Throws an ExportError for a layer the export does not cover, before
+ * writing anything.
+ */
+export function writeCompactExport(
+  model: CheckedModel,
+  small: CompactModel,
+  inputShape: readonly number[],
+  dir: string,
+): { exported: ExportedModel; paths: Record<keyof typeof EXPORT_FILES, string> } {
+  const exported = exportModel(model, small.layers, inputShape, small.keptInputs);
+  if (!existsSync(dir)) io(dir, 'create the compact model folder', () => mkdirSync(dir, { recursive: true }));
+  return { exported, paths: writeExport(dir, exported) };
 }
 
 /** Bytes of a TensorFlow.js model folder: model.json and weights.bin (the other formats beside them not counted). */

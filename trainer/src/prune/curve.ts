@@ -1,5 +1,5 @@
 import type { CheckedModel } from '../../../language/index.ts';
-import type { Summary } from '../../../protocol/events.ts';
+import { curvePoint } from '../../../protocol/prune.ts';
 import type { ThresholdCurve, ThresholdCurvePoint } from '../../../protocol/runFolder.ts';
 import { compact } from '../compact.ts';
 import { metricOf } from '../evaluate.ts';
@@ -48,18 +48,6 @@ export function curveThresholds(weights: readonly HostLayer[], count = CURVE_POI
   const grid: number[] = [];
   for (let i = 0; i < count; i++) grid.push(Number((lo * Math.pow(hi / lo, count === 1 ? 0 : i / (count - 1))).toPrecision(4)));
   return [...new Set(grid)];
-}
-
-/** One threshold's statistics as a curve point. */
-export function curvePoint(summary: Summary, threshold: number): ThresholdCurvePoint {
-  return {
-    threshold,
-    afterPrune: summary.afterPrune,
-    weightsKept: summary.weightsKept,
-    compactParams: summary.compactParams,
-    compression: summary.compression,
-    kept: { inputs: summary.inputs.kept, ...Object.fromEntries(summary.layers.map((l) => [l.name, l.neuronsKept])) },
-  };
 }
 
 /**

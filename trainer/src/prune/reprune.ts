@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { analyze, BACKEND_ORDER, type Analysis, type BackendName, type BackendSetting, type CheckedModel } from '../../../language/index.ts';
 import type { DoneEvent, StartEvent, Summary } from '../../../protocol/events.ts';
 import { writeAtomic } from '../../../protocol/files.ts';
-import type { PruneOutputs } from '../../../protocol/prune.ts';
+import { pruningDamage, type PruneOutputs } from '../../../protocol/prune.ts';
 import { io, readEvents, RunFolder, RunFolderError, type RunManifest } from '../../../protocol/runFolder.ts';
 import { BackendError, selectBackend, type BackendChoice } from '../backend.ts';
 import { compact } from '../compact.ts';
@@ -11,7 +11,7 @@ import { DataError } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
 import { Evaluator } from '../evaluator.ts';
 import { buildLayersModel, ExportError, saveLayersModel } from '../export.ts';
-import { pruningDamage } from '../listeners/damage.ts';
+import { writeCompactExport } from '../export/write.ts';
 import { layerOpsFor } from '../ops.ts';
 import { prunedSpec } from '../prunedSpec.ts';
 import { prune, type HostLayer } from '../stats.ts';
@@ -112,8 +112,9 @@ export function variantDir(runDir: string, threshold: number): string {
 }
 
 /**
- * Writes the variant at `threshold` into `<runDir>/pruned-<threshold>/` (its summary, pruned spec, compact
- * model and kept inputs), leaving the run's own outputs as they are.
+ * Writes the variant at `threshold` into `<runDir>/pruned-<threshold>/` (its summary, pruned spec, kept inputs,
+ * and a compact/ with the formats a run's own holds: TensorFlow.js, ONNX, safetensors + model.py, written by the
+ * run end's own writer), leaving the run's own outputs as they are.
  */
 export async function writeVariant(run: SavedRun, threshold: number, summary: Summary, pruned: HostLayer[]): Promise<PruneOutputs> {
   const dir = variantDir(run.runDir, threshold);
@@ -127,10 +128,21 @@ export async function writeVariant(run: SavedRun, threshold: number, summary: Su
     const path = join(dir, 'kept-inputs.json');
     io(path, 'write the kept inputs', () => writeAtomic(path, JSON.stringify({ inputs: run.inputShape, kept: small.keptInputs })));
   }
+  const compactDir = join(dir, 'compact');
+  // Each format on its own: a layer TensorFlow.js cannot save may still export to ONNX, and the other way round.
   try {
     const compactInput = small.keptInputs ? [small.keptInputs.length] : run.inputShape;
-    await saveLayersModel(buildLayersModel(run.model, small.layers, compactInput), join(dir, 'compact'));
-    outputs.compact = join(dir, 'compact');
+    const layers = buildLayersModel(run.model, small.layers, compactInput);
+    await saveLayersModel(layers, compactDir);
+    layers.dispose();
+    outputs.compact = compactDir;
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+    process.stderr.write(`dropneuron: ${error.message}\n`);
+  }
+  try {
+    outputs.exports = writeCompactExport(run.model, small, run.inputShape, compactDir).paths;
+    outputs.compact = compactDir;
   } catch (error) {
     if (!(error instanceof ExportError)) throw error;
     process.stderr.write(`dropneuron: ${error.message}\n`);
