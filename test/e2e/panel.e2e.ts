@@ -139,7 +139,11 @@ describe('the stats panels in a real VS Code (code-server)', () => {
     await row('a').click();
     await row('b').click({ modifiers: ['Control'] });
     await row('b').click({ button: 'right' });
-    await w.page.locator('.monaco-menu .action-item', { hasText: 'Compare Runs' }).click();
+    // Picked by keyboard: a click can land while the menu is still settling and be dropped (seen on a loaded machine).
+    const item = w.page.locator('.monaco-menu .action-item', { hasText: 'Compare Runs' });
+    await item.hover();
+    await w.page.locator('.monaco-menu .action-item.focused', { hasText: 'Compare Runs' }).waitFor();
+    await w.page.keyboard.press('Enter');
     const frame = await frameWith('#compare-table tr[data-row="threshold"]');
     const heads = await frame.locator('#compare-table th[data-run]').allTextContents();
     assert.deepEqual(heads.map((h) => h.split(' · ')[0]).sort(), ['a.dnn', 'b.dnn']);
