@@ -35,7 +35,10 @@ describe('Export Compact Model… in a real VS Code (code-server)', () => {
     const row = w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row', { hasText: 'exported ·' }).first();
     await row.waitFor({ timeout: 30_000 });
     await row.click({ button: 'right' });
-    await w.page.locator('.monaco-menu .action-item', { hasText: 'Export Compact Model…' }).click();
+    // Picked by keyboard: a click can land while the menu is still settling and be dropped (seen in CI).
+    await w.page.locator('.monaco-menu .action-item', { hasText: 'Export Compact Model…' }).hover();
+    await w.page.locator('.monaco-menu .action-item.focused', { hasText: 'Export Compact Model…' }).waitFor();
+    await w.page.keyboard.press('Enter');
     // The format: a quick pick.
     const input = w.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
