@@ -3,29 +3,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { runsOf, scenario, text, useWorkbench, w } from './scenario.ts';
+import { runsOf, scenario, SMALL, text, useWorkbench, w } from './scenario.ts';
 
 // A short run that prunes neurons (dropneuron + l1), then its threshold curve in the run panel: the slider moves
 // the threshold live, "Use this threshold" writes it into the spec, and one Undo takes it back.
-const SPEC = `model tiny {
-  data mnist limit=1000
-  input 784
-  dense fc1 64 relu
-  dense out 10
-}
-
-regularize {
-  l1 0.001
-  dropneuron 0.05
-  threshold 0.08
-}
-
-train {
-  epochs 2
-  batch 100
-  seed 1
-}
-`;
+// The suite's small spec on a smaller slice: two quick epochs whose neurons the threshold range prunes.
+const SPEC = SMALL(2).replace('model small', 'model tiny').replace('limit=2000', 'limit=1000');
 
 useWorkbench(() => ({ 'tiny.dnn': SPEC }));
 
