@@ -21,6 +21,7 @@ import { Batches } from '../../trainer/src/batches.ts';
 import type { Dataset } from '../../trainer/src/data/dataset.ts';
 import { oneHotClasses, type Trainee } from '../../trainer/src/loop.ts';
 import { LossSums } from '../../trainer/src/lossSums.ts';
+import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { StepPool } from '../../trainer/src/parallel/pool.ts';
@@ -76,7 +77,7 @@ function setUp(c: Case, ops: LayerOps) {
   const { model } = modelOf(c);
   const rng = new Rng(1);
   const network = new Network(model, rng, ops);
-  const optimizer = tf.train.adam(model.train.learningRate);
+  const optimizer = makeOptimizer(model);
   const x = tf.randomUniform([c.batch, ...model.input!]);
   const y = tf.oneHot(
     tf.tensor1d(
@@ -119,7 +120,7 @@ async function timeWasmSteps(c: Case, steps: number, threads: number): Promise<{
   const rng = new Rng(1);
   const data = randomData(model, c.batch, rng);
   const network = new Network(model, rng, REBUILT_OPS);
-  const t: Trainee = { model, data, network, optimizer: tf.train.adam(model.train.learningRate), rng };
+  const t: Trainee = { model, data, network, optimizer: makeOptimizer(model), rng };
   if (threads > 1) t.pool = await StepPool.start(threads, { spec, overrides: { train: { batch: c.batch } } }, model, data, network);
   const batches = t.pool?.batches ?? new Batches(data, c.batch, oneHotClasses(model));
   const order = rng.permutation(data.trainCount);
@@ -163,7 +164,7 @@ async function profileStep(): Promise<string> {
   const rng = new Rng(1);
   const data = randomData(model, c.batch, rng);
   const network = new Network(model, rng, REBUILT_OPS);
-  const optimizer = tf.train.adam(model.train.learningRate);
+  const optimizer = makeOptimizer(model);
   const batches = new Batches(data, c.batch, oneHotClasses(model));
   const order = rng.permutation(data.trainCount);
   const { x, y } = batches.take(order, 0);

@@ -8,6 +8,7 @@ import { evaluate } from '../../trainer/src/evaluate.ts';
 import { Evaluator } from '../../trainer/src/evaluator.ts';
 import type { TrainingListener } from '../../trainer/src/listeners/listener.ts';
 import { trainLoop, type Trainee } from '../../trainer/src/loop.ts';
+import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { REBUILT_OPS } from '../../trainer/src/ops.ts';
 import { Rng } from '../../trainer/src/rng.ts';
@@ -38,7 +39,7 @@ train {
 function trainee(): Trainee {
   const model = analyze(SPEC).model!;
   const rng = new Rng(model.train.seed);
-  return { model, data: loadDataset(model, '.'), rng, network: new Network(model, rng, REBUILT_OPS), optimizer: tf.train.adam(model.train.learningRate) };
+  return { model, data: loadDataset(model, '.'), rng, network: new Network(model, rng, REBUILT_OPS), optimizer: makeOptimizer(model) };
 }
 
 /** A listener that records every hook call as `name hook detail`. */

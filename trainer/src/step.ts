@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Task } from '../../language/index.ts';
+import { HostAdam } from './hostAdam.ts';
 import type { Network } from './network.ts';
 import { penaltyVector, type PenaltyWeights } from './penalties.ts';
 
@@ -103,6 +104,18 @@ export function applyGradients(network: Network, optimizer: tf.Optimizer, grads:
   // An array, not a map: the optimizer's state is positional, in the order of network.variables.
   optimizer.applyGradients(network.variables.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
   tf.dispose(grads);
+}
+
+/** Applies gradients laid out one variable after the other (network.variables order), as the data-parallel pool sums them. */
+export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, flat: Float32Array): void {
+  if (optimizer instanceof HostAdam) return optimizer.applyFlat(network.variables, flat);
+  let at = 0;
+  const grads = network.variables.map((v) => {
+    const g = tf.tensor(flat.subarray(at, at + v.size), v.shape);
+    at += v.size;
+    return g;
+  });
+  applyGradients(network, optimizer, grads);
 }
 
 /**

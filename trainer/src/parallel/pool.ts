@@ -9,9 +9,9 @@ import { addSums, EVALUATION_BATCH, evaluateSums, type MetricSums } from '../eva
 import { oneHotClasses, type Trainee } from '../loop.ts';
 import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
-import { applyGradients, FULL_PENALTIES, stepGradients, type StepOptions } from '../step.ts';
+import { applyFlatGradients, FULL_PENALTIES, stepGradients, type StepOptions } from '../step.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
-import { paramCount, writeWeights } from './weights.ts';
+import { addInto, paramCount, writeTensors, writeWeights } from './weights.ts';
 
 /**
  * A worker thread running worker.ts. From the bundle it is dist/trainerWorker.js beside dist/cli.js. From source
@@ -87,6 +87,8 @@ class Helper {
 export class StepPool {
   readonly batches: Batches;
   private readonly weights: Float32Array;
+  /** This thread's gradients plus the workers', in network.variables order. */
+  private readonly summed: Float32Array;
   private readonly per: number;
   /** The sets shared for evaluation (the test set, the train metric's first rows), by the array they copy. */
   private readonly evaluation = new Map<Float32Array, { x: Float32Array; y: Float32Array; count: number }>();
@@ -98,6 +100,7 @@ export class StepPool {
   ) {
     this.batches = batches;
     this.weights = setup.weights;
+    this.summed = new Float32Array(setup.weights.length);
     this.per = setup.inputShape.reduce((a, b) => a * b, 1);
   }
 
@@ -167,22 +170,17 @@ export class StepPool {
     const { x, y } = this.batches.tensors(0, shares[0]![1]);
     const { parts, grads } = stepGradients(t.network, t.model.task, x, y, { ...options, shard: { offset: 0, total } });
     tf.dispose([x, y]);
-    let summed = grads;
+    // The sum on the host, in worker order (so a run is reproducible for a given thread count), then one update.
+    writeTensors(grads, this.summed);
+    tf.dispose(grads);
     for (let k = 0; k < this.helpers.length; k++) {
       const answer = await answers[k];
       if (!answer) continue;
       if (answer.type !== 'stepped') throw new Error(`expected a worker's step, found its ${answer.type}`);
       sums.addHost(answer.parts);
-      const from = this.helpers[k]!.grads;
-      let at = 0;
-      summed = summed.map((g) => {
-        const next = tf.tidy(() => tf.add(g, tf.tensor(from.subarray(at, at + g.size), g.shape)));
-        at += g.size;
-        g.dispose();
-        return next;
-      });
+      addInto(this.summed, this.helpers[k]!.grads);
     }
-    applyGradients(t.network, t.optimizer, summed);
+    applyFlatGradients(t.network, t.optimizer, this.summed);
     sums.add(parts);
   }
 

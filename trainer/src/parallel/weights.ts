@@ -26,6 +26,11 @@ export function writeTensors(tensors: readonly tf.Tensor[], into: Float32Array):
   }
 }
 
+/** `into` += `from`, element by element. */
+export function addInto(into: Float32Array, from: Float32Array): void {
+  for (let j = 0; j < into.length; j++) into[j]! += from[j]!;
+}
+
 /** Copies the network's variables into `into` (network.variables order). */
 export function writeWeights(network: Network, into: Float32Array): void {
   writeTensors(network.variables, into);
