@@ -37,16 +37,36 @@ function compare(f: (ops: LayerOps, ...xs: tf.Tensor[]) => tf.Tensor, inputs: tf
 
 describe('rebuilt gradients match tfjs reference gradients (cpu backend)', () => {
   it('dense: x·W', () => compare((ops, x, w) => ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D), [randomTensor([7, 5], 1), randomTensor([5, 3], 2)], 1e-4));
+  it('dense with a weight larger than the batch (dx as (W·dyᵀ)ᵀ)', () =>
+    compare((ops, x, w) => ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D), [randomTensor([3, 40], 21), randomTensor([40, 30], 22)], 1e-4));
   it('conv 5x5 SAME, stride 1 (LeNet-5 layer shapes, small batch)', () =>
     compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([2, 14, 14, 4], 3), randomTensor([5, 5, 4, 6], 4)], 1e-3));
   it('conv 3x3 SAME on a non-square input', () =>
     compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), [randomTensor([3, 6, 9, 2], 5), randomTensor([3, 3, 2, 3], 6)], 1e-3));
+  it('conv 5x5 SAME on the network input (im2col: the kernel gradient as one product of patches)', () => {
+    const x = randomTensor([3, 12, 10, 1], 11);
+    compare((ops, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', true), [randomTensor([5, 5, 1, 6], 12)], 1e-4);
+  });
+  it('conv 3x3 SAME on a 3-channel network input (im2col)', () => {
+    const x = randomTensor([2, 7, 9, 3], 13);
+    compare((ops, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', true), [randomTensor([3, 3, 3, 4], 14)], 1e-4);
+  });
+  it('bias add on dense and conv outputs (the bias gradient as a product)', () => {
+    compare((ops, h, b) => ops.addBias(h!, b!), [randomTensor([6, 4], 15), randomTensor([4], 16)], 1e-5);
+    compare((ops, h, b) => ops.addBias(h!, b!), [randomTensor([2, 5, 3, 4], 17), randomTensor([4], 18)], 1e-5);
+  });
   it('maxpool 2x2 stride 2', () => compare((ops, x) => ops.maxPool(x as tf.Tensor4D, [2, 2], 2, 'same'), [randomTensor([2, 8, 6, 3], 7)], 1e-5));
   it('forward values equal tfjs ops', () => {
     const x = randomTensor([2, 8, 8, 3], 8) as tf.Tensor4D;
     const w = randomTensor([5, 5, 3, 4], 9) as tf.Tensor4D;
     const diff = tf.max(tf.abs(tf.sub(REBUILT_OPS.conv2d(x, w, 1, 'same'), tf.conv2d(x, w, 1, 'same')))).dataSync()[0]!;
     assert.ok(diff < 1e-5);
+    const x1 = randomTensor([2, 9, 7, 1], 19) as tf.Tensor4D;
+    const w1 = randomTensor([5, 5, 1, 3], 20) as tf.Tensor4D;
+    const onData = tf.max(tf.abs(tf.sub(REBUILT_OPS.conv2d(x1, w1, 1, 'same', true), tf.conv2d(x1, w1, 1, 'same')))).dataSync()[0]!;
+    assert.ok(onData < 1e-5, `im2col forward: max |ours − tf.conv2d| = ${onData}`);
+    const pooled = tf.max(tf.abs(tf.sub(REBUILT_OPS.maxPool(x, [2, 2], 2, 'valid'), tf.maxPool(x, 2, 2, 'valid')))).dataSync()[0]!;
+    assert.equal(pooled, 0);
   });
 });
 

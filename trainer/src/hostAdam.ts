@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { valuesOf } from './parallel/weights.ts';
+import { Scratch, tensorFromScratch, valuesOf } from './parallel/weights.ts';
 
 /**
  * Adam as one loop over host memory, for the backends whose tensors live there (wasm, cpu). tfjs' Adam runs
@@ -19,7 +19,7 @@ export class HostAdam extends tf.Optimizer {
   private shapes: number[][] = [];
   private m: Float32Array[] = [];
   private v: Float32Array[] = [];
-  private scratch = new Float32Array(0);
+  private readonly scratch = new Scratch();
 
   constructor(
     /** Read on every step: the schedule sets it per epoch (schedule.ts). */
@@ -67,10 +67,9 @@ export class HostAdam extends tf.Optimizer {
       this.m[i] = new Float32Array(n);
       this.v[i] = new Float32Array(n);
     }
-    if (this.scratch.length < n) this.scratch = new Float32Array(n);
     const m = this.m[i]!;
     const v = this.v[i]!;
-    const out = this.scratch;
+    const out = this.scratch.take(n);
     // A view of the backend's memory: valid until the next kernel runs, and none runs inside the loop. Never
     // written through: wasm caches a matMul's packed weights and a conv's packed filter by the tensor's id, so an
     // update must be a new tensor, not new values under the old id.
@@ -86,10 +85,7 @@ export class HostAdam extends tf.Optimizer {
       v[j] = vj;
       out[j] = w[j]! - (rate * mj) / (Math.sqrt(vj) * root + epsilon);
     }
-    // wasm copies the values into its heap; the cpu backend keeps the array it is given as the tensor's storage,
-    // so it gets its own (on wasm that allocation alone, a fresh megabyte per step, would cost more than the loop).
-    const copies = (tf.backend() as unknown as { typedArrayFromHeap?: unknown }).typedArrayFromHeap !== undefined;
-    const next = tf.tensor(copies ? out.subarray(0, n) : out.slice(0, n), variable.shape);
+    const next = tensorFromScratch(out, variable.shape);
     variable.assign(next);
     next.dispose();
   }

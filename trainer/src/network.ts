@@ -137,11 +137,11 @@ export function forwardPass(
     const p = byLayer.get(layer.index);
     switch (layer.kind) {
       case 'dense':
-        h = activate(tf.add(ops.matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D, h === x), p!.b), layer);
+        h = activate(ops.addBias(ops.matMul(h as tf.Tensor2D, p!.w as tf.Tensor2D, h === x), p!.b), layer);
         h = drop(h, layer.reg.keepProb);
         break;
       case 'conv':
-        h = activate(tf.add(ops.conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same', h === x), p!.b), layer);
+        h = activate(ops.addBias(ops.conv2d(h as tf.Tensor4D, p!.w as tf.Tensor4D, layer.stride ?? 1, layer.padding ?? 'same', h === x), p!.b), layer);
         break;
       case 'maxpool':
         h = ops.maxPool(h as tf.Tensor4D, layer.kernel!, layer.stride ?? layer.kernel![0], layer.padding ?? 'same');

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../../language/index.ts';
 import './gradients.ts';
+import { Scratch, tensorFromScratch, valuesOf } from './parallel/weights.ts';
+import { sumLeading } from './reduce.ts';
 
 /**
  * The three layer ops whose gradients matter for speed. Two implementations exist: REBUILT_OPS, with
@@ -19,6 +21,8 @@ export interface LayerOps {
   /** `onData`: x is the network's input, whose gradient nobody needs. */
   conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 'same' | 'valid', onData?: boolean): tf.Tensor4D;
   maxPool(x: tf.Tensor4D, window: [number, number], stride: number, padding: 'same' | 'valid'): tf.Tensor4D;
+  /** h + b, b broadcast along h's last axis. */
+  addBias(h: tf.Tensor, b: tf.Tensor): tf.Tensor;
 }
 
 /** tf.customGrad with the op's own parameter types (its declared signature takes a variadic union). */
@@ -31,6 +35,18 @@ function custom<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFu
  * input: dx would cost a transpose of W and a product as big as the forward one (for LeNet-300-100's first
  * layer, 30 % of the step's FLOPs), and nobody reads it.
  */
+/**
+ * dy·Wᵀ for a dense layer. wasm's matMul packs its second operand on every call (it caches the packing by tensor,
+ * and Wᵀ is a new tensor each step), so for a weight larger than the batch's rows it multiplies the other way
+ * round, (W·dyᵀ)ᵀ, packing dyᵀ instead: LeNet-5's fc1 (3136×512, batch 64) packs 33 k values instead of 1.6 M.
+ */
+function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  const [inputs, outputs] = w.shape;
+  const rows = dy.shape[0];
+  if (inputs * outputs <= rows * (inputs + outputs)) return tf.matMul(dy, tf.transpose(w));
+  return tf.transpose(tf.matMul(w, tf.transpose(dy)));
+}
+
 function denseOpOf(inputGradient: boolean) {
   return custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, w]);
@@ -38,7 +54,7 @@ function denseOpOf(inputGradient: boolean) {
       value: tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor2D, tf.Tensor2D];
-        const dx = inputGradient ? tf.matMul(dy as tf.Tensor2D, tf.transpose(sw)) : tf.zerosLike(sx);
+        const dx = inputGradient ? inputGradientOf(dy as tf.Tensor2D, sw) : tf.zerosLike(sx);
         return [dx, tf.matMul(tf.transpose(sx), dy as tf.Tensor2D)];
       },
     };
@@ -86,25 +102,120 @@ const convSame = convSameOp(true);
 const convSameOnData = convSameOp(false);
 
 /**
- * Nearest-neighbour upsampling by k in both directions (out[i] = in[floor(i / k)]). A reshape + tile
- * version measured 280 ms per LeNet-5 step on wasm; the resize kernel does the same in a few ms.
+ * The patches of a SAME, stride-1 kh×kw convolution's input written on the host, one row per output pixel
+ * ([n·h·w, kh·kw·cin], in the kernel's [kh, kw, cin] order) and the same transposed: the convolution is then one
+ * product with the kernel as a [kh·kw·cin, cout] matrix, and its kernel gradient one product with dy.
  */
-function upsample(t: tf.Tensor4D, k: number): tf.Tensor4D {
-  const [, h, w] = t.shape;
-  return tf.image.resizeNearestNeighbor(t, [h * k, w * k], false, false);
+const patchScratch = new Scratch();
+const patchScratchT = new Scratch();
+function patches(x: tf.Tensor4D, kh: number, kw: number): { rows: tf.Tensor2D; cols: tf.Tensor2D } {
+  const [n, h, w, cin] = x.shape;
+  const ph = (kh - 1) / 2;
+  const pw = (kw - 1) / 2;
+  const k = kh * kw * cin;
+  const count = n * h * w;
+  const xs = valuesOf(x); // a view, valid while no kernel runs: none does until the tensors are made
+  const rows = patchScratch.take(count * k);
+  const cols = patchScratchT.take(count * k);
+  for (let r = 0; r < count; r++) {
+    const j = r % w;
+    const i = ((r - j) / w) % h;
+    const image = r - i * w - j; // first pixel of this image
+    let at = r * k;
+    for (let di = 0; di < kh; di++) {
+      const ii = i + di - ph;
+      for (let dj = 0; dj < kw; dj++) {
+        const jj = j + dj - pw;
+        const inside = ii >= 0 && ii < h && jj >= 0 && jj < w;
+        const from = (image + ii * w + jj) * cin;
+        for (let c = 0; c < cin; c++, at++) {
+          const v = inside ? xs[from + c]! : 0;
+          rows[at] = v;
+          cols[(at - r * k) * count + r] = v;
+        }
+      }
+    }
+  }
+  return { rows: tensorFromScratch(rows, [count, k]) as tf.Tensor2D, cols: tensorFromScratch(cols, [k, count]) as tf.Tensor2D };
+}
+
+/**
+ * A SAME, stride-1 convolution of the network's input as one product of its patches (im2col) with the kernel.
+ * For a first layer with few input channels (LeNet-5's c1: 1 channel, 25 values a patch) the convolution kernels
+ * run far below their speed on deeper layers, and the kernel gradient as a convolution over the batch axis worst
+ * of all (measured on wasm: 29 ms for c1's, at 2.8 GFLOP/s); the products run at the matMul rate.
+ */
+const convPatchesOnData = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+  const [kh, kw, cin, cout] = (w as tf.Tensor4D).shape;
+  const [n, h, wd] = (x as tf.Tensor4D).shape;
+  const { rows, cols } = patches(x as tf.Tensor4D, kh, kw);
+  save([cols, w]);
+  const y = tf.reshape(tf.matMul(rows, tf.reshape(w, [kh * kw * cin, cout])), [n, h, wd, cout]);
+  rows.dispose();
+  return {
+    value: y,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sCols, sw] = saved as [tf.Tensor2D, tf.Tensor4D];
+      const dw = tf.reshape(tf.matMul(sCols, tf.reshape(dy, [sCols.shape[1], cout])), sw.shape);
+      return [tf.zeros([n, h, wd, cin]), dw];
+    },
+  };
+});
+
+/** Patches of up to this many values go through convPatchesOnData (a first layer on images: 1–3 channels). */
+const PATCH_VALUES_MAX = 64;
+
+function rebuiltConv(x: tf.Tensor4D, w: tf.Tensor4D, onData: boolean): tf.Tensor4D {
+  const [kh, kw, cin] = w.shape;
+  if (onData && kh * kw * cin <= PATCH_VALUES_MAX) return convPatchesOnData(x, w) as tf.Tensor4D;
+  return (onData ? convSameOnData : convSame)(x, w) as tf.Tensor4D;
+}
+
+/**
+ * The gradient of a k×k, stride-k max-pool written on the host: each window's dy goes to the first position
+ * holding the window's maximum (tfjs' MaxPoolGrad does the same). The tensor version (upsample y and dy, compare
+ * with x, multiply: three passes over x's size) measured 17 ms of a LeNet-5 step on wasm for the first pool alone.
+ */
+const poolScratch = new Scratch();
+function maxPoolGradient(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const oh = h / k;
+  const ow = w / k;
+  // Views of the backend's memory, valid while no kernel runs: none does until the result is made.
+  const xs = valuesOf(x);
+  const ds = valuesOf(dy);
+  const dx = poolScratch.take(x.size).fill(0);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const corner = ((b * h + i * k) * w + j * k) * c;
+        for (let ch = 0; ch < c; ch++, o++) {
+          let best = corner + ch;
+          let max = xs[best]!;
+          for (let di = 0; di < k; di++) {
+            for (let dj = 0; dj < k; dj++) {
+              const at = corner + (di * w + dj) * c + ch;
+              if (xs[at]! > max) {
+                max = xs[at]!;
+                best = at;
+              }
+            }
+          }
+          dx[best] = ds[o]!;
+        }
+      }
+    }
+  }
+  return tensorFromScratch(dx, x.shape) as tf.Tensor4D;
 }
 
 function maxPoolOp(k: number) {
   return custom((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const y = tf.maxPool(x as tf.Tensor4D, k, k, 'valid');
-    save([x, y]);
+    save([x]);
     return {
-      value: y as tf.Tensor,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sx, sy] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const mask = tf.cast(tf.equal(sx, upsample(sy, k)), 'float32');
-        return [tf.mul(mask, upsample(dy as tf.Tensor4D, k))];
-      },
+      value: tf.maxPool(x as tf.Tensor4D, k, k, 'valid') as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [maxPoolGradient(saved[0] as tf.Tensor4D, dy as tf.Tensor4D, k)],
     };
   });
 }
@@ -123,19 +234,27 @@ function rebuiltMaxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
   return op(x) as tf.Tensor4D;
 }
 
+/** h + b with the bias gradient as a product (sumLeading) instead of wasm's transposing Sum over leading axes. */
+const biasOp = custom((h: tf.Tensor, b: tf.Tensor) => ({
+  value: tf.add(h, b),
+  gradFunc: (dy: tf.Tensor) => [dy, sumLeading(dy)],
+}));
+
 /** tfjs' ops with their built-in gradients: for the TensorFlow backends. */
 export const BUILT_IN_OPS: LayerOps = {
   matMul: (x, w) => tf.matMul(x, w),
   conv2d: (x, w, stride, padding) => tf.conv2d(x, w, stride, padding),
   maxPool: (x, window, stride, padding) => tf.maxPool(x, window, stride, padding),
+  addBias: (h, b) => tf.add(h, b),
 };
 
 /** The same forward values, with gradients rebuilt from forward ops where the shapes allow: for wasm and cpu. */
 export const REBUILT_OPS: LayerOps = {
   matMul: (x, w, onData = false) => (onData ? denseOnData : denseOp)(x, w) as tf.Tensor2D,
   conv2d: (x, w, stride, padding, onData = false) =>
-    convRebuildable(w, stride, padding) ? ((onData ? convSameOnData : convSame)(x, w) as tf.Tensor4D) : tf.conv2d(x, w, stride, padding),
+    convRebuildable(w, stride, padding) ? rebuiltConv(x, w, onData) : tf.conv2d(x, w, stride, padding),
   maxPool: (x, window, stride, padding) => (poolRebuildable(x, window, stride) ? rebuiltMaxPool(x, window[0]) : tf.maxPool(x, window, stride, padding)),
+  addBias: (h, b) => biasOp(h, b),
 };
 
 /** The ops a backend trains with: rebuilt gradients on wasm and cpu, tfjs' own on the TensorFlow backends. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerParams } from './network.ts';
 import './gradients.ts';
+import { sumLeading } from './reduce.ts';
 
 /**
  * The seed builds every penalty as `regularizer(0.1)(W)` and multiplies by the command-line value, so
@@ -19,6 +20,10 @@ function rowAxes(w: tf.Tensor): number[] {
 }
 function colAxes(w: tf.Tensor): number[] {
   return w.rank === 4 ? [0, 1, 2] : [0];
+}
+/** The column norms' shape with the summed (leading) axes kept as 1s. */
+function colShape(w: tf.Tensor): number[] {
+  return w.shape.map((n, i) => (i === w.rank - 1 ? n : 1));
 }
 
 /** Σ over groups of the groups' L2 norms; the groups are the slices left after summing over `axes`. */
@@ -84,7 +89,7 @@ function layerPenaltyOp(weights: PenaltyWeights) {
     const zero = tf.scalar(0);
     const sq = tf.square(w);
     const rows = ad > 0 ? tf.sqrt(tf.add(tf.sum(sq, rowAxes(w), true), EPSILON)) : undefined;
-    const cols = ad > 0 ? tf.sqrt(tf.add(tf.sum(sq, colAxes(w), true), EPSILON)) : undefined;
+    const cols = ad > 0 ? tf.sqrt(tf.add(tf.reshape(sumLeading(sq), colShape(w)), EPSILON)) : undefined;
     const l1Term = a1 > 0 ? tf.mul(tf.add(tf.sum(tf.abs(w)), tf.sum(tf.abs(b))), a1) : zero;
     const l2Term = a2 > 0 ? tf.mul(tf.add(tf.sum(sq), tf.sum(tf.square(b))), a2 * 0.5) : zero;
     const dnTerm = rows && cols ? tf.mul(tf.sub(tf.add(tf.sum(rows), tf.sum(cols)), SQRT_EPSILON * (rows.size + cols.size)), ad) : zero;

@@ -17,6 +17,35 @@ export function valuesOf(t: tf.Tensor): Float32Array {
   return backend.typedArrayFromHeap ? backend.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
 }
 
+/**
+ * A tensor of `values`, which the caller may overwrite afterwards (a scratch buffer reused across steps): wasm
+ * copies an array into its heap; the cpu backend keeps the array it is given as the tensor's storage, so it gets a
+ * copy. On wasm that copy, a fresh allocation of the tensor's size per call, would cost more than the loops that
+ * fill these buffers (a megabyte's allocation measured 4.7 ms, its page faults included).
+ */
+export function tensorFromScratch(values: Float32Array, shape: number[]): tf.Tensor {
+  return tf.tensor(onWasmHeap() ? values : values.slice(), shape);
+}
+
+/** Whether tensors live in the wasm heap (readable as views: valuesOf). */
+function onWasmHeap(): boolean {
+  return (tf.backend() as unknown as { typedArrayFromHeap?: unknown }).typedArrayFromHeap !== undefined;
+}
+
+/** Whether the backend keeps tensors in this thread's memory (wasm, cpu): host loops can read them synchronously. */
+export function hostMemory(): boolean {
+  return onWasmHeap() || tf.getBackend() === 'cpu';
+}
+
+/** A reusable Float32Array of at least `size` values (grown as needed); its old contents are not cleared. */
+export class Scratch {
+  private buffer = new Float32Array(0);
+  take(size: number): Float32Array {
+    if (this.buffer.length < size) this.buffer = new Float32Array(size);
+    return this.buffer.subarray(0, size);
+  }
+}
+
 /** Copies the tensors' values into `into`, one after the other. Synchronous: the pool runs on wasm. */
 export function writeTensors(tensors: readonly tf.Tensor[], into: Float32Array): void {
   let at = 0;
