@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/index.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { loadDataset } from '../../trainer/src/data/load.ts';
