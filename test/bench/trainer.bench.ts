@@ -1,10 +1,11 @@
-// npm run bench:trainer [-- BACKEND… | --profile | --job] — one DropNeuron training step (forward, loss with all
+// npm run bench:trainer [-- BACKEND… | --profile | --job | --conv] — one DropNeuron training step (forward, loss with all
 // penalties, backward, Adam, and on wasm the batch's gathering) per available backend (or only those named), for
 // LeNet-300-100 (batch 256) and LeNet-5 (batch 64): on wasm at 1 thread and at the cores available (data-parallel
 // workers, trainer/src/parallel/), and where /usr/bin/python3 has torch, the same steps in PyTorch at 1 and 2
 // threads, with the ratios of each to PyTorch measured in the same run. Reported, never asserted. Timings use
 // full-size random batches of MNIST's shape: the speed of a step does not depend on the pixel values.
 // --profile: where one wasm LeNet-300-100 step's time goes (data, matrix products, penalties, the rest, Adam).
+// --conv: each LeNet-5 conv layer's forward + kernel gradient as convolutions and as im2col products (ops.ts).
 // --job: the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs at 1 and at N threads, in child
 // processes: seconds per epoch, wall time and peak RSS. On webgpu it times both gradient implementations
 // (tfjs' built-in ones and the rebuilt ones of ops.ts) and counts the kernels one LeNet-300-100 step dispatches.
@@ -23,7 +24,7 @@ import { oneHotClasses, type Trainee } from '../../trainer/src/loop.ts';
 import { LossSums } from '../../trainer/src/lossSums.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
-import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
+import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { StepPool } from '../../trainer/src/parallel/pool.ts';
 import { penaltyVector } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
@@ -418,12 +419,59 @@ function webgpuLabel(adapter: GpuAdapter | undefined): string {
   return `webgpu (${name}${adapter?.software ? '; software adapter: not a speed figure' : ''})`;
 }
 
+/**
+ * The kernel gradient and forward value of each LeNet-5 conv layer (batch 64) in the two formulations of
+ * trainer/src/ops.ts: as convolutions (the kernel gradient a convolution over the batch axis) and as products of
+ * im2col patches written on the host. Each layer is timed as if it were the network's first (no input gradient),
+ * so that both formulations do the same work; medians of 10 after 2 warm-ups, CPU time.
+ */
+async function convFormulations(): Promise<string> {
+  const layers = [
+    { name: 'c1 (28×28×1 → 32, 5×5)', x: [64, 28, 28, 1], w: [5, 5, 1, 32] },
+    { name: 'c2 (14×14×32 → 64, 5×5)', x: [64, 14, 14, 32], w: [5, 5, 32, 64] },
+  ];
+  const lines = ['| layer | convolutions: forward + kernel gradient | im2col products | im2col / convolutions |', '|---|---|---|---|'];
+  for (const layer of layers) {
+    const x = tf.randomNormal(layer.x) as tf.Tensor4D;
+    const w = tf.variable(tf.randomNormal(layer.w, 0, 0.1)) as unknown as tf.Tensor4D;
+    // dy given: the gradient of a sum would broadcast a scalar over the output, a slow kernel on wasm that
+    // the trainer never runs (its cross-entropy writes its own gradient).
+    const dy = tf.randomNormal([...layer.x.slice(0, 3), layer.w[3]!]);
+    const time = (f: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D): number => {
+      const once = (): void => {
+        const dw = tf.grad((v: tf.Tensor) => f(x, v as tf.Tensor4D))(w, dy);
+        dw.dataSync();
+        dw.dispose();
+      };
+      for (let i = 0; i < 2; i++) once();
+      const ts: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const c0 = process.cpuUsage();
+        once();
+        const used = process.cpuUsage(c0);
+        ts.push((used.user + used.system) / 1000);
+      }
+      return median(ts);
+    };
+    const conv = time(CONV_ON_DATA_FORMULATIONS.convolution);
+    const patches = time(CONV_ON_DATA_FORMULATIONS.patches);
+    lines.push(`| ${layer.name} | ${conv.toFixed(1)} ms | ${patches.toFixed(1)} ms | ${(patches / conv).toFixed(2)}× |`);
+    tf.dispose([x, w, dy]);
+  }
+  return `LeNet-5's conv layers on wasm, batch 64, one thread, CPU time (median of 10)\n${lines.join('\n')}`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--job-child') return job(Number(args[1]));
   const cores = availableParallelism();
   if (args.includes('--job')) {
     console.log(`the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on wasm\n${jobRows([1, ...(cores > 1 ? [cores] : [])]).join('\n')}`);
+    return;
+  }
+  if (args.includes('--conv')) {
+    await selectBackend('wasm');
+    console.log(await convFormulations());
     return;
   }
   if (args.includes('--profile')) {

@@ -102,67 +102,70 @@ const convSame = convSameOp(true);
 const convSameOnData = convSameOp(false);
 
 /**
- * The patches of a SAME, stride-1 kh×kw convolution's input written on the host, one row per output pixel
- * ([n·h·w, kh·kw·cin], in the kernel's [kh, kw, cin] order) and the same transposed: the convolution is then one
- * product with the kernel as a [kh·kw·cin, cout] matrix, and its kernel gradient one product with dy.
+ * The patches of a SAME, stride-1 kh×kw convolution's input written on the host, transposed: one column per output
+ * pixel, one row per kernel value ([kh·kw·cin, n·h·w], rows in the kernel's [kh, kw, cin] order). The kernel
+ * gradient is then one product, patches · dy.
  */
 const patchScratch = new Scratch();
-const patchScratchT = new Scratch();
-function patches(x: tf.Tensor4D, kh: number, kw: number): { rows: tf.Tensor2D; cols: tf.Tensor2D } {
+function patchesT(x: tf.Tensor4D, kh: number, kw: number): tf.Tensor2D {
   const [n, h, w, cin] = x.shape;
   const ph = (kh - 1) / 2;
   const pw = (kw - 1) / 2;
   const k = kh * kw * cin;
   const count = n * h * w;
-  const xs = valuesOf(x); // a view, valid while no kernel runs: none does until the tensors are made
-  const rows = patchScratch.take(count * k);
-  const cols = patchScratchT.take(count * k);
-  for (let r = 0; r < count; r++) {
-    const j = r % w;
-    const i = ((r - j) / w) % h;
-    const image = r - i * w - j; // first pixel of this image
-    let at = r * k;
-    for (let di = 0; di < kh; di++) {
-      const ii = i + di - ph;
-      for (let dj = 0; dj < kw; dj++) {
-        const jj = j + dj - pw;
-        const inside = ii >= 0 && ii < h && jj >= 0 && jj < w;
-        const from = (image + ii * w + jj) * cin;
-        for (let c = 0; c < cin; c++, at++) {
-          const v = inside ? xs[from + c]! : 0;
-          rows[at] = v;
-          cols[(at - r * k) * count + r] = v;
+  const xs = valuesOf(x); // a view, valid while no kernel runs: none does until the tensor is made
+  const cols = patchScratch.take(count * k);
+  for (let kk = 0, at = 0; kk < k; kk++) {
+    const c = kk % cin;
+    const dj = ((kk - c) / cin) % kw;
+    const di = (kk - c - dj * cin) / (cin * kw);
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < h; i++) {
+        const ii = i + di - ph;
+        const rowInside = ii >= 0 && ii < h;
+        for (let j = 0; j < w; j++, at++) {
+          const jj = j + dj - pw;
+          cols[at] = rowInside && jj >= 0 && jj < w ? xs[((b * h + ii) * w + jj) * cin + c]! : 0;
         }
       }
     }
   }
-  return { rows: tensorFromScratch(rows, [count, k]) as tf.Tensor2D, cols: tensorFromScratch(cols, [k, count]) as tf.Tensor2D };
+  return tensorFromScratch(cols, [k, count]) as tf.Tensor2D;
 }
 
 /**
- * A SAME, stride-1 convolution of the network's input as one product of its patches (im2col) with the kernel.
- * For a first layer with few input channels (LeNet-5's c1: 1 channel, 25 values a patch) the convolution kernels
- * run far below their speed on deeper layers, and the kernel gradient as a convolution over the batch axis worst
- * of all (measured on wasm: 29 ms for c1's, at 2.8 GFLOP/s); the products run at the matMul rate.
+ * A SAME, stride-1 convolution of the network's input whose kernel gradient is one product of im2col patches with
+ * dy. For a first layer with few input channels (LeNet-5's c1: 1 channel, 25 values a patch) the kernel gradient
+ * as a convolution over the batch axis runs far below the convolution's usual rate (measured on wasm: 34 ms for
+ * c1's against 5 ms for its forward pass); the patches and the product take half of that (`npm run bench:trainer --
+ * --conv`). The forward
+ * pass stays a convolution, so evaluation pays nothing for the patches.
  */
 const convPatchesOnData = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
-  const [kh, kw, cin, cout] = (w as tf.Tensor4D).shape;
-  const [n, h, wd] = (x as tf.Tensor4D).shape;
-  const { rows, cols } = patches(x as tf.Tensor4D, kh, kw);
-  save([cols, w]);
-  const y = tf.reshape(tf.matMul(rows, tf.reshape(w, [kh * kw * cin, cout])), [n, h, wd, cout]);
-  rows.dispose();
+  save([x, w]);
   return {
-    value: y,
+    value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same') as tf.Tensor,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sCols, sw] = saved as [tf.Tensor2D, tf.Tensor4D];
-      const dw = tf.reshape(tf.matMul(sCols, tf.reshape(dy, [sCols.shape[1], cout])), sw.shape);
-      return [tf.zeros([n, h, wd, cin]), dw];
+      const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const [kh, kw, , cout] = sw.shape;
+      const cols = patchesT(sx, kh, kw);
+      const dw = tf.reshape(tf.matMul(cols, tf.reshape(dy, [cols.shape[1], cout])), sw.shape);
+      return [tf.zerosLike(sx), dw];
     },
   };
 });
 
-/** Patches of up to this many values go through convPatchesOnData (a first layer on images: 1–3 channels). */
+/** The two formulations of a SAME, stride-1 convolution of the network's input, for the benchmark that picks between them. */
+export const CONV_ON_DATA_FORMULATIONS = {
+  convolution: (x: tf.Tensor4D, w: tf.Tensor4D) => convSameOnData(x, w) as tf.Tensor4D,
+  patches: (x: tf.Tensor4D, w: tf.Tensor4D) => convPatchesOnData(x, w) as tf.Tensor4D,
+};
+
+/**
+ * Patches of up to this many values go through convPatchesOnData (a first layer on images: 1–3 channels). With
+ * many channels the patches outgrow the convolution's own work: LeNet-5's c2 (800 values a patch) measured 1.3×
+ * slower as patches.
+ */
 const PATCH_VALUES_MAX = 64;
 
 function rebuiltConv(x: tf.Tensor4D, w: tf.Tensor4D, onData: boolean): tf.Tensor4D {
