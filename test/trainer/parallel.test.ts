@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { formatBackend } from '../../protocol/present.ts';
 import { RunFolder } from '../../protocol/runFolder.ts';
-import { splitRows } from '../../trainer/src/parallel/pool.ts';
+import { penaltyRows, splitRows, stepShares } from '../../trainer/src/parallel/pool.ts';
 import { trainingThreads } from '../../trainer/src/parallel/threads.ts';
 import { analyze } from '../../language/index.ts';
 import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
@@ -97,6 +98,19 @@ describe('how many threads train', () => {
     assert.equal(formatBackend({ backend: 'wasm', threads: 2 }), 'wasm · 2 threads');
     assert.equal(formatBackend({ backend: 'wasm', threads: 1 }), 'wasm');
     assert.equal(formatBackend({ backend: 'cpu' }), 'cpu', 'a log written before threads existed');
+  });
+  it('the thread that adds the penalties takes fewer rows, by what the model says they are worth', () => {
+    assert.deepEqual(stepShares(256, 2, 45), [
+      [0, 106],
+      [106, 256],
+    ]);
+    assert.deepEqual(stepShares(8, 3, 0), splitRows(8, 3), 'no head start: even shares');
+    assert.deepEqual(stepShares(10, 2, 50)[0], [0, 1], 'at least one row');
+    assert.deepEqual(stepShares(10, 1, 50), [[0, 10]]);
+    const lenet = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-300-100.dnn'), 'utf8')).model!;
+    assert.equal(penaltyRows(lenet), 45, 'LeNet-300-100: 190 × 266 200 weights / 1.13 MFLOP a row');
+    const lenet5 = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-5.dnn'), 'utf8')).model!;
+    assert.equal(penaltyRows(lenet5), 4, 'LeNet-5: fc1’s 1.6 M weights against a row of convolutions (≈ 80 MFLOP)');
   });
   it('a batch splits into consecutive shares, the first ones the larger', () => {
     assert.deepEqual(splitRows(8, 3), [
