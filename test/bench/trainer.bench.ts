@@ -426,7 +426,8 @@ function webgpuLabel(adapter: GpuAdapter | undefined): string {
  * so that both formulations do the same work; medians of 10 after 2 warm-ups, CPU time.
  */
 async function convFormulations(): Promise<string> {
-  const layers = [
+  type Shape4 = [number, number, number, number];
+  const layers: { name: string; x: Shape4; w: Shape4 }[] = [
     { name: 'c1 (28×28×1 → 32, 5×5)', x: [64, 28, 28, 1], w: [5, 5, 1, 32] },
     { name: 'c2 (14×14×32 → 64, 5×5)', x: [64, 14, 14, 32], w: [5, 5, 32, 64] },
   ];

@@ -18,7 +18,19 @@ function randomValues(size: number, rng: Rng, scale = 1): Float32Array {
 /** Fresh variables (the same values for the same seed) and a gradient list for each of `steps` steps. */
 function problem(prefix: string, steps: number) {
   const rng = new Rng(3);
-  const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), rng), shape), true, `${prefix}${i}`));
+  const variables = SHAPES.map((shape, i) =>
+    tf.variable(
+      tf.tensor(
+        randomValues(
+          shape.reduce((a, b) => a * b, 1),
+          rng,
+        ),
+        shape,
+      ),
+      true,
+      `${prefix}${i}`,
+    ),
+  );
   const grads = Array.from({ length: steps }, () => variables.map((v) => randomValues(v.size, rng, 0.1)));
   return { variables, grads };
 }
@@ -113,7 +125,10 @@ describe('HostAdam on wasm: what reads the weights after a step', () => {
   it('a matMul after the update multiplies by the new weights (wasm caches packed weights by tensor)', async () => {
     await selectBackend('wasm');
     const v = tf.variable(tf.tensor([1, 2, 3, 4], [2, 2]), true, `packed${unique++}`);
-    const x = tf.tensor([[1, 0], [0, 1]]);
+    const x = tf.tensor([
+      [1, 0],
+      [0, 1],
+    ]);
     tf.matMul(x, v).dispose(); // packs v's values
     const optimizer = new HostAdam(0.5);
     step(optimizer, [v], [Float32Array.of(1, 1, 1, 1)]);

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Scratch, tensorFromScratch, valuesOf } from './parallel/weights.ts';
 
+/** A named tensor as tf.Optimizer's weights API passes them (tfjs-core does not export the type by name). */
+type NamedTensor = { name: string; tensor: tf.Tensor };
+
 /**
  * Adam as one loop over host memory, for the backends whose tensors live there (wasm, cpu). tfjs' Adam runs
  * fourteen kernels per variable per step, each a pass over the variable and a fresh tensor (measured: 41 % of a
@@ -31,7 +34,7 @@ export class HostAdam extends tf.Optimizer {
     super();
   }
 
-  override applyGradients(variableGradients: tf.NamedTensorMap | tf.NamedTensor[]): void {
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const list = Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
     const correction = this.correction();
     list.forEach(({ name, tensor }, i) => {
@@ -90,16 +93,17 @@ export class HostAdam extends tf.Optimizer {
     next.dispose();
   }
 
-  override async getWeights(): Promise<tf.NamedTensor[]> {
+  override async getWeights(): Promise<NamedTensor[]> {
     // Fresh tensors: the caller reads and disposes them (checkpoint.ts).
-    const moments = (suffix: string, values: Float32Array[]) => values.map((x, i) => ({ name: `${this.names[i]}/${suffix}`, tensor: tf.tensor(x, this.shapes[i]) }));
+    const moments = (suffix: string, values: Float32Array[]) =>
+      values.map((x, i) => ({ name: `${this.names[i]}/${suffix}`, tensor: tf.tensor(x, this.shapes[i]) }));
     return [await this.saveIterations(), ...moments('m', this.m), ...moments('v', this.v)];
   }
 
-  override async setWeights(weightValues: tf.NamedTensor[]): Promise<void> {
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     const count = rest.length / 2;
-    const copy = (w: tf.NamedTensor) => Float32Array.from(w.tensor.dataSync() as Float32Array);
+    const copy = (w: NamedTensor) => Float32Array.from(w.tensor.dataSync() as Float32Array);
     this.names = rest.slice(0, count).map((w) => w.name.replace(/\/m$/, ''));
     this.shapes = rest.slice(0, count).map((w) => w.tensor.shape);
     this.m = rest.slice(0, count).map(copy);

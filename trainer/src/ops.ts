@@ -44,7 +44,7 @@ function inputGradientOf(dy: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const [inputs, outputs] = w.shape;
   const rows = dy.shape[0];
   if (inputs * outputs <= rows * (inputs + outputs)) return tf.matMul(dy, tf.transpose(w));
-  return tf.transpose(tf.matMul(w, tf.transpose(dy)));
+  return tf.transpose(tf.matMul(w, tf.transpose(dy))) as tf.Tensor2D;
 }
 
 function denseOpOf(inputGradient: boolean) {
@@ -234,8 +234,7 @@ export const BUILT_IN_OPS: LayerOps = {
 /** The same forward values, with gradients rebuilt from forward ops where the shapes allow: for wasm and cpu. */
 export const REBUILT_OPS: LayerOps = {
   matMul: (x, w, onData = false) => (onData ? denseOnData : denseOp)(x, w) as tf.Tensor2D,
-  conv2d: (x, w, stride, padding, onData = false) =>
-    convRebuildable(w, stride, padding) ? rebuiltConv(x, w, onData) : tf.conv2d(x, w, stride, padding),
+  conv2d: (x, w, stride, padding, onData = false) => (convRebuildable(w, stride, padding) ? rebuiltConv(x, w, onData) : tf.conv2d(x, w, stride, padding)),
   maxPool: (x, window, stride, padding) => (poolRebuildable(x, window, stride) ? rebuiltMaxPool(x, window[0]) : tf.maxPool(x, window, stride, padding)),
   addBias: (h, b) => biasOp(h, b),
 };
