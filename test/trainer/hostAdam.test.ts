@@ -121,6 +121,17 @@ for (const backend of ['cpu', 'wasm'] as const) {
   });
 }
 
+describe('HostAdam is told apart from tfjs optimizers', () => {
+  it('instanceof HostAdam is false for tfjs’ own (tf.Optimizer answers instanceof by duck typing)', () => {
+    for (const other of [tf.train.sgd(0.1), tf.train.adam(0.1), tf.train.momentum(0.1, 0.9)]) {
+      assert.equal(other instanceof HostAdam, false, `expected a ${other.getClassName()} not to pass as HostAdam`);
+      other.dispose();
+    }
+    assert.ok(new HostAdam(0.1) instanceof HostAdam);
+    assert.ok(new HostAdam(0.1) instanceof tf.Optimizer);
+  });
+});
+
 describe('HostAdam on wasm: what reads the weights after a step', () => {
   it('a matMul after the update multiplies by the new weights (wasm caches packed weights by tensor)', async () => {
     await selectBackend('wasm');

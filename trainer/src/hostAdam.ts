@@ -18,6 +18,15 @@ export class HostAdam extends tf.Optimizer {
     return 'Adam';
   }
 
+  /**
+   * An ordinary instanceof. tf.Optimizer answers `instanceof` by duck typing (any object with minimize,
+   * computeGradients and applyGradients, so that optimizers from another copy of tfjs pass), and a subclass inherits
+   * that: without this every tfjs optimizer would pass `instanceof HostAdam`.
+   */
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  }
+
   private names: string[] = [];
   private shapes: number[][] = [];
   private m: Float32Array[] = [];
