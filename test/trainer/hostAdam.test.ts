@@ -5,15 +5,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { HostAdam } from '../../trainer/src/hostAdam.ts';
 import { Rng } from '../../trainer/src/rng.ts';
+import { randomValues } from './random.ts';
 
 // HostAdam (trainer/src/hostAdam.ts) against tfjs' AdamOptimizer: the same update, the same state, on the two
 // backends it is used on.
 
 const SHAPES = [[7, 5], [5], [3, 2, 2, 4]];
-
-function randomValues(size: number, rng: Rng, scale = 1): Float32Array {
-  return Float32Array.from({ length: size }, () => scale * rng.normal());
-}
 
 /** Fresh variables (the same values for the same seed) and a gradient list for each of `steps` steps. */
 function problem(prefix: string, steps: number) {

@@ -7,7 +7,7 @@ import { dropout } from '../../trainer/src/dropout.ts';
 import { BUILT_IN_OPS, REBUILT_OPS } from '../../trainer/src/ops.ts';
 import { l1, l2, li, lo, penaltyVector, SEED_SCALE } from '../../trainer/src/penalties.ts';
 import type { LayerParams } from '../../trainer/src/network.ts';
-import { Rng } from '../../trainer/src/rng.ts';
+import { randomTensor } from './random.ts';
 import { crossEntropy } from '../../trainer/src/step.ts';
 
 // The hand-written gradients of the lean step (trainer/src/step.ts, penalties.ts, ops.ts) against tfjs'
@@ -15,14 +15,6 @@ import { crossEntropy } from '../../trainer/src/step.ts';
 before(async () => {
   await tf.setBackend('cpu');
 });
-
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const rng = new Rng(seed);
-  return tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
-    shape,
-  );
-}
 
 function assertClose(ours: tf.Tensor, reference: tf.Tensor, tol: number, what: string): void {
   const a = ours.dataSync();

@@ -3,19 +3,11 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
-import { Rng } from '../../trainer/src/rng.ts';
+import { randomTensor } from './random.ts';
 
 before(async () => {
   await tf.setBackend('cpu');
 });
-
-function randomTensor(shape: number[], seed: number): tf.Tensor {
-  const rng = new Rng(seed);
-  return tf.tensor(
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
-    shape,
-  );
-}
 
 /** Gradients of sum(f(inputs) · R) with the rebuilt ops and with tfjs' reference ops, on the cpu backend. */
 function compare(f: (ops: LayerOps, ...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], tol: number): void {
