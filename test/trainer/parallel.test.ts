@@ -109,6 +109,10 @@ describe('how many threads train', () => {
     assert.deepEqual(stepShares(10, 1, 50), [[0, 10]]);
     const lenet = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-300-100.dnn'), 'utf8')).model!;
     assert.equal(penaltyRows(lenet), 45, 'LeNet-300-100: 190 × 266 200 weights / 1.13 MFLOP a row');
+    const unpenalized = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-300-100.dnn'), 'utf8'), {
+      regularize: { l1: 0, l2: 0, dropneuron: 0 },
+    }).model!;
+    assert.equal(penaltyRows(unpenalized), 0, 'no penalties: even shares');
     const lenet5 = analyze(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-5.dnn'), 'utf8')).model!;
     assert.equal(penaltyRows(lenet5), 4, 'LeNet-5: fc1’s 1.6 M weights against a row of convolutions (≈ 80 MFLOP)');
   });

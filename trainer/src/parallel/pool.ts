@@ -51,7 +51,7 @@ export function stepShares(count: number, parts: number, headStart: number): [nu
 
 /**
  * How many rows of a batch the penalties' work is worth (stepShares' head start), estimated from the model: the
- * penalties make a dozen elementwise passes over every weight, measured on wasm at about the cost of 190 FLOPs
+ * penalties make a dozen elementwise passes over every weight of a layer that has any, measured on wasm at about the cost of 190 FLOPs
  * of the products per weight (LeNet-300-100: 2.2 ms for 266 k weights, against 0.05 ms for a row's 1.1 MFLOP),
  * and a row costs its forward and backward products: 6 FLOPs per dense weight (4 on the input layer, whose input
  * gradient is not computed) and per multiply-add of a convolution. Fixed by the model, so a run's split, and
@@ -65,7 +65,8 @@ export function penaltyRows(model: CheckedModel): number {
     const shape = layer.weightShape;
     if (!shape) return;
     const size = shape.reduce((a, b) => a * b, 1);
-    weights += size;
+    const { l1, l2, dropneuron } = layer.reg;
+    if (l1 > 0 || l2 > 0 || dropneuron > 0) weights += size;
     const passes = i === 0 ? 4 : 6;
     const pixels = layer.kind === 'conv' ? (layer.outputShape ?? [1]).slice(0, -1).reduce((a, b) => a * b, 1) : 1;
     rowFlops += passes * size * pixels;
