@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { constants, setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { globSync } from 'tinyglobby';
@@ -75,6 +76,21 @@ const NODE_PATH_SETTING = 'dropneuron.trainer.nodePath';
  * before `done` becomes a `crash` error event with its stderr tail (its run is then interrupted: `resume` continues
  * it); the server keeps serving.
  */
+/**
+ * Runs a trainer below normal priority: it trains on every core by default, and at normal priority it starves the
+ * editor it was started from (seen on 2 cores: the command palette did not answer within 30 s while a run trained).
+ * Training keeps every idle cycle; only interactive work goes first. On Linux the priority is per thread and new
+ * threads inherit their creator's, so the data-parallel workers, started after this, run below normal too.
+ */
+const BELOW_NORMAL = constants.priority.PRIORITY_BELOW_NORMAL;
+function yieldToTheEditor(pid: number): void {
+  try {
+    setPriority(pid, BELOW_NORMAL);
+  } catch {
+    // The run trains as fast either way; a system that refuses the change leaves it at normal priority.
+  }
+}
+
 export class Training {
   private readonly active = new Map<string, ActiveRun>();
   private readonly latest = new Map<string, RunResult>();
@@ -236,6 +252,7 @@ export class Training {
       closeSync(log);
     }
     child.unref();
+    if (child.pid !== undefined) yieldToTheEditor(child.pid);
     if (child.pid !== undefined) writeLock(runDir, { pid: child.pid, started: new Date().toISOString(), runId });
     const run: ActiveRun = { runId, uri, runDir, child, epochs, events: [], finished: false, fresh };
     if (child.pid !== undefined) run.pid = child.pid;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { constants, getPriority } from 'node:os';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -80,6 +81,7 @@ describe('runs that outlive the window, and runs that die', () => {
     await first.waitFor(runEvent(runId, 'epoch'), 120_000);
     const lock = readLock(start.runDir);
     assert.ok(lock && lock.runId === runId, `expected trainer.json to name the run, found ${JSON.stringify(lock)}`);
+    assert.equal(getPriority(lock.pid), constants.priority.PRIORITY_BELOW_NORMAL, 'the trainer yields to the editor: below normal priority');
     // A window reload: the client shuts the server down, and the server exits.
     await first.close();
     await until('the first server to exit', () => (first.alive ? undefined : true));
