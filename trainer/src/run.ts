@@ -150,7 +150,7 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 function trainee(model: CheckedModel, data: Dataset, backend: BackendChoice): Trainee {
   const rng = new Rng(model.train.seed);
   const network = new Network(model, rng, layerOpsFor(backend.name));
-  return { model, data, rng, network, optimizer: makeOptimizer(model, backend.name) };
+  return { model, data, rng, network, optimizer: makeOptimizer(model) };
 }
 
 function dispose(t: Trainee): void {
