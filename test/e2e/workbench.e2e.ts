@@ -134,8 +134,19 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
       async () => (/epoch (2|3)\/300/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined),
       120_000,
     );
-    await item.click();
-    await w.page.locator('.statusbar-item', { hasText: /DropNeuron: \d/ }).waitFor({ timeout: 60_000 });
+    // The item's text changes every epoch, and a click that lands while it re-renders can be lost: click until the
+    // run has stopped (the item then shows the result, and the epoch item is gone).
+    const finished = w.page.locator('.statusbar-item', { hasText: /DropNeuron: \d/ });
+    await waitFor(
+      'the run to stop',
+      async () => {
+        if (await finished.count()) return true;
+        await item.click({ timeout: 5_000 }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 2_000));
+        return undefined;
+      },
+      60_000,
+    );
     const runDir = runsOf('long.dnn').at(-1)!;
     const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8')
       .trim()
