@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord, RunStore } from './runStore.ts';
-import { isInside } from '../../protocol/files.ts';
+import { isInside, revealFolder } from './reveal.ts';
 import { statsHtml } from './statsHtml.ts';
 import type { ThresholdActions } from './thresholdActions.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
@@ -238,10 +238,4 @@ export function panelTitle(run: Pick<RunRecord, 'uri' | 'events'>, started?: str
   const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   const today = new Date().toDateString() === at.toDateString();
   return `${spec} · ${today ? time : `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`}`;
-}
-
-export async function revealFolder(uri: vscode.Uri): Promise<void> {
-  const inWorkspace = vscode.workspace.getWorkspaceFolder(uri);
-  if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else await vscode.commands.executeCommand('revealFileInOS', uri);
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { PruneRequest, SweepPointRequest, ThresholdCurveRequest, type PruneReply } from '../../protocol/lsp.ts';
 import type { ThresholdCurve } from '../../protocol/runFolder.ts';
-import { revealFolder } from './statsPanel.ts';
+import { revealFolder } from './reveal.ts';
 
 /** What the run panel's threshold slider asks of the language server (the client never opens a run folder). */
 export interface ThresholdActions {
