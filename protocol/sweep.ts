@@ -7,11 +7,12 @@
  *   <sweepDir>/frontier.svg        the front drawn: kept parameters (log) against test error
  *   <sweepDir>/trials/<id>/        one ordinary run folder per trial (protocol/runFolder.ts)
  *
+ * Types and pure rules only; the files are read and written by store/sweepFile.ts.
+ *
  * `threshold` values are free: a threshold only decides which weights count as pruned, so each trained run is
  * re-pruned at every swept threshold (`dropneuron prune`) instead of trained again. A trial is therefore one
  * training run plus the thresholds it is measured at; each (trial, threshold) is one point of the front.
  */
-import { join } from 'node:path';
 import type { Metric, Summary } from './events.ts';
 import type { TrainingOverrides } from './settings.ts';
 
@@ -124,9 +125,4 @@ export function sweepPoint(summary: Summary, threshold: number): SweepPoint {
     compression: summary.compression,
     kept: { inputs: summary.inputs.kept, ...Object.fromEntries(summary.layers.map((l) => [l.name, l.neuronsKept])) },
   };
-}
-
-/** A trial's run folder. */
-export function trialDir(sweepDir: string, id: string): string {
-  return join(sweepDir, TRIALS_FOLDER, id);
 }

@@ -9,7 +9,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Overrides } from '../language/index.ts';
 import type { DoneEvent, EpochEvent, StartEvent } from '../protocol/events.ts';
-import { readEvents, RunFolder, type RunManifest } from '../protocol/runFolder.ts';
+import { readEvents, RunFolder } from '../store/runFolder.ts';
+import type { RunManifest } from '../protocol/runFolder.ts';
 import { train } from '../trainer/src/run.ts';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -1,5 +1,5 @@
 import { analyze, type Diagnostic } from '../../language/index.ts';
-import { tryReadSpecFile } from '../../protocol/files.ts';
+import { tryReadSpecFile } from '../../store/files.ts';
 
 /** `file:line:col: severity CODE message`, the shape compilers use, so editors and CI can link it. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {

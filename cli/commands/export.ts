@@ -17,7 +17,7 @@ export async function runExport(runDir: string, flags: ExportFlags, out: (line: 
   // Loaded here: the trainer's export brings TensorFlow.js (for --format tfjs).
   const { exportRun } = await import('../../trainer/src/export/fromRun.ts');
   const { ExportError } = await import('../../trainer/src/export.ts');
-  const { RunFolderError } = await import('../../protocol/runFolder.ts');
+  const { RunFolderError } = await import('../../store/files.ts');
   try {
     const result = await exportRun(runDir, {
       format: flags.format,

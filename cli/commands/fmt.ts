@@ -1,5 +1,5 @@
 import { format } from '../../language/index.ts';
-import { tryReadSpecFile, writeAtomic } from '../../protocol/files.ts';
+import { tryReadSpecFile, writeAtomic } from '../../store/files.ts';
 
 export interface FmtOptions {
   write?: boolean;

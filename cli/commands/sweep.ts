@@ -3,14 +3,15 @@ import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
 import { analyze } from '../../language/index.ts';
 import type { TrainerEvent } from '../../protocol/events.ts';
-import { tryReadSpecFile } from '../../protocol/files.ts';
+import { tryReadSpecFile } from '../../store/files.ts';
 import { formatCompression, formatMetric } from '../../protocol/present.ts';
 import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
 import type { SweepAxis, Trial, TrialResult } from '../../protocol/sweep.ts';
 import { displayUrl } from '../queue/address.ts';
 import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/executor.ts';
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
-import { isFinished, readSweepFile, SweepFolder } from '../sweep/folder.ts';
+import { readSweepFile } from '../../store/sweepFile.ts';
+import { isFinished, SweepFolder } from '../sweep/folder.ts';
 import { isLenet300100, LENET_300_100_REFERENCES } from '../sweep/frontier.ts';
 import { formatDiagnostic } from './check.ts';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path';
 import type { TrainerEvent } from '../../protocol/events.ts';
-import { writeAtomic } from '../../protocol/files.ts';
+import { writeAtomic } from '../../store/files.ts';
 
 /**
  * A run folder carried from a worker's disk to the submitter's: packed into a map of relative path → bytes on

@@ -1,38 +1,15 @@
 /**
  * The sweep folder's own files: `sweep.json` (every trial's settings and results, and the front) and
- * `frontier.svg`. The trials' run folders are ordinary run folders (protocol/runFolder.ts).
+ * `frontier.svg`, kept in memory and written through store/sweepFile.ts. The trials' run folders are ordinary run
+ * folders (protocol/runFolder.ts).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Metric } from '../../protocol/events.ts';
-import { writeAtomic } from '../../protocol/files.ts';
-import { io } from '../../protocol/runFolder.ts';
-import {
-  FRONTIER_FILE,
-  SWEEP_FILE,
-  trialDir,
-  type FrontPoint,
-  type SweepAxis,
-  type SweepFile,
-  type SweepTrialEntry,
-  type SweepValue,
-  type Trial,
-  type TrialResult,
-} from '../../protocol/sweep.ts';
+import { writeAtomic, io } from '../../store/files.ts';
+import { FRONTIER_FILE, type FrontPoint, type SweepAxis, type SweepFile, type SweepTrialEntry, type SweepValue, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { trialDir, writeSweepFile } from '../../store/sweepFile.ts';
 import { paretoFront } from './front.ts';
 import { frontierSvg, type ReferencePoint } from './frontier.ts';
-
-/** sweep.json as a previous run of the sweep left it, or undefined. */
-export function readSweepFile(sweepDir: string): SweepFile | undefined {
-  const path = join(sweepDir, SWEEP_FILE);
-  if (!existsSync(path)) return undefined;
-  try {
-    const file = JSON.parse(readFileSync(path, 'utf8')) as SweepFile;
-    return file.version === 1 && Array.isArray(file.trials) ? file : undefined;
-  } catch {
-    return undefined; // unreadable: every trial is looked at again, from its run folder
-  }
-}
 
 /** Whether a previous run's entry already holds this trial's result at the same thresholds: nothing left to do. */
 export function isFinished(entry: SweepTrialEntry | undefined, trial: Trial): boolean {
@@ -101,9 +78,7 @@ export class SweepFolder {
   }
 
   write(): void {
-    const path = join(this.dir, SWEEP_FILE);
-    io(this.dir, 'create the sweep folder', () => mkdirSync(this.dir, { recursive: true }));
-    io(path, 'write the sweep', () => writeAtomic(path, JSON.stringify(this.file(), null, 2)));
+    writeSweepFile(this.dir, this.file());
   }
 
   /** Draws the front; returns its path, or undefined when no trial has finished. */

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
-import { readRun } from '../../protocol/runFolder.ts';
+import { readRun } from '../../store/runFolder.ts';
 import { namedOverrides, overrideArgs } from '../../protocol/settings.ts';
-import { sweepPoint, trialDir, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { sweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { trialDir } from '../../store/sweepFile.ts';
 import { formatOverrides } from '../../protocol/present.ts';
 
 /** How to start the `dropneuron` command line: this very one by default (the bundled CLI, or the sources under tsx). */

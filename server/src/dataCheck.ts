@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type StatementNode, type Token } from '../../language/index.ts';
-import { checkDataFiles, dataFilePaths, resolveDataPath, type DataFileRole } from '../../protocol/dataFiles.ts';
+import { checkDataFiles, dataFilePaths, resolveDataPath, type DataFileRole } from '../../store/dataFiles.ts';
 
 /**
  * The data files a spec names, checked against the file system (the language core has no file system, so this

@@ -1,9 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PruneParams, PruneReply } from '../../protocol/lsp.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
-import { THRESHOLD_CURVE_FILE, type ThresholdCurve } from '../../protocol/runFolder.ts';
 
 /** Loading TensorFlow.js, the data and the weights takes a few seconds; one that takes far longer is stuck. */
 const TIMEOUT_MS = 120_000;
@@ -35,15 +32,4 @@ export function pruneRun(node: string, cliPath: string, params: PruneParams): Pr
       }
     });
   });
-}
-
-/** The run folder's threshold curve, or null when it has none (unfinished, recorded before curves, unreadable). */
-export function thresholdCurve(runDir: string): ThresholdCurve | null {
-  const path = join(runDir, THRESHOLD_CURVE_FILE);
-  if (!existsSync(path)) return null;
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ThresholdCurve;
-  } catch {
-    return null;
-  }
 }

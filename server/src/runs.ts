@@ -3,8 +3,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import type { DeleteRunResult, RunInfo } from '../../protocol/lsp.ts';
-import { isInside } from '../../protocol/files.ts';
-import { readEvents, readRun, RUNS_FOLDER } from '../../protocol/runFolder.ts';
+import { isInside } from '../../store/files.ts';
+import { readEvents, readRun } from '../../store/runFolder.ts';
+import { RUNS_FOLDER } from '../../protocol/runFolder.ts';
 
 /** How many run folders one workspace listing reads at most (a listing is for people, not for archives). */
 const MAX_RUNS = 500;

@@ -85,7 +85,7 @@ import {
   type TrainResult,
   ThresholdCurveRequest,
 } from '../../protocol/lsp.ts';
-import { readRun } from '../../protocol/runFolder.ts';
+import { readRun } from '../../store/runFolder.ts';
 import { codeActions, shrinkToRun } from './codeActions.ts';
 import { codeLenses } from './codeLens.ts';
 import { complete } from './completion.ts';
@@ -114,7 +114,8 @@ import {
   type ParamsCheck,
 } from './params.ts';
 import { exportModel } from './exportModel.ts';
-import { pruneRun, thresholdCurve } from './prune.ts';
+import { readThresholdCurve } from '../../store/thresholdCurve.ts';
+import { pruneRun } from './prune.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { filePath } from './paths.ts';
@@ -469,7 +470,7 @@ connection.onRequest(
 );
 connection.onRequest(
   ThresholdCurveRequest,
-  guard<ThresholdCurveParams, ReturnType<typeof thresholdCurve>>('thresholdCurve', null, runDirParams, (p) => thresholdCurve(p.runDir)),
+  guard<ThresholdCurveParams, ReturnType<typeof readThresholdCurve>>('thresholdCurve', null, runDirParams, (p) => readThresholdCurve(p.runDir)),
 );
 connection.onDidChangeConfiguration(() => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh();

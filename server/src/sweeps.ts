@@ -3,34 +3,23 @@
  * protocol/sweep.ts), with each trial's run folder read as a run; and the edits that bring one point of a sweep
  * into its spec (its settings, or its sizes). The server is the client's one reader of these folders.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { REGULARIZE_SETTINGS, shrinkEdits, TRAIN_SETTINGS, values, type Analysis, type BlockNode } from '../../language/index.ts';
 import type { PruneReply, SweepInfo, SweepPointParams, SweepPointResult } from '../../protocol/lsp.ts';
-import { readRun } from '../../protocol/runFolder.ts';
-import { SWEEP_FILE, trialDir, type SweepFile, type SweepValue } from '../../protocol/sweep.ts';
+import { readRun } from '../../store/runFolder.ts';
+import { SWEEP_FILE, type SweepValue } from '../../protocol/sweep.ts';
+import { readSweepFile, trialDir } from '../../store/sweepFile.ts';
 import type { ParamsCheck } from './params.ts';
 
 /** How many sweep folders one listing reads at most. */
 const MAX_SWEEPS = 100;
 const SWEEPS_PATTERN = `**/.dropneuron/sweeps/*/${SWEEP_FILE}`;
 
-/** sweep.json, or undefined when it is missing, half-written or of another version (the next write replaces it). */
-export function readSweep(sweepDir: string): SweepFile | undefined {
-  const file = join(sweepDir, SWEEP_FILE);
-  if (!existsSync(file)) return undefined;
-  try {
-    const sweep = JSON.parse(readFileSync(file, 'utf8')) as SweepFile;
-    return sweep?.version === 1 && Array.isArray(sweep.trials) && Array.isArray(sweep.front) ? sweep : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** One sweep folder with its trials' runs. */
 export function sweepInfo(sweepDir: string): SweepInfo | undefined {
-  const sweep = readSweep(sweepDir);
+  const sweep = readSweepFile(sweepDir);
   if (!sweep) return undefined;
   const runs: SweepInfo['runs'] = {};
   for (const trial of sweep.trials) {

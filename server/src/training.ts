@@ -18,21 +18,9 @@ import {
   type TrainResult,
 } from '../../protocol/lsp.ts';
 import { epochPercent, formatBackend, formatKeptLayers, formatNamedMetric } from '../../protocol/present.ts';
-import {
-  listRuns,
-  lockAlive,
-  newRunDir,
-  readLock,
-  readRun,
-  removeLock,
-  RunFolder,
-  RUNS_FOLDER,
-  TRAINER_LOCK,
-  TRAINER_LOG,
-  writeLock,
-  type RunResult,
-  type TrainerLock,
-} from '../../protocol/runFolder.ts';
+import { listRuns, newRunDir, readRun, RunFolder } from '../../store/runFolder.ts';
+import { lockAlive, readLock, removeLock, writeLock } from '../../store/trainerLock.ts';
+import { RUNS_FOLDER, TRAINER_LOCK, TRAINER_LOG, type RunResult, type TrainerLock } from '../../protocol/runFolder.ts';
 import { mergeOverrides, overrideArgs, overridesFromRecord } from '../../protocol/settings.ts';
 import { backendsReport } from './backends.ts';
 import { DEFAULT_SETTINGS, settingsOverrides, type Configuration } from './config.ts';

@@ -13,7 +13,7 @@ import {
   type RegistrationParams,
 } from 'vscode-languageserver-protocol/node';
 import { analyze, type DataSpec } from '../../language/index.ts';
-import { checkDataFiles } from '../../protocol/dataFiles.ts';
+import { checkDataFiles } from '../../store/dataFiles.ts';
 import type { RunEventParams, TrainResult } from '../../protocol/lsp.ts';
 import { formatRunHeadline } from '../../protocol/present.ts';
 import { dropneuron } from '../helpers/cli.ts';

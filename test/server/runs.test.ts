@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type { DoneEvent, ErrorEvent, StartEvent } from '../../protocol/events.ts';
 import { ActiveRunsRequest, ResumeRequest, RunsRequest, ShrinkRequest, StopRequest, TrainRequest, type RunEventParams } from '../../protocol/lsp.ts';
-import { lockAlive, readEvents, readLock, TRAINER_LOCK } from '../../protocol/runFolder.ts';
+import { lockAlive, readLock } from '../../store/trainerLock.ts';
+import { readEvents } from '../../store/runFolder.ts';
+import { TRAINER_LOCK } from '../../protocol/runFolder.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient, type Notification } from './client.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { formatBackend } from '../../protocol/present.ts';
-import { RunFolder } from '../../protocol/runFolder.ts';
+import { RunFolder } from '../../store/runFolder.ts';
 import { penaltyRows, splitRows, stepShares } from '../../trainer/src/parallel/pool.ts';
 import { trainingThreads } from '../../trainer/src/parallel/threads.ts';
 import { analyze } from '../../language/index.ts';

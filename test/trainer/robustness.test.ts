@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
-import { readEvents, RunFolder } from '../../protocol/runFolder.ts';
+import { readEvents, RunFolder } from '../../store/runFolder.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { syntheticSpec, tempDir, writeSpec } from './helpers.ts';
 

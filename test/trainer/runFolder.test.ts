@@ -3,7 +3,8 @@ import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { DoneEvent, EpochEvent, TrainerEvent } from '../../protocol/events.ts';
-import { readEvents, readRun, RunFolder, type CheckpointState } from '../../protocol/runFolder.ts';
+import { readEvents, readRun, RunFolder } from '../../store/runFolder.ts';
+import type { CheckpointState } from '../../protocol/runFolder.ts';
 import { train } from '../../trainer/src/run.ts';
 import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
 

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { EpochEvent } from '../../protocol/events.ts';
-import { RunFolder, RunFolderError, type CheckpointState } from '../../protocol/runFolder.ts';
+import { RunFolder } from '../../store/runFolder.ts';
+import { RunFolderError } from '../../store/files.ts';
+import type { CheckpointState } from '../../protocol/runFolder.ts';
 import type { Trainee } from './loop.ts';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckedModel } from '../../language/index.ts';
-import { asRunFolderError } from '../../protocol/runFolder.ts';
+import { asRunFolderError } from '../../store/files.ts';
 import type { HostLayer } from './stats.ts';
 
 export class ExportError extends Error {}

@@ -1,8 +1,10 @@
 import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis, type CheckedModel } from '../../language/index.ts';
 import { PROTOCOL_VERSION, type DoneEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
-import { readSpecFile, SpecFileError } from '../../protocol/files.ts';
-import { claimLock, newRunDir, removeLock, RunFolder, RunFolderError, type RunManifest } from '../../protocol/runFolder.ts';
+import { readSpecFile, SpecFileError, RunFolderError } from '../../store/files.ts';
+import { claimLock, removeLock } from '../../store/trainerLock.ts';
+import { newRunDir, RunFolder } from '../../store/runFolder.ts';
+import type { RunManifest } from '../../protocol/runFolder.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { BackendError, selectBackend, type BackendChoice } from './backend.ts';
 import { restoreCheckpoint } from './checkpoint.ts';

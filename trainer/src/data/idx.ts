@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { parseIdxHeader } from '../../../protocol/dataFiles.ts';
+import { parseIdxHeader } from '../../../store/dataFiles.ts';
 import { DataError, type RowOrigin } from './dataset.ts';
 
 export interface IdxArray {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
-import { checkDataFiles } from '../../../protocol/dataFiles.ts';
+import { checkDataFiles } from '../../../store/dataFiles.ts';
 import { loadCsv } from './csv.ts';
 import { DataError, imageShapeOf, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';

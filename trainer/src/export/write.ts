@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
-import { writeAtomic } from '../../../protocol/files.ts';
-import { io } from '../../../protocol/runFolder.ts';
+import { writeAtomic, io } from '../../../store/files.ts';
 import type { CompactModel } from '../compact.ts';
 import type { HostLayer } from '../stats.ts';
 import { onnxModel } from './onnx.ts';

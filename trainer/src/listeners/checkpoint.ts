@@ -1,4 +1,4 @@
-import type { RunFolder } from '../../../protocol/runFolder.ts';
+import type { RunFolder } from '../../../store/runFolder.ts';
 import { saveCheckpoint } from '../checkpoint.ts';
 import type { Trainee } from '../loop.ts';
 import { epochEventOf, type EpochEnd, type TrainingListener } from './listener.ts';

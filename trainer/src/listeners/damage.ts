@@ -1,6 +1,5 @@
-import { writeAtomic } from '../../../protocol/files.ts';
+import { writeAtomic, io } from '../../../store/files.ts';
 import { pruningDamage } from '../../../protocol/prune.ts';
-import { io } from '../../../protocol/runFolder.ts';
 import type { Trainee } from '../loop.ts';
 import { doneEventOf, type RunEnd, type TrainingListener } from './listener.ts';
 

@@ -1,5 +1,5 @@
 import type { TrainerEvent } from '../../../protocol/events.ts';
-import type { RunFolder } from '../../../protocol/runFolder.ts';
+import type { RunFolder } from '../../../store/runFolder.ts';
 import { doneEventOf, epochEventOf, type EpochEnd, type RunEnd, type TrainingListener } from './listener.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Analysis } from '../../../language/index.ts';
 import { PROTOCOL_VERSION, type DoneEvent } from '../../../protocol/events.ts';
-import { writeAtomic } from '../../../protocol/files.ts';
-import { io, type RunFolder } from '../../../protocol/runFolder.ts';
+import { writeAtomic, io } from '../../../store/files.ts';
+import type { RunFolder } from '../../../store/runFolder.ts';
 import { compact } from '../compact.ts';
 import { checkMetric, checkWeights } from '../diverged.ts';
 import { metricOf } from '../evaluate.ts';

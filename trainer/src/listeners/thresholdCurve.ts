@@ -1,6 +1,5 @@
-import { join } from 'node:path';
-import { writeAtomic } from '../../../protocol/files.ts';
-import { io, THRESHOLD_CURVE_FILE, type RunFolder } from '../../../protocol/runFolder.ts';
+import type { RunFolder } from '../../../store/runFolder.ts';
+import { writeThresholdCurve } from '../../../store/thresholdCurve.ts';
 import type { Evaluator } from '../evaluator.ts';
 import type { Trainee } from '../loop.ts';
 import { thresholdCurve } from '../prune/curve.ts';
@@ -25,8 +24,6 @@ export class ThresholdCurveWriter implements TrainingListener {
     const done = doneEventOf(end);
     const weights = await this.t.network.read();
     const curve = await thresholdCurve(this.t.model, weights, this.evaluator, done.summary.beforePrune);
-    const path = join(this.folder.dir, THRESHOLD_CURVE_FILE);
-    io(path, 'write the threshold curve', () => writeAtomic(path, JSON.stringify(curve)));
-    done.outputs.thresholdCurve = path;
+    done.outputs.thresholdCurve = writeThresholdCurve(this.folder.dir, curve);
   }
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { isInside } from '../../protocol/files.ts';
+import { isInside } from '../../store/files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dnn-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -65,6 +65,33 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** A run folder that cannot be created, written or read: one line naming the path and the cause. */
+export class RunFolderError extends Error {}
+
+/** Runs a file operation on `path`; a failure becomes a RunFolderError: "PATH: expected to WHAT, found CAUSE". */
+export function io<T>(path: string, what: string, operation: () => T): T {
+  try {
+    return operation();
+  } catch (error) {
+    throw asRunFolderError(path, what, error);
+  }
+}
+
+/** A file system error (one with an errno code) as a RunFolderError naming `path`; any other error as it is. */
+export function asRunFolderError(path: string, what: string, error: unknown): unknown {
+  if (error instanceof RunFolderError || typeof (error as NodeJS.ErrnoException | undefined)?.code !== 'string') return error;
+  return new RunFolderError(`${path}: expected to ${what}, found ${describeFsError(path, error)}`);
+}
+
+/** Removes a file or folder if it is there; a failure to remove is not worth failing the run over. */
+export function remove(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Left for the next sweep of the folder.
+  }
+}
+
 /**
  * The cause of a failed file operation on `path` as a phrase for "expected …, found <cause>": what the user
  * can act on (a file where a folder should be, no permission, a full disk), then the error code.

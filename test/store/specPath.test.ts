@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { listRuns, readRun, RunFolder, type RunManifest } from '../../protocol/runFolder.ts';
+import { listRuns, readRun, RunFolder } from '../../store/runFolder.ts';
+import type { RunManifest } from '../../protocol/runFolder.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const manifest = (specPath: string): RunManifest => ({ version: 1, specPath, spec: 'model m {}', overrides: {}, started: '2026-11-25T17:00:00.000Z' });
