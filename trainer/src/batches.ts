@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { CheckedModel } from '../../language/index.ts';
 import { inputSize, type Dataset } from './data/dataset.ts';
+
+/** Width of the one-hot target rows for classify (the logits' units); undefined for the other tasks. */
+export function oneHotClasses(model: CheckedModel): number | undefined {
+  if (model.task !== 'classify') return undefined;
+  const shape = model.layers[model.layers.length - 1]?.outputShape ?? [];
+  return shape.reduce((a, b) => a * b, 1);
+}
 
 /** Host buffers that hold one batch: inputs row by row, targets (one-hot rows for classify) row by row. */
 export interface BatchBuffers {

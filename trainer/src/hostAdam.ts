@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Scratch, tensorFromScratch, valuesOf } from './parallel/weights.ts';
+import { Scratch, tensorFromScratch, valuesOf } from './hostMemory.ts';
 
 /** A named tensor as tf.Optimizer's weights API passes them (tfjs-core does not export the type by name). */
 type NamedTensor = { name: string; tensor: tf.Tensor };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
-import { Batches } from './batches.ts';
+import { Batches, oneHotClasses } from './batches.ts';
 import type { Dataset } from './data/dataset.ts';
 import { checkLoss } from './diverged.ts';
 import type { BatchEnd, EpochEnd, RunEnd, TrainingListener } from './listeners/listener.ts';
@@ -25,13 +25,6 @@ export interface Trainee {
    * The network and optimizer here stay the run's one copy: workers only compute gradients.
    */
   pool?: StepPool | undefined;
-}
-
-/** Width of the one-hot target rows for classify (the logits' units); undefined for the other tasks. */
-export function oneHotClasses(model: CheckedModel): number | undefined {
-  if (model.task !== 'classify') return undefined;
-  const shape = model.layers[model.layers.length - 1]?.outputShape ?? [];
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 export interface LoopOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../../language/index.ts';
 import './gradients.ts';
-import { Scratch, tensorFromScratch, valuesOf } from './parallel/weights.ts';
+import { Scratch, tensorFromScratch, valuesOf } from './hostMemory.ts';
 import { sumLeading } from './reduce.ts';
 
 /**

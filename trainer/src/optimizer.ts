@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
 import { HostAdam } from './hostAdam.ts';
-import { hostMemory } from './parallel/weights.ts';
+import { hostMemory } from './hostMemory.ts';
 
 /**
  * The spec's optimizer at its learning rate (the schedule changes the rate per epoch: schedule.ts), for the backend

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { hostMemory, valuesOf } from './parallel/weights.ts';
+import { hostMemory, valuesOf } from './hostMemory.ts';
 
 /**
  * Σ over every axis but the last. On the host-memory backends one pass over the values on the host: wasm's Sum over

@@ -3,10 +3,9 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { TrainingOverrides } from '../../../protocol/settings.ts';
-import { Batches } from '../batches.ts';
+import { Batches, oneHotClasses } from '../batches.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { addSums, EVALUATION_BATCH, evaluateSums, type MetricSums } from '../evaluate.ts';
-import { oneHotClasses, type Trainee } from '../loop.ts';
 import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
 import { applyFlatGradients, FULL_PENALTIES, stepGradients, type StepOptions } from '../step.ts';
@@ -189,9 +188,10 @@ export class StepPool {
 
   /**
    * One step on batch `b` of `order`: the batch gathered into shared memory, split into consecutive shares
-   * (this thread's first), the shares' gradients summed in order and applied; the loss parts go to `sums`.
+   * (this thread's first), the shares' gradients summed in order and applied to `t`'s network; the loss parts go to
+   * `sums`.
    */
-  async step(t: Trainee, order: Int32Array, b: number, options: StepOptions, sums: LossSums): Promise<void> {
+  async step(t: { model: CheckedModel; network: Network; optimizer: tf.Optimizer }, order: Int32Array, b: number, options: StepOptions, sums: LossSums): Promise<void> {
     const total = this.batches.fill(order, b);
     const shares = stepShares(total, this.threads, this.headStart);
     writeWeights(t.network, this.weights);
