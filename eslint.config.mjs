@@ -1,5 +1,7 @@
 // ESLint (flat config) with typescript-eslint. Beside the usual checks it guards the rooms' layering, the
 // same rule the project references enforce (see ARCHITECTURE.md), with a message that says where the code belongs.
+// Import cycles are `npm run lint:cycles`' (dpdm, in `npm run lint`), not a rule here: import-x/no-cycle skips
+// type-only imports, and a cycle through `import type` is still a cycle between two modules (docs/testing.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -4,15 +4,20 @@
 // 1. Builds the extension (scripts/build.mjs) and the suite (esbuild: CommonJS, `vscode` and mocha external)
 //    into out/vscode-test/.
 // 2. Runs it in the first VS Code it finds:
-//    - VSCODE_EXECUTABLE: a desktop VS Code's Electron binary (/usr/share/code/code on Linux; on macOS
-//      `Visual Studio Code.app/Contents/MacOS/Electron`), started the way @vscode/test-electron starts it
-//      (--extensionDevelopmentPath, --extensionTestsPath); its exit code is the result. Needs a display
-//      (xvfb-run on a headless Linux). Not tried on these machines: they have no desktop VS Code.
+//    - VSCODE_EXECUTABLE: a desktop VS Code's binary (/usr/share/code/code on Linux; on macOS
+//      `Visual Studio Code.app/Contents/MacOS/Electron`), started by @vscode/test-electron's runTests
+//      (vscodeExecutablePath, extensionDevelopmentPath, extensionTestsPath, launchArgs); its exit code is the result.
+//      Needs a display (xvfb-run on a headless Linux).
+//    - `--download` (or VSCODE_DOWNLOAD=1): the same, in the VS Code that @vscode/test-electron downloads into
+//      .vscode-test/ (runTests without vscodeExecutablePath: the newest stable release that package.json's
+//      engines.vscode accepts). Needs the internet; offline it stops with one sentence saying so. Never tried on
+//      these machines: they reach only the npm registry and Debian, and have no desktop VS Code.
 //    - else code-server (CODE_SERVER_PATH, or the one test/e2e/setup.sh installs into .vscode-test/): the workbench
 //      takes --extensionDevelopmentPath and --extensionTestsPath from its URL's `payload` (as VS Code's own
 //      browser integration tests do), hands them to the Node extension host on the server, which loads the suite
 //      and calls its run(); when it ends, the workbench calls `window.codeAutomationExit(code)`, which this
 //      script exposes to the page it opens in headless Chromium (playwright-core, Debian's /usr/bin/chromium).
+//      This is the offline path, the one CI uses.
 //    - else it builds the suite and says plainly that no VS Code was available (exit 0 with that message).
 // The suite's mocha output is written line by line to a report file, which this script prints as it grows.
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +34,8 @@ const CODE_SERVER = process.env.CODE_SERVER_PATH ?? join(ROOT, '.vscode-test', '
 /** The e2e suite's Chromium launch (test/e2e/chromium.json): the same browser, the same flags. */
 const CHROMIUM_LAUNCH = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'test', 'e2e', 'chromium.json'), 'utf8'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? CHROMIUM_LAUNCH.executablePath;
+/** `--download` or VSCODE_DOWNLOAD=1: a desktop VS Code downloaded by @vscode/test-electron. */
+const DOWNLOAD = process.argv.includes('--download') || process.env.VSCODE_DOWNLOAD === '1';
 const TIMEOUT_MS = Number(process.env.DROPNEURON_VSCODE_TEST_TIMEOUT_MS ?? 15 * 60_000);
 const RESULT = /^DROPNEURON_VSCODE_TEST_RESULT (.*)$/m;
 const started = Date.now();
@@ -124,33 +131,76 @@ function hostLogs(data) {
   return found.join('\n');
 }
 
-/** One pass of the suite in a desktop VS Code (options as for runInCodeServer); its exit code is the result. */
-async function runInDesktop({ trusted, grep, invert }) {
-  const executable = process.env.VSCODE_EXECUTABLE;
-  say(`running in the VS Code at VSCODE_EXECUTABLE=${executable} (${trusted ? 'trusted' : 'untrusted: Restricted Mode'} workspace)`);
+/** An error whose message is the whole story: printed alone, without a stack. */
+class Plain extends Error {}
+
+/**
+ * The desktop VS Code's binary: VSCODE_EXECUTABLE, or (`--download` / VSCODE_DOWNLOAD=1) the one
+ * @vscode/test-electron downloads into .vscode-test/; undefined when neither is asked for.
+ */
+async function desktopExecutable() {
+  const given = process.env.VSCODE_EXECUTABLE;
+  if (given) {
+    if (!existsSync(given)) throw new Plain(`VSCODE_EXECUTABLE=${given} does not exist: point it at a desktop VS Code's binary (Linux: /usr/share/code/code).`);
+    return given;
+  }
+  if (!DOWNLOAD) return undefined;
+  const { downloadAndUnzipVSCode } = await import('@vscode/test-electron');
+  say('downloading VS Code with @vscode/test-electron (the newest stable release that engines.vscode accepts)');
+  try {
+    return await downloadAndUnzipVSCode({ extensionDevelopmentPath: ROOT });
+  } catch (error) {
+    throw new Plain(
+      `could not download VS Code (${error.message}): --download needs the internet; offline, set VSCODE_EXECUTABLE to an installed VS Code, or leave both out to use code-server (bash test/e2e/setup.sh installs it).`,
+    );
+  }
+}
+
+/**
+ * One pass of the suite in a desktop VS Code (options as for runInCodeServer), started by @vscode/test-electron's
+ * runTests; VS Code's exit code is the result. runTests always passes --disable-workspace-trust, so the untrusted
+ * (Restricted Mode) pass starts the same binary with the same arguments less that one.
+ */
+async function runInDesktop(executable, { trusted, grep, invert }) {
+  const { runTests, TestRunFailedError } = await import('@vscode/test-electron');
+  say(`running in the VS Code at ${executable} (${trusted ? 'trusted' : 'untrusted: Restricted Mode'} workspace)`);
   const dirs = scratch(trusted);
-  const child = spawn(
-    executable,
-    [
-      dirs.workspace,
-      `--extensionDevelopmentPath=${ROOT}`,
-      `--extensionTestsPath=${join(OUT, 'index.js')}`,
-      `--user-data-dir=${dirs.data}`,
-      `--extensions-dir=${dirs.extensions}`,
-      ...(trusted ? ['--disable-workspace-trust'] : []),
-      '--skip-welcome',
-      '--skip-release-notes',
-      '--disable-gpu',
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DROPNEURON_VSCODE_TEST_REPORT: dirs.report, DROPNEURON_VSCODE_TEST_GREP: grep, DROPNEURON_VSCODE_TEST_INVERT: invert ? '1' : '0' },
-    },
-  );
+  const extensionTestsPath = join(OUT, 'index.js');
+  const launchArgs = [dirs.workspace, `--user-data-dir=${dirs.data}`, `--extensions-dir=${dirs.extensions}`, '--disable-gpu'];
+  const extensionTestsEnv = {
+    DROPNEURON_VSCODE_TEST_REPORT: dirs.report,
+    DROPNEURON_VSCODE_TEST_GREP: grep,
+    DROPNEURON_VSCODE_TEST_INVERT: invert ? '1' : '0',
+  };
   const stopFollowing = follow(dirs.report);
-  const code = await new Promise((done) => child.on('exit', (c, signal) => done(c ?? (signal ? 1 : 0))));
-  const result = RESULT.exec(stopFollowing());
-  rmSync(dirs.base, { recursive: true, force: true, maxRetries: 3 });
+  let code;
+  let report;
+  try {
+    if (trusted) {
+      code = await runTests({ vscodeExecutablePath: executable, extensionDevelopmentPath: ROOT, extensionTestsPath, launchArgs, extensionTestsEnv }).catch(
+        (error) => {
+          if (error instanceof TestRunFailedError) return error.code || 1;
+          throw error;
+        },
+      );
+    } else {
+      // runTests' own arguments (node_modules/@vscode/test-electron/out/runTest.js) but --disable-workspace-trust.
+      const args = [...launchArgs, '--no-sandbox', '--disable-gpu-sandbox', '--disable-updates', '--skip-welcome', '--skip-release-notes'];
+      args.push(`--extensionTestsPath=${extensionTestsPath}`, `--extensionDevelopmentPath=${ROOT}`);
+      const child = spawn(executable, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...extensionTestsEnv } });
+      code = await new Promise((done) => {
+        child.on('error', (error) => {
+          say(`could not start ${executable}: ${error.message}`);
+          done(1);
+        });
+        child.on('exit', (c, signal) => done(c ?? (signal ? 1 : 0)));
+      });
+    }
+  } finally {
+    report = stopFollowing();
+    rmSync(dirs.base, { recursive: true, force: true, maxRetries: 3 });
+  }
+  const result = RESULT.exec(report);
   if (!result) {
     say(`VS Code exited ${code} without the suite's result line: the suite did not run to its end`);
     return 1;
@@ -267,10 +317,15 @@ async function runInCodeServer({ trusted, grep, invert }) {
 
 await buildAll();
 say(`built the extension and the suite into ${OUT} (${seconds()})`);
-const runPass = process.env.VSCODE_EXECUTABLE ? runInDesktop : existsSync(CODE_SERVER) ? runInCodeServer : undefined;
+const executable = await desktopExecutable().catch((error) => {
+  if (!(error instanceof Plain)) throw error;
+  say(error.message);
+  process.exit(1);
+});
+const runPass = executable ? (options) => runInDesktop(executable, options) : existsSync(CODE_SERVER) ? runInCodeServer : undefined;
 if (!runPass) {
   say(
-    `no VS Code available: VSCODE_EXECUTABLE is not set and code-server is not installed at ${CODE_SERVER} ` +
+    `no VS Code available: VSCODE_EXECUTABLE is not set, --download was not asked for and code-server is not installed at ${CODE_SERVER} ` +
       '(bash test/e2e/setup.sh installs it). The suite was built but NOT run.',
   );
   process.exit(0);
