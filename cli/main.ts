@@ -60,12 +60,18 @@ addSettingOptions(
     .description('train a .dnn spec with DropNeuron; every setting flag overrides the spec')
     .argument('[file]', '.dnn spec file (omit with --resume)'),
 )
-  .option('--out <dir>', 'run folder (default .dropneuron/runs/<model>-<time>/ beside the spec)')
+  .option('--out <dir>', 'run folder: a new or empty one (default .dropneuron/runs/<model>-<time>/ beside the spec)')
+  .option('--replace', "with --out: replace the earlier run of this spec in that folder (only the run's own files are removed)")
   .option('--resume <dir>', 'continue the run in this folder from its last checkpoint')
   .option('--json', 'print the event stream (JSON lines) instead of a progress bar')
-  .action(async (file: string | undefined, flags: { out?: string; resume?: string; json?: boolean }, command: Command) => {
+  .action(async (file: string | undefined, flags: { out?: string; replace?: boolean; resume?: string; json?: boolean }, command: Command) => {
     if (!file && !flags.resume) {
       err('dropneuron train: expected a .dnn file or --resume RUN_DIR, found neither');
+      process.exitCode = 2;
+      return;
+    }
+    if (flags.replace && !flags.out) {
+      err('dropneuron train: --replace replaces the run in the --out folder, found no --out: name the folder');
       process.exitCode = 2;
       return;
     }

@@ -11,7 +11,7 @@
  *   <runDir>/trainer.json           TrainerLock, while a process trains in it; trainer.log its stderr
  */
 import type { Overrides } from '../language/index.ts';
-import type { DoneEvent, EpochEvent, Metric, TrainerEvent } from './events.ts';
+import { isInterruption, type DoneEvent, type EpochEvent, type Metric, type TrainerEvent } from './events.ts';
 
 /** What a checkpoint holds besides the tensors (`state.json`): the current state only, the same size at every epoch. */
 export interface CheckpointState {
@@ -52,6 +52,33 @@ export const RUN_MANIFEST = 'run.json';
 export const EVENTS_FILE = 'events.jsonl';
 export const CHECKPOINT_POINTER = 'checkpoint.json';
 export const CHECKPOINT_PREFIX = 'checkpoint-';
+
+/** The outputs a finished run writes into its folder (trainer/src/listeners/export.ts, re-pruned: trainer/src/prune/). */
+export const SUMMARY_FILE = 'summary.json';
+export const KEPT_INPUTS_FILE = 'kept-inputs.json';
+export const COMPACT_FOLDER = 'compact';
+export const FULL_MODEL_FOLDER = 'model';
+export const prunedSpecFile = (model: string): string => `${model}.pruned.dnn`;
+
+/**
+ * Whether an entry of a run folder is one the run format owns: what `train --replace` may remove, and all a
+ * folder may hold (beside the user's own nothing) for a new run to start in it. Anything else is the user's.
+ */
+export function isRunEntry(name: string): boolean {
+  return (
+    [RUN_MANIFEST, EVENTS_FILE, CHECKPOINT_POINTER, SUMMARY_FILE, KEPT_INPUTS_FILE, COMPACT_FOLDER, FULL_MODEL_FOLDER, TRAINER_LOCK, TRAINER_LOG].includes(
+      name,
+    ) ||
+    name === THRESHOLD_CURVE_FILE ||
+    isCheckpointEntry(name) ||
+    /^[^/\\]+\.pruned\.dnn$/.test(name) ||
+    /^pruned-[0-9.e+-]+$/.test(name) ||
+    /\.tmp-\d+$/.test(name)
+  );
+}
+
+/** A checkpoint's folder, complete (`checkpoint-3`) or cut short by a kill (`checkpoint-3.partial`). */
+export const isCheckpointEntry = (name: string): boolean => new RegExp(`^${CHECKPOINT_PREFIX}\\d+(\\.partial)?$`).test(name);
 
 /**
  * `threshold-curve.json`, written at the end of every run: the run's final weights re-pruned at a log-spaced grid
@@ -140,6 +167,8 @@ export function runStateOf(events: readonly TrainerEvent[], alive: () => boolean
     .slice(starts.at(-1) ?? 0)
     .filter((e) => e.type === 'done' || e.type === 'error')
     .at(-1);
-  if (end) return end.type === 'done' ? 'done' : 'failed';
+  if (end?.type === 'done') return 'done';
+  // A write that failed (a full disk) ends the log with an error the run resumes from, as from a kill.
+  if (end) return isInterruption(end) ? 'interrupted' : 'failed';
   return alive() ? 'running' : 'interrupted';
 }

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative } from 'node:path';
 
 /** A .dnn spec is source text; anything this large is certainly not one. */
@@ -57,11 +57,33 @@ export function tryReadSpecFile(path: string): { text: string } | { error: strin
 export function writeAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(temporary, data);
+    // The temporary file is created exclusively (a link planted in its name is not written through); the
+    // rename replaces a link at `path` itself, never its target.
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, data, { flag: 'wx' });
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/** O_NOFOLLOW where the platform has it: opening a symbolic link fails (ELOOP) instead of reaching its target. */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW;
+
+/** Opens a file for appending (creating it if need be), never through a symbolic link: a file descriptor. */
+export function openAppendNoFollow(path: string): number {
+  return openSync(path, APPEND, 0o644);
+}
+
+/** Appends to a file, creating it if need be, never through a symbolic link. */
+export function appendNoFollow(path: string, data: string): void {
+  const fd = openAppendNoFollow(path);
+  try {
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -118,6 +140,8 @@ export function describeFsError(path: string, error: unknown): string {
       return 'a read-only file system (EROFS)';
     case 'ENOENT':
       return 'a folder on the path missing (ENOENT)';
+    case 'ELOOP':
+      return 'a symbolic link where a file should be (ELOOP)';
     case 'EMFILE':
     case 'ENFILE':
       return `too many open files (${code})`;

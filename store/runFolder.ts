@@ -2,12 +2,26 @@
  * The run folder on disk (its format: protocol/runFolder.ts): the writer the trainer uses (`RunFolder`), the
  * readers of a run for lists (`readEvents`, `readRun`, `listRuns`), and where a new run goes (`newRunDir`).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../protocol/events.ts';
-import { CHECKPOINT_POINTER, CHECKPOINT_PREFIX, EVENTS_FILE, RUN_MANIFEST, RUNS_FOLDER, type CheckpointState, type RunInfo, type RunManifest, type RunResult } from '../protocol/runFolder.ts';
-import { io, remove, RunFolderError, writeAtomic } from './files.ts';
-import { runState } from './trainerLock.ts';
+import {
+  CHECKPOINT_POINTER,
+  CHECKPOINT_PREFIX,
+  EVENTS_FILE,
+  isCheckpointEntry,
+  isRunEntry,
+  TRAINER_LOCK,
+  TRAINER_LOG,
+  RUN_MANIFEST,
+  RUNS_FOLDER,
+  type CheckpointState,
+  type RunInfo,
+  type RunManifest,
+  type RunResult,
+} from '../protocol/runFolder.ts';
+import { appendNoFollow, io, remove, RunFolderError, writeAtomic } from './files.ts';
+import { lockAlive, readLock, runState } from './trainerLock.ts';
 
 /** The spec path as run.json keeps it: relative to the run folder, with '/' on every platform. */
 export function storedSpecPath(runDir: string, specPath: string): string {
@@ -28,6 +42,58 @@ export function newRunDir(specPath: string, model: string, now = new Date()): st
   return dir;
 }
 
+/** What `RunFolder.create` checks before a run starts in `dir` (its doc comment says what is taken and what refused). */
+function prepareRunDir(dir: string, specPath: string, replace: boolean): void {
+  const stat = io(dir, 'look at the run folder', () => (existsSync(dir) || isLink(dir) ? lstatSync(dir) : undefined));
+  function refuse(found: string, ways = 'choose another --out'): never {
+    throw new RunFolderError(`${dir}: expected a new or empty folder for the run, found ${found}; ${ways} (nothing was changed)`);
+  }
+  if (!stat) {
+    // mkdir returns the first folder it made, nothing when the folder appeared meanwhile: then it is not ours.
+    const made = io(dir, 'create the run folder', () => mkdirSync(dir, { recursive: true }));
+    if (made === undefined) refuse('a folder that appeared while the run started');
+    return;
+  }
+  if (stat.isSymbolicLink()) refuse('a symbolic link');
+  if (!stat.isDirectory()) refuse('a file');
+  const entries = io(dir, 'list the run folder', () => readdirSync(dir));
+  const link = entries.find((e) => isLink(join(dir, e)));
+  if (link) refuse(`a symbolic link ${join(dir, link)} (a run folder holds no links)`);
+  // Only what a starting run's process writes: the language server's lock and log for this trainer.
+  if (entries.every((e) => e === TRAINER_LOCK || e === TRAINER_LOG)) return;
+  const previous = entries.includes(RUN_MANIFEST) ? readRun(dir) : undefined;
+  if (!previous) {
+    const files = entries.filter((e) => e !== TRAINER_LOCK && e !== TRAINER_LOG);
+    const some = `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`;
+    refuse(`${files.length} file${files.length === 1 ? '' : 's'} and no run.json, so no run of ours (${some})`);
+  }
+  if (resolve(previous.info.specPath) !== resolve(specPath)) refuse(`a run of another spec (${previous.info.specPath})`);
+  const lock = readLock(dir);
+  if (lock && lock.pid !== process.pid && lockAlive(lock))
+    refuse(`a run of this spec training there now (process ${lock.pid})`, 'stop it first, or choose another --out');
+  if (!replace) {
+    const finished = previous.info.finished && !previous.info.stopped;
+    refuse(
+      `${finished ? 'a finished' : 'an unfinished'} run of this spec`,
+      `${finished ? '' : `continue it with --resume ${dir}, `}choose another --out, or pass --replace to replace it (only the run's own files are removed)`,
+    );
+  }
+  // The user's own files beside the run stay.
+  for (const entry of entries) {
+    if (isRunEntry(entry) && entry !== TRAINER_LOCK && entry !== TRAINER_LOG)
+      io(join(dir, entry), 'remove the earlier run', () => rmSync(join(dir, entry), { recursive: true }));
+  }
+}
+
+/** Whether `path` is a symbolic link (false when missing). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 export class RunFolder {
   constructor(readonly dir: string) {}
 
@@ -39,12 +105,19 @@ export class RunFolder {
     return join(this.dir, CHECKPOINT_POINTER);
   }
 
-  create(manifest: RunManifest): void {
-    io(this.dir, 'create the run folder', () => mkdirSync(this.dir, { recursive: true }));
+  /**
+   * Starts a new run in the folder: creates it, or takes one that holds nothing but what a starting run's
+   * process wrote (trainer.json, trainer.log). Anything else is refused with one sentence, nothing changed: a
+   * link, files no run wrote, or an earlier run — that one is replaced only when `replace` is asked for, only
+   * when it ran the same spec and is not training, and then only the run format's own files go.
+   */
+  create(manifest: RunManifest, replace = false): void {
+    prepareRunDir(this.dir, manifest.specPath, replace);
     const manifestPath = join(this.dir, RUN_MANIFEST);
     const stored = { ...manifest, specPath: storedSpecPath(this.dir, manifest.specPath) };
     io(manifestPath, 'write the run manifest', () => writeAtomic(manifestPath, JSON.stringify(stored, null, 2)));
-    io(this.eventsPath, 'create the event log', () => writeFileSync(this.eventsPath, ''));
+    // Exclusively: a file or a link already there is an error, never written through.
+    io(this.eventsPath, 'create the event log', () => writeFileSync(this.eventsPath, '', { flag: 'wx' }));
   }
 
   manifest(): RunManifest {
@@ -69,7 +142,7 @@ export class RunFolder {
     io(path, 'append to the event log', () => {
       const size = existsSync(path) ? statSync(path).size : 0;
       try {
-        appendFileSync(path, JSON.stringify(event) + '\n');
+        appendNoFollow(path, JSON.stringify(event) + '\n');
       } catch (error) {
         try {
           truncateSync(path, size);
@@ -131,7 +204,7 @@ export class RunFolder {
     }
     // Older checkpoints, and partial ones a kill left behind, go once the pointer has moved on.
     for (const entry of io(this.dir, 'list the run folder', () => readdirSync(this.dir))) {
-      if (entry.startsWith(CHECKPOINT_PREFIX) && entry !== name) remove(join(this.dir, entry));
+      if (isCheckpointEntry(entry) && entry !== name) remove(join(this.dir, entry));
     }
   }
 
@@ -240,4 +313,3 @@ export function listRuns(specPath: string): { info: RunInfo; result: RunResult }
     .sort((a, b) => b.time - a.time)
     .map(({ info, result }) => ({ info, result }));
 }
-

@@ -21,6 +21,7 @@ import { train } from '../../trainer/src/run.ts';
 export interface TrainFlags {
   overrides: TrainingOverrides;
   out?: string;
+  replace?: boolean;
   resume?: string;
   json?: boolean;
 }
@@ -54,6 +55,7 @@ export async function runTrain(file: string | undefined, flags: TrainFlags): Pro
     overrides: flags.overrides,
     ...(flags.out !== undefined ? { outDir: flags.out } : {}),
     ...(flags.resume !== undefined ? { resumeDir: flags.resume } : {}),
+    ...(flags.replace ? { replace: true } : {}),
     emit: view.emit,
     onBatch: view.onBatch,
     shouldStop: () => stop,

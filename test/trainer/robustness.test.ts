@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
-import { readEvents, RunFolder } from '../../store/runFolder.ts';
+import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
+import { readEvents, readRun, RunFolder } from '../../store/runFolder.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { syntheticSpec, tempDir, writeSpec } from './helpers.ts';
 
@@ -160,6 +160,112 @@ describe('a model or a run folder that cannot be made is one line, not a stack t
   });
 });
 
+describe('a run writes only into a folder it created or its own run, and never through a link', () => {
+  const ls = (dir: string): string[] => readdirSync(dir).sort();
+
+  it("--out into a folder of the user's files is refused, nothing touched (it deleted checkpoint-* and replaced `model`)", () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'syn.dnn', SYNTHETIC);
+    const out = join(dir, 'x');
+    mkdirSync(out);
+    writeFileSync(join(out, 'checkpoint-notes.txt'), 'n\n');
+    writeFileSync(join(out, 'model'), 'm\n');
+    const r = dropneuron(['train', spec, '--epochs', '1', '--out', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /x: expected a new or empty folder for the run, found 2 files and no run.json, so no run of ours \(checkpoint-notes\.txt, model\); choose another --out \(nothing was changed\)/,
+    );
+    oneLine(r.stderr);
+    assert.deepEqual(ls(out), ['checkpoint-notes.txt', 'model']);
+    assert.equal(readFileSync(join(out, 'model'), 'utf8'), 'm\n');
+  });
+
+  it("--out into a finished run of the spec is refused; --replace replaces only the run's own files", () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'syn.dnn', SYNTHETIC);
+    const out = join(dir, 'run');
+    assert.equal(dropneuron(['train', spec, '--out', out]).status, 0);
+    const log = readFileSync(join(out, 'events.jsonl'), 'utf8');
+    writeFileSync(join(out, 'notes.txt'), 'mine\n');
+
+    const again = dropneuron(['train', spec, '--epochs', '1', '--out', out]);
+    assert.equal(again.status, 1, again.stderr);
+    assert.match(
+      again.stderr,
+      /found a finished run of this spec; choose another --out, or pass --replace to replace it \(only the run's own files are removed\) \(nothing was changed\)/,
+    );
+    oneLine(again.stderr);
+    assert.equal(readFileSync(join(out, 'events.jsonl'), 'utf8'), log, "the finished run's log is as it was");
+
+    const other = writeSpec(dir, 'other.dnn', SYNTHETIC);
+    const foreign = dropneuron(['train', other, '--replace', '--out', out]);
+    assert.equal(foreign.status, 1, foreign.stderr);
+    assert.match(foreign.stderr, /found a run of another spec \(.*syn\.dnn\)/);
+
+    const replaced = dropneuron(['train', spec, '--epochs', '1', '--replace', '--out', out, '--json']);
+    assert.equal(replaced.status, 0, replaced.stderr);
+    assert.deepEqual(
+      readEvents(out).map((e) => (e.type === 'epoch' ? e.epoch : e.type)),
+      ['start', 1, 'done'],
+    );
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'mine\n', "the user's file beside the run stays");
+  });
+
+  it('an unfinished run in the folder: the refusal says --resume', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'syn.dnn', SYNTHETIC);
+    const out = join(dir, 'run');
+    new RunFolder(out).create({ version: 1, specPath: spec, spec: SYNTHETIC, overrides: {}, started: new Date().toISOString() });
+    const r = dropneuron(['train', spec, '--out', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /found an unfinished run of this spec; continue it with --resume .*run, choose another --out, or pass --replace/);
+  });
+
+  it('a link planted as the event log is refused, and never written through (it overwrote the target)', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'syn.dnn', SYNTHETIC);
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    const out = join(dir, 'run');
+    mkdirSync(out);
+    symlinkSync('../victim.txt', join(out, 'events.jsonl'));
+    const r = dropneuron(['train', spec, '--out', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /found a symbolic link .*events\.jsonl \(a run folder holds no links\)/);
+    oneLine(r.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+
+    // A link swapped in under a run's feet: the append fails on the link (ELOOP) instead of reaching its target.
+    rmSync(out, { recursive: true });
+    const folder = new RunFolder(out);
+    folder.create({ version: 1, specPath: spec, spec: SYNTHETIC, overrides: {}, started: new Date().toISOString() });
+    rmSync(folder.eventsPath);
+    symlinkSync('../victim.txt', folder.eventsPath);
+    assert.throws(
+      () => folder.appendEvent({ v: 1, type: 'error', kind: 'trainer', message: 'x' }),
+      /events\.jsonl: expected to append to the event log, found a symbolic link where a file should be \(ELOOP\)/,
+    );
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  });
+
+  it('--resume on a finished run says so and changes nothing (it redid the outputs and appended a second start and done)', () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'syn.dnn', SYNTHETIC);
+    const out = join(dir, 'run');
+    assert.equal(dropneuron(['train', spec, '--out', out]).status, 0);
+    const log = readFileSync(join(out, 'events.jsonl'), 'utf8');
+    const r = dropneuron(['train', '--resume', out]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /run: expected a run to continue, found one that has finished \(2 epochs\); nothing was changed\. .*`dropneuron export .*run` writes it again/,
+    );
+    oneLine(r.stderr);
+    assert.equal(readFileSync(join(out, 'events.jsonl'), 'utf8'), log);
+  });
+});
+
 describe('a loss, weight or metric that goes NaN or infinite stops the run', () => {
   it('names the epoch, what went non-finite and the setting to lower; keeps the last good checkpoint; sends no done', () => {
     const dir = tempDir();
@@ -249,17 +355,23 @@ describe('a full disk', () => {
       oneLine(r.stderr);
       assert.deepEqual(readdirSync(runDir).sort(), ['checkpoint-1', 'checkpoint.json', 'events.jsonl', 'run.json'], 'exactly the last good checkpoint');
       assert.equal(new RunFolder(runDir).loadCheckpoint()?.state.epoch, 1);
+      // The failure is recorded where the editor reads it (it showed the run as interrupted without the reason),
+      // as an interruption: the run resumes once there is space.
+      const events = readEvents(runDir);
       assert.deepEqual(
-        readEvents(runDir).map((e) => (e.type === 'epoch' ? e.epoch : e.type)),
-        ['start', 1],
+        events.map((e) => (e.type === 'epoch' ? e.epoch : e.type)),
+        ['start', 1, 'error'],
       );
+      assert.match((events.at(-1) as ErrorEvent).message, /ENOSPC/);
+      assert.equal((events.at(-1) as ErrorEvent).kind, 'io');
+      assert.equal(readRun(runDir)?.info.state, 'interrupted');
 
       rmSync(filler);
       const resumed = dropneuron(['train', '--resume', runDir, '--json']);
       assert.equal(resumed.status, 0, resumed.stderr);
       assert.deepEqual(
         readEvents(runDir).map((e) => (e.type === 'epoch' ? e.epoch : e.type)),
-        ['start', 1, 'start', 2, 3, 'done'],
+        ['start', 1, 'error', 'start', 2, 3, 'done'],
       );
     },
   );
