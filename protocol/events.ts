@@ -229,8 +229,11 @@ export interface ErrorEvent {
   v: 1;
   type: 'error';
   message: string;
-  /** spec | data | backend | trainer | crash */
-  kind: 'spec' | 'data' | 'backend' | 'trainer' | 'crash';
+  /**
+   * spec | data | backend | trainer | crash, or io: the run folder could not be written (a full disk) and the run
+   * stopped at its last checkpoint; recorded in its log, it resumes once the cause is fixed.
+   */
+  kind: 'spec' | 'data' | 'backend' | 'trainer' | 'crash' | 'io';
   /** Where in the spec, for spec errors. */
   file?: string;
   range?: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -248,7 +251,7 @@ export type TrainerEvent = StartEvent | EpochEvent | DoneEvent | ErrorEvent;
  * A crash of a run that had its folder is an interruption, not a failure: the folder holds its last checkpoint
  * and Resume continues it (the Runs view, the status bar and the run panel all read it so).
  */
-export const isInterruption = (e: Pick<ErrorEvent, 'kind' | 'runDir'>): boolean => e.kind === 'crash' && !!e.runDir;
+export const isInterruption = (e: Pick<ErrorEvent, 'kind' | 'runDir'>): boolean => (e.kind === 'crash' || e.kind === 'io') && !!e.runDir;
 
 /** What the trainer accepts on stdin, one JSON object per line. */
 export type TrainerCommand = { type: 'stop' };

@@ -45,6 +45,11 @@ export function failureView(event: ErrorEvent, spec: string): FailureView {
       };
     case 'trainer':
       return { message: `Training ${spec} failed: ${event.message}`, actions: [log] };
+    case 'io':
+      return {
+        message: `Training ${spec} stopped because its run folder could not be written: ${event.message}. Fix that (free some space), then resume: the run continues from its last checkpoint.`,
+        actions: event.runDir ? [{ title: 'Resume', runDir: event.runDir }, log] : [log],
+      };
     case 'crash': {
       // The server's crash events are sentences already; they name the setting or the folder behind them.
       const actions: FailureAction[] = [];

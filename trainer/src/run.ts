@@ -3,7 +3,7 @@ import { analyze, type Analysis, type CheckedModel } from '../../language/index.
 import { PROTOCOL_VERSION, type DoneEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
 import { readSpecFile, SpecFileError, RunFolderError } from '../../store/files.ts';
 import { claimLock, removeLock } from '../../store/trainerLock.ts';
-import { newRunDir, RunFolder } from '../../store/runFolder.ts';
+import { newRunDir, readRun, RunFolder } from '../../store/runFolder.ts';
 import type { RunManifest } from '../../protocol/runFolder.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { BackendError, selectBackend, type BackendChoice } from './backend.ts';
@@ -41,6 +41,8 @@ export interface TrainOptions {
   outDir?: string;
   /** Continue the run in this folder from its last checkpoint. */
   resumeDir?: string;
+  /** `outDir` holds an earlier run of this spec: replace it (only the run format's own files are removed). */
+  replace?: boolean;
   emit: (event: TrainerEvent) => void;
   /** Called after every batch: for progress bars. */
   onBatch?: (epoch: number, batch: number, batches: number) => void;
@@ -61,7 +63,15 @@ interface RunSource {
 function runSource(options: TrainOptions): RunSource {
   if (options.resumeDir) {
     const resumed = new RunFolder(resolve(options.resumeDir));
-    return { manifest: resumed.manifest(), resumed };
+    const manifest = resumed.manifest();
+    const done = readRun(resumed.dir)?.result.done;
+    // A stopped run resumes (its done says `stopped`); a finished one has nothing left to train.
+    if (done && !done.stopped) {
+      throw new RunFolderError(
+        `${resumed.dir}: expected a run to continue, found one that has finished (${done.epochsCompleted} epochs); nothing was changed. Its model is in its folder: \`dropneuron export ${resumed.dir}\` writes it again, \`dropneuron prune ${resumed.dir}\` re-prunes it; to train again, start a new run`,
+      );
+    }
+    return { manifest, resumed };
   }
   const spec = readSpecFile(options.specPath);
   // `limit` is a run option, not a spec setting: the manifest keeps it apart.
@@ -140,7 +150,7 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 
   let folder: RunFolder;
   try {
-    folder = source.resumed ?? createRunFolder(manifest, model, options.outDir);
+    folder = source.resumed ?? createRunFolder(manifest, model, options.outDir, options.replace ?? false);
   } catch (error) {
     dispose(t);
     return fail(errorEvent('trainer', (error as Error).message));
@@ -160,9 +170,9 @@ function dispose(t: Trainee): void {
   t.optimizer.dispose();
 }
 
-function createRunFolder(manifest: RunManifest, model: CheckedModel, outDir: string | undefined): RunFolder {
+function createRunFolder(manifest: RunManifest, model: CheckedModel, outDir: string | undefined, replace: boolean): RunFolder {
   const folder = new RunFolder(resolve(outDir ?? newRunDir(manifest.specPath, model.name)));
-  folder.create(manifest);
+  folder.create(manifest, replace);
   return folder;
 }
 
@@ -220,8 +230,18 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     return doneEventOf(await trainLoop(t, { startEpoch, listeners, shouldStop: options.shouldStop }));
   } catch (error) {
     // A divergence or a run folder that cannot be written is the user's to fix: its message says how.
-    const known = error instanceof DivergedError || error instanceof RunFolderError;
-    const event = errorEvent('trainer', known ? error.message : `expected training to complete, found: ${(error as Error).message}`);
+    if (error instanceof RunFolderError) {
+      // Recorded where the editor reads it, if the folder still takes a line: the run resumes once the cause is fixed.
+      const event = errorEvent('io', error.message, { runDir: folder.dir });
+      try {
+        folder.appendEvent(event);
+      } catch {
+        // The disk is that full: the stderr log and the process's exit say it instead.
+      }
+      options.emit(event);
+      return event;
+    }
+    const event = errorEvent('trainer', error instanceof DivergedError ? error.message : `expected training to complete, found: ${(error as Error).message}`);
     options.emit(event);
     return event;
   } finally {
