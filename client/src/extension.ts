@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RunEventNotification } from '../../protocol/lsp.ts';
-import { panelActions, registerCommands } from './commands.ts';
+import { registerCommands } from './commands.ts';
 import { ComparePanel } from './comparePanel.ts';
 import { followLiveRuns, startLanguageClient } from './languageClient.ts';
+import { panelActions } from './panelActions.ts';
 import { RunStore, type RunRecord } from './runStore.ts';
 import { TrainingStatus } from './statusBar.ts';
 import { LayersView } from './views/layersView.ts';

@@ -1,7 +1,7 @@
 /**
  * How a failed run reads in the editor: one sentence naming what failed and how to fix it, and the buttons that
  * do the fix. Pure (no VS Code API), so that the tests read every kind of failure without an editor; the
- * commands (commands.ts) turn each action into what it does.
+ * commands (commands/followRun.ts) turn each action into what it does.
  */
 import type { ErrorEvent } from '../../protocol/events.ts';
 

@@ -8,7 +8,7 @@ import type { ThresholdActions } from './thresholdActions.ts';
 import { isFromWebview, type ToWebview } from '../webview/messages.ts';
 import type { TrainerEvent } from '../../protocol/events.ts';
 
-/** What a panel's buttons do with its run; commands.ts supplies them (it has the language client). */
+/** What a panel's buttons do with its run; panelActions.ts supplies them (it has the language client). */
 export interface PanelActions {
   stop(run: RunRecord): void;
   /** Continue an interrupted run; resolves to the record of the resumed run, shown in the same panel. */

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SweepPointRequest, SweepsRequest, type SweepInfo } from '../../protocol/lsp.ts';
+import { SweepsRequest, type SweepInfo } from '../../protocol/lsp.ts';
+import { applySweepPoint } from './specEdits.ts';
 import { isFromSweepPage, type FromSweepPage, type ToSweepPage } from '../webview/sweepMessages.ts';
 import type { RunNode } from './views/runsView.ts';
 import { runRows } from './views/runsModel.ts';
@@ -147,20 +148,8 @@ export class SweepPanel {
 
   /** Apply or Shrink: the server's edits for the point, as one WorkspaceEdit (one Undo), in the spec's editor. */
   private async applyPoint(message: Extract<FromSweepPage, { threshold: number }>, settings: Record<string, number | string>, runDir: string): Promise<void> {
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(this.info?.sweep.specPath ?? this.specPath));
-    const result = await this.client.sendRequest(SweepPointRequest, {
-      uri: document.uri.toString(),
-      action: message.type,
-      runDir,
-      settings,
-      threshold: message.threshold,
-    });
-    if (!result.edits.length) return void vscode.window.showInformationMessage(`DropNeuron: ${result.message ?? 'nothing to change.'}`);
-    const edit = new vscode.WorkspaceEdit();
-    for (const e of result.edits)
-      edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
-    await vscode.workspace.applyEdit(edit);
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
+    const spec = vscode.Uri.file(this.info?.sweep.specPath ?? this.specPath);
+    await applySweepPoint(this.client, spec, { action: message.type, runDir, settings, threshold: message.threshold }, 'nothing to change.');
   }
 
   private post(message: ToSweepPage): void {

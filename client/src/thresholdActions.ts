@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { PruneRequest, SweepPointRequest, ThresholdCurveRequest, type PruneReply } from '../../protocol/lsp.ts';
+import { PruneRequest, ThresholdCurveRequest, type PruneReply } from '../../protocol/lsp.ts';
 import type { ThresholdCurve } from '../../protocol/runFolder.ts';
 import { revealFolder } from './reveal.ts';
+import { applySweepPoint } from './specEdits.ts';
 
 /** What the run panel's threshold slider asks of the language server (the client never opens a run folder). */
 export interface ThresholdActions {
@@ -19,17 +20,9 @@ export function thresholdActions(client: LanguageClient): ThresholdActions {
   return {
     curve: (runDir) => client.sendRequest(ThresholdCurveRequest, { runDir }),
     prune: (runDir, threshold) => client.sendRequest(PruneRequest, { runDir, thresholds: [threshold] }),
-    async useThreshold(specUri, runDir, threshold) {
-      // The server finds the setting's place (or the block's end) as it does for a sweep point's Apply.
-      const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(specUri));
-      const result = await client.sendRequest(SweepPointRequest, { uri: document.uri.toString(), action: 'apply', runDir, settings: {}, threshold });
-      if (!result.edits.length) return void vscode.window.showInformationMessage(`DropNeuron: ${result.message ?? 'the spec already has this threshold.'}`);
-      const edit = new vscode.WorkspaceEdit();
-      for (const e of result.edits)
-        edit.replace(document.uri, new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText);
-      await vscode.workspace.applyEdit(edit);
-      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
-    },
+    // The server finds the setting's place (or the block's end) as it does for a sweep point's Apply.
+    useThreshold: (specUri, runDir, threshold) =>
+      applySweepPoint(client, vscode.Uri.parse(specUri), { action: 'apply', runDir, settings: {}, threshold }, 'the spec already has this threshold.'),
     async exportAt(runDir, threshold) {
       const reply = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `DropNeuron: pruning the run at threshold ${threshold}…` },
