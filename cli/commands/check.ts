@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { analyze, type Diagnostic } from '../../language/index.ts';
+import { dataDiagnostics } from '../../store/dataDiagnostics.ts';
 import { tryReadSpecFile } from '../../store/files.ts';
 
 /** `file:line:col: severity CODE message`, the shape compilers use, so editors and CI can link it. */
@@ -10,7 +12,7 @@ export interface CheckOptions {
   json?: boolean;
 }
 
-/** Exit code: 1 when any file has an error or cannot be read, else 0. */
+/** Exit code: 1 when any file has an error (its data files' included) or cannot be read, else 0. */
 export function runCheck(files: string[], options: CheckOptions, out: (line: string) => void, err: (line: string) => void): number {
   let failed = false;
   const report: { file: string; diagnostics: Diagnostic[]; error?: string }[] = [];
@@ -23,9 +25,11 @@ export function runCheck(files: string[], options: CheckOptions, out: (line: str
       continue;
     }
     const analysis = analyze(read.text);
-    if (analysis.hasErrors) failed = true;
-    if (options.json) report.push({ file, diagnostics: analysis.diagnostics });
-    else for (const d of analysis.diagnostics) out(formatDiagnostic(file, d));
+    // The data files as the editor checks them (DNN311): a check in CI catches what the editor shows.
+    const diagnostics = [...analysis.diagnostics, ...dataDiagnostics(analysis, resolve(file))];
+    if (diagnostics.some((d) => d.severity === 'error')) failed = true;
+    if (options.json) report.push({ file, diagnostics });
+    else for (const d of diagnostics) out(formatDiagnostic(file, d));
   }
   if (options.json) out(JSON.stringify(report, null, 2));
   return failed ? 1 : 0;

@@ -1,6 +1,6 @@
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Diagnostic as DnnDiagnostic } from '../../language/index.ts';
-import { dataDiagnostics, dataPaths } from './dataCheck.ts';
+import { dataDiagnostics, dataPaths } from '../../store/dataDiagnostics.ts';
 import type { DocumentStore } from './documents.ts';
 import { filePath } from './paths.ts';
 

@@ -55,6 +55,18 @@ describe('dropneuron check', () => {
     assert.match(r.stdout, /warning DNN308/);
   });
 
+  it('agrees with the editor on the data files: missing and truncated ones are DNN311 errors, exit 1 (it exited 0)', () => {
+    const file = join(dir, 'files.dnn');
+    writeFileSync(join(dir, 'short.idx'), Buffer.from([0, 0, 8, 1, 0, 0, 0, 9, 1, 2]));
+    writeFileSync(file, 'model m {\n  data idx "missing.idx" "short.idx"\n  input 4\n  dense out 10\n}\n');
+    const r = dropneuron(['check', file]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.includes(' DNN311 '));
+    assert.equal(lines.length, 2, r.stdout);
+    assert.match(lines[0]!, /files\.dnn:2:12: error DNN311 .*missing\.idx/);
+    assert.match(lines[1]!, /files\.dnn:2:26: error DNN311 .*short\.idx/);
+  });
+
   it('--json prints machine-readable diagnostics', () => {
     const file = join(dir, 'bad-json.dnn');
     writeFileSync(file, 'model m {\n  data mnst\n  dense out 10\n}\n');

@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
-import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type StatementNode, type Token } from '../../language/index.ts';
-import { checkDataFiles, dataFilePaths, resolveDataPath, type DataFileRole } from '../../store/dataFiles.ts';
+import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type StatementNode, type Token } from '../language/index.ts';
+import { checkDataFiles, dataFilePaths, resolveDataPath, type DataFileRole } from './dataFiles.ts';
 
 /**
  * The data files a spec names, checked against the file system (the language core has no file system, so this
  * lives here): DNN311 on the path that is wrong, each file on its own, so that every missing file shows at once.
- * The checks themselves are protocol/dataFiles.ts, which the trainer runs too before it loads anything.
+ * The editor (server/src/diagnostics.ts) and `dropneuron check` report the same; the checks themselves are
+ * dataFiles.ts, which the trainer runs too before it loads anything.
  */
 export function dataDiagnostics(analysis: Analysis, specPath: string): Diagnostic[] {
   const data = analysis.model?.data;
