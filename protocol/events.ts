@@ -174,9 +174,9 @@ export interface Summary {
   latency?: InferenceLatency;
 }
 
-/** The formats a model is exported in (docs/export.md): `dropneuron export --format`, the summary's files. */
-export const EXPORT_FORMATS = ['onnx', 'safetensors', 'tfjs'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+// The formats a model is exported in: one table, protocol/modelFormats.ts (re-exported for this file's importers).
+import type { ExportFormat } from './modelFormats.ts';
+export { EXPORT_FORMATS, type ExportFormat } from './modelFormats.ts';
 
 /** One format of the compact model: its size in bytes next to the full (pruned, uncompacted) model's in the same format. */
 export interface ExportedFile {

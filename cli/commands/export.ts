@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../protocol/events.ts';
+import { modelFormat, type ExportFormat } from '../../protocol/modelFormats.ts';
 
 export interface ExportFlags {
   format: ExportFormat;
@@ -8,18 +8,18 @@ export interface ExportFlags {
 }
 
 /**
- * `dropneuron export RUN_DIR --format onnx|safetensors|tfjs`: the run's compact model (or with --full its
- * pruned full model) from the run folder's last finished epoch. Prints the file and its size next to the
- * other model's; with --json one object (what the language server reads). Exit 1 with one sentence on
+ * `dropneuron export RUN_DIR --format onnx|safetensors|tfjs` (the formats: protocol/modelFormats.ts): the run's
+ * compact model (or with --full its pruned full model) from the run folder's last finished epoch. Prints the file
+ * and its size next to the other model's; with --json one object (what the language server reads). Exit 1 with one sentence on
  * anything missing.
  */
 export async function runExport(runDir: string, flags: ExportFlags, out: (line: string) => void, err: (line: string) => void): Promise<number> {
   // Loaded here: the trainer's export brings TensorFlow.js (for --format tfjs).
-  const { exportRun } = await import('../../trainer/src/export/fromRun.ts');
-  const { ExportError } = await import('../../trainer/src/export.ts');
+  const { exportFromRunFolder } = await import('../../trainer/src/export/fromRun.ts');
+  const { ExportError } = await import('../../trainer/src/export/errors.ts');
   const { RunFolderError } = await import('../../store/files.ts');
   try {
-    const result = await exportRun(runDir, {
+    const result = await exportFromRunFolder(runDir, {
       format: flags.format,
       ...(flags.out !== undefined ? { out: flags.out } : {}),
       ...(flags.full ? { full: true } : {}),
@@ -34,7 +34,7 @@ export async function runExport(runDir: string, flags: ExportFlags, out: (line: 
       `wrote the ${which} model as ${flags.format}: ${result.path} (${result.bytes.toLocaleString('en')} bytes; the ${other} model: ${result.otherBytes.toLocaleString('en')} bytes)`,
     );
     if (result.python) out(`PyTorch: ${result.python} builds the nn.Sequential and loads the weights (python3 ${result.python})`);
-    if (result.keptInputs && flags.format === 'tfjs') {
+    if (result.keptInputs && !modelFormat(flags.format).picksKeptInputs) {
       out(
         `its input is the ${result.keptInputs.length} kept features (kept-inputs.json in the run folder lists them); the ONNX and PyTorch exports pick them themselves`,
       );

@@ -1,57 +1,40 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ExportFormat } from '../../protocol/events.ts';
 import { ExportModelRequest, type ExportModelResult } from '../../protocol/lsp.ts';
+import { exportFormatOfExtension, MODEL_FORMATS, modelFileName, modelFormat, type ExportFormat } from '../../protocol/modelFormats.ts';
 import { formatCount } from '../../protocol/present.ts';
-
-const CHOICES: { format: ExportFormat; label: string; detail: string; file: string; filters?: Record<string, string[]> }[] = [
-  { format: 'onnx', label: 'ONNX', detail: 'model.onnx: one file for onnxruntime, TensorRT, OpenVINO, …', file: 'model.onnx', filters: { ONNX: ['onnx'] } },
-  {
-    format: 'safetensors',
-    label: 'PyTorch (safetensors)',
-    detail: 'model.safetensors and a model.py beside it that builds the nn.Sequential and loads it',
-    file: 'model.safetensors',
-    filters: { safetensors: ['safetensors'] },
-  },
-  { format: 'tfjs', label: 'TensorFlow.js', detail: 'a folder with model.json and weights.bin', file: 'compact-tfjs' },
-];
-
-/** The format a target's name says: .onnx, .safetensors, anything else a TensorFlow.js folder. */
-function formatOf(target: string): ExportFormat {
-  const ext = path.extname(target).toLowerCase();
-  return ext === '.onnx' ? 'onnx' : ext === '.safetensors' ? 'safetensors' : 'tfjs';
-}
 
 /**
  * "Export Compact Model…": asks for a format and a file (a save dialog), then has the server run `dropneuron
- * export` (the extension never opens a run folder). Invoked from a script or test, `target` (a URI or a path)
- * skips the dialog and `format` the pick; without `format` the target's extension decides. Returns the
+ * export` (the extension never opens a run folder). The formats, their labels and file names come from
+ * protocol/modelFormats.ts. Invoked from a script or test, `target` (a URI or a path) skips the dialog and
+ * `format` the pick; without `format` the target's extension decides (anything but a file format's: a folder). Returns the
  * server's answer, or undefined when the user cancelled.
  */
-export async function exportModel(
+export async function exportCompactModel(
   client: LanguageClient,
   runDir: string,
   target?: vscode.Uri | string,
   format?: ExportFormat,
 ): Promise<ExportModelResult | undefined> {
-  let chosen = format ?? (target ? formatOf(typeof target === 'string' ? target : target.fsPath) : undefined);
+  let chosen = format ?? (target ? exportFormatOfExtension(path.extname(typeof target === 'string' ? target : target.fsPath)) : undefined);
   if (!chosen) {
     const pick = await vscode.window.showQuickPick(
-      CHOICES.map((c) => ({ label: c.label, detail: c.detail, format: c.format })),
+      MODEL_FORMATS.map((f) => ({ label: f.label, detail: f.detail, format: f.id })),
       { title: 'Export the compact model as' },
     );
     if (!pick) return undefined;
     chosen = pick.format;
   }
-  const choice = CHOICES.find((c) => c.format === chosen)!;
+  const choice = modelFormat(chosen);
   let uri = typeof target === 'string' ? vscode.Uri.file(target) : target;
   if (!uri) {
     uri = await vscode.window.showSaveDialog({
       title: `Export the compact model as ${choice.label}`,
-      defaultUri: vscode.Uri.file(path.join(runDir, 'compact', choice.file)),
+      defaultUri: vscode.Uri.file(path.join(runDir, 'compact', choice.kind === 'file' ? modelFileName(choice) : choice.suggestedFolder)),
       saveLabel: 'Export',
-      ...(choice.filters ? { filters: choice.filters } : {}),
+      ...(choice.kind === 'file' ? { filters: { [choice.filterName]: [choice.extension.slice(1)] } } : {}),
     });
     if (!uri) return undefined;
   }

@@ -8,9 +8,10 @@ import { analyze, type CheckedModel } from '../../language/index.ts';
 import type { DoneEvent } from '../../protocol/events.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { compact } from '../../trainer/src/compact.ts';
-import { buildLayersModel, ExportError, loadLayersModel } from '../../trainer/src/export.ts';
+import { ExportError } from '../../trainer/src/export/errors.ts';
+import { ONNX } from '../../trainer/src/export/onnx.ts';
 import { planOf } from '../../trainer/src/export/plan.ts';
-import { exportModel } from '../../trainer/src/export/write.ts';
+import { buildLayersModel, loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import type { HostLayer } from '../../trainer/src/stats.ts';
 import { EXPORT_EXAMPLES } from '../../scripts/export-examples.ts';
@@ -29,6 +30,12 @@ async function runOnnx(bytes: Uint8Array, x: Float32Array, dims: number[]): Prom
   } finally {
     await session.release();
   }
+}
+
+/** The ONNX file of a model with these weights, in memory (the compact model's with its `keptInputs`). */
+async function onnxOf(model: CheckedModel, layers: readonly HostLayer[], inputShape: number[], keptInputs?: readonly number[]): Promise<Uint8Array> {
+  const encoded = await ONNX.encode({ model, layers, inputShape, keptInputs }, 'model.onnx');
+  return encoded.files[0]!.data as Uint8Array;
 }
 
 /** NHWC rows (TensorFlow.js) as NCHW (ONNX, PyTorch). */
@@ -84,11 +91,11 @@ describe('the ONNX export of hand-set weights, run on onnxruntime-node', () => {
     const x = Float32Array.from({ length: 100 * 6 }, () => rng.normal());
     const tfCompact = buildLayersModel(model, small.layers, [5]);
     const expected = tf.tidy(() => (tfCompact.predict(tf.gather(tf.tensor2d(x, [100, 6]), small.keptInputs!, 1)) as tf.Tensor).dataSync().slice());
-    const compactOnnx = exportModel(model, small.layers, [6], small.keptInputs).onnx;
+    const compactOnnx = await onnxOf(model, small.layers, [6], small.keptInputs);
     const got = await runOnnx(compactOnnx, x, [100, 6]);
     assert.ok(maxDiff(got, expected) <= 1e-4, `compact: max |diff| ${maxDiff(got, expected)}`);
     // The full model's export reads the same input and gives the same outputs, from more weights.
-    const fullOnnx = exportModel(model, layers, [6]).onnx;
+    const fullOnnx = await onnxOf(model, layers, [6]);
     const gotFull = await runOnnx(fullOnnx, x, [100, 6]);
     assert.ok(maxDiff(gotFull, expected) <= 1e-4, `full: max |diff| ${maxDiff(gotFull, expected)}`);
     assert.ok(compactOnnx.byteLength < fullOnnx.byteLength, `compact ${compactOnnx.byteLength} bytes, full ${fullOnnx.byteLength}`);
@@ -128,7 +135,7 @@ describe('the ONNX export of hand-set weights, run on onnxruntime-node', () => {
     const x = Float32Array.from({ length: n * 9 * 7 * 2 }, () => rng.normal());
     const tfModel = buildLayersModel(model, layers, [9, 7, 2]);
     const expected = tf.tidy(() => (tfModel.predict(tf.tensor4d(x, [n, 9, 7, 2])) as tf.Tensor).dataSync().slice());
-    const got = await runOnnx(exportModel(model, layers, [9, 7, 2]).onnx, nchw(x, n, 9, 7, 2), [n, 2, 9, 7]);
+    const got = await runOnnx(await onnxOf(model, layers, [9, 7, 2]), nchw(x, n, 9, 7, 2), [n, 2, 9, 7]);
     assert.ok(maxDiff(got, expected) <= 1e-4, `max |diff| ${maxDiff(got, expected)}`);
     tfModel.dispose();
   });

@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { onnx } from 'onnx-proto';
-import { analyze } from '../../language/index.ts';
+import { analyze, type CheckedModel } from '../../language/index.ts';
 import { compact } from '../../trainer/src/compact.ts';
+import { FILE_FORMATS } from '../../trainer/src/export/registry.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../trainer/src/export/safetensors.ts';
-import { exportModel } from '../../trainer/src/export/write.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import type { HostLayer } from '../../trainer/src/stats.ts';
+
+/** A model with these weights in every file format, in memory: each file by role (onnx, safetensors, python). */
+async function encodeFiles(model: CheckedModel, layers: readonly HostLayer[], inputShape: number[], keptInputs?: readonly number[]) {
+  const files = new Map<string, Uint8Array | string>();
+  for (const format of FILE_FORMATS) {
+    const encoded = await format.encode({ model, layers, inputShape, keptInputs }, `model${format.facts.extension}`);
+    for (const file of encoded.files) files.set(file.role, file.data);
+  }
+  return { onnx: files.get('onnx') as Uint8Array, safetensors: files.get('safetensors') as Uint8Array, python: files.get('python') as string };
+}
 
 describe('the safetensors writer', () => {
   it('writes an 8-byte little-endian header length, a JSON header padded to 8 bytes, then the raw little-endian data', () => {
@@ -57,7 +67,7 @@ const MLP = `model mlp {
 `;
 
 describe("the compact model's model.safetensors", () => {
-  it("holds every weight as PyTorch lays it out ([out, in]), the kept inputs as I64, under the names of model.py's Sequential", () => {
+  it("holds every weight as PyTorch lays it out ([out, in]), the kept inputs as I64, under the names of model.py's Sequential", async () => {
     const model = analyze(MLP).model!;
     const rng = new Rng(5);
     const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
@@ -72,7 +82,7 @@ describe("the compact model's model.safetensors", () => {
       { layer: out!, w: random(4 * 3), b: random(3) },
     ];
     const small = compact(model, layers);
-    const exported = exportModel(model, small.layers, [6], small.keptInputs);
+    const exported = await encodeFiles(model, small.layers, [6], small.keptInputs);
     const { tensors, metadata } = decodeSafetensors(exported.safetensors);
     assert.equal(metadata.format, 'pt');
 
@@ -96,7 +106,7 @@ describe("the compact model's model.safetensors", () => {
     assert.equal(modules[1]!.trim(), `nn.Linear(${small.keptInputs!.length}, ${small.sizes.h1}),  # h1`);
   });
 
-  it('holds the same tensors as the ONNX graph it was exported beside (a convnet: conv weights [out, in, kh, kw])', () => {
+  it('holds the same tensors as the ONNX graph it was exported beside (a convnet: conv weights [out, in, kh, kw])', async () => {
     const model = analyze(`model conv {
   data synthetic classes=3
   input 6x6x2
@@ -114,7 +124,7 @@ describe("the compact model's model.safetensors", () => {
         w: Float32Array.from({ length: layer.weightShape!.reduce((a, b) => a * b) }, () => rng.normal()),
         b: Float32Array.from({ length: layer.weightShape!.at(-1)! }, () => rng.normal()),
       }));
-    const exported = exportModel(model, layers, [6, 6, 2]);
+    const exported = await encodeFiles(model, layers, [6, 6, 2]);
     const { tensors } = decodeSafetensors(exported.safetensors);
     const graph = onnx.ModelProto.decode(exported.onnx).graph!;
     const initializers = new Map(graph.initializer!.map((t) => [t.name!, t]));

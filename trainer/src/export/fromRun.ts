@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../../../language/index.ts';
-import type { ExportFormat } from '../../../protocol/events.ts';
-import { writeAtomic, io } from '../../../store/files.ts';
+import { modelFileName, type BesideFileRole, type ExportFormat } from '../../../protocol/modelFormats.ts';
+import { io } from '../../../store/files.ts';
 import { RunFolder } from '../../../store/runFolder.ts';
 import { compact } from '../compact.ts';
-import { ExportError } from '../export.ts';
 import { prune, type HostLayer } from '../stats.ts';
-import { exportModel, tfjsBytes } from './write.ts';
+import { ExportError } from './errors.ts';
+import { writeEncoded, type ExportSource } from './format.ts';
+import { formatById } from './registry.ts';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -17,15 +18,17 @@ export interface ExportRequest {
   full?: boolean;
 }
 
-export interface ExportResult {
-  /** The file written (for tfjs, the folder); for safetensors, model.py's path is `python`. */
+export type ExportResult = {
+  /** The file written (for tfjs, the folder). */
   path: string;
-  python?: string;
   bytes: number;
   /** The other model's size in the same format (the full model's for a compact export and the other way round). */
   otherBytes: number;
   keptInputs?: number[];
-}
+} & {
+  /** The files written beside it, by role: for safetensors, model.py's path is `python`. */
+  [R in BesideFileRole]?: string;
+};
 
 /**
  * Exports a run's model from its folder alone: the spec and overrides of run.json, the weights of the last
@@ -33,7 +36,7 @@ export interface ExportResult {
  * run's end. Every problem (no run folder, no finished epoch, a layer the format does not cover) is an
  * ExportError of one sentence naming what is missing.
  */
-export async function exportRun(runDir: string, request: ExportRequest): Promise<ExportResult> {
+export async function exportFromRunFolder(runDir: string, request: ExportRequest): Promise<ExportResult> {
   const dir = resolve(runDir);
   if (!existsSync(join(dir, 'run.json'))) throw new ExportError(`${dir}: expected a run folder (with run.json), found none`);
   const folder = new RunFolder(dir);
@@ -57,45 +60,23 @@ export async function exportRun(runDir: string, request: ExportRequest): Promise
   }
   const pruned = prune(host, model.regularize.threshold);
   const small = compact(model, pruned);
-  const input = model.input;
-  const chosen = request.full ? { layers: pruned, keptInputs: undefined } : { layers: small.layers, keptInputs: small.keptInputs };
-  const other = request.full ? { layers: small.layers, keptInputs: small.keptInputs } : { layers: pruned, keptInputs: undefined };
-  const defaultDir = join(dir, request.full ? 'model' : 'compact');
+  const full: ExportSource = { model, layers: pruned, inputShape: model.input };
+  const compacted: ExportSource = { model, layers: small.layers, inputShape: model.input, keptInputs: small.keptInputs };
+  const [chosen, other] = request.full ? [full, compacted] : [compacted, full];
   const kept = small.keptInputs && !request.full ? { keptInputs: small.keptInputs } : {};
 
-  if (request.format === 'tfjs') {
-    const { buildLayersModel, saveLayersModel } = await import('../export.ts');
-    const { selectBackend } = await import('../backend.ts');
-    await selectBackend('wasm');
-    const target = resolve(request.out ?? defaultDir);
-    const inputOf = (k: readonly number[] | undefined): number[] => (k ? [k.length] : input);
-    const m = buildLayersModel(model, chosen.layers, inputOf(chosen.keptInputs));
-    await saveLayersModel(m, target);
-    m.dispose();
-    // The other model is saved to a scratch folder to be measured: the TensorFlow.js format has no in-memory size.
-    const scratch = `${target}.measure-${process.pid}`;
-    const o = buildLayersModel(model, other.layers, inputOf(other.keptInputs));
-    try {
-      await saveLayersModel(o, scratch);
-      return { path: target, bytes: tfjsBytes(target), otherBytes: tfjsBytes(scratch), ...kept };
-    } finally {
-      o.dispose();
-      rmSync(scratch, { recursive: true, force: true });
-    }
+  const format = formatById(request.format);
+  const facts = format.facts;
+  const defaultDir = join(dir, request.full ? 'model' : 'compact');
+  const target = resolve(request.out ?? (facts.kind === 'file' ? join(defaultDir, modelFileName(facts)) : defaultDir));
+  if (facts.kind === 'file' && existsSync(target) && statSync(target).isDirectory()) {
+    throw new ExportError(`${target}: expected a file to write, found a folder`);
   }
-
-  const ext = request.format === 'onnx' ? '.onnx' : '.safetensors';
-  const target = resolve(request.out ?? join(defaultDir, `model${ext}`));
-  if (existsSync(target) && statSync(target).isDirectory()) throw new ExportError(`${target}: expected a file to write, found a folder`);
-  const exported = exportModel(model, chosen.layers, input, chosen.keptInputs, basename(target));
-  const measured = exportModel(model, other.layers, input, other.keptInputs);
-  io(dirname(target), 'create the folder', () => mkdirSync(dirname(target), { recursive: true }));
-  if (request.format === 'onnx') {
-    io(target, 'write the ONNX model', () => writeAtomic(target, exported.onnx));
-    return { path: target, bytes: exported.onnx.byteLength, otherBytes: measured.onnx.byteLength, ...kept };
-  }
-  const python = join(dirname(target), `${basename(target, extname(target))}.py`);
-  io(target, 'write the safetensors weights', () => writeAtomic(target, exported.safetensors));
-  io(python, 'write the PyTorch model', () => writeAtomic(python, exported.python));
-  return { path: target, python, bytes: exported.safetensors.byteLength, otherBytes: measured.safetensors.byteLength, ...kept };
+  await format.prepare?.();
+  // The other model is encoded to be measured, never written.
+  const encoded = await format.encode(chosen, basename(target));
+  const otherBytes = (await format.encode(other, basename(target))).bytes;
+  if (facts.kind === 'file') io(dirname(target), 'create the folder', () => mkdirSync(dirname(target), { recursive: true }));
+  const written = writeEncoded(format, encoded, target);
+  return { path: written.path, ...written.beside, bytes: encoded.bytes, otherBytes, ...kept };
 }

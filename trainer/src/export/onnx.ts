@@ -1,5 +1,18 @@
 import { onnx } from 'onnx-proto';
-import type { Pads, Plan, Step } from './plan.ts';
+import { modelFormat } from '../../../protocol/modelFormats.ts';
+import type { ModelFormat } from './format.ts';
+import { planOf, type Pads, type Plan, type Step } from './plan.ts';
+
+/** ONNX: one file (model.onnx) that reads the spec's whole input, from the plan ONNX and PyTorch share (plan.ts). */
+export const ONNX: ModelFormat<'onnx'> = {
+  facts: modelFormat('onnx'),
+  async encode(source, name) {
+    const plan = planOf(source.model, source.layers, source.inputShape, source.keptInputs);
+    const shape = `input [batch, ${plan.input.join(', ')}]${plan.input.length === 3 ? ' NCHW' : ''}, output [batch, ${plan.outputs}]`;
+    const data = onnxModel(plan, source.model.name, `DropNeuron model ${source.model.name}: ${shape}`);
+    return { bytes: data.byteLength, files: [{ name, role: ONNX.facts.id, what: 'the ONNX model', data }] };
+  },
+};
 
 /** Opset 13: Softmax over one axis (older opsets flatten the trailing axes), Gemm with an optional C. */
 const OPSET = 13;

@@ -1,5 +1,27 @@
-import type { Pads, Plan } from './plan.ts';
-import type { SafeTensor } from './safetensors.ts';
+import { modelFormat, type BesideFileRole } from '../../../protocol/modelFormats.ts';
+import { besideName, type ModelFormat } from './format.ts';
+import { planOf, type Pads, type Plan } from './plan.ts';
+import { encodeSafetensors, type SafeTensor } from './safetensors.ts';
+
+/**
+ * PyTorch: the weights as safetensors (model.safetensors, named as the nn.Sequential's state_dict names them) and
+ * beside it model.py, which builds the Sequential and loads them; from the plan ONNX and PyTorch share (plan.ts).
+ */
+export const SAFETENSORS: ModelFormat<'safetensors'> = {
+  facts: modelFormat('safetensors'),
+  async encode(source, name) {
+    const { tensors, source: python } = pytorchModel(planOf(source.model, source.layers, source.inputShape, source.keptInputs), source.model.name, name);
+    const data = encodeSafetensors(tensors, { format: 'pt', model: source.model.name });
+    const facts = SAFETENSORS.facts;
+    return {
+      bytes: data.byteLength,
+      files: [
+        { name, role: facts.id, what: 'the safetensors weights', data },
+        { name: besideName(name, facts.beside.python), role: 'python' satisfies BesideFileRole, what: 'the PyTorch model', data: python },
+      ],
+    };
+  },
+};
 
 const MODULE_OF_ACTIVATION = {
   relu: 'nn.ReLU()',

@@ -1,12 +1,15 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { ExportedFile, Summary } from '../../../protocol/events.ts';
+import { modelFileName } from '../../../protocol/modelFormats.ts';
 import type { CompactModel } from '../compact.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { ExportError } from '../export.ts';
 import type { HostLayer } from '../stats.ts';
+import { ExportError } from './errors.ts';
 import { measureLatency } from './latency.ts';
-import { exportModel, tfjsBytes, writeCompactExport } from './write.ts';
+import { FILE_FORMATS } from './registry.ts';
+import { TFJS, tfjsBytes } from './tfjs.ts';
+import { writeCompactExport } from './write.ts';
 
 export interface RunEndExport {
   model: CheckedModel;
@@ -22,23 +25,22 @@ export interface RunEndExport {
 }
 
 /**
- * What the run's end adds to the compact/ folder beside the TensorFlow.js model: model.onnx, model.safetensors
- * and model.py; and what it adds to the summary: each format's size next to the full model's (the full
- * model's ONNX and safetensors are encoded in memory to be measured, not written), and the inference latency
- * of both. An architecture the ONNX export does not cover is `exportError`, not a failed run.
+ * What the run's end adds to the compact/ folder beside the TensorFlow.js model: every file format (model.onnx,
+ * model.safetensors and model.py); and what it adds to the summary: each format's size next to the full
+ * model's (the full model's files are encoded in memory to be measured, not written), and the inference latency
+ * of both. An architecture the file formats do not cover is `exportError`, not a failed run.
  */
 export async function exportAtRunEnd(e: RunEndExport): Promise<Pick<Summary, 'exports' | 'exportError' | 'latency'>> {
   const exports: ExportedFile[] = [];
-  if (e.layers) exports.push({ format: 'tfjs', path: e.compactDir, bytes: tfjsBytes(e.compactDir), fullBytes: tfjsBytes(e.fullDir) });
+  if (e.layers) exports.push({ format: TFJS.facts.id, path: e.compactDir, bytes: tfjsBytes(e.compactDir), fullBytes: tfjsBytes(e.fullDir) });
   let exportError: string | undefined;
   try {
-    // The full model first: one it cannot cover fails before anything is written, as before.
-    const full = exportModel(e.model, e.pruned, e.data.inputShape);
-    const { exported: compact, paths } = writeCompactExport(e.model, e.small, e.data.inputShape, e.compactDir);
-    exports.push(
-      { format: 'onnx', path: paths.onnx, bytes: compact.onnx.byteLength, fullBytes: full.onnx.byteLength },
-      { format: 'safetensors', path: paths.safetensors, bytes: compact.safetensors.byteLength, fullBytes: full.safetensors.byteLength },
-    );
+    // The full model first: one a format cannot cover fails before anything is written.
+    const full = { model: e.model, layers: e.pruned, inputShape: e.data.inputShape };
+    const fullBytes = new Map<string, number>();
+    for (const format of FILE_FORMATS) fullBytes.set(format.facts.id, (await format.encode(full, modelFileName(format.facts))).bytes);
+    const written = await writeCompactExport(e.model, e.small, e.data.inputShape, e.compactDir);
+    exports.push(...written.models.map((m) => ({ ...m, fullBytes: fullBytes.get(m.format)! })));
   } catch (error) {
     if (!(error instanceof ExportError)) throw error;
     exportError = error.message;

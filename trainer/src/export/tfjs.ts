@@ -1,15 +1,40 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { CheckedModel } from '../../language/index.ts';
-import { asRunFolderError } from '../../store/files.ts';
-import type { HostLayer } from './stats.ts';
+import type { CheckedModel } from '../../../language/index.ts';
+import { modelFormat } from '../../../protocol/modelFormats.ts';
+import type { HostLayer } from '../stats.ts';
+import { ExportError } from './errors.ts';
+import { writeFolder, type EncodedFile, type EncodedModel, type ModelFormat } from './format.ts';
 
-export class ExportError extends Error {}
+/**
+ * TensorFlow.js: a LayersModel folder (model.json + weights.bin), the format of a run's own model/ and compact/
+ * (timed for the summary's latency). Its input is the compact model's kept inputs; it does not pick them itself.
+ */
+export const TFJS: ModelFormat<'tfjs'> = {
+  facts: modelFormat('tfjs'),
+  async prepare() {
+    const { selectBackend } = await import('../backend.ts');
+    await selectBackend('wasm');
+  },
+  async encode(source) {
+    const m = buildLayersModel(source.model, source.layers, layersInputShape(source.inputShape, source.keptInputs));
+    try {
+      return await encodeLayersModel(m);
+    } finally {
+      m.dispose();
+    }
+  },
+};
+
+/** What a LayersModel reads: the kept inputs of a compact model (as a row), else the spec's input shape. */
+export function layersInputShape(inputShape: readonly number[], keptInputs: readonly number[] | undefined): number[] {
+  return keptInputs ? [keptInputs.length] : [...inputShape];
+}
 
 /** A TensorFlow.js LayersModel with the given weights; `inputShape` is smaller than the spec's when inputs were dropped. */
-export function buildLayersModel(model: CheckedModel, weights: HostLayer[], inputShape: number[]): tfl.Sequential {
+export function buildLayersModel(model: CheckedModel, weights: readonly HostLayer[], inputShape: number[]): tfl.Sequential {
   const seq = tfl.sequential({ name: model.name.replace(/[^A-Za-z0-9_]/g, '_') });
   const byIndex = new Map(weights.map((w) => [w.layer.index, w]));
   let first = true;
@@ -59,26 +84,16 @@ export function buildLayersModel(model: CheckedModel, weights: HostLayer[], inpu
 
 /** Saves a LayersModel as model.json + weights.bin in `dir` (written to a temporary folder, then renamed). */
 export async function saveLayersModel(m: tfl.LayersModel, dir: string): Promise<void> {
-  const temporary = `${dir}.tmp-${process.pid}`;
-  try {
-    await saveTo(m, temporary);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(temporary, dir);
-  } catch (error) {
-    // A full disk leaves no half-written model folder behind.
-    rmSync(temporary, { recursive: true, force: true });
-    throw asRunFolderError(dir, 'save the model', error);
-  }
+  writeFolder(dir, (await encodeLayersModel(m)).files);
 }
 
-async function saveTo(m: tfl.LayersModel, temporary: string): Promise<void> {
-  rmSync(temporary, { recursive: true, force: true });
-  mkdirSync(temporary, { recursive: true });
+/** A LayersModel's model.json and weights.bin, in memory. */
+async function encodeLayersModel(m: tfl.LayersModel): Promise<EncodedModel> {
+  let files: EncodedFile[] = [];
   await m.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const data = artifacts.weightData;
       const buffers = data === undefined ? [] : Array.isArray(data) ? data : [data];
-      writeFileSync(join(temporary, 'weights.bin'), Buffer.concat(buffers.map((b) => Buffer.from(b))));
       const manifest = {
         modelTopology: artifacts.modelTopology,
         format: 'layers-model',
@@ -86,10 +101,14 @@ async function saveTo(m: tfl.LayersModel, temporary: string): Promise<void> {
         convertedBy: null,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
       };
-      writeFileSync(join(temporary, 'model.json'), JSON.stringify(manifest));
+      files = [
+        { name: 'weights.bin', role: 'weights', what: 'the weights', data: Buffer.concat(buffers.map((b) => Buffer.from(b))) },
+        { name: 'model.json', role: 'topology', what: 'the model', data: JSON.stringify(manifest) },
+      ];
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
   );
+  return { bytes: files.reduce((sum, f) => sum + Buffer.byteLength(f.data), 0), files };
 }
 
 /** Loads a folder written by saveLayersModel (with tfjs-node, `tf.loadLayersModel('file://DIR/model.json')` works too). */
@@ -101,4 +120,11 @@ export async function loadLayersModel(dir: string): Promise<tfl.LayersModel> {
   const bytes = readFileSync(join(dir, 'weights.bin'));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: manifest.weightsManifest[0]!.weights, weightData }));
+}
+
+/** Bytes of a TensorFlow.js model folder: model.json and weights.bin (the other formats beside them not counted). */
+export function tfjsBytes(dir: string): number {
+  return readdirSync(dir)
+    .filter((name) => name === 'model.json' || name.startsWith('weights'))
+    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }

@@ -1,76 +1,45 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
-import { writeAtomic, io } from '../../../store/files.ts';
+import { modelFileName, type FileExportFormat, type ModelFileRole } from '../../../protocol/modelFormats.ts';
+import { io } from '../../../store/files.ts';
 import type { CompactModel } from '../compact.ts';
-import type { HostLayer } from '../stats.ts';
-import { onnxModel } from './onnx.ts';
-import { planOf } from './plan.ts';
-import { pytorchModel } from './pytorch.ts';
-import { encodeSafetensors } from './safetensors.ts';
+import { besideName, writeEncoded, type EncodedModel, type ModelFormat } from './format.ts';
+import { FILE_FORMATS } from './registry.ts';
 
-/** The file names in a model folder (compact/ or model/), beside TensorFlow.js' model.json and weights.bin. */
-export const EXPORT_FILES = { onnx: 'model.onnx', safetensors: 'model.safetensors', python: 'model.py' } as const;
+/** The file names in a model folder (compact/ or model/) beside TensorFlow.js' model.json and weights.bin, by role. */
+export const EXPORT_FILES = Object.fromEntries(
+  FILE_FORMATS.flatMap((f) => {
+    const name = modelFileName(f.facts);
+    const beside = 'beside' in f.facts ? Object.entries(f.facts.beside) : [];
+    return [[f.facts.id, name], ...beside.map(([role, extension]) => [role, besideName(name, extension)])];
+  }),
+) as Readonly<Record<ModelFileRole, string>>;
 
-/** One model in the ONNX and PyTorch formats, in memory. */
-export interface ExportedModel {
-  onnx: Uint8Array;
-  safetensors: Uint8Array;
-  /** model.py: builds the matching nn.Sequential and loads model.safetensors beside it. */
-  python: string;
+/** What `writeCompactExport` wrote: each file format's model file with its size, and every file by role. */
+export interface CompactExport {
+  models: { format: FileExportFormat; path: string; bytes: number }[];
+  paths: Record<ModelFileRole, string>;
 }
 
 /**
- * The model with these weights as ONNX and safetensors + model.py. `keptInputs` (the compact model's) become
- * the first step, so that every export reads the spec's whole input; model.py loads `weightsFile` beside it. Throws an ExportError for a layer the
- * export does not cover.
+ * The compact model in every file format (model.onnx, model.safetensors + model.py, …), written into `dir` (made
+ * when missing) beside its TensorFlow.js model: what a run's end writes into its compact/ and `dropneuron prune
+ * --write` into a variant's, so that both hold the same formats. Every format is encoded before anything is
+ * written: an ExportError for a layer one does not cover leaves the folder as it was.
  */
-export function exportModel(
-  model: CheckedModel,
-  weights: readonly HostLayer[],
-  inputShape: readonly number[],
-  keptInputs?: readonly number[],
-  weightsFile: string = EXPORT_FILES.safetensors,
-): ExportedModel {
-  const plan = planOf(model, weights, inputShape, keptInputs);
-  const doc = `DropNeuron model ${model.name}: input [batch, ${plan.input.join(', ')}]${plan.input.length === 3 ? ' NCHW' : ''}, output [batch, ${plan.outputs}]`;
-  const { tensors, source } = pytorchModel(plan, model.name, weightsFile);
-  return {
-    onnx: onnxModel(plan, model.name, doc),
-    safetensors: encodeSafetensors(tensors, { format: 'pt', model: model.name }),
-    python: source,
-  };
-}
-
-/** Writes the three files into `dir` (which exists), each atomically; returns their paths. */
-export function writeExport(dir: string, exported: ExportedModel): Record<keyof typeof EXPORT_FILES, string> {
-  const paths = { onnx: join(dir, EXPORT_FILES.onnx), safetensors: join(dir, EXPORT_FILES.safetensors), python: join(dir, EXPORT_FILES.python) };
-  io(paths.onnx, 'write the ONNX model', () => writeAtomic(paths.onnx, exported.onnx));
-  io(paths.safetensors, 'write the safetensors weights', () => writeAtomic(paths.safetensors, exported.safetensors));
-  io(paths.python, 'write the PyTorch model', () => writeAtomic(paths.python, exported.python));
-  return paths;
-}
-
-/**
- * The compact model's ONNX, safetensors and model.py, written into `dir` (made when missing) beside its
- * TensorFlow.js model: what a run's end writes into its compact/ and `dropneuron prune --write` into a variant's,
- * so that both hold the same formats. Throws an ExportError for a layer the export does not cover, before
- * writing anything.
- */
-export function writeCompactExport(
-  model: CheckedModel,
-  small: CompactModel,
-  inputShape: readonly number[],
-  dir: string,
-): { exported: ExportedModel; paths: Record<keyof typeof EXPORT_FILES, string> } {
-  const exported = exportModel(model, small.layers, inputShape, small.keptInputs);
+export async function writeCompactExport(model: CheckedModel, small: CompactModel, inputShape: readonly number[], dir: string): Promise<CompactExport> {
+  const source = { model, layers: small.layers, inputShape, keptInputs: small.keptInputs };
+  const encoded: { format: ModelFormat<FileExportFormat>; model: EncodedModel }[] = [];
+  for (const format of FILE_FORMATS) encoded.push({ format, model: await format.encode(source, modelFileName(format.facts)) });
   if (!existsSync(dir)) io(dir, 'create the compact model folder', () => mkdirSync(dir, { recursive: true }));
-  return { exported, paths: writeExport(dir, exported) };
-}
-
-/** Bytes of a TensorFlow.js model folder: model.json and weights.bin (the other formats beside them not counted). */
-export function tfjsBytes(dir: string): number {
-  return readdirSync(dir)
-    .filter((name) => name === 'model.json' || name.startsWith('weights'))
-    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  const models: CompactExport['models'] = [];
+  const paths: Partial<Record<ModelFileRole, string>> = {};
+  for (const { format, model: m } of encoded) {
+    const written = writeEncoded(format, m, join(dir, modelFileName(format.facts)));
+    models.push({ format: format.facts.id, path: written.path, bytes: m.bytes });
+    Object.assign(paths, { [format.facts.id]: written.path }, written.beside);
+  }
+  // Each file format wrote its file and the files beside it: every role of the table.
+  return { models, paths: paths as Record<ModelFileRole, string> };
 }

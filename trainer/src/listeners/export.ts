@@ -7,9 +7,10 @@ import { compact } from '../compact.ts';
 import { checkMetric, checkWeights } from '../diverged.ts';
 import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
-import { buildLayersModel, ExportError, saveLayersModel } from '../export.ts';
-import type { Trainee } from '../loop.ts';
+import { ExportError } from '../export/errors.ts';
 import { exportAtRunEnd, type RunEndExport } from '../export/runEnd.ts';
+import { buildLayersModel, layersInputShape, saveLayersModel } from '../export/tfjs.ts';
+import type { Trainee } from '../loop.ts';
 import { prunedSpec } from '../prunedSpec.ts';
 import { summarize } from '../prune/summary.ts';
 import { prune } from '../stats.ts';
@@ -55,8 +56,7 @@ export class Exporter implements TrainingListener {
       const full = buildLayersModel(model, pruned, data.inputShape);
       await saveLayersModel(full, join(dir, 'model'));
       outputs.model = join(dir, 'model');
-      const compactInput = small.keptInputs ? [small.keptInputs.length] : data.inputShape;
-      layers = { full, compact: buildLayersModel(model, small.layers, compactInput) };
+      layers = { full, compact: buildLayersModel(model, small.layers, layersInputShape(data.inputShape, small.keptInputs)) };
       await saveLayersModel(layers.compact, join(dir, 'compact'));
       outputs.compact = join(dir, 'compact');
     } catch (error) {
@@ -64,7 +64,7 @@ export class Exporter implements TrainingListener {
       layers = undefined;
       process.stderr.write(`dropneuron: ${error.message}\n`);
     }
-    // After the TensorFlow.js save, which replaces the compact/ folder: model.onnx, model.safetensors, model.py, sizes, latency.
+    // After the TensorFlow.js save, which replaces the compact/ folder: the file formats beside it, sizes, latency.
     let exported: Awaited<ReturnType<typeof exportAtRunEnd>>;
     try {
       exported = await exportAtRunEnd({
