@@ -37,3 +37,34 @@ describe('the image shape of a data set (for the epoch events’ input mask)', (
     assert.deepEqual(loadDataset(modelOf('mnist limit=10', '784'), '.').imageShape, [28, 28]);
   });
 });
+
+describe('--limit cuts the training rows of every data set; the test set stays whole', () => {
+  const counts = (data: string, input: string, dir: string, limit?: number) => {
+    const d = loadDataset(analyze(`model m {\n  data ${data}\n  input ${input}\n  dense out 3\n}\n`).model!, dir, limit);
+    return { train: d.trainCount, test: d.testCount, x: d.trainX.length / d.trainCount, y: d.trainY.length };
+  };
+
+  it('csv (the limit was ignored: a 200-row file trained on all 160 rows)', () => {
+    const dir = tempDir();
+    const rows = ['a,b,y', ...Array.from({ length: 200 }, (_, i) => `${i},${i % 7},${i % 3}`)];
+    writeFileSync(join(dir, 't.csv'), rows.join('\n') + '\n');
+    assert.deepEqual(counts('csv "t.csv" target=y', '2', dir), { train: 160, test: 40, x: 2, y: 160 });
+    assert.deepEqual(counts('csv "t.csv" target=y', '2', dir, 50), { train: 50, test: 40, x: 2, y: 50 });
+  });
+
+  it('sparse-regression (ignored too)', () => {
+    assert.deepEqual(counts('sparse-regression samples=400 features=10 informative=2', '10', '.', 30), { train: 30, test: 200, x: 10, y: 30 });
+  });
+
+  it('idx without test files: split first, then the limit (it was applied before the split, shrinking the test set)', () => {
+    const dir = tempDir();
+    idx(join(dir, 'images.idx'), [100, 4]);
+    idx(join(dir, 'labels.idx'), [100]);
+    assert.deepEqual(counts('idx "images.idx" "labels.idx"', '4', dir, 10), { train: 10, test: 20, x: 4, y: 10 });
+  });
+
+  it('synthetic: the same generated test set with and without a limit', () => {
+    const whole = counts('synthetic samples=64 classes=3', '5', '.');
+    assert.deepEqual(counts('synthetic samples=64 classes=3', '5', '.', 8), { ...whole, train: 8, y: 8 });
+  });
+});

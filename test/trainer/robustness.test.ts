@@ -131,6 +131,13 @@ describe('bad data is refused before step 1 with one line naming the file and th
     refused(dir, writeSpec(dir, 'c.dnn', csvSpec('data.csv', 'regress', 1)), /data\.csv:5: expected a number within ±3\.4e38 .* in column y, found 1e39/);
   });
 
+  it('regression whose test targets are all 0: NMSE is undefined, refused (it read 0, a perfect score)', () => {
+    const dir = tempDir();
+    csv(join(dir, 'zero.csv'), 50, (i) => (i < 40 ? String(i % 4) : '0'));
+    const spec = writeSpec(dir, 'zero.dnn', csvSpec('zero.csv', 'regress', 1));
+    refused(dir, spec, /zero\.csv: expected test targets that are not all 0 \(the regression metric NMSE = .* is undefined when Σy² = 0\), found 10 test targets all 0/);
+  });
+
   it('a CSV with fewer feature columns than the input shape', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'data.csv'), 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n');

@@ -50,6 +50,17 @@ export function inputSize(d: Dataset): number {
   return d.inputShape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * The data set with its training rows cut to the first `limit` (the run's `--limit`); the test set stays whole,
+ * so that runs with different limits are measured alike. Every loader's data goes through it.
+ */
+export function limitTraining(d: Dataset, limit: number | undefined): Dataset {
+  if (limit === undefined || limit >= d.trainCount) return d;
+  const x = d.trainX.length / d.trainCount;
+  const y = d.trainY.length / d.trainCount;
+  return { ...d, trainX: d.trainX.slice(0, limit * x), trainY: d.trainY.slice(0, limit * y), trainCount: limit };
+}
+
 /** A flat-feature data set whose first `trainCount` rows train and the rest test (file or generation order). */
 export function splitRows(x: Float32Array, y: Float32Array, features: number, trainCount: number): Dataset {
   const total = y.length;

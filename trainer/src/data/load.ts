@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { checkDataFiles } from '../../../store/dataFiles.ts';
 import { loadCsv } from './csv.ts';
-import { DataError, imageShapeOf, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
+import { DataError, imageShapeOf, limitTraining, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
 import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 import { loadMnist } from './mnist.ts';
@@ -16,7 +16,7 @@ export function loadDataset(model: CheckedModel, specDir: string, limit?: number
   // Every file checked before any is read, so that one error names every missing or wrong file, not the first.
   const problems = checkDataFiles(model.data, model.input, specDir);
   if (problems.length) throw new DataError(problems.map((p) => p.message).join('; '));
-  const dataset = loadData(model, model.data, model.input, specDir, limit);
+  const dataset = limitTraining(loadData(model, model.data, model.input, specDir, limit), limit);
   // An input declared HxWx1 is how the network reads the pixels, so it says the image shape whatever the
   // files say; otherwise the loader's own (from an IDX header) stands.
   const declared = model.input.length === 3 ? imageShapeOf(model.input) : undefined;
@@ -33,7 +33,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
     case 'sparse-regression':
       return sparseRegression(data);
     case 'synthetic':
-      return synthetic(input, limit ? { ...data, samples: Math.min(limit, data.samples) } : data, outputs, model.task);
+      return synthetic(input, data, outputs, model.task);
     case 'csv': {
       const d = loadCsv(path(data.file), data.target, data.testSplit, model.task === 'classify');
       if (d.inputShape[0] !== input.reduce((a, b) => a * b, 1)) {
@@ -43,7 +43,10 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
       return d;
     }
     case 'idx': {
-      const train = idxImagesAndLabels(path(data.images), path(data.labels), limit);
+      // With test files, only the first `limit` training images are read; without, the split comes first (the
+      // test set stays whole) and limitTraining cuts the training part.
+      const withTest = !!(data.testImages && data.testLabels);
+      const train = idxImagesAndLabels(path(data.images), path(data.labels), withTest ? limit : undefined);
       const per = train.imageDims.reduce((a, b) => a * b, 1);
       if (per !== input.reduce((a, b) => a * b, 1)) {
         throw new DataError(`${data.images}: expected images of ${input.join('x')} values as the spec's \`input\` says, found ${train.imageDims.join('x')}`);

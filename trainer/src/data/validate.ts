@@ -48,6 +48,12 @@ export function validateDataset(model: CheckedModel, data: Dataset, limit?: numb
     }
     checkFinite(data.trainY, data.targetSize, origin('train'), 'target');
     checkFinite(data.testY, data.targetSize, origin('test'), 'target');
+    // NMSE = Σ(ŷ − y)² / Σy² has no value when every test target is 0: it read 0, a perfect score, before.
+    if (data.testY.every((v) => v === 0)) {
+      throw new DataError(
+        `${data.origin?.test.file ?? where}: expected test targets that are not all 0 (the regression metric NMSE = Σ(ŷ − y)² / Σy² is undefined when Σy² = 0), found ${data.testCount} test target${data.testCount === 1 ? '' : 's'} all 0; give the test set samples with nonzero targets`,
+      );
+    }
   } else if (outputs !== per) {
     throw new DataError(
       `${where}: expected the last layer \`${named?.name ?? ''}\` to give ${per} values (an autoencoder reproduces its input), found ${outputs}`,
