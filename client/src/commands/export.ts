@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../../../protocol/events.ts';
+import type { ExportFormat } from '../../../protocol/modelFormats.ts';
 import { exportCompactModel } from '../exportCompactModel.ts';
 import type { RunNode } from '../views/runsView.ts';
 import type { CommandDeps } from './deps.ts';
