@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { format as formatLog } from 'node:util';
 import {
   CancellationToken,
@@ -86,6 +84,8 @@ import {
   ThresholdCurveRequest,
 } from '../../protocol/lsp.ts';
 import { readRun } from '../../store/runFolder.ts';
+import { backendsReport } from './backends.ts';
+import { CliRunner } from './cliRunner.ts';
 import { codeActions, shrinkToRun } from './codeActions.ts';
 import { codeLenses } from './codeLens.ts';
 import { complete } from './completion.ts';
@@ -113,7 +113,7 @@ import {
   uriParams,
   type ParamsCheck,
 } from './params.ts';
-import { exportModel } from './exportModel.ts';
+import { exportRun } from './exportRun.ts';
 import { readThresholdCurve } from '../../store/thresholdCurve.ts';
 import { pruneRun } from './prune.ts';
 import { prepareRename, rename } from './rename.ts';
@@ -166,13 +166,14 @@ const connection = createServerConnection();
 const store = new DocumentStore();
 const config = new Configuration(connection);
 const diagnostics = new DiagnosticsPublisher(connection, store);
-const training = new Training(connection, store, config);
+/** Workspace folder paths, for the Runs view's workspace-wide listing and which run folders are the editor's. */
+let roots: string[] = [];
+const cli = new CliRunner(config);
+const training = new Training(connection, store, config, cli, () => roots);
 let canRefreshInlayHints = false;
 let canRefreshCodeLenses = false;
 /** Watches the data files open specs read (set up once the client's capabilities are known). */
 let dataWatch: DataWatch | undefined;
-/** Workspace folder paths, for the Runs view's workspace-wide listing. */
-let roots: string[] = [];
 let supportsWorkspaceFolders = false;
 
 const cancelled = (): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestCancelled, 'the request was cancelled');
@@ -418,20 +419,17 @@ connection.onRequest(
 );
 connection.onRequest(
   BackendsRequest,
-  guard<BackendsParams, Awaited<ReturnType<Training['backends']>>>(
+  guard<BackendsParams, Awaited<ReturnType<typeof backendsReport>>>(
     'backends',
     { error: 'the server could not list the backends (see its log)' },
     optionalUriParams,
-    (p) => training.backends(p.uri),
+    (p) => backendsReport(cli, p.uri),
   ),
 );
 connection.onRequest(
   PruneRequest,
-  guard<PruneParams, PruneReply>('prune', { error: 'the server could not prune the run (see its log)' }, pruneParams, async (p) => {
-    // In a child process, as training is (server/src/prune.ts says why), with the Node that runs the trainer.
-    const settings = await config.get(pathToFileURL(p.runDir).toString());
-    return pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), p);
-  }),
+  // In a child process with the Node that runs the trainer, as training is (server/src/cliRunner.ts says why).
+  guard<PruneParams, PruneReply>('prune', { error: 'the server could not prune the run (see its log)' }, pruneParams, (p) => pruneRun(cli, p)),
 );
 connection.onRequest(
   ExportModelRequest,
@@ -439,11 +437,8 @@ connection.onRequest(
     'exportModel',
     { message: 'the server could not export the model (see its log)' },
     exportModelParams,
-    async (p) => {
-      // In a child process with the trainer's Node, as pruning is (server/src/exportModel.ts).
-      const settings = await config.get(pathToFileURL(p.runDir).toString());
-      return exportModel(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), p);
-    },
+    // In a child process with the trainer's Node, as pruning is (server/src/exportRun.ts).
+    (p) => exportRun(cli, p),
   ),
 );
 connection.onRequest(
@@ -452,21 +447,13 @@ connection.onRequest(
 );
 connection.onRequest(
   SweepPointRequest,
-  guard<SweepPointParams, SweepPointResult>(
-    'sweepPoint',
-    { edits: [], message: 'the server could not read the spec (see its log)' },
-    sweepPointParams,
-    async (p) => {
-      if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
-      const entry = store.get(p.uri);
-      if (!entry) return specNotOpen(p.uri);
-      const settings = await config.get(pathToFileURL(p.runDir).toString());
-      // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
-      return sweepPointEdits(entry.analysis, p, (runDir, threshold) =>
-        pruneRun(settings.trainer.nodePath || process.execPath, join(__dirname, 'cli.js'), { runDir, thresholds: [threshold] }),
-      );
-    },
-  ),
+  guard<SweepPointParams, SweepPointResult>('sweepPoint', { edits: [], message: 'the server could not read the spec (see its log)' }, sweepPointParams, (p) => {
+    if (store.isTooLarge(p.uri)) return { edits: [], message: 'The spec is too large to edit.' };
+    const entry = store.get(p.uri);
+    if (!entry) return specNotOpen(p.uri);
+    // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
+    return sweepPointEdits(entry.analysis, p, (runDir, threshold) => pruneRun(cli, { runDir, thresholds: [threshold] }));
+  }),
 );
 connection.onRequest(
   ThresholdCurveRequest,
@@ -487,7 +474,7 @@ connection.onShutdown(() => {
 });
 connection.onInitialized(() => {
   // Runs an earlier server started (before a window reload) that are still training.
-  void training.reattach(roots).catch((error: unknown) => connection.console.error(`re-attaching to runs failed: ${(error as Error).stack ?? String(error)}`));
+  void training.reattach().catch((error: unknown) => connection.console.error(`re-attaching to runs failed: ${(error as Error).stack ?? String(error)}`));
   // Folders added or removed later change what the Runs view lists.
   if (!supportsWorkspaceFolders) return;
   connection.workspace.onDidChangeWorkspaceFolders((e) => {

@@ -14,6 +14,17 @@ export class FileTail {
     private offset = 0,
   ) {}
 
+  /** Follows `path` from its current end: only lines appended from now on. */
+  static fromEnd(path: string): FileTail {
+    let size = 0;
+    try {
+      size = statSync(path).size;
+    } catch {
+      // Not there yet: every line it gets is new.
+    }
+    return new FileTail(path, size);
+  }
+
   read(): string[] {
     let size: number;
     try {

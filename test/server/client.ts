@@ -31,8 +31,9 @@ export class TestClient {
   private waiters: { test: (n: Notification) => boolean; resolve: (n: Notification) => void }[] = [];
   settings: unknown = null;
 
-  constructor() {
-    this.child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `cwd`: the server's working folder (where a relative path in a request would lead). */
+  constructor(options: { cwd?: string } = {}) {
+    this.child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...options });
     this.child.stderr!.on('data', (d: Buffer) => this.stderr.push(d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     (this.connection as unknown as MessageConnection).onNotification((method: string, params: unknown) => this.record({ method, params }));

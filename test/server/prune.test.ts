@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DoneEvent } from '../../protocol/events.ts';
-import { PruneRequest, ThresholdCurveRequest, type PruneReply } from '../../protocol/lsp.ts';
+import { ExportModelRequest, PruneRequest, ThresholdCurveRequest, type ExportModelResult, type PruneReply } from '../../protocol/lsp.ts';
 import type { ThresholdCurve } from '../../protocol/runFolder.ts';
 import { syntheticSpec, trainCollect, writeSpec } from '../trainer/helpers.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -49,5 +50,22 @@ describe('dropneuron/prune and dropneuron/thresholdCurve (a real server process)
     const curve = await client.request<ThresholdCurve | null>(ThresholdCurveRequest.method, { runDir });
     assert.ok(curve && curve.points.length >= 20);
     assert.equal(await client.request(ThresholdCurveRequest.method, { runDir: dir }), null);
+  });
+
+  it('a run folder whose name begins with `-` is a folder to prune and export, never a flag of the CLI', async () => {
+    cpSync(runDir, join(dir, '-run'), { recursive: true });
+    // A relative path leads from the server's working folder.
+    const here = new TestClient({ cwd: dir });
+    await here.initialize();
+    try {
+      const reply = await here.request<PruneReply>(PruneRequest.method, { runDir: '-run', thresholds: [] });
+      assert.ok('results' in reply && reply.results.length === 1, JSON.stringify(reply));
+      assert.equal(reply.results[0]!.summary.weightsKept, done.summary.weightsKept);
+      const exported = await here.request<ExportModelResult>(ExportModelRequest.method, { runDir: '-run', format: 'onnx', target: '-model.onnx' });
+      assert.equal(exported.path, join(dir, '-model.onnx'), JSON.stringify(exported));
+      assert.ok(existsSync(join(dir, '-model.onnx')));
+    } finally {
+      await here.close();
+    }
   });
 });
