@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { DoneEvent } from '../protocol/events.ts';
 import { loadMnist } from '../trainer/src/data/mnist.ts';
-import { loadLayersModel } from '../trainer/src/export.ts';
+import { loadLayersModel } from '../trainer/src/export/tfjs.ts';
 import { train } from '../trainer/src/run.ts';
 import { EXPORT_EXAMPLES } from './export-examples.ts';
 

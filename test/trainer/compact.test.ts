@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/index.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { compact } from '../../trainer/src/compact.ts';
-import { buildLayersModel } from '../../trainer/src/export.ts';
+import { buildLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import type { HostLayer } from '../../trainer/src/stats.ts';
 

@@ -6,7 +6,7 @@ import type { DoneEvent, Summary } from '../../protocol/events.ts';
 import { THRESHOLD_CURVE_FILE, type ThresholdCurve } from '../../protocol/runFolder.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
-import { loadLayersModel } from '../../trainer/src/export.ts';
+import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { EXPORT_FILES } from '../../trainer/src/export/write.ts';
 import { decodeSafetensors } from '../../trainer/src/export/safetensors.ts';
 import { Rng } from '../../trainer/src/rng.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
-import { loadLayersModel } from '../../trainer/src/export.ts';
+import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train } from '../../trainer/src/run.ts';
 import { planEpoch, totalEpochs } from '../../trainer/src/schedule.ts';

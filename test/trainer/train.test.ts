@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyze } from '../../language/index.ts';
-import { loadLayersModel } from '../../trainer/src/export.ts';
+import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { loadMnist } from '../../trainer/src/data/mnist.ts';
 import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';

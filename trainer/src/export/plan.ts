@@ -1,5 +1,5 @@
 import type { Activation, CheckedModel } from '../../../language/index.ts';
-import { ExportError } from '../export.ts';
+import { ExportError } from './errors.ts';
 import type { HostLayer } from '../stats.ts';
 
 /** Zero padding per side, in pixels: TensorFlow's `same` puts the odd pixel after (bottom, right). */

@@ -11,7 +11,8 @@ import { compact } from '../compact.ts';
 import { DataError } from '../data/dataset.ts';
 import { loadDataset } from '../data/load.ts';
 import { Evaluator } from '../evaluator.ts';
-import { buildLayersModel, ExportError, saveLayersModel } from '../export.ts';
+import { ExportError } from '../export/errors.ts';
+import { buildLayersModel, saveLayersModel } from '../export/tfjs.ts';
 import { writeCompactExport } from '../export/write.ts';
 import { layerOpsFor } from '../ops.ts';
 import { prunedSpec } from '../prunedSpec.ts';
@@ -142,7 +143,7 @@ export async function writeVariant(run: SavedRun, threshold: number, summary: Su
     process.stderr.write(`dropneuron: ${error.message}\n`);
   }
   try {
-    outputs.exports = writeCompactExport(run.model, small, run.inputShape, compactDir).paths;
+    outputs.exports = (await writeCompactExport(run.model, small, run.inputShape, compactDir)).paths;
     outputs.compact = compactDir;
   } catch (error) {
     if (!(error instanceof ExportError)) throw error;
