@@ -1,7 +1,7 @@
 import { formatShape, type Analysis, type BlockNode, type CheckedLayer, type Position, type StatementNode, type Token } from '../../language/index.ts';
 
 /** What is under or before the cursor: the block, the statement and the token, as features need them. */
-export interface Location {
+export interface CursorContext {
   offset: number;
   block?: BlockNode | undefined;
   /** Inside the block's braces (not on its header line). */
@@ -15,9 +15,9 @@ export interface Location {
  * Every lookup here is a binary search: tokens, blocks, statements and layers are each sorted by offset and
  * never overlap, and features run on every keystroke over documents of up to ~5 MB.
  */
-export function locate(analysis: Analysis, position: Position): Location {
+export function locate(analysis: Analysis, position: Position): CursorContext {
   const offset = analysis.lines.offsetAt(position);
-  const result: Location = { offset, insideBlock: false };
+  const result: CursorContext = { offset, insideBlock: false };
   const block = blockAt(analysis, offset);
   if (block) {
     result.block = block;
