@@ -5,7 +5,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { runCheck } from './commands/check.ts';
 import { runFmt } from './commands/fmt.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../protocol/events.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../protocol/modelFormats.ts';
 import type { SweepAxis } from '../protocol/sweep.ts';
 import { parseSweepFlag, parseThresholds } from './sweep/flags.ts';
 import { addSettingOptions, settingOverrides } from './trainOptions.ts';

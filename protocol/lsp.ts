@@ -6,7 +6,8 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { BackendName } from '../language/index.ts';
-import type { ExportFormat, GpuAdapter, Summary, TrainerEvent } from './events.ts';
+import type { GpuAdapter, Summary, TrainerEvent } from './events.ts';
+import type { ExportFormat } from './modelFormats.ts';
 import type { KeptNeurons } from './present.ts';
 import type { PruneResult } from './prune.ts';
 import type { RunInfo, RunResult, ThresholdCurve } from './runFolder.ts';

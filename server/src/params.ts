@@ -4,7 +4,7 @@
  * position of -1 or 1.5); the handler then answers its empty result and the server logs why, instead of a
  * handler reading a field of null.
  */
-import { EXPORT_FORMATS } from '../../protocol/events.ts';
+import { EXPORT_FORMATS } from '../../protocol/modelFormats.ts';
 import { OVERRIDABLE_SETTINGS, overrideOf, parseSettingValue, type TrainingOverrides } from '../../protocol/settings.ts';
 
 export type ParamsCheck = (params: unknown) => string | undefined;
