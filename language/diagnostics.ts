@@ -1,3 +1,5 @@
+import { PENALTY_SETTINGS } from './penalties.ts';
+import { listOf } from './suggest.ts';
 import type { Range, Span } from './syntax/positions.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -83,9 +85,13 @@ export const DIAGNOSTIC_CODES = {
   DNN219: {
     severity: 'warning',
     title: 'Penalty on a layer without weights',
-    detail: '`l1=`, `l2=` or `dropneuron=` on a pooling, normalisation, flatten or dropout layer has no effect.',
+    detail: `${listOf(PENALTY_SETTINGS.map((s) => `${s}=`))} on a pooling, normalisation, flatten or dropout layer has no effect.`,
   },
-  DNN220: { severity: 'info', title: 'Nothing will be pruned', detail: 'With l1, l2 and dropneuron all 0, no penalty pushes weights or neurons to zero.' },
+  DNN220: {
+    severity: 'info',
+    title: 'Nothing will be pruned',
+    detail: `With ${PENALTY_SETTINGS.slice(0, -1).join(', ')} and ${PENALTY_SETTINGS.at(-1)!} all 0, no penalty pushes weights or neurons to zero.`,
+  },
   DNN221: {
     severity: 'warning',
     title: 'Redundant layer',

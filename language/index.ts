@@ -49,6 +49,7 @@ export type { Overrides } from './check/checker.ts';
 export type { SweepSetting } from './check/sweep.ts';
 export * from './diagnostics.ts';
 export * from './vocabulary.ts';
+export * from './penalties.ts';
 export type { Position, Range, Span } from './syntax/positions.ts';
 export { LineMap } from './syntax/positions.ts';
 export type { Token } from './syntax/tokens.ts';

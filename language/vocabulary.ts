@@ -3,6 +3,7 @@
  * The checker validates against these tables; the server builds completion and hover from them;
  * docs/language.md is checked against them by a test. Add a word here and everything sees it.
  */
+import { PENALTY_TERM_NAMES, PENALTY_TERMS } from './penalties.ts';
 
 export const BLOCK_KEYWORDS = ['model', 'regularize', 'train', 'sweep'] as const;
 export type BlockKeyword = (typeof BLOCK_KEYWORDS)[number];
@@ -269,16 +270,13 @@ export const PADDINGS = {
   valid: 'No padding: the window stays inside the input.',
 } as const;
 
-const PENALTY_OPTIONS = {
-  l1: { type: 'number', doc: 'Overrides the global `l1` for this layer.', min: 0, sensible: REGULARIZE_SETTINGS.l1.sensible },
-  l2: { type: 'number', doc: 'Overrides the global `l2` for this layer.', min: 0, sensible: REGULARIZE_SETTINGS.l2.sensible },
-  dropneuron: {
-    type: 'number',
-    doc: 'Overrides the global `dropneuron` λ for this layer; 0 turns it off here.',
-    min: 0,
-    sensible: REGULARIZE_SETTINGS.dropneuron.sensible,
-  },
-} as const satisfies Record<string, NumberSpec>;
+/** Each penalty term's layer option (`l1=`, `l2=`, `dropneuron=`): its strength for one layer. */
+const PENALTY_OPTIONS: Readonly<Record<string, NumberSpec>> = Object.fromEntries(
+  PENALTY_TERM_NAMES.map((t) => {
+    const { setting, optionDoc } = PENALTY_TERMS[t];
+    return [setting, { type: 'number', doc: optionDoc, min: 0, sensible: REGULARIZE_SETTINGS[setting].sensible }];
+  }),
+);
 
 const KEEP_PROB_OPTION = {
   type: 'number',
@@ -442,7 +440,6 @@ export const LAYER_KINDS = {
 
 export type LayerKind = keyof typeof LAYER_KINDS;
 export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerKind[];
-export const PENALTY_OPTION_NAMES = Object.keys(PENALTY_OPTIONS);
 
 export interface DatasetSpec {
   doc: string;

@@ -3,6 +3,10 @@
  * and `type`. The language server reads it and forwards each event to the client unchanged; the CLI
  * renders it. docs/trainer-protocol.md describes it; these types are the contract.
  */
+import { sumOfPenalties, type PerPenalty } from '../language/penalties.ts';
+// The penalty terms, whose values a loss and the start event's settings carry (the page reads them from here).
+export { PENALTY_TERM_NAMES, PENALTY_TERMS, type PenaltyTerm } from '../language/penalties.ts';
+
 export const PROTOCOL_VERSION = 1;
 
 export type Metric = 'accuracy' | 'nmse' | 'mse';
@@ -52,11 +56,9 @@ export interface StartEvent {
   layers: LayerSummary[];
   /** Settings that replace the spec's for this run, by the spec's names (`{ "epochs": 1 }`); absent when none do. */
   overrides?: Record<string, number | string>;
-  settings: {
-    l1: number;
-    l2: number;
+  /** The `regularize` strength of each penalty term (PENALTY_TERMS: `l1`, `l2`, `dropneuron`), and the other settings. */
+  settings: PerPenalty & {
     keepProb: number;
-    dropneuron: number;
     threshold: number;
     learningRate: number;
     optimizer: string;
@@ -88,12 +90,20 @@ export interface LayerEpochStats {
   density: number;
 }
 
-export interface Loss {
+/** An epoch's mean loss: the data loss, one part per penalty term (PENALTY_TERMS: `l1`, `l2`, `dropneuron`), and their sum. */
+export interface Loss extends PerPenalty {
   total: number;
   data: number;
-  l1: number;
-  l2: number;
-  dropneuron: number;
+}
+
+/** The penalty terms' part of a loss (what the panel draws as its penalty). */
+export function penaltyOf(loss: Readonly<PerPenalty>): number {
+  return sumOfPenalties(loss);
+}
+
+/** A loss's total: the data loss plus each penalty term, in the table's order. */
+export function totalOf(loss: Readonly<Omit<Loss, 'total'>>): number {
+  return sumOfPenalties(loss, loss.data);
 }
 
 /** After every finished epoch (also written to the run folder before the event is sent). */

@@ -2,6 +2,7 @@
  * The compare page's table, as a pure function of the runs' states: one row per setting or result, one
  * column per run. A row whose values all agree is marked, so the eye goes to what differs. No DOM.
  */
+import { PENALTY_TERM_NAMES, PENALTY_TERMS } from '../../protocol/events.ts';
 import { formatCompression, formatCount, formatMetric, formatOverrides, formatPart, formatShare } from '../../protocol/present.ts';
 import type { StatsState } from './viewModel.ts';
 
@@ -20,9 +21,7 @@ const SETTINGS: [string, Cell][] = [
   ['batch', (s) => (s.batch !== undefined ? String(s.batch) : undefined)],
   ['learning rate', (s) => s.settings && String(s.settings.learningRate)],
   ['optimizer', (s) => s.settings?.optimizer],
-  ['l1', (s) => s.settings && String(s.settings.l1)],
-  ['l2', (s) => s.settings && String(s.settings.l2)],
-  ['dropneuron λ', (s) => s.settings && String(s.settings.dropneuron)],
+  ...PENALTY_TERM_NAMES.map((t): [string, Cell] => [PENALTY_TERMS[t].label, (s) => s.settings && String(s.settings[t])]),
   ['threshold', (s) => s.settings && String(s.settings.threshold)],
   ['keep prob', (s) => s.settings && String(s.settings.keepProb)],
   ['seed', (s) => s.settings && String(s.settings.seed)],

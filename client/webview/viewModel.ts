@@ -4,6 +4,7 @@
  */
 import {
   isInterruption,
+  penaltyOf,
   type DoneEvent,
   type EpochEvent,
   type Metric,
@@ -20,6 +21,7 @@ export interface EpochRow {
   phase: 'train' | 'finetune';
   seconds: number;
   dataLoss: number;
+  /** The penalty terms' sum (l1, l2, DropNeuron …: PENALTY_TERMS). */
   penalty: number;
   trainMetric: number;
   /** On the test set, pruned at the threshold. */
@@ -121,7 +123,7 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     phase: e.phase ?? 'train',
     seconds: e.seconds,
     dataLoss: e.loss.data,
-    penalty: e.loss.l1 + e.loss.l2 + e.loss.dropneuron,
+    penalty: penaltyOf(e.loss),
     trainMetric: e.trainMetric,
     testMetric: e.testMetric,
     density: e.density,

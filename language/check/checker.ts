@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics.ts';
+import { hasPenalty, PENALTY_SETTINGS } from '../penalties.ts';
 import { MAX_DIAGNOSTICS, Reporter } from '../report.ts';
 import type { Span } from '../syntax/positions.ts';
 import { didYouMean, listOf } from '../suggest.ts';
@@ -16,6 +17,7 @@ import {
   INPUT_SIZE,
   isOneOf,
   type LayerKind,
+  type RegularizeKey,
   type Task,
 } from '../vocabulary.ts';
 import { dataFacts, readData } from './data.ts';
@@ -92,10 +94,16 @@ function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'mode
   return first;
 }
 
+/**
+ * Every `regularize` setting, written or its default, by its field in the checked model (`keep_prob` → keepProb)
+ * and in the vocabulary's order: the penalty terms' strengths among them (protocol/settings.ts checks that the
+ * fields and the settings match).
+ */
 function globalRegularization(block: BlockNode | undefined, reporter: Reporter): GlobalRegularization {
   const s = block ? readSettings(block, REGULARIZE_SETTINGS, reporter) : {};
-  const num = (key: keyof typeof REGULARIZE_SETTINGS): number => (typeof s[key] === 'number' ? (s[key] as number) : REGULARIZE_SETTINGS[key].default);
-  return { l1: num('l1'), l2: num('l2'), keepProb: num('keep_prob'), dropneuron: num('dropneuron'), threshold: num('threshold'), tolerance: num('tolerance') };
+  const num = (key: RegularizeKey): number => (typeof s[key] === 'number' ? (s[key] as number) : REGULARIZE_SETTINGS[key].default);
+  const field = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return Object.fromEntries((Object.keys(REGULARIZE_SETTINGS) as RegularizeKey[]).map((key) => [field(key), num(key)])) as unknown as GlobalRegularization;
 }
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
@@ -394,11 +402,11 @@ function checkPenalties(model: CheckedModel, regularizeBlock: BlockNode | undefi
   const weighted = model.layers.filter((l) => LAYER_KINDS[l.kind].hasWeights);
   // Only worth saying about a spec that is otherwise sound: next to an error it is noise.
   if (weighted.length === 0 || reporter.hasErrors) return;
-  if (weighted.every((l) => l.reg.l1 === 0 && l.reg.l2 === 0 && l.reg.dropneuron === 0)) {
+  if (!weighted.some((l) => hasPenalty(l.reg))) {
     reporter.report(
       'DNN220',
       regularizeBlock?.keyword ?? model.block.keyword,
-      'expected a penalty to shrink the network (`l1`, `l2` or `dropneuron` above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned',
+      `expected a penalty to shrink the network (${listOf(PENALTY_SETTINGS)} above 0), found none: nothing pushes weights or neurons to zero, so little will be pruned`,
     );
   }
   checkDropoutTrap(model, regularizeBlock, reporter);

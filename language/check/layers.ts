@@ -1,18 +1,9 @@
+import { PENALTY_SETTINGS, PENALTY_TERMS, perPenalty } from '../penalties.ts';
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { clip, describeToken, type Token } from '../syntax/tokens.ts';
 import { values, type StatementNode } from '../syntax/tree.ts';
-import {
-  ACTIVATIONS,
-  LAYER_KINDS,
-  LAYER_SIZE,
-  PENALTY_OPTION_NAMES,
-  WINDOW_SIZE,
-  isOneOf,
-  type Activation,
-  type ArgumentSlot,
-  type LayerKind,
-} from '../vocabulary.ts';
+import { ACTIVATIONS, LAYER_KINDS, LAYER_SIZE, WINDOW_SIZE, isOneOf, type Activation, type ArgumentSlot, type LayerKind } from '../vocabulary.ts';
 import type { CheckedLayer, GlobalRegularization, Shape } from './model.ts';
 import { formatShape, shapeSize } from './model.ts';
 import { readOptions, reportExtraValues } from './options.ts';
@@ -93,7 +84,7 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
     reporter.report('DNN208', statement, `expected ${SLOT_WORDS[assigned.next.slot]} after ${written()}, found end of line`);
   }
   reportExtraValues(statement, assigned.used, written(), reporter);
-  const ignored = spec.hasWeights ? [] : PENALTY_OPTION_NAMES;
+  const ignored = spec.hasWeights ? [] : PENALTY_SETTINGS;
   const opts = readOptions(statement, spec.options, kind, reporter, ignored);
   for (const required of 'requiredOptions' in spec ? spec.requiredOptions : []) {
     if (opts[required] === undefined && !statement.args.some((a) => a.kind === 'option' && a.key.text === required)) {
@@ -112,7 +103,7 @@ export function readLayer(statement: StatementNode, kind: LayerKind, autoName: s
   return { layer, options: opts };
 }
 
-const NO_REGULARIZATION = Object.freeze({ l1: 0, l2: 0, dropneuron: 0, keepProb: 1 });
+const NO_REGULARIZATION = Object.freeze({ ...perPenalty(() => 0), keepProb: 1 });
 
 function readSlot(layer: CheckedLayer, slot: ArgumentSlot, token: Token, reporter: Reporter): void {
   switch (slot) {
@@ -197,21 +188,21 @@ export function resolveLayers(
 function effectiveReg(w: WrittenLayer, isLast: boolean, global: GlobalRegularization): CheckedLayer['reg'] {
   const o = w.options;
   const num = (key: string): number | undefined => (typeof o[key] === 'number' ? (o[key] as number) : undefined);
-  switch (w.layer.kind) {
+  const kind = w.layer.kind;
+  // A layer with weights takes each term's option, else the `regularize` strength; conv layers opt in to the
+  // terms marked so (DropNeuron's channel groups). A layer without weights has no penalty.
+  const strengths = perPenalty((t) => {
+    if (!LAYER_KINDS[kind].hasWeights) return 0;
+    const { setting, conv } = PENALTY_TERMS[t];
+    return num(setting) ?? (kind === 'conv' && conv === 'opt-in' ? 0 : global[t]);
+  });
+  switch (kind) {
     case 'dense':
-      return {
-        l1: num('l1') ?? global.l1,
-        l2: num('l2') ?? global.l2,
-        dropneuron: num('dropneuron') ?? global.dropneuron,
-        keepProb: num('keep_prob') ?? (isLast ? 1 : global.keepProb),
-      };
-    case 'conv':
-      // Conv layers opt in to channel-group penalties explicitly; l1/l2 follow the global settings.
-      return { l1: num('l1') ?? global.l1, l2: num('l2') ?? global.l2, dropneuron: num('dropneuron') ?? 0, keepProb: 1 };
+      return { ...strengths, keepProb: num('keep_prob') ?? (isLast ? 1 : global.keepProb) };
     case 'dropout':
-      return { l1: 0, l2: 0, dropneuron: 0, keepProb: num('keep_prob') ?? 1 };
+      return { ...strengths, keepProb: num('keep_prob') ?? 1 };
     default:
-      return { l1: 0, l2: 0, dropneuron: 0, keepProb: 1 };
+      return { ...strengths, keepProb: 1 };
   }
 }
 

@@ -3,25 +3,24 @@ import type { LineMap } from '../syntax/positions.ts';
 import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
 import type { SweepSetting } from './sweep.ts';
+import type { PerPenalty } from '../penalties.ts';
 import type { Activation, BackendSetting, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
 export type Shape = number[];
 
-/** Effective penalties of one layer: the global `regularize` settings merged with the layer's overrides. */
-export interface Regularization {
-  l1: number;
-  l2: number;
-  dropneuron: number;
+/**
+ * Effective penalties of one layer: the global `regularize` settings merged with the layer's overrides, one
+ * strength per penalty term (PENALTY_TERMS).
+ */
+export interface Regularization extends PerPenalty {
   /** Dropout keep probability applied after this layer's activation (1 = none). */
   keepProb: number;
 }
 
-export interface GlobalRegularization {
-  l1: number;
-  l2: number;
+/** The `regularize` block: a strength per penalty term (PENALTY_TERMS), and the other settings. */
+export interface GlobalRegularization extends PerPenalty {
   keepProb: number;
-  dropneuron: number;
   threshold: number;
   /** What pruning at the threshold may cost, in points (see `tolerance` in the vocabulary). */
   tolerance: number;

@@ -26,10 +26,10 @@ import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { StepPool } from '../../trainer/src/parallel/pool.ts';
-import { penaltyVector } from '../../trainer/src/penalties.ts';
+import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { train } from '../../trainer/src/run.ts';
-import { applyGradients, FULL_PENALTIES, lossVector, stepGradients, stepLoss } from '../../trainer/src/step.ts';
+import { applyGradients, lossVector, stepGradients, stepLoss } from '../../trainer/src/step.ts';
 import { median } from './measure.ts';
 
 const TRAIN_SAMPLES = 60_000;

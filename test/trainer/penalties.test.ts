@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { PENALTY_TERM_NAMES, perPenalty } from '../../language/index.ts';
 import { layerPenalties, li, lo, l1, l2, SEED_SCALE } from '../../trainer/src/penalties.ts';
 
 before(async () => {
@@ -66,5 +67,33 @@ describe('DropNeuron penalties on a tiny matrix with a zero group', () => {
     const k2 = tf.tensor4d([3, 4], [1, 1, 1, 2]); // one input channel, two output channels
     close(lo(k2).dataSync()[0]!, 5);
     close(li(k2).dataSync()[0]!, 7);
+  });
+});
+
+describe('the penalty table (PENALTY_TERMS and PENALTY_MATH)', () => {
+  const w = (): tf.Tensor2D =>
+    tf.tensor2d([
+      [0.5, -1],
+      [0, 2],
+      [1.5, 0],
+    ]);
+  const b = (): tf.Tensor1D => tf.tensor1d([0.3, -0.2]);
+  const all = perPenalty((t) => PENALTY_TERM_NAMES.indexOf(t) + 1);
+  const alone = (term: string) => perPenalty((t) => (t === term ? all[t] : 0));
+  const gradsOf = (weights: typeof all, term: (typeof PENALTY_TERM_NAMES)[number]) =>
+    tf
+      .grads((wt: tf.Tensor, bt: tf.Tensor) => layerPenalties(wt, bt, weights)[term])([w(), b()])
+      .map((g) => Array.from(g.dataSync()));
+
+  it('each term is its own: alone it gives its entry of the layer op and its gradient, the other entries 0', () => {
+    const full = layerPenalties(w(), b(), all);
+    for (const term of PENALTY_TERM_NAMES) {
+      const one = layerPenalties(w(), b(), alone(term));
+      for (const t of PENALTY_TERM_NAMES) close(one[t].dataSync()[0]!, t === term ? full[t].dataSync()[0]! : 0);
+      const [dwAlone, dbAlone] = gradsOf(alone(term), term);
+      const [dwFull, dbFull] = gradsOf(all, term);
+      closeAll(dwAlone!, dwFull!);
+      closeAll(dbAlone!, dbFull!);
+    }
   });
 });

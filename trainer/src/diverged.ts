@@ -1,7 +1,7 @@
-import type { CheckedModel } from '../../language/index.ts';
+import { PENALTY_TERM_NAMES, PENALTY_TERMS, type CheckedModel, type PenaltyTerm } from '../../language/index.ts';
 import type { Loss } from '../../protocol/events.ts';
-import { planEpoch } from './schedule.ts';
 import type { HostLayer } from './stats.ts';
+import { planEpoch } from './schedule.ts';
 
 /**
  * Training that went non-finite (NaN or infinite): the run stops with a `trainer` error that names the epoch,
@@ -9,41 +9,32 @@ import type { HostLayer } from './stats.ts';
  */
 export class DivergedError extends Error {}
 
-const PENALTIES = ['l1', 'l2', 'dropneuron'] as const;
-type Penalty = (typeof PENALTIES)[number];
-
-const TERM_NAMES: Record<keyof Omit<Loss, 'total'>, string> = {
-  data: 'the data loss',
-  l1: 'the l1 penalty',
-  l2: 'the l2 penalty',
-  dropneuron: 'the dropneuron penalty',
-};
+/** The parts of a loss, as a message names them: `the data loss`, `the l1 penalty`. */
+const partName = (part: keyof Omit<Loss, 'total'>): string => (part === 'data' ? 'the data loss' : `the ${PENALTY_TERMS[part].setting} penalty`);
 
 /**
- * Values of each setting that train well (the examples' and the seed's): a setting far above its value is
- * the likely cause of a divergence, and is named first.
+ * Values of each setting that train well (the examples' and the seed's; the penalty strengths' from
+ * PENALTY_TERMS): a setting far above its value is the likely cause of a divergence, and is named first.
  */
-const TYPICAL: Record<Penalty | 'learning_rate' | 'finetune_lr' | 'init_std', number> = {
+const TYPICAL: Readonly<Record<string, number>> = {
   learning_rate: 0.001,
   finetune_lr: 0.0001,
-  l1: 0.0001,
-  l2: 0.0001,
-  dropneuron: 0.001,
+  ...Object.fromEntries(PENALTY_TERM_NAMES.map((t) => [PENALTY_TERMS[t].setting, PENALTY_TERMS[t].typical])),
   init_std: 1,
 };
 
 /** Throws a DivergedError when any part of an epoch's mean loss is not finite (read once per epoch, in the loop). */
 export function checkLoss(loss: Loss, model: CheckedModel, epoch: number): void {
-  const parts = (['data', ...PENALTIES] as const).filter((k) => !Number.isFinite(loss[k]));
+  const parts = (['data', ...PENALTY_TERM_NAMES] as const).filter((k) => !Number.isFinite(loss[k]));
   if (!parts.length) return;
-  const what = listOf(parts.map((k) => TERM_NAMES[k]));
+  const what = listOf(parts.map(partName));
   throw new DivergedError(
     diverged(
       what,
       parts.map((k) => loss[k]),
       model,
       epoch,
-      parts.filter((k): k is Penalty => k !== 'data'),
+      parts.filter((k): k is PenaltyTerm => k !== 'data'),
     ),
   );
 }
@@ -71,17 +62,15 @@ function firstNonFinite(values: Float32Array<ArrayBufferLike>): number | undefin
  * epoch 2". The settings to lower: those far above their typical values, largest first; when none is, the
  * learning rate (and the data's scale).
  */
-function diverged(what: string, values: number[], model: CheckedModel, epoch: number, penalties: Penalty[]): string {
+function diverged(what: string, values: number[], model: CheckedModel, epoch: number, penalties: PenaltyTerm[]): string {
   const became = values.some((v) => Number.isNaN(v)) ? 'NaN' : 'infinite';
   const plan = planEpoch(model.train, epoch);
-  const candidates: { name: keyof typeof TYPICAL; value: number }[] = [
-    { name: plan.phase === 'finetune' ? 'finetune_lr' : 'learning_rate', value: plan.learningRate },
-  ];
+  const candidates: { name: string; value: number }[] = [{ name: plan.phase === 'finetune' ? 'finetune_lr' : 'learning_rate', value: plan.learningRate }];
   const weighted = model.layers.filter((l) => l.weightShape);
-  // A penalty whose own term went non-finite; its largest weight over the layers (a layer may set its own).
-  for (const p of penalties) candidates.push({ name: p, value: Math.max(0, ...weighted.map((l) => l.reg[p])) });
+  // A penalty whose own term went non-finite; its largest strength over the layers (a layer may set its own).
+  for (const p of penalties) candidates.push({ name: PENALTY_TERMS[p].setting, value: Math.max(0, ...weighted.map((l) => l.reg[p])) });
   if (model.train.init === 'normal') candidates.push({ name: 'init_std', value: model.train.initStd });
-  const excess = (c: (typeof candidates)[number]): number => c.value / TYPICAL[c.name];
+  const excess = (c: (typeof candidates)[number]): number => c.value / TYPICAL[c.name]!;
   const suspects = candidates.filter((c) => excess(c) >= 100).sort((a, b) => excess(b) - excess(a));
   const lower = listOf(
     (suspects.length ? suspects : candidates.slice(0, 1)).map((c) => `${c.name} (${c.value})`),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Loss } from '../../protocol/events.ts';
+import { totalOf, type Loss } from '../../protocol/events.ts';
 import { LOSS_PARTS } from './step.ts';
 
 /**
@@ -10,7 +10,7 @@ export class LossSums {
   private sums: tf.Tensor1D = tf.zeros([LOSS_PARTS.length]);
   private readonly host = new Float64Array(LOSS_PARTS.length);
 
-  /** Adds one step's loss parts ([4], LOSS_PARTS order) and disposes them. */
+  /** Adds one step's loss parts (LOSS_PARTS order) and disposes them. */
   add(parts: tf.Tensor1D): void {
     const next = tf.add(this.sums, parts) as tf.Tensor1D;
     tf.dispose([this.sums, parts]);
@@ -25,10 +25,8 @@ export class LossSums {
   /** The mean of each part over `batches` steps, and their total; reads the device once. */
   async mean(batches: number): Promise<Loss> {
     const sums = await this.sums.data();
-    const loss: Loss = { total: 0, data: 0, l1: 0, l2: 0, dropneuron: 0 };
-    LOSS_PARTS.forEach((k, i) => (loss[k] = (sums[i]! + this.host[i]!) / batches));
-    loss.total = loss.data + loss.l1 + loss.l2 + loss.dropneuron;
-    return loss;
+    const parts = Object.fromEntries(LOSS_PARTS.map((k, i) => [k, (sums[i]! + this.host[i]!) / batches])) as Omit<Loss, 'total'>;
+    return { total: totalOf(parts), ...parts };
   }
 
   dispose(): void {

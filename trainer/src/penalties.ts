@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hasPenalty, PENALTY_TERM_NAMES, perPenalty, type PenaltyTerm, type PerPenalty } from '../../language/index.ts';
 import type { LayerParams } from './network.ts';
 import './gradients.ts';
 import { sumLeading } from './reduce.ts';
@@ -53,62 +54,132 @@ export function l2(t: tf.Tensor): tf.Scalar {
   return tf.mul(tf.sum(tf.square(t)), 0.5);
 }
 
-export interface PenaltyWeights {
-  l1: number;
-  l2: number;
-  dropneuron: number;
-}
+/** One multiplier per penalty term: the layer's strengths times the schedule's (`scale`). */
+export type PenaltyWeights = PerPenalty;
 
-export interface PenaltyTerms {
-  l1: tf.Scalar;
-  l2: tf.Scalar;
-  dropneuron: tf.Scalar;
-}
+/** Multipliers of the spec's strengths that leave them as they are (the schedule's outside warm-up and fine-tune). */
+export const FULL_PENALTIES: PenaltyWeights = perPenalty(() => 1);
 
 /** d|x|/dx as tfjs' own Abs gradient takes it (−1 at 0), so that the hand-written gradient trains exactly as before. */
 function absSlope(x: tf.Tensor): tf.Tensor {
   return tf.step(x, -1);
 }
 
-/** The penalty terms in the order of `penaltyVector`'s entries. */
-export const PENALTY_TERMS = ['l1', 'l2', 'dropneuron'] as const;
+/** Group norms a term reads: each row's (lo's groups: input neurons or channels), each column's (li's: output ones). */
+type Norms = 'rows' | 'cols';
+
+/** What a term's gradient reads, saved by the forward pass: the layer's weight and bias, the norms asked for. */
+interface Saved {
+  w: tf.Tensor;
+  b: tf.Tensor;
+  /** sqrt(Σ_row w² + ε), kept as [in, 1] (conv: [1, 1, in, 1]); present when a term reads it. */
+  rows?: tf.Tensor;
+  /** sqrt(Σ_col w² + ε), kept as [1, out] (conv: [1, 1, 1, out]); present when a term reads it. */
+  cols?: tf.Tensor;
+}
+
+/** What a term's value reads: the saved tensors and W², computed once for every term. */
+interface Forward extends Saved {
+  sq: tf.Tensor;
+}
 
 /**
- * One layer's three penalty terms as a [3] tensor (l1, l2, dropneuron), each already multiplied by its
+ * One term's share of dPenalty/dW and dPenalty/db. A `factor` multiplies the tensor itself (W ⊙ factor, broadcast),
+ * so that the terms of that form make one product between them; a `plus` is added as it is.
+ */
+interface TermGradient {
+  wFactor?: tf.Tensor;
+  wPlus?: tf.Tensor;
+  bFactor?: tf.Tensor;
+  bPlus?: tf.Tensor;
+}
+
+/** A penalty term's math on one layer, at strength `a` (the layer's strength × SEED_SCALE × the schedule's multiplier). */
+export interface TermMath {
+  /** The group norms its value or gradient reads. */
+  reads: readonly Norms[];
+  /** The term's value at strength `a`. */
+  value(t: Forward, a: number): tf.Scalar;
+  /** Its gradient, given `s`, the upstream gradient of its value times `a`. */
+  gradient(t: Saved, s: tf.Scalar): TermGradient;
+}
+
+/**
+ * The trainer's math of each penalty term (the terms, their settings and labels: PENALTY_TERMS in the
+ * vocabulary). As in the seed, l1 and l2 cover the biases too; DropNeuron covers the weight tensor only:
+ *   l1:          a·(Σ|W| + Σ|b|)               dW = a·sign(W)
+ *   l2:          a/2·(ΣW² + Σb²)               dW = W ⊙ a
+ *   dropneuron:  a·(Σ‖row‖ + Σ‖column‖)         dW = W ⊙ a·(1/‖row‖ ⊕ 1/‖column‖)
+ */
+export const PENALTY_MATH: { readonly [T in PenaltyTerm]: TermMath } = {
+  l1: {
+    reads: [],
+    value: ({ w, b }, a) => tf.mul(tf.add(l1(w), l1(b)), a),
+    gradient: ({ w, b }, s) => ({ wPlus: tf.mul(absSlope(w), s), bPlus: tf.mul(absSlope(b), s) }),
+  },
+  l2: {
+    reads: [],
+    value: ({ sq, b }, a) => tf.mul(tf.add(tf.sum(sq), tf.sum(tf.square(b))), a * 0.5),
+    gradient: (_, s) => ({ wFactor: s, bFactor: s }),
+  },
+  dropneuron: {
+    reads: ['rows', 'cols'],
+    value: ({ rows, cols }, a) => tf.mul(tf.sub(tf.add(tf.sum(rows!), tf.sum(cols!)), SQRT_EPSILON * (rows!.size + cols!.size)), a),
+    gradient: ({ rows, cols }, s) => ({ wFactor: tf.mul(tf.add(tf.reciprocal(rows!), tf.reciprocal(cols!)), s) }),
+  },
+};
+
+/** `sum` + `next`, where either may be absent. */
+function plus(sum: tf.Tensor | undefined, next: tf.Tensor | undefined): tf.Tensor | undefined {
+  return sum && next ? tf.add(sum, next) : (sum ?? next);
+}
+
+/** `x` ⊙ the factors' sum, plus the others: one term's gradient on a weight or a bias. */
+function combine(x: tf.Tensor, factor: tf.Tensor | undefined, others: tf.Tensor[]): tf.Tensor {
+  let d = factor ? tf.mul(x, factor) : tf.zerosLike(x);
+  for (const other of others) d = tf.add(d, other);
+  return d;
+}
+
+/**
+ * One layer's penalty terms as a [terms] tensor (PENALTY_TERM_NAMES order), each already multiplied by its
  * weight and the seed's 0.1, with a gradient written out by hand. Automatic differentiation of the same
  * formulas runs about three times as many kernels, most of them over the whole weight tensor; here W² is
  * computed once and feeds l2, the row norms and the column norms, and dPenalty/dW is one expression:
- *   a1·sign(W) + W ⊙ (a2 + ad·(1/‖row‖ ⊕ 1/‖column‖))
- * As in the seed, l1 and l2 cover the biases too; DropNeuron covers the weight tensor only.
+ *   Σ plus-terms + W ⊙ Σ factors   (l1: a1·sign(W); l2 and DropNeuron: W ⊙ (a2 + ad·(1/‖row‖ ⊕ 1/‖column‖)))
  */
 function layerPenaltyOp(weights: PenaltyWeights) {
-  const a1 = weights.l1 * SEED_SCALE;
-  const a2 = weights.l2 * SEED_SCALE;
-  const ad = weights.dropneuron * SEED_SCALE;
+  const active = PENALTY_TERM_NAMES.filter((t) => weights[t] > 0);
+  const strength = perPenalty((t) => weights[t] * SEED_SCALE);
+  const reads = new Set(active.flatMap((t) => PENALTY_MATH[t].reads));
   const f = (w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const zero = tf.scalar(0);
     const sq = tf.square(w);
-    const rows = ad > 0 ? tf.sqrt(tf.add(tf.sum(sq, rowAxes(w), true), EPSILON)) : undefined;
-    const cols = ad > 0 ? tf.sqrt(tf.add(tf.reshape(sumLeading(sq), colShape(w)), EPSILON)) : undefined;
-    const l1Term = a1 > 0 ? tf.mul(tf.add(tf.sum(tf.abs(w)), tf.sum(tf.abs(b))), a1) : zero;
-    const l2Term = a2 > 0 ? tf.mul(tf.add(tf.sum(sq), tf.sum(tf.square(b))), a2 * 0.5) : zero;
-    const dnTerm = rows && cols ? tf.mul(tf.sub(tf.add(tf.sum(rows), tf.sum(cols)), SQRT_EPSILON * (rows.size + cols.size)), ad) : zero;
-    save([w, b, ...(rows && cols ? [rows, cols] : [])]);
+    const rows = reads.has('rows') ? tf.sqrt(tf.add(tf.sum(sq, rowAxes(w), true), EPSILON)) : undefined;
+    const cols = reads.has('cols') ? tf.sqrt(tf.add(tf.reshape(sumLeading(sq), colShape(w)), EPSILON)) : undefined;
+    const forward: Forward = { w, b, sq, ...(rows ? { rows } : {}), ...(cols ? { cols } : {}) };
+    const values = PENALTY_TERM_NAMES.map((t) => (weights[t] > 0 ? PENALTY_MATH[t].value(forward, strength[t]) : zero));
+    save([w, b, ...(rows ? [rows] : []), ...(cols ? [cols] : [])]);
     return {
-      value: tf.stack([l1Term, l2Term, dnTerm]),
+      value: tf.stack(values),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sw, sb, sRows, sCols] = saved as [tf.Tensor, tf.Tensor, tf.Tensor?, tf.Tensor?];
-        const [d1, d2, dd] = tf.unstack(dy) as [tf.Scalar, tf.Scalar, tf.Scalar];
-        // The factor that multiplies W: a2 from l2, ad·(1/‖row‖ + 1/‖column‖) from DropNeuron (broadcast sum).
-        let factor: tf.Tensor | undefined;
-        if (sRows && sCols) factor = tf.mul(tf.add(tf.reciprocal(sRows), tf.reciprocal(sCols)), tf.mul(dd, ad));
-        if (a2 > 0) factor = factor ? tf.add(factor, tf.mul(d2, a2)) : tf.mul(d2, a2);
-        const l1Scale = a1 > 0 ? tf.mul(d1, a1) : undefined;
-        let dw: tf.Tensor = factor ? tf.mul(sw, factor) : tf.zerosLike(sw);
-        if (l1Scale) dw = tf.add(dw, tf.mul(absSlope(sw), l1Scale));
-        let db: tf.Tensor = a2 > 0 ? tf.mul(sb, tf.mul(d2, a2)) : tf.zerosLike(sb);
-        if (l1Scale) db = tf.add(db, tf.mul(absSlope(sb), l1Scale));
-        return [dw, db];
+        const [sw, sb, ...norms] = saved as [tf.Tensor, tf.Tensor, ...tf.Tensor[]];
+        const t: Saved = { w: sw, b: sb };
+        if (rows) t.rows = norms.shift()!;
+        if (cols) t.cols = norms.shift()!;
+        const upstream = tf.unstack(dy) as tf.Scalar[];
+        let wFactor: tf.Tensor | undefined;
+        let bFactor: tf.Tensor | undefined;
+        const wPlus: tf.Tensor[] = [];
+        const bPlus: tf.Tensor[] = [];
+        for (const term of active) {
+          const g = PENALTY_MATH[term].gradient(t, tf.mul(upstream[PENALTY_TERM_NAMES.indexOf(term)]!, strength[term]));
+          wFactor = plus(wFactor, g.wFactor);
+          bFactor = plus(bFactor, g.bFactor);
+          if (g.wPlus) wPlus.push(g.wPlus);
+          if (g.bPlus) bPlus.push(g.bPlus);
+        }
+        return [combine(sw, wFactor, wPlus), combine(sb, bFactor, bPlus)];
       },
     };
   };
@@ -116,27 +187,25 @@ function layerPenaltyOp(weights: PenaltyWeights) {
 }
 
 /**
- * Σ over the layers of their penalty terms, as a [3] tensor (PENALTY_TERMS order): each layer's spec weights
- * times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing.
+ * Σ over the layers of their penalty terms, as a [terms] tensor (PENALTY_TERM_NAMES order): each layer's spec
+ * strengths times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing.
  */
 export function penaltyVector(params: readonly LayerParams[], scale: PenaltyWeights): tf.Tensor1D {
   const terms: tf.Tensor1D[] = [];
   for (const p of params) {
-    const reg = p.layer.reg;
-    const weights = { l1: reg.l1 * scale.l1, l2: reg.l2 * scale.l2, dropneuron: reg.dropneuron * scale.dropneuron };
-    if (weights.l1 > 0 || weights.l2 > 0 || weights.dropneuron > 0) terms.push(layerPenaltyOp(weights)(p.w, p.b));
+    const weights = perPenalty((t) => p.layer.reg[t] * scale[t]);
+    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights)(p.w, p.b));
   }
-  if (!terms.length) return tf.zeros([3]);
+  if (!terms.length) return tf.zeros([PENALTY_TERM_NAMES.length]);
   return terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor1D);
 }
 
 /**
- * The three penalty terms of one layer, already multiplied by their weights and the seed's 0.1, as scalars
- * (the same values penaltyVector sums).
+ * The penalty terms of one layer, already multiplied by their weights and the seed's 0.1, as scalars (the
+ * same values penaltyVector sums).
  */
-export function layerPenalties(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights): PenaltyTerms {
-  const zero = tf.scalar(0);
-  if (!(weights.l1 > 0 || weights.l2 > 0 || weights.dropneuron > 0)) return { l1: zero, l2: zero, dropneuron: zero };
-  const [l1Term, l2Term, dnTerm] = tf.unstack(layerPenaltyOp(weights)(w, b)) as [tf.Scalar, tf.Scalar, tf.Scalar];
-  return { l1: l1Term, l2: l2Term, dropneuron: dnTerm };
+export function layerPenalties(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights): PerPenalty<tf.Scalar> {
+  if (!hasPenalty(weights)) return perPenalty(() => tf.scalar(0));
+  const values = tf.unstack(layerPenaltyOp(weights)(w, b)) as tf.Scalar[];
+  return perPenalty((t) => values[PENALTY_TERM_NAMES.indexOf(t)]!);
 }

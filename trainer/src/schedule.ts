@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TrainSettings } from '../../language/index.ts';
+import { PENALTY_TERMS, perPenalty, type TrainSettings } from '../../language/index.ts';
 import type { Network } from './network.ts';
-import type { PenaltyWeights } from './penalties.ts';
-import { FULL_PENALTIES } from './step.ts';
+import { FULL_PENALTIES, type PenaltyWeights } from './penalties.ts';
 
 /**
  * The training schedule of a spec's `train` block: `warmup` ramps the penalties in, `finetune` adds epochs
@@ -13,7 +12,7 @@ export type Phase = 'train' | 'finetune';
 
 export interface EpochPlan {
   phase: Phase;
-  /** Multipliers of the spec's l1, l2 and DropNeuron weights for this epoch. */
+  /** Multipliers of the spec's penalty strengths (l1, l2, DropNeuron …) for this epoch. */
   penalties: PenaltyWeights;
   learningRate: number;
 }
@@ -29,11 +28,12 @@ export function totalEpochs(train: TrainSettings): number {
 export function planEpoch(train: TrainSettings, epoch: number): EpochPlan {
   if (epoch > train.epochs) {
     // The sparsity is fixed from here on: the penalties that push towards zero would only cost accuracy.
-    return { phase: 'finetune', penalties: { l1: 0, l2: 1, dropneuron: 0 }, learningRate: finetuneLearningRate(train) };
+    const penalties = perPenalty((t) => (PENALTY_TERMS[t].finetune === 'keep' ? 1 : 0));
+    return { phase: 'finetune', penalties, learningRate: finetuneLearningRate(train) };
   }
   if (epoch <= train.warmup) {
     const f = epoch / train.warmup;
-    return { phase: 'train', penalties: { l1: f, l2: f, dropneuron: f }, learningRate: train.learningRate };
+    return { phase: 'train', penalties: perPenalty(() => f), learningRate: train.learningRate };
   }
   return { phase: 'train', penalties: FULL_PENALTIES, learningRate: train.learningRate };
 }

@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Task } from '../../language/index.ts';
+import { PENALTY_TERM_NAMES, type Task } from '../../language/index.ts';
 import { HostAdam } from './hostAdam.ts';
 import type { Network } from './network.ts';
-import { penaltyVector, type PenaltyWeights } from './penalties.ts';
+import { FULL_PENALTIES, penaltyVector, type PenaltyWeights } from './penalties.ts';
 
-export const LOSS_PARTS = ['data', 'l1', 'l2', 'dropneuron'] as const;
-export type LossParts = Record<(typeof LOSS_PARTS)[number], tf.Scalar>;
-
-/** Multipliers of the spec's penalty weights: what the schedule (warm-up, fine-tune) changes per epoch. */
-export const FULL_PENALTIES: PenaltyWeights = { l1: 1, l2: 1, dropneuron: 1 };
+/** The parts of a step's loss, in the order of its loss vector: the task loss, then each penalty term (PENALTY_TERMS). */
+export const LOSS_PARTS = ['data', ...PENALTY_TERM_NAMES] as const;
 
 /**
  * Rows [offset, offset + n) of a batch of `total` rows whose steps are split across workers
@@ -24,6 +21,7 @@ export interface Shard {
 export interface StepOptions {
   /** Dropout is on when given. */
   dropoutSeed?: number | undefined;
+  /** Multipliers of the spec's penalty strengths: what the schedule (warm-up, fine-tune) changes per epoch. */
   scale?: PenaltyWeights | undefined;
   shard?: Shard | undefined;
 }
@@ -59,7 +57,7 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, divisor: numb
 }
 
 /**
- * The batch's loss parts as one [4] tensor in LOSS_PARTS order: the task loss and the three penalty terms.
+ * The batch's loss parts as one tensor in LOSS_PARTS order: the task loss and the penalty terms.
  * For classify, `y` is either class indices [n, 1] or one-hot rows [n, classes] (what Batches hands out, so
  * that no step converts labels).
  */
@@ -77,17 +75,11 @@ export function lossVector(network: Network, task: Task, x: tf.Tensor, y: tf.Ten
     // The mean over the whole batch's values: this shard's squared errors over all of them.
     data = tf.mul(tf.sum(tf.square(tf.sub(out, target))), 1 / ((out.size / n) * total)) as tf.Scalar;
   }
-  const penalties = (options.shard?.offset ?? 0) === 0 ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES) : tf.zeros([3]);
+  const penalties = (options.shard?.offset ?? 0) === 0 ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES) : tf.zeros([PENALTY_TERM_NAMES.length]);
   return tf.concat([tf.reshape(data, [1]), penalties]) as tf.Tensor1D;
 }
 
-/** The task loss and the three penalty terms for one batch as scalars; dropout is on when `dropoutSeed` is given. */
-export function lossParts(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, dropoutSeed?: number, scale: PenaltyWeights = FULL_PENALTIES): LossParts {
-  const parts = tf.unstack(lossVector(network, task, x, y, { dropoutSeed, scale })) as tf.Scalar[];
-  return { data: parts[0]!, l1: parts[1]!, l2: parts[2]!, dropneuron: parts[3]! };
-}
-
-/** One batch's loss parts ([4], kept) and the gradients of their sum, one per variable in `network.variables` order. */
+/** One batch's loss parts (LOSS_PARTS order, kept) and the gradients of their sum, one per variable in `network.variables` order. */
 export function stepGradients(network: Network, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): { parts: tf.Tensor1D; grads: tf.Tensor[] } {
   let parts: tf.Tensor1D | undefined;
   const variables = network.variables;
@@ -119,7 +111,7 @@ export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, fl
 }
 
 /**
- * One optimizer step on a batch. Returns the loss parts as one kept [4] tensor (the caller disposes it), so
+ * One optimizer step on a batch. Returns the loss parts as one kept tensor (the caller disposes it), so
  * that they can be summed on the device without a sync per batch.
  */
 export function stepLoss(network: Network, optimizer: tf.Optimizer, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): tf.Tensor1D {
@@ -128,7 +120,7 @@ export function stepLoss(network: Network, optimizer: tf.Optimizer, task: Task, 
   return parts;
 }
 
-/** One optimizer step on a batch, its loss parts as four kept scalars (LOSS_PARTS order) that the caller disposes. */
+/** One optimizer step on a batch, its loss parts as kept scalars (LOSS_PARTS order) that the caller disposes. */
 export function trainStep(
   network: Network,
   optimizer: tf.Optimizer,

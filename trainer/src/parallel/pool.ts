@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import type { CheckedModel } from '../../../language/index.ts';
+import { hasPenalty, type CheckedModel } from '../../../language/index.ts';
 import type { TrainingOverrides } from '../../../protocol/settings.ts';
 import { Batches, oneHotClasses } from '../batches.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { addSums, EVALUATION_BATCH, evaluateSums, type MetricSums } from '../evaluate.ts';
 import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
-import { applyFlatGradients, FULL_PENALTIES, stepGradients, type StepOptions } from '../step.ts';
+import { FULL_PENALTIES } from '../penalties.ts';
+import { applyFlatGradients, stepGradients, type StepOptions } from '../step.ts';
 import type { FromWorker, ToWorker, WorkerSetup } from './messages.ts';
 import { addInto, paramCount, writeTensors, writeWeights } from './weights.ts';
 
@@ -64,8 +65,7 @@ export function penaltyRows(model: CheckedModel): number {
     const shape = layer.weightShape;
     if (!shape) return;
     const size = shape.reduce((a, b) => a * b, 1);
-    const { l1, l2, dropneuron } = layer.reg;
-    if (l1 > 0 || l2 > 0 || dropneuron > 0) weights += size;
+    if (hasPenalty(layer.reg)) weights += size;
     const passes = i === 0 ? 4 : 6;
     const pixels = layer.kind === 'conv' ? (layer.outputShape ?? [1]).slice(0, -1).reduce((a, b) => a * b, 1) : 1;
     rowFlops += passes * size * pixels;
@@ -191,7 +191,13 @@ export class StepPool {
    * (this thread's first), the shares' gradients summed in order and applied to `t`'s network; the loss parts go to
    * `sums`.
    */
-  async step(t: { model: CheckedModel; network: Network; optimizer: tf.Optimizer }, order: Int32Array, b: number, options: StepOptions, sums: LossSums): Promise<void> {
+  async step(
+    t: { model: CheckedModel; network: Network; optimizer: tf.Optimizer },
+    order: Int32Array,
+    b: number,
+    options: StepOptions,
+    sums: LossSums,
+  ): Promise<void> {
     const total = this.batches.fill(order, b);
     const shares = stepShares(total, this.threads, this.headStart);
     writeWeights(t.network, this.weights);
