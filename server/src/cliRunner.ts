@@ -70,7 +70,7 @@ export class CliRunner {
 }
 
 /** The Node that `dropneuron.trainer.nodePath` names (before anything is spawned), or the server's own when it is empty. */
-export function configuredNode(configured: string): { path: string } | NodeProblem {
+function configuredNode(configured: string): { path: string } | NodeProblem {
   if (!configured) return { path: process.execPath };
   let fault: string | undefined;
   try {

@@ -23,7 +23,7 @@ export function trainableSpec(store: DocumentStore, active: ActiveRuns, uri: str
   if (!path) return { started: false, reason: 'not-a-file', message: `Only a spec saved as a file can be trained, and ${uri} is not one: save it first.` };
   if (active.has(uri)) return busy(basename(path));
   const entry = store.get(uri);
-  if (!entry || extname(path) !== '.dnn') return notOpenSpec(path, !!entry);
+  if (!entry || extname(path) !== '.dnn') return notOpenSpec(path, !!entry, 'trained');
   const model = entry.analysis.model;
   if (entry.analysis.hasErrors || !model) {
     const count = entry.analysis.diagnostics.filter((d) => d.severity === 'error').length;
@@ -62,18 +62,20 @@ export function resumableRun(
     };
   const spec = resolve(run.info.specPath);
   const document = store.documents.all().find((d) => filePath(d.uri) === spec);
-  if (!document || extname(spec) !== '.dnn') return notOpenSpec(spec, !!document);
+  if (!document || extname(spec) !== '.dnn') return notOpenSpec(spec, !!document, 'resumed');
   if (active.has(document.uri)) return busy(basename(spec));
   return { ...run, uri: document.uri };
 }
 
-function notOpenSpec(path: string, open: boolean): Refusal {
+/** A spec that is not open in the editor, or not a .dnn spec: the same sentence for a run `trained` or `resumed`. */
+function notOpenSpec(path: string, open: boolean, what: 'trained' | 'resumed'): Refusal {
+  const of = what === 'resumed' ? 'a run of ' : '';
   return {
     started: false,
     reason: 'not-a-file',
     message: open
-      ? `Only a .dnn spec can be trained, and ${path} is not one.`
-      : `Only a spec open in the editor can be trained, and ${path} is not open: open it first.`,
+      ? `Only ${of}a .dnn spec can be ${what}, and ${path} is not one.`
+      : `Only ${of}a spec open in the editor can be ${what}, and ${path} is not open: open it first.`,
   };
 }
 
