@@ -28,7 +28,8 @@ export type TrainResult =
     }
   | {
       started: false;
-      reason: 'errors' | 'busy' | 'not-a-file' | 'settings';
+      /** params: the request itself was malformed (null, a field of the wrong type); the message names what. */
+      reason: 'errors' | 'busy' | 'not-a-file' | 'settings' | 'params';
       message: string;
       /** The editor setting to fix (`dropneuron.trainer.nodePath`): the client offers to open it. */
       setting?: string;

@@ -191,12 +191,14 @@ function guard<P, R>(
   fallback: R,
   check: ParamsCheck,
   handler: (params: P, token: CancellationToken) => R | Promise<R>,
+  /** The answer to params that fail `check`, where it can say what was wrong (default: `fallback`). */
+  badParams: (problem: string) => R = () => fallback,
 ): (params: P, token?: CancellationToken) => Promise<R> {
   return async (params: P, token: CancellationToken = CancellationToken.None) => {
     const problem = check(params);
     if (problem) {
       connection.console.warn(`${name}: ${problem}; answered with an empty result`);
-      return fallback;
+      return badParams(problem);
     }
     if (token.isCancellationRequested) throw cancelled();
     try {
@@ -345,6 +347,9 @@ connection.onRequest(
   withDocument('semanticTokens', { data: [] }, documentParams, ({ analysis }) => semanticTokens(analysis)),
 );
 
+/** Train and Resume answer malformed params by naming the problem, not as a busy server (issue 26). */
+const paramsRefused = (problem: string): TrainResult => ({ started: false, reason: 'params', message: `The request was malformed: ${problem}.` });
+
 connection.onRequest(
   TrainRequest,
   guard<TrainParams, TrainResult>(
@@ -352,6 +357,7 @@ connection.onRequest(
     { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' },
     trainParams,
     (p) => training.train(p),
+    paramsRefused,
   ),
 );
 connection.onRequest(
@@ -374,6 +380,7 @@ connection.onRequest(
     { started: false, reason: 'busy', message: 'The server could not resume the run: Show Log has why.' },
     runDirParams,
     (p) => training.resume(p.runDir),
+    paramsRefused,
   ),
 );
 connection.onRequest(

@@ -208,9 +208,10 @@ class RawClient {
 }
 
 describe('null and malformed params get the empty answer, never an error', () => {
-  const trainRefused = { started: false, reason: 'busy', message: 'the server could not start the trainer (see its log)' };
+  // Train answers malformed params by naming the problem (it answered 'busy': issue 26); the others answer empty.
+  const trainRefused = (problem: string) => ({ started: false, reason: 'params', message: `The request was malformed: ${problem}.` });
   const customRequests: [string, unknown][] = [
-    [TrainRequest.method, trainRefused],
+    [TrainRequest.method, trainRefused('expected params as an object, found null')],
     [StopRequest.method, { stopped: false }],
     [RunsRequest.method, []],
     [RunEventsRequest.method, []],
@@ -265,10 +266,14 @@ describe('null and malformed params get the empty answer, never an error', () =>
         [],
       ],
       ['textDocument/rename', { textDocument: { uri: u }, position: { line: 0, character: 0 }, newName: null }, null],
-      [TrainRequest.method, { uri: u, overrides: { train: { epochs: 'many' } } }, trainRefused],
-      [TrainRequest.method, { uri: u, overrides: { train: { epochs: 0 } } }, trainRefused],
-      [TrainRequest.method, { uri: u, overrides: 'fast' }, trainRefused],
-      [TrainRequest.method, [null], trainRefused],
+      [
+        TrainRequest.method,
+        { uri: u, overrides: { train: { epochs: 'many' } } },
+        trainRefused('`overrides`: `epochs`: expected a whole number ≥ 1, found "many"'),
+      ],
+      [TrainRequest.method, { uri: u, overrides: { train: { epochs: 0 } } }, trainRefused('`overrides`: `epochs`: expected a whole number ≥ 1, found "0"')],
+      [TrainRequest.method, { uri: u, overrides: 'fast' }, trainRefused('`overrides`: expected an object of settings, found a string of 4 characters')],
+      [TrainRequest.method, [null], trainRefused('expected params as an object, found null')],
       [RunEventsRequest.method, { runDir: ['a'] }, []],
       [ShrinkRequest.method, { uri: u, runDir: 7 }, { edits: [] }],
       [LayersRequest.method, { uri: { path: u } }, []],
