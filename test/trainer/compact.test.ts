@@ -6,7 +6,7 @@ import { selectBackend } from '../../trainer/src/backend.ts';
 import { compact } from '../../trainer/src/compact.ts';
 import { buildLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { Rng } from '../../trainer/src/rng.ts';
-import type { HostLayer } from '../../trainer/src/stats.ts';
+import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
 
 before(async () => {
   await selectBackend('cpu');
@@ -38,7 +38,7 @@ it('removes dead neurons and inputs physically, folding act(bias) of unfed neuro
   for (let r = 0; r < 5; r++) w2[r * 4 + 1] = 0; // h2 neuron 1 has no incoming weights, bias 0.3: relu(0.3) is folded
   const b1 = Float32Array.from([0.1, -0.2, 0.7, 0.05, 0.4]);
   const b2 = Float32Array.from([0.2, 0.3, -0.1, 0.0]);
-  const layers: HostLayer[] = [
+  const layers: LayerWeights[] = [
     { layer: h1!, w: w1, b: b1 },
     { layer: h2!, w: w2, b: b2 },
     { layer: out!, w: w3, b: random(3) },
@@ -65,7 +65,7 @@ it('a layer that lost every neuron keeps one zero placeholder, is reported, and 
   const [h1, h2, out] = model.layers;
   const w2 = random(5 * 4);
   for (let r = 0; r < 5; r++) for (const c of [0, 1, 2, 3]) w2[r * 4 + c] = 0; // nothing reaches h2: it is constant
-  const layers: HostLayer[] = [
+  const layers: LayerWeights[] = [
     { layer: h1!, w: random(6 * 5), b: random(5) },
     { layer: h2!, w: w2, b: Float32Array.from([0.5, -0.5, 1.5, 0.25]) },
     { layer: out!, w: random(4 * 3), b: random(3) },
@@ -122,7 +122,7 @@ it('removes dead conv channels: unread ones, unfed ones folded into the next bia
   unfed(wc!, 4, 1); // c1: relu(-0.1) = 0 → removed, nothing to fold
   unread(wo!, 3, 3, 2); // d2: read by no one after the flatten (16 positions) → removed
   unfed(wd!, 3, 0); // d0: relu(0.3), read through the flatten → folded into out's bias
-  const layers: HostLayer[] = [
+  const layers: LayerWeights[] = [
     { layer: a!, w: wa!, b: Float32Array.from([0.1, 0.2, -0.1, 0.4, 0.3]) },
     { layer: b!, w: wb!, b: Float32Array.from([0.1, -0.1, 0.3, 0.2]) },
     { layer: c!, w: wc!, b: Float32Array.from([0.2, -0.1, 0.2, 0.0]) },

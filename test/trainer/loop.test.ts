@@ -11,7 +11,7 @@ import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { REBUILT_OPS } from '../../trainer/src/ops.ts';
 import { Rng } from '../../trainer/src/rng.ts';
-import { prune } from '../../trainer/src/stats.ts';
+import { zeroBelowThreshold } from '../../trainer/src/layerWeights.ts';
 
 before(async () => {
   await selectBackend('cpu');
@@ -105,7 +105,7 @@ describe('the evaluator', () => {
     const evaluator = new Evaluator(t.model, REBUILT_OPS, t.data);
     const live = await evaluate((x) => t.network.forward(x), t.model.task, t.data.testX, t.data.testY, t.data.inputShape, t.data.testCount);
     assert.equal(await evaluator.test(host), live);
-    await evaluator.test(prune(host, 10)); // every weight pruned: a different network, evaluated beside the live one
+    await evaluator.test(zeroBelowThreshold(host, 10)); // every weight pruned: a different network, evaluated beside the live one
     const after = await t.network.read();
     after.forEach((l, i) => assert.deepEqual(l.w, before[i]));
     t.network.dispose();

@@ -13,7 +13,7 @@ import { ONNX } from '../../trainer/src/export/onnx.ts';
 import { planOf } from '../../trainer/src/export/plan.ts';
 import { buildLayersModel, loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { Rng } from '../../trainer/src/rng.ts';
-import type { HostLayer } from '../../trainer/src/stats.ts';
+import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
 import { EXPORT_EXAMPLES } from '../../scripts/export-examples.ts';
 import { tempDir, trainCollect, writeSpec } from './helpers.ts';
 
@@ -33,7 +33,7 @@ async function runOnnx(bytes: Uint8Array, x: Float32Array, dims: number[]): Prom
 }
 
 /** The ONNX file of a model with these weights, in memory (the compact model's with its `keptInputs`). */
-async function onnxOf(model: CheckedModel, layers: readonly HostLayer[], inputShape: number[], keptInputs?: readonly number[]): Promise<Uint8Array> {
+async function onnxOf(model: CheckedModel, layers: readonly LayerWeights[], inputShape: number[], keptInputs?: readonly number[]): Promise<Uint8Array> {
   const encoded = await ONNX.encode({ model, layers, inputShape, keptInputs }, 'model.onnx');
   return encoded.files[0]!.data as Uint8Array;
 }
@@ -63,7 +63,7 @@ const MLP = `model mlp {
 `;
 
 /** Hand-set weights: input 1 read by no one, h1 unit 2 unfed with bias 0.7 (a constant tanh(0.7)), h1 unit 4 unread, h2 unit 1 unfed with bias 0.3. */
-function mlpWeights(model: CheckedModel): HostLayer[] {
+function mlpWeights(model: CheckedModel): LayerWeights[] {
   const rng = new Rng(5);
   const random = (n: number): Float32Array => Float32Array.from({ length: n }, () => rng.normal());
   const [h1, h2, out] = model.layers;
@@ -120,7 +120,7 @@ describe('the ONNX export of hand-set weights, run on onnxruntime-node', () => {
     assert.equal(analysis.hasErrors, false, JSON.stringify(analysis.diagnostics.map((d) => d.message)));
     const model = analysis.model!;
     const rng = new Rng(3);
-    const layers: HostLayer[] = model.layers
+    const layers: LayerWeights[] = model.layers
       .filter((l) => l.weightShape)
       .map((layer) => ({
         layer,
@@ -150,7 +150,7 @@ describe('the ONNX export of hand-set weights, run on onnxruntime-node', () => {
   dense out 2
 }
 `).model!;
-    const layers: HostLayer[] = model.layers
+    const layers: LayerWeights[] = model.layers
       .filter((l) => l.weightShape)
       .map((layer) => ({ layer, w: new Float32Array(layer.weightShape!.reduce((a, b) => a * b)), b: new Float32Array(layer.weightShape!.at(-1)!) }));
     assert.throws(

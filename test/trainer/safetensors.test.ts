@@ -6,10 +6,10 @@ import { compact } from '../../trainer/src/compact.ts';
 import { FILE_FORMATS } from '../../trainer/src/export/registry.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../trainer/src/export/safetensors.ts';
 import { Rng } from '../../trainer/src/rng.ts';
-import type { HostLayer } from '../../trainer/src/stats.ts';
+import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
 
 /** A model with these weights in every file format, in memory: each file by role (onnx, safetensors, python). */
-async function encodeFiles(model: CheckedModel, layers: readonly HostLayer[], inputShape: number[], keptInputs?: readonly number[]) {
+async function encodeFiles(model: CheckedModel, layers: readonly LayerWeights[], inputShape: number[], keptInputs?: readonly number[]) {
   const files = new Map<string, Uint8Array | string>();
   for (const format of FILE_FORMATS) {
     const encoded = await format.encode({ model, layers, inputShape, keptInputs }, `model${format.facts.extension}`);
@@ -76,7 +76,7 @@ describe("the compact model's model.safetensors", () => {
     for (let j = 0; j < 5; j++) w1[1 * 5 + j] = 0; // input 1 dropped
     const w2 = random(5 * 4);
     for (let r = 0; r < 5; r++) w2[r * 4 + 1] = 0; // h2 unit 1 unfed: relu(0.3) folded into out's bias
-    const layers: HostLayer[] = [
+    const layers: LayerWeights[] = [
       { layer: h1!, w: w1, b: random(5) },
       { layer: h2!, w: w2, b: Float32Array.from([0.2, 0.3, -0.1, 0.0]) },
       { layer: out!, w: random(4 * 3), b: random(3) },
@@ -117,7 +117,7 @@ describe("the compact model's model.safetensors", () => {
 }
 `).model!;
     const rng = new Rng(2);
-    const layers: HostLayer[] = model.layers
+    const layers: LayerWeights[] = model.layers
       .filter((l) => l.weightShape)
       .map((layer) => ({
         layer,

@@ -1,10 +1,11 @@
 import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
 import { activateScalar } from './network.ts';
-import { liveGroups, type HostLayer } from './stats.ts';
+import type { LayerWeights } from './layerWeights.ts';
+import { liveGroups } from './stats.ts';
 
 export interface CompactModel {
   /** The compact layers: the same kinds, smaller sizes, weights with dropped rows and columns removed. */
-  layers: HostLayer[];
+  layers: LayerWeights[];
   /** Sizes per named layer after removal (units or filters). */
   sizes: Record<string, number>;
   /** Input features still read, when the first layer is dense on a flat input; else undefined (all kept). */
@@ -21,8 +22,8 @@ export interface CompactModel {
  * folded into the next layer's bias, so the outputs do not change. Input features whose rows of the first
  * W are zero are dropped and their indices kept. Output units stay (they are the classes or targets).
  */
-export function compact(model: CheckedModel, pruned: HostLayer[]): CompactModel {
-  const layers: HostLayer[] = pruned.map((l) => ({ layer: { ...l.layer }, w: l.w.slice(), b: l.b.slice() }));
+export function compact(model: CheckedModel, pruned: LayerWeights[]): CompactModel {
+  const layers: LayerWeights[] = pruned.map((l) => ({ layer: { ...l.layer }, w: l.w.slice(), b: l.b.slice() }));
   const shapes = layers.map((l) => [...l.layer.weightShape!]);
   let keptInputs: number[] | undefined;
   const collapsed: string[] = [];

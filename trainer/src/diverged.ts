@@ -1,6 +1,6 @@
 import { PENALTY_TERM_NAMES, PENALTY_TERMS, type CheckedModel, type PenaltyTerm } from '../../language/index.ts';
 import type { Loss } from '../../protocol/events.ts';
-import type { HostLayer } from './stats.ts';
+import type { LayerWeights } from './layerWeights.ts';
 import { planEpoch } from './schedule.ts';
 
 /**
@@ -40,7 +40,7 @@ export function checkLoss(loss: Loss, model: CheckedModel, epoch: number): void 
 }
 
 /** Throws a DivergedError when a weight or bias of the network as read back is not finite. */
-export function checkWeights(layers: readonly HostLayer[], model: CheckedModel, epoch: number): void {
+export function checkWeights(layers: readonly LayerWeights[], model: CheckedModel, epoch: number): void {
   for (const { layer, w, b } of layers) {
     const bad = firstNonFinite(w) ?? firstNonFinite(b);
     if (bad !== undefined) throw new DivergedError(diverged(`the weights of \`${layer.name}\``, [bad], model, epoch, []));

@@ -5,7 +5,7 @@ import { evaluate, metricFromSums } from './evaluate.ts';
 import { forwardPass } from './network.ts';
 import type { LayerOps } from './ops.ts';
 import type { StepPool } from './parallel/pool.ts';
-import type { HostLayer } from './stats.ts';
+import type { LayerWeights } from './layerWeights.ts';
 
 /**
  * The task's metric of host weights (as read from the network, or pruned) on the data set. Each call runs
@@ -22,16 +22,16 @@ export class Evaluator {
   ) {}
 
   /** On the first `count` training samples. */
-  train(weights: readonly HostLayer[], count: number): Promise<number> {
+  train(weights: readonly LayerWeights[], count: number): Promise<number> {
     return this.metric(weights, this.data.trainX, this.data.trainY, count);
   }
 
   /** On the whole test set. */
-  test(weights: readonly HostLayer[]): Promise<number> {
+  test(weights: readonly LayerWeights[]): Promise<number> {
     return this.metric(weights, this.data.testX, this.data.testY, this.data.testCount);
   }
 
-  private async metric(weights: readonly HostLayer[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
+  private async metric(weights: readonly LayerWeights[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
     const predict = (t: tf.Tensor): tf.Tensor => forwardPass(this.model, params, this.ops, t);
     try {

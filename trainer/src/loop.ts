@@ -8,7 +8,7 @@ import { LossSums } from './lossSums.ts';
 import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import { planEpoch, PruneMask, setLearningRate, totalEpochs, type EpochPlan } from './schedule.ts';
-import { prune } from './stats.ts';
+import { zeroBelowThreshold } from './layerWeights.ts';
 import type { StepPool } from './parallel/pool.ts';
 import { stepLoss } from './step.ts';
 
@@ -111,6 +111,6 @@ async function trainEpoch(
  * resumed run would differ from an unbroken one.
  */
 async function fixSparsity(t: Trainee, epoch: number): Promise<PruneMask> {
-  if (epoch === t.model.train.epochs + 1) t.network.write(prune(await t.network.read(), t.model.regularize.threshold));
+  if (epoch === t.model.train.epochs + 1) t.network.write(zeroBelowThreshold(await t.network.read(), t.model.regularize.threshold));
   return PruneMask.of(t.network);
 }

@@ -31,8 +31,6 @@ import { trainingThreads } from './parallel/threads.ts';
 import { Rng } from './rng.ts';
 import { startEvent } from './startEvent.ts';
 
-export { prunedSpec } from './prunedSpec.ts';
-
 export interface TrainOptions {
   specPath: string;
   /** Settings that replace the spec's, and the run options (`limit`: train on the first N samples only). */

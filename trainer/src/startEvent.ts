@@ -11,7 +11,7 @@ export function startEvent(
   model: CheckedModel,
   data: Dataset,
   backend: BackendChoice,
-  at: { runDir: string; specPath: string; startEpoch: number; overrides: TrainingOverrides; threads?: number },
+  at: { runDir: string; specPath: string; startEpoch: number; overrides: TrainingOverrides; threads: number },
 ): StartEvent {
   const m = model;
   const overrides = namedOverrides(at.overrides);
@@ -26,7 +26,7 @@ export function startEvent(
     backend: backend.name,
     backendSkipped: backend.skipped,
     ...(backend.adapter ? { adapter: backend.adapter } : {}),
-    threads: at.threads ?? 1,
+    threads: at.threads,
     epochs: totalEpochs(m.train),
     startEpoch: at.startEpoch,
     batch: m.train.batch,

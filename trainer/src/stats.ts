@@ -1,16 +1,11 @@
 import type { CheckedLayer } from '../../language/index.ts';
 import type { LayerEpochStats } from '../../protocol/events.ts';
+import type { LayerWeights } from './layerWeights.ts';
 
-export interface HostLayer {
-  layer: CheckedLayer;
-  w: Float32Array<ArrayBufferLike>;
-  b: Float32Array<ArrayBufferLike>;
-}
-
-/** Weights with |w| < threshold set to zero; biases untouched (as in the seed). */
-export function prune(layers: HostLayer[], threshold: number): HostLayer[] {
-  return layers.map(({ layer, w, b }) => ({ layer, w: w.map((v) => (Math.abs(v) < threshold ? 0 : v)), b }));
-}
+// The old names of LayerWeights and zeroBelowThreshold (layerWeights.ts), for export/ and listeners/export.ts
+// until they import the new ones; nothing else uses them.
+export type { LayerWeights as HostLayer } from './layerWeights.ts';
+export { zeroBelowThreshold as prune } from './layerWeights.ts';
 
 /** For W viewed as [rows, cols] (a conv kernel as [kh·kw·in, out] grouped by in): which rows / columns are not all zero. */
 export function liveGroups(layer: CheckedLayer, w: Float32Array): { rows: boolean[]; cols: boolean[] } {
@@ -37,7 +32,7 @@ const count = (xs: boolean[]): number => xs.reduce((n, x) => n + (x ? 1 : 0), 0)
  * per layer — a hidden layer keeps min(nonzero columns of its W, nonzero rows of the next W) when the
  * next weighted layer reads it directly — and the inputs kept (nonzero rows of the first W).
  */
-export function layerStats(layers: HostLayer[]): { layers: LayerEpochStats[]; inputs: { kept: number; total: number; mask: boolean[] } } {
+export function layerStats(layers: readonly LayerWeights[]): { layers: LayerEpochStats[]; inputs: { kept: number; total: number; mask: boolean[] } } {
   const groups = layers.map((l) => liveGroups(l.layer, l.w));
   const stats = layers.map(({ layer, w }, i): LayerEpochStats => {
     const g = groups[i]!;

@@ -4,7 +4,8 @@ import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
 import type { Trainee } from '../loop.ts';
 import { totalEpochs } from '../schedule.ts';
-import { layerStats, prune, totals } from '../stats.ts';
+import { zeroBelowThreshold } from '../layerWeights.ts';
+import { layerStats, totals } from '../stats.ts';
 import type { EpochEnd, TrainingListener } from './listener.ts';
 
 /** The train metric reads at most this many training samples: enough to compare with the test metric, at a fraction of its time on MNIST. */
@@ -26,7 +27,7 @@ export class EpochReport implements TrainingListener {
     const host = await network.read();
     // The loss can stay finite while the last step's update is not: nothing non-finite is reported or checkpointed.
     checkWeights(host, model, end.epoch);
-    const pruned = prune(host, model.regularize.threshold);
+    const pruned = zeroBelowThreshold(host, model.regularize.threshold);
     const trainMetric = await this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
     const testMetric = await this.evaluator.test(pruned);
     checkMetric(`the train ${metricOf(model.task)}`, trainMetric, model, end.epoch);

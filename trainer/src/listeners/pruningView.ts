@@ -1,4 +1,4 @@
-import type { HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
 import type { Evaluator } from '../evaluator.ts';
 import type { Trainee } from '../loop.ts';
 import { epochEventOf, type EpochEnd, type TrainingListener } from './listener.ts';
@@ -8,7 +8,7 @@ import { epochEventOf, type EpochEnd, type TrainingListener } from './listener.t
  * [rows, cols], a conv kernel as [kh·kw·in, out]): pruning zeroes every |w| below the threshold, so a neuron
  * keeps an incoming weight exactly when this is ≥ the threshold. What the panel's histogram draws.
  */
-export function neuronNorms(layers: readonly HostLayer[]): Record<string, number[]> {
+export function neuronNorms(layers: readonly LayerWeights[]): Record<string, number[]> {
   const norms: Record<string, number[]> = {};
   for (const { layer, w } of layers) {
     const shape = layer.weightShape!;

@@ -4,7 +4,7 @@ import type { ThresholdCurve, ThresholdCurvePoint } from '../../../protocol/runF
 import { compact } from '../compact.ts';
 import { metricOf } from '../evaluate.ts';
 import type { Evaluator } from '../evaluator.ts';
-import { prune, type HostLayer } from '../stats.ts';
+import { zeroBelowThreshold, type LayerWeights } from '../layerWeights.ts';
 import { summarize } from './summary.ts';
 
 /** How many thresholds a curve measures. */
@@ -20,7 +20,7 @@ const MIN_SPAN = 10;
  * largest weight of the layer that empties first (past it a layer has collapsed and the curve is flat).
  * Weights already zero (a finetuned run's pruned ones) do not count.
  */
-export function curveThresholds(weights: readonly HostLayer[], count = CURVE_POINTS): number[] {
+export function curveThresholds(weights: readonly LayerWeights[], count = CURVE_POINTS): number[] {
   let lo = Infinity;
   let hi = Infinity;
   weights.forEach(({ layer, w }, index) => {
@@ -56,7 +56,7 @@ export function curveThresholds(weights: readonly HostLayer[], count = CURVE_POI
  */
 export async function thresholdCurve(
   model: CheckedModel,
-  weights: readonly HostLayer[],
+  weights: readonly LayerWeights[],
   evaluator: Evaluator,
   beforePrune: number,
   thresholds: number[] = curveThresholds(weights),
@@ -65,7 +65,7 @@ export async function thresholdCurve(
   const all = [...new Set([...thresholds, own])].sort((a, b) => a - b);
   const points: ThresholdCurvePoint[] = [];
   for (const threshold of all) {
-    const pruned = prune([...weights], threshold);
+    const pruned = zeroBelowThreshold(weights, threshold);
     const afterPrune = await evaluator.test(pruned);
     points.push(curvePoint(summarize(model, pruned, compact(model, pruned), beforePrune, afterPrune), threshold));
   }

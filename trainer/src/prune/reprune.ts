@@ -16,7 +16,7 @@ import { buildLayersModel, saveLayersModel } from '../export/tfjs.ts';
 import { writeCompactExport } from '../export/write.ts';
 import { layerOpsFor } from '../ops.ts';
 import { prunedSpec } from '../prunedSpec.ts';
-import { prune, type HostLayer } from '../stats.ts';
+import { zeroBelowThreshold, type LayerWeights } from '../layerWeights.ts';
 import { summarize } from './summary.ts';
 
 /** A run folder that cannot be re-pruned: one line naming the folder and what to do. */
@@ -31,7 +31,7 @@ export interface SavedRun {
   /** The run's last done event. */
   done: DoneEvent;
   /** The final unpruned weights, from the last checkpoint. */
-  weights: HostLayer[];
+  weights: LayerWeights[];
   evaluator: Evaluator;
   backend: BackendChoice;
   inputShape: number[];
@@ -97,10 +97,10 @@ async function backendOf(trainedOn: string | undefined, setting: BackendSetting)
 const unpruned = new WeakMap<SavedRun, Promise<number>>();
 
 /** The run's statistics at `threshold`: the done event's summary, as if it had trained with that threshold. */
-export async function pruneAt(run: SavedRun, threshold: number): Promise<{ summary: Summary; pruned: HostLayer[] }> {
+export async function pruneAt(run: SavedRun, threshold: number): Promise<{ summary: Summary; pruned: LayerWeights[] }> {
   let before = unpruned.get(run);
   if (!before) unpruned.set(run, (before = run.evaluator.test(run.weights)));
-  const pruned = prune(run.weights, threshold);
+  const pruned = zeroBelowThreshold(run.weights, threshold);
   const afterPrune = await run.evaluator.test(pruned);
   const small = compact(run.model, pruned);
   const summary = summarize(run.model, pruned, small, await before, afterPrune);
@@ -118,7 +118,7 @@ export function variantDir(runDir: string, threshold: number): string {
  * and a compact/ with the formats a run's own holds: TensorFlow.js, ONNX, safetensors + model.py, written by the
  * run end's own writer), leaving the run's own outputs as they are.
  */
-export async function writeVariant(run: SavedRun, threshold: number, summary: Summary, pruned: HostLayer[]): Promise<PruneOutputs> {
+export async function writeVariant(run: SavedRun, threshold: number, summary: Summary, pruned: LayerWeights[]): Promise<PruneOutputs> {
   const dir = variantDir(run.runDir, threshold);
   const small = compact(run.model, pruned);
   const outputs: PruneOutputs = { dir, summary: join(dir, 'summary.json'), prunedSpec: join(dir, `${run.model.name}.pruned.dnn`) };

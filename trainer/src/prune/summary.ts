@@ -2,13 +2,14 @@ import type { CheckedModel } from '../../../language/index.ts';
 import type { Summary } from '../../../protocol/events.ts';
 import type { CompactModel } from '../compact.ts';
 import { metricOf } from '../evaluate.ts';
-import { layerStats, totals, type HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
+import { layerStats, totals } from '../stats.ts';
 
 /**
  * The seed's summary statistics of pruned weights and their compact model: what a run's done event reports at
  * its own threshold, and what `dropneuron prune` reports at another. One function, so the two agree exactly.
  */
-export function summarize(model: CheckedModel, pruned: readonly HostLayer[], small: CompactModel, beforePrune: number, afterPrune: number): Summary {
+export function summarize(model: CheckedModel, pruned: readonly LayerWeights[], small: CompactModel, beforePrune: number, afterPrune: number): Summary {
   const stats = layerStats([...pruned]);
   const sum = totals(stats.layers);
   return {
