@@ -94,6 +94,22 @@ function isLink(path: string): boolean {
   }
 }
 
+/** Whether `runDir` holds a run (its run.json): the trainer has begun in it. */
+export function isRunFolder(runDir: string): boolean {
+  return existsSync(join(runDir, RUN_MANIFEST));
+}
+
+/**
+ * Deletes a run: the entries the run format owns, then the folder if that leaves it empty. Files of the user's
+ * beside the run stay (and so does the folder that holds them). The caller checks that this is a run to delete.
+ */
+export function deleteRunFolder(runDir: string): void {
+  for (const entry of io(runDir, 'list the run folder', () => readdirSync(runDir))) {
+    if (isRunEntry(entry)) io(join(runDir, entry), 'delete the run', () => rmSync(join(runDir, entry), { recursive: true, force: true }));
+  }
+  if (!readdirSync(runDir).length) io(runDir, 'delete the run folder', () => rmSync(runDir, { recursive: true }));
+}
+
 export class RunFolder {
   constructor(readonly dir: string) {}
 

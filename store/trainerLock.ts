@@ -2,11 +2,21 @@
  * `trainer.json` on disk (protocol/runFolder.ts' TrainerLock): written by whoever starts a trainer, removed when
  * the run ends, and whether its process still runs, which tells a running run from an interrupted one.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainerEvent } from '../protocol/events.ts';
-import { runStateOf, TRAINER_LOCK, type RunState, type TrainerLock } from '../protocol/runFolder.ts';
-import { io, remove, writeAtomic } from './files.ts';
+import { runStateOf, TRAINER_LOCK, TRAINER_LOG, type RunState, type TrainerLock } from '../protocol/runFolder.ts';
+import { io, openAppendNoFollow, remove, writeAtomic } from './files.ts';
+
+/**
+ * The trainer's stderr log, `trainer.log`, opened for a process about to train in `runDir` (created if need be):
+ * a file descriptor, never through a link planted in the folder.
+ */
+export function openTrainerLog(runDir: string): number {
+  io(runDir, 'create the run folder', () => mkdirSync(runDir, { recursive: true }));
+  const path = join(runDir, TRAINER_LOG);
+  return io(path, 'open the trainer log', () => openAppendNoFollow(path));
+}
 
 export function writeLock(runDir: string, lock: TrainerLock): void {
   const path = join(runDir, TRAINER_LOCK);

@@ -1,10 +1,10 @@
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { TrainerEvent } from '../../protocol/events.ts';
 import type { DeleteRunResult, RunInfo } from '../../protocol/lsp.ts';
 import { isInside } from '../../store/files.ts';
-import { readEvents, readRun } from '../../store/runFolder.ts';
+import { deleteRunFolder, isRunFolder, readEvents, readRun } from '../../store/runFolder.ts';
 import { RUN_MANIFEST, RUNS_FOLDER } from '../../protocol/runFolder.ts';
 
 /** How many run folders one workspace listing reads at most (a listing is for people, not for archives). */
@@ -84,11 +84,6 @@ export function deleteRun(runDir: string, places: RunPlaces, running: (runDir: s
   if (!isRunFolder(dir)) return { deleted: false, message: `expected a run folder (with run.json), found none at ${dir}` };
   if (!isEditorsRunFolder(dir, places)) return { deleted: false, message: notEditorsRunFolder(dir) };
   if (running(dir)) return { deleted: false, message: `expected a finished run, found ${dir} still training: stop it first` };
-  rmSync(dir, { recursive: true, force: true });
+  deleteRunFolder(dir);
   return { deleted: true };
-}
-
-/** Whether `runDir` holds a run (its run.json): the trainer has begun in it. */
-export function isRunFolder(runDir: string): boolean {
-  return existsSync(join(runDir, RUN_MANIFEST));
 }

@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import type { ErrorEvent } from '../../../protocol/events.ts';
 import { TRAINER_LOG } from '../../../protocol/runFolder.ts';
 import { NODE_PATH_SETTING, nodeStartFault } from '../cliRunner.ts';
-import { lastLines } from '../tail.ts';
+import { lastLines } from '../../../store/tail.ts';
 import type { ActiveRun } from './activeRuns.ts';
 
 /** How a trainer's process ended, as far as the server saw it (a re-attached run's: only that it is gone). */

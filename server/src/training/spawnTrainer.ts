@@ -1,10 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync } from 'node:fs';
 import { constants, setPriority } from 'node:os';
-import { TRAINER_LOG } from '../../../protocol/runFolder.ts';
-import { openAppendNoFollow } from '../../../store/files.ts';
-import { writeLock } from '../../../store/trainerLock.ts';
+import { openTrainerLog, writeLock } from '../../../store/trainerLock.ts';
 
 /**
  * Starts a trainer (`node cli.js train …`) detached, in its own process group, so that closing the window (and
@@ -12,9 +9,8 @@ import { writeLock } from '../../../store/trainerLock.ts';
  * trainer.json, from which the next server re-attaches. Its stdin (stop) and stdout (events) are the caller's.
  */
 export function spawnTrainer(node: string, args: readonly string[], runDir: string, runId: string): ChildProcess {
-  mkdirSync(runDir, { recursive: true });
   // Never through a link planted in the folder: a trainer.log that is a link is an error, not a write elsewhere.
-  const log = openAppendNoFollow(join(runDir, TRAINER_LOG));
+  const log = openTrainerLog(runDir);
   let child: ChildProcess;
   try {
     child = spawn(node, args, { detached: true, stdio: ['pipe', 'pipe', log], windowsHide: true });
