@@ -1,5 +1,5 @@
 import { PENALTY_SETTINGS } from './penalties.ts';
-import { listOf } from './suggest.ts';
+import { listOf, wordList } from './suggest.ts';
 import type { Range, Span } from './syntax/positions.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -90,7 +90,7 @@ export const DIAGNOSTIC_CODES = {
   DNN220: {
     severity: 'info',
     title: 'Nothing will be pruned',
-    detail: `With ${PENALTY_SETTINGS.slice(0, -1).join(', ')} and ${PENALTY_SETTINGS.at(-1)!} all 0, no penalty pushes weights or neurons to zero.`,
+    detail: `With ${wordList(PENALTY_SETTINGS, 'and')} all 0, no penalty pushes weights or neurons to zero.`,
   },
   DNN221: {
     severity: 'warning',

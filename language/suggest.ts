@@ -39,7 +39,14 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
 
 /** `a`, `b` or `c` */
 export function listOf(words: readonly string[], conjunction = 'or'): string {
-  const quoted = words.map((w) => `\`${w}\``);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1]}`;
+  return wordList(
+    words.map((w) => `\`${w}\``),
+    conjunction,
+  );
+}
+
+/** a, b or c: the words as they are. */
+export function wordList(words: readonly string[], conjunction = 'or'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }

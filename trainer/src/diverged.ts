@@ -1,4 +1,4 @@
-import { PENALTY_TERM_NAMES, PENALTY_TERMS, type CheckedModel, type PenaltyTerm } from '../../language/index.ts';
+import { PENALTY_TERM_NAMES, PENALTY_TERMS, wordList, type CheckedModel, type PenaltyTerm } from '../../language/index.ts';
 import type { Loss } from '../../protocol/events.ts';
 import type { LayerWeights } from './layerWeights.ts';
 import { planEpoch } from './schedule.ts';
@@ -27,7 +27,7 @@ const TYPICAL: Readonly<Record<string, number>> = {
 export function checkLoss(loss: Loss, model: CheckedModel, epoch: number): void {
   const parts = (['data', ...PENALTY_TERM_NAMES] as const).filter((k) => !Number.isFinite(loss[k]));
   if (!parts.length) return;
-  const what = listOf(parts.map(partName));
+  const what = wordList(parts.map(partName), 'and');
   throw new DivergedError(
     diverged(
       what,
@@ -72,16 +72,11 @@ function diverged(what: string, values: number[], model: CheckedModel, epoch: nu
   if (model.train.init === 'normal') candidates.push({ name: 'init_std', value: model.train.initStd });
   const excess = (c: (typeof candidates)[number]): number => c.value / TYPICAL[c.name]!;
   const suspects = candidates.filter((c) => excess(c) >= 100).sort((a, b) => excess(b) - excess(a));
-  const lower = listOf(
+  const lower = wordList(
     (suspects.length ? suspects : candidates.slice(0, 1)).map((c) => `${c.name} (${c.value})`),
     'or',
   );
   const scale = suspects.length ? '' : model.task === 'classify' ? ', or scale the inputs down' : ', or scale the inputs and targets down';
   const kept = epoch > 1 ? `the run folder keeps the checkpoint of epoch ${epoch - 1}` : 'no epoch finished, so there is no checkpoint to resume from';
   return `${what} became ${became} in epoch ${epoch}: lower ${lower}${scale}; ${kept}`;
-}
-
-/** "a", "a and b", "a, b and c". */
-function listOf(items: string[], last = 'and'): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)!}`;
 }
