@@ -3,9 +3,9 @@
  * and `type`. The language server reads it and forwards each event to the client unchanged; the CLI
  * renders it. docs/trainer-protocol.md describes it; these types are the contract.
  */
+// The penalty terms (language/penalties.ts), whose values a loss and the start event's settings carry.
 import { sumOfPenalties, type PerPenalty } from '../language/penalties.ts';
-// The penalty terms, whose values a loss and the start event's settings carry (the page reads them from here).
-export { PENALTY_TERM_NAMES, PENALTY_TERMS, type PenaltyTerm } from '../language/penalties.ts';
+import type { ExportFormat } from './modelFormats.ts';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -183,10 +183,6 @@ export interface Summary {
   /** Inference time of the full and the compact model on the test set (absent when the test set is empty or the model did not export). */
   latency?: InferenceLatency;
 }
-
-// The formats a model is exported in: one table, protocol/modelFormats.ts (re-exported for this file's importers).
-import type { ExportFormat } from './modelFormats.ts';
-export { EXPORT_FORMATS, type ExportFormat } from './modelFormats.ts';
 
 /** One format of the compact model: its size in bytes next to the full (pruned, uncompacted) model's in the same format. */
 export interface ExportedFile {

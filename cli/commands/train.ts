@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { SingleBar, Presets } from 'cli-progress';
 import Table from 'cli-table3';
-import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { penaltyOf, type DoneEvent, type StartEvent, type TrainerEvent } from '../../protocol/events.ts';
 import {
   DAMAGE_REMEDIES,
   formatBackend,
@@ -121,7 +121,7 @@ function terminalView(): View {
           bar = undefined;
           const layers = formatKeptLayers(event.layers, ', ');
           out(
-            `epoch ${event.epoch}/${event.epochs}${event.phase === 'finetune' ? ' (fine-tune)' : ''}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${(event.loss.l1 + event.loss.l2 + event.loss.dropneuron).toFixed(4)})  ` +
+            `epoch ${event.epoch}/${event.epochs}${event.phase === 'finetune' ? ' (fine-tune)' : ''}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${penaltyOf(event.loss).toFixed(4)})  ` +
               `test ${event.metric} ${formatMetric(event.metric, event.testMetric)}  density ${formatPercent(event.density)}  neurons ${layers}`,
           );
           break;

@@ -2,7 +2,7 @@
  * The compare page's table, as a pure function of the runs' states: one row per setting or result, one
  * column per run. A row whose values all agree is marked, so the eye goes to what differs. No DOM.
  */
-import { PENALTY_TERM_NAMES, PENALTY_TERMS } from '../../protocol/events.ts';
+import { PENALTY_TERM_NAMES, PENALTY_TERMS } from '../../language/penalties.ts';
 import { formatCompression, formatCount, formatMetric, formatOverrides, formatPart, formatShare } from '../../protocol/present.ts';
 import type { StatsState } from './viewModel.ts';
 

@@ -7,6 +7,8 @@ import {
   LAYER_KINDS,
   MODEL_STATEMENTS,
   OPTIMIZERS,
+  PENALTY_TERM_NAMES,
+  PENALTY_TERMS,
   PADDINGS,
   REGULARIZE_SETTINGS,
   TASKS,
@@ -69,7 +71,7 @@ export function describeLayer(layer: CheckedLayer, run: RunResult | undefined): 
   ];
   if (LAYER_KINDS[layer.kind].hasWeights) {
     const r = layer.reg;
-    lines.push('', `Effective regularization: l1 ${r.l1} · l2 ${r.l2} · dropneuron ${r.dropneuron} · keep_prob ${r.keepProb}`);
+    lines.push('', `Effective regularization: ${PENALTY_TERM_NAMES.map((t) => `${PENALTY_TERMS[t].setting} ${r[t]}`).join(' · ')} · keep_prob ${r.keepProb}`);
   } else if (layer.kind === 'dropout') {
     lines.push('', `keep_prob ${layer.reg.keepProb}`);
   }

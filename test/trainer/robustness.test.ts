@@ -135,7 +135,11 @@ describe('bad data is refused before step 1 with one line naming the file and th
     const dir = tempDir();
     csv(join(dir, 'zero.csv'), 50, (i) => (i < 40 ? String(i % 4) : '0'));
     const spec = writeSpec(dir, 'zero.dnn', csvSpec('zero.csv', 'regress', 1));
-    refused(dir, spec, /zero\.csv: expected test targets that are not all 0 \(the regression metric NMSE = .* is undefined when Σy² = 0\), found 10 test targets all 0/);
+    refused(
+      dir,
+      spec,
+      /zero\.csv: expected test targets that are not all 0 \(the regression metric NMSE = .* is undefined when Σy² = 0\), found 10 test targets all 0/,
+    );
   });
 
   it('a CSV with fewer feature columns than the input shape', () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
 import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
-import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import type { DoneEvent, EpochEvent, ErrorEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train } from '../../trainer/src/run.ts';
 import { planEpoch, totalEpochs } from '../../trainer/src/schedule.ts';
 import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';
@@ -102,20 +103,11 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
     a.forEach((w, i) => assert.deepEqual(b[i], w, `weights ${i} differ after resuming`));
   });
 
-  it('resuming a finished run trains nothing and writes the same outputs again (a re-export)', async () => {
+  it('resuming a finished run is refused and changes nothing: a re-export is `dropneuron export` (issue 26)', async () => {
+    const log = readFileSync(join(tuned.done.outputs.runDir, 'events.jsonl'), 'utf8');
     const again = await trainCollect({ specPath: join(dir, 'tuned.dnn'), resumeDir: tuned.done.outputs.runDir });
-    assert.equal(again.result.type, 'done', JSON.stringify(again.result));
-    assert.deepEqual(
-      again.events.map((e) => e.type),
-      ['start', 'done'],
-    );
-    const done = again.result as DoneEvent;
-    assert.equal(done.epochsCompleted, 4);
-    // Everything but the inference timings, which are measured again (and differ) at each export.
-    const untimed = ({ latency, ...rest }: DoneEvent['summary']) => (assert.ok(latency, 'expected a latency measurement'), rest);
-    assert.deepEqual(untimed(done.summary), untimed(tuned.done.summary));
-    const a = await weightsOf(tuned.done);
-    const b = await weightsOf(done);
-    a.forEach((w, i) => assert.deepEqual(b[i], w, `weights ${i} differ after re-exporting`));
+    assert.equal(again.result.type, 'error');
+    assert.match((again.result as ErrorEvent).message, /found one that has finished \(4 epochs\); nothing was changed/);
+    assert.equal(readFileSync(join(tuned.done.outputs.runDir, 'events.jsonl'), 'utf8'), log);
   });
 });

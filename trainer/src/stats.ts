@@ -2,11 +2,6 @@ import type { CheckedLayer } from '../../language/index.ts';
 import type { LayerEpochStats } from '../../protocol/events.ts';
 import type { LayerWeights } from './layerWeights.ts';
 
-// The old names of LayerWeights and zeroBelowThreshold (layerWeights.ts), for export/ and listeners/export.ts
-// until they import the new ones; nothing else uses them.
-export type { LayerWeights as HostLayer } from './layerWeights.ts';
-export { zeroBelowThreshold as prune } from './layerWeights.ts';
-
 /** For W viewed as [rows, cols] (a conv kernel as [kh·kw·in, out] grouped by in): which rows / columns are not all zero. */
 export function liveGroups(layer: CheckedLayer, w: Float32Array): { rows: boolean[]; cols: boolean[] } {
   const shape = layer.weightShape!;

@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { ExportFormat, ModelFormatRow } from '../../../protocol/modelFormats.ts';
 import { asRunFolderError, io, writeAtomic } from '../../../store/files.ts';
-import type { HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
 
 /**
  * A model to write: the checked model, its weights (the full pruned ones or the compact ones), the spec's input
@@ -11,7 +11,7 @@ import type { HostLayer } from '../stats.ts';
  */
 export interface ExportSource {
   model: CheckedModel;
-  layers: readonly HostLayer[];
+  layers: readonly LayerWeights[];
   inputShape: readonly number[];
   keptInputs?: readonly number[] | undefined;
 }

@@ -5,7 +5,7 @@ import { modelFileName, type BesideFileRole, type ExportFormat } from '../../../
 import { io } from '../../../store/files.ts';
 import { RunFolder } from '../../../store/runFolder.ts';
 import { compact } from '../compact.ts';
-import { prune, type HostLayer } from '../stats.ts';
+import { zeroBelowThreshold, type LayerWeights } from '../layerWeights.ts';
 import { ExportError } from './errors.ts';
 import { writeEncoded, type ExportSource } from './format.ts';
 import { formatById } from './registry.ts';
@@ -54,11 +54,11 @@ export async function exportFromRunFolder(runDir: string, request: ExportRequest
   }
   const variables = checkpoint.state.tensors.flatMap((s, i) => (s.group === 'variable' ? [checkpoint.tensors[i]!] : []));
   const weighted = model.layers.filter((l) => l.weightShape);
-  const host: HostLayer[] = weighted.map((layer, i) => ({ layer, w: variables[2 * i]!, b: variables[2 * i + 1]! }));
+  const host: LayerWeights[] = weighted.map((layer, i) => ({ layer, w: variables[2 * i]!, b: variables[2 * i + 1]! }));
   if (host.some((h) => !h.w || !h.b || h.w.length !== h.layer.weightShape!.reduce((a, b) => a * b, 1))) {
     throw new ExportError(`${dir}: expected a checkpoint of the spec's ${weighted.length} weighted layers, found one that does not match (damaged checkpoint)`);
   }
-  const pruned = prune(host, model.regularize.threshold);
+  const pruned = zeroBelowThreshold(host, model.regularize.threshold);
   const small = compact(model, pruned);
   const full: ExportSource = { model, layers: pruned, inputShape: model.input };
   const compacted: ExportSource = { model, layers: small.layers, inputShape: model.input, keptInputs: small.keptInputs };

@@ -1,6 +1,6 @@
 import type { Activation, CheckedModel } from '../../../language/index.ts';
 import { ExportError } from './errors.ts';
-import type { HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
 
 /** Zero padding per side, in pixels: TensorFlow's `same` puts the odd pixel after (bottom, right). */
 export interface Pads {
@@ -50,7 +50,7 @@ export const EXPORTED_KINDS = ['dense', 'conv', 'maxpool', 'flatten', 'dropout']
  * Dropout is the identity at inference and leaves no step. Throws an ExportError naming the first layer the
  * export does not cover.
  */
-export function planOf(model: CheckedModel, weights: readonly HostLayer[], inputShape: readonly number[], keptInputs?: readonly number[]): Plan {
+export function planOf(model: CheckedModel, weights: readonly LayerWeights[], inputShape: readonly number[], keptInputs?: readonly number[]): Plan {
   const byIndex = new Map(weights.map((w) => [w.layer.index, w]));
   const image = inputShape.length === 3;
   const steps: Step[] = [];

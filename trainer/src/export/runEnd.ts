@@ -4,7 +4,7 @@ import type { ExportedFile, Summary } from '../../../protocol/events.ts';
 import { modelFileName } from '../../../protocol/modelFormats.ts';
 import type { CompactModel } from '../compact.ts';
 import type { Dataset } from '../data/dataset.ts';
-import type { HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
 import { ExportError } from './errors.ts';
 import { measureLatency } from './latency.ts';
 import { FILE_FORMATS } from './registry.ts';
@@ -15,7 +15,7 @@ export interface RunEndExport {
   model: CheckedModel;
   data: Dataset;
   /** The full model's weights, pruned at the threshold, and the compact model made from them. */
-  pruned: HostLayer[];
+  pruned: LayerWeights[];
   small: CompactModel;
   /** The run's compact/ and model/ folders. */
   compactDir: string;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { CheckedModel } from '../../../language/index.ts';
 import { modelFormat } from '../../../protocol/modelFormats.ts';
-import type { HostLayer } from '../stats.ts';
+import type { LayerWeights } from '../layerWeights.ts';
 import { ExportError } from './errors.ts';
 import { writeFolder, type EncodedFile, type EncodedModel, type ModelFormat } from './format.ts';
 
@@ -34,7 +34,7 @@ export function layersInputShape(inputShape: readonly number[], keptInputs: read
 }
 
 /** A TensorFlow.js LayersModel with the given weights; `inputShape` is smaller than the spec's when inputs were dropped. */
-export function buildLayersModel(model: CheckedModel, weights: readonly HostLayer[], inputShape: number[]): tfl.Sequential {
+export function buildLayersModel(model: CheckedModel, weights: readonly LayerWeights[], inputShape: number[]): tfl.Sequential {
   const seq = tfl.sequential({ name: model.name.replace(/[^A-Za-z0-9_]/g, '_') });
   const byIndex = new Map(weights.map((w) => [w.layer.index, w]));
   let first = true;

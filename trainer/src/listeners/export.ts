@@ -13,7 +13,7 @@ import { buildLayersModel, layersInputShape, saveLayersModel } from '../export/t
 import type { Trainee } from '../loop.ts';
 import { prunedSpec } from '../prunedSpec.ts';
 import { summarize } from '../prune/summary.ts';
-import { prune } from '../stats.ts';
+import { zeroBelowThreshold } from '../layerWeights.ts';
 import type { RunEnd, TrainingListener } from './listener.ts';
 
 /**
@@ -39,7 +39,7 @@ export class Exporter implements TrainingListener {
     // A stop mid-epoch exports weights no epoch end has checked: the done event never reports NaN.
     const epoch = end.stopped ? end.epochsCompleted + 1 : end.epochsCompleted;
     checkWeights(host, model, epoch);
-    const pruned = prune(host, model.regularize.threshold);
+    const pruned = zeroBelowThreshold(host, model.regularize.threshold);
     const beforePrune = await this.evaluator.test(host);
     const afterPrune = await this.evaluator.test(pruned);
     checkMetric(`the test ${metricOf(model.task)} before pruning`, beforePrune, model, epoch);
