@@ -52,6 +52,8 @@ export interface StartEvent {
   params: number;
   trainSamples: number;
   testSamples: number;
+  /** Training samples held out to steer and select on (`validation`, and `dropneuron auto`'s default); absent or 0: none. */
+  validationSamples?: number;
   inputShape: number[];
   layers: LayerSummary[];
   /** Settings that replace the spec's for this run, by the spec's names (`{ "epochs": 1 }`); absent when none do. */
@@ -67,7 +69,33 @@ export interface StartEvent {
     warmup?: number;
     finetune?: number;
     finetuneLr?: number;
+    /** `dropneuron auto`: the run finds λ itself (`dropneuron` above is then the unit its layers' weights multiply). */
+    auto?: boolean;
+    /** λ of the first weighted layer's input groups, relative to its neurons' (absent: the same). */
+    inputsRatio?: number;
+    /** How a group's penalty is weighed by its size: `sqrt` (√|g|, group lasso's usual) or `none` (the seed's). */
+    groupScale?: 'none' | 'sqrt';
+    /** What pruning (and `auto`'s search) may cost, in points: the spec's `tolerance`. */
+    tolerance?: number;
   };
+}
+
+/**
+ * Where `dropneuron auto`'s search stands after an epoch (docs/method.md): `reference` epochs train without the
+ * DropNeuron penalty and measure what the network reaches on validation; `search` raises λ while the validation
+ * metric stays within the tolerance of that reference; `hold` keeps the last λ that did; fine-tuning then
+ * trains the survivors with the mask fixed.
+ */
+export interface AutoStrength {
+  stage: 'reference' | 'search' | 'hold' | 'finetune';
+  /** The DropNeuron λ this epoch trained with. */
+  lambda: number;
+  /** The λ the next epoch trains with. */
+  next: number;
+  /** The best validation metric of the reference epochs (after pruning at the threshold), once measured. */
+  reference?: number;
+  /** The edge of the band: reference − tolerance points (accuracy), or reference + tolerance/100 (NMSE, MSE). */
+  floor?: number;
 }
 
 /** Per weighted layer, measured on the weights pruned at the threshold. */
@@ -134,6 +162,10 @@ export interface EpochEvent {
    * threshold costs this epoch (absent in runs recorded before it existed).
    */
   testMetricUnpruned?: number;
+  /** On the validation rows, with the weights pruned at the threshold: what `auto` steers by (absent without validation). */
+  validationMetric?: number;
+  /** `dropneuron auto`'s search after this epoch (absent for a fixed λ). */
+  auto?: AutoStrength;
   /**
    * Per weighted layer, each output neuron's largest |incoming weight| before pruning: a neuron survives
    * pruning at the threshold exactly when this is ≥ the threshold (absent in runs recorded before it existed).
@@ -182,6 +214,18 @@ export interface Summary {
   exportError?: string;
   /** Inference time of the full and the compact model on the test set (absent when the test set is empty or the model did not export). */
   latency?: InferenceLatency;
+  /** The shipped (pruned) model's metric on the validation rows, beside `afterPrune` on test (absent without validation). */
+  validationMetric?: number;
+  /**
+   * What `dropneuron auto` settled on: the λ, and the settings that reproduce the run with a fixed λ (by the spec's
+   * names, what "Use these settings" writes into the spec).
+   */
+  auto?: { lambda: number; reference: number; settings: Record<string, number> };
+  /**
+   * A run that pruned (almost) nothing or everything says so, with what to try (one sentence; absent when the
+   * pruning is neither).
+   */
+  guidance?: string;
 }
 
 /** One format of the compact model: its size in bytes next to the full (pruned, uncompacted) model's in the same format. */
