@@ -71,8 +71,8 @@ export interface StartEvent {
     finetuneLr?: number;
     /** `dropneuron auto`: the run finds λ itself (`dropneuron` above is then the unit its layers' weights multiply). */
     auto?: boolean;
-    /** λ of the first weighted layer's input groups, relative to its neurons' (absent: the same). */
-    inputsRatio?: number;
+    /** λ of the input groups (pixels, CSV columns, flattened features), relative to the neurons' (`inputs_weight`). */
+    inputsWeight?: number;
     /** How a group's penalty is weighed by its size: `sqrt` (√|g|, group lasso's usual) or `none` (the seed's). */
     groupScale?: 'none' | 'sqrt';
     /** What pruning (and `auto`'s search) may cost, in points: the spec's `tolerance`. */
@@ -96,6 +96,8 @@ export interface AutoStrength {
   reference?: number;
   /** The edge of the band: reference − tolerance points (accuracy), or reference + tolerance/100 (NMSE, MSE). */
   floor?: number;
+  /** How much λ rises per epoch while the search is in the band (it narrows after each step out of it). */
+  factor: number;
 }
 
 /** Per weighted layer, measured on the weights pruned at the threshold. */
