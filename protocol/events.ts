@@ -83,11 +83,11 @@ export interface StartEvent {
 /**
  * Where `dropneuron auto`'s search stands after an epoch (docs/method.md): `reference` epochs train without the
  * DropNeuron penalty and measure what the network reaches on validation; `search` raises λ while the validation
- * metric stays within the tolerance of that reference; `hold` keeps the last λ that did; fine-tuning then
- * trains the survivors with the mask fixed.
+ * metric stays within the tolerance of that reference; `inputs` then raises the input groups' multiplier the
+ * same way; `hold` keeps the last values that did; fine-tuning then trains the survivors with the mask fixed.
  */
 export interface AutoStrength {
-  stage: 'reference' | 'search' | 'hold' | 'finetune';
+  stage: 'reference' | 'search' | 'inputs' | 'hold' | 'finetune';
   /** The DropNeuron λ this epoch trained with. */
   lambda: number;
   /** The λ the next epoch trains with. */
@@ -98,6 +98,13 @@ export interface AutoStrength {
   floor?: number;
   /** How much λ rises per epoch while the search is in the band (it narrows after each step out of it). */
   factor: number;
+  /**
+   * The input groups' own multiplier this epoch trained with (× λ × `inputs_weight`): the `inputs` stage raises it
+   * once λ is found, so that inputs (pixels, columns) go without starving the neurons.
+   */
+  inputs: number;
+  /** The multiplier the next epoch trains with. */
+  nextInputs: number;
 }
 
 /** Per weighted layer, measured on the weights pruned at the threshold. */
