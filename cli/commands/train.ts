@@ -111,8 +111,9 @@ function terminalView(): View {
           );
           if (event.overrides) out(`overriding the spec: ${formatOverrides(event.overrides)}`);
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
+          const validation = event.validationSamples ? `${event.validationSamples} validation / ` : '';
           out(
-            `${event.trainSamples} training / ${event.testSamples} test samples, ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}${finetune} of batch ${event.batch}; run folder ${event.runDir}`,
+            `${event.trainSamples} training / ${validation}${event.testSamples} test samples, ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}${finetune} of batch ${event.batch}; run folder ${event.runDir}`,
           );
           break;
         }
@@ -120,9 +121,14 @@ function terminalView(): View {
           bar?.stop();
           bar = undefined;
           const layers = formatKeptLayers(event.layers, ', ');
+          const validation = event.validationMetric !== undefined ? `  validation ${formatMetric(event.metric, event.validationMetric)}` : '';
+          // dropneuron auto: the λ this epoch trained with and the stage the search is in after it.
+          const auto = event.auto
+            ? `  λ ${formatStrength(event.auto.lambda)} (${event.auto.stage}${event.auto.next !== event.auto.lambda ? `, next ${formatStrength(event.auto.next)}` : ''})`
+            : '';
           out(
             `epoch ${event.epoch}/${event.epochs}${event.phase === 'finetune' ? ' (fine-tune)' : ''}  ${event.seconds.toFixed(1)} s  loss ${event.loss.total.toFixed(4)} (data ${event.loss.data.toFixed(4)}, penalty ${penaltyOf(event.loss).toFixed(4)})  ` +
-              `test ${event.metric} ${formatMetric(event.metric, event.testMetric)}  density ${formatPercent(event.density)}  neurons ${layers}`,
+              `test ${event.metric} ${formatMetric(event.metric, event.testMetric)}${validation}  density ${formatPercent(event.density)}  neurons ${layers}${auto}`,
           );
           break;
         }
@@ -139,7 +145,11 @@ function terminalView(): View {
   };
 }
 
-function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line: string) => void): void {
+/** A strength as the terminal prints it: three significant digits at most (0.010660199 → "0.0107"). */
+const formatStrength = (lambda: number): string => String(Number(lambda.toPrecision(3)));
+
+/** The run's summary as the terminal prints it, after its last epoch. */
+export function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line: string) => void): void {
   const s = done.summary;
   if (done.stopped) out(`stopped after ${done.epochsCompleted} finished epoch${done.epochsCompleted === 1 ? '' : 's'}`);
   const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
@@ -162,7 +172,16 @@ function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line
   if (s.collapsed.length) {
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }
-  out(`test ${s.metric} before pruning ${formatMetric(s.metric, s.beforePrune)}, after pruning ${formatMetric(s.metric, s.afterPrune)}`);
+  const validation = s.validationMetric !== undefined ? `; validation ${s.metric} after pruning ${formatMetric(s.metric, s.validationMetric)}` : '';
+  out(`test ${s.metric} before pruning ${formatMetric(s.metric, s.beforePrune)}, after pruning ${formatMetric(s.metric, s.afterPrune)}${validation}`);
+  if (s.auto) {
+    const fixed = formatOverrides(s.auto.settings);
+    out(
+      `dropneuron auto settled on λ ${formatStrength(s.auto.lambda)} (the unpenalised network's validation ${s.metric}: ${formatMetric(s.metric, s.auto.reference)})` +
+        (fixed ? `; to train it again with a fixed λ, set ${fixed} in the spec` : ''),
+    );
+  }
+  if (s.guidance) out(`note: ${s.guidance}`);
   const damage = formatDamage(s);
   if (s.damage?.exceeded && damage) {
     out(

@@ -13,6 +13,7 @@ export async function applyEdits(document: vscode.TextDocument, edits: ShrinkRes
 /**
  * A sweep point's settings, threshold or sizes brought into the spec `specUri` (the server finds each setting's
  * place, or the block's end), then the spec shown; `unchanged` is said when the server has no edit and no reason.
+ * The run panel's "Use this threshold" and "Use these settings" (an auto run's found λ) ask the same way.
  */
 export async function applySweepPoint(client: LanguageClient, specUri: vscode.Uri, point: Omit<SweepPointParams, 'uri'>, unchanged: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(specUri);

@@ -55,9 +55,24 @@ export function statsHtml(r: PageResources, extraHead = ''): string {
     <p id="damage-text" class="banner-title"></p>
     <ul id="damage-remedies"></ul>
   </section>
+  <section id="guidance" class="banner warning" role="status" hidden>
+    <p id="guidance-text" class="banner-title"></p>
+  </section>
   <section id="interrupted" class="banner" hidden></section>
   <section id="error" class="error" role="alert" hidden></section>
   <section id="overview" class="cards"></section>
+  <section id="auto-box" hidden>
+    <h2 id="auto-title">dropneuron auto</h2>
+    <p id="auto-verdict" class="verdict"></p>
+    <div class="grid">
+      <figure class="chart"><figcaption>DropNeuron λ per epoch (log scale)</figcaption><div class="canvas"><canvas id="chart-lambda"></canvas></div></figure>
+      <figure class="chart"><figcaption id="validation-caption">Validation metric per epoch, and the tolerance band</figcaption><div class="canvas"><canvas id="chart-validation"></canvas></div></figure>
+    </div>
+    <div id="use-settings-box" class="actions" hidden>
+      <button id="use-settings">Use these settings</button>
+      <span id="use-settings-detail" class="muted"></span>
+    </div>
+  </section>
   <section id="charts" class="grid">
     <figure class="chart"><figcaption>Loss per epoch</figcaption><div class="canvas"><canvas id="chart-loss"></canvas></div></figure>
     <figure class="chart"><figcaption id="metric-caption">Metric per epoch</figcaption><div class="canvas"><canvas id="chart-metric"></canvas></div></figure>

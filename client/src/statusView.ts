@@ -99,9 +99,11 @@ export function statusView(live: readonly RunRecord[], last: RunRecord | undefin
       warning: true,
     };
   }
+  // A run that pruned (almost) nothing or everything is no plain success: the trainer's guidance says what to try.
+  const guidance = s.guidance ? `\n\n${s.guidance}\n\n` : ' ';
   return {
-    text: `$(${end.stopped ? 'debug-stop' : 'check'}) DropNeuron: ${result}`,
-    tooltip: `${runName(last)}: ${formatNamedMetric(s.metric, s.afterPrune)} after pruning. Click to show the training stats.`,
+    text: `$(${end.stopped ? 'debug-stop' : s.guidance ? 'info' : 'check'}) DropNeuron: ${result}`,
+    tooltip: `${runName(last)}: ${formatNamedMetric(s.metric, s.afterPrune)} after pruning.${guidance}Click to show the training stats.`,
     command: show,
   };
 }

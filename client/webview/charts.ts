@@ -8,6 +8,7 @@ import {
   BarElement,
   CategoryScale,
   Chart,
+  Filler,
   Legend,
   LinearScale,
   LineController,
@@ -19,7 +20,8 @@ import {
   type ChartDataset,
 } from 'chart.js';
 
-Chart.register(LineController, LineElement, BarController, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip);
+// Filler: the band between two lines (the auto run's tolerance band).
+Chart.register(LineController, LineElement, BarController, BarElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Filler, Legend, Tooltip);
 
 const charts = new Map<string, Chart>();
 

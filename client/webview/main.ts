@@ -111,6 +111,7 @@ if (!comparePage) {
   $('open-compact').addEventListener('click', () => state.outputs?.compact && vscode.postMessage({ type: 'openFolder', path: state.outputs.compact }));
   $('open-spec').addEventListener('click', () => state.outputs?.prunedSpec && vscode.postMessage({ type: 'openFile', path: state.outputs.prunedSpec }));
   $('export-model').addEventListener('click', () => vscode.postMessage({ type: 'exportModel' }));
+  $('use-settings').addEventListener('click', () => vscode.postMessage({ type: 'useSettings' }));
   const slider = $('threshold-slider') as HTMLInputElement;
   // Dragging reads the curve's nearest point at once; releasing between points asks the server for an exact prune.
   slider.addEventListener('input', () => {

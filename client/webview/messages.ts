@@ -43,7 +43,12 @@ export type FromWebview =
   /** "Use this threshold": write `threshold` into the spec's `regularize` block (one undoable edit). */
   | { type: 'useThreshold'; threshold: number }
   /** "Export compact model here": `prune --write` at `threshold`, then show the variant's compact model. */
-  | { type: 'exportAt'; threshold: number };
+  | { type: 'exportAt'; threshold: number }
+  /**
+   * "Use these settings": write what a finished `dropneuron auto` run settled on (its summary's `auto.settings`)
+   * into the spec. The host takes the settings from the run's own events: the page names nothing.
+   */
+  | { type: 'useSettings' };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isEvent = (x: unknown): x is TrainerEvent =>
@@ -80,6 +85,7 @@ export function isFromWebview(x: unknown): x is FromWebview {
     case 'stop':
     case 'resume':
     case 'exportModel':
+    case 'useSettings':
       return Object.keys(x).length === 1;
     case 'openFolder':
     case 'openFile':

@@ -1,8 +1,8 @@
 /** Draws one run's panel from its view model (viewModel.ts): cards, banners, charts, layers, norms, mask, summary. */
-import type { ChartDataset } from 'chart.js';
+import type { Chart, ChartConfiguration, ChartDataset, Plugin, TooltipItem } from 'chart.js';
 import { formatCompression, formatCount, formatExportLines, formatMetric, formatOverrides, formatPart, formatShare } from '../../protocol/present.ts';
-import { axis, baseOptions, css, draw, series, theme, type Theme } from './charts.ts';
-import { normBins, type StatsState } from './viewModel.ts';
+import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
+import { autoView, formatStrength, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -53,6 +53,7 @@ export function renderStats(s: StatsState, subtitle: string): void {
       ? `This run stopped before it finished, and no trainer is running it now (the window closed, or the trainer was killed). Resume continues from its last checkpoint${s.rows.length ? `, epoch ${s.rows.at(-1)!.epoch}` : ''}.`
       : '';
   drawDamage(s);
+  drawGuidance(s);
 
   // A run that failed before its first epoch has nothing to chart: the error says it all.
   const nothingToChart = s.rows.length === 0 && (s.status === 'error' || s.status === 'interrupted');
@@ -61,6 +62,7 @@ export function renderStats(s: StatsState, subtitle: string): void {
   drawCards(s);
   const t = theme();
   if (!nothingToChart) drawCharts(s, t);
+  drawAuto(s, t, nothingToChart);
   drawLayers(s);
   drawNorms(s, t);
   drawMask(s);
@@ -76,10 +78,25 @@ function drawDamage(s: StatsState): void {
   $('damage-text').textContent =
     `Pruning at threshold ${d.threshold} cost ${d.cost.toFixed(1)} points: ${change} (tolerance ${d.tolerance} point${d.tolerance === 1 ? '' : 's'}). The pruned model is not usable as it is.`;
   const lambda = s.settings?.dropneuron;
+  // An auto run's λ is the one it found (its settings' dropneuron is only the unit its layers' weights multiply).
+  const found = s.summary.auto?.lambda;
   $('damage-remedies').replaceChildren(
     el('li', '', `Lower the threshold (now ${d.threshold}): fewer small weights are cut.`),
-    el('li', '', `Use a smaller dropneuron λ${lambda !== undefined ? ` (now ${lambda})` : ''}: fewer neurons are pushed towards zero while training.`),
+    s.settings?.auto
+      ? el(
+          'li',
+          '',
+          `Use a fixed dropneuron λ below the one auto found${found !== undefined ? ` (${formatStrength(found)})` : ''}: auto kept the validation rows within the tolerance, not the test set.`,
+        )
+      : el('li', '', `Use a smaller dropneuron λ${lambda !== undefined ? ` (now ${lambda})` : ''}: fewer neurons are pushed towards zero while training.`),
   );
+}
+
+/** A run that pruned (almost) nothing or everything says so, and what to try (the trainer's one sentence). */
+function drawGuidance(s: StatsState): void {
+  const guidance = s.summary?.guidance;
+  $('guidance').hidden = !guidance;
+  $('guidance-text').textContent = guidance ?? '';
 }
 
 function drawCards(s: StatsState): void {
@@ -90,6 +107,11 @@ function drawCards(s: StatsState): void {
   const metric = s.metric ?? 'metric';
   if (before !== undefined) cards.push(['before', formatMetric(s.metric, before), `test ${metric} before pruning`]);
   if (after !== undefined) cards.push(['test', formatMetric(s.metric, after), `test ${metric} after pruning`]);
+  const validation = s.summary ? s.summary.validationMetric : last?.validationMetric;
+  if (validation !== undefined) cards.push(['validation', formatMetric(s.metric, validation), `validation ${metric} after pruning`]);
+  const auto = autoView(s);
+  if (auto?.lambdaNow !== undefined)
+    cards.push(['lambda', formatStrength(auto.lambdaNow), auto.settled ? 'dropneuron λ found by auto' : 'dropneuron λ, still searching']);
   if (s.summary) {
     cards.push(['density', formatShare(s.summary.density), `weights kept (${formatCount(s.summary.weightsKept)} of ${formatCount(s.summary.weightsTotal)})`]);
     cards.push(['compression', formatCompression(s.summary.compression), 'compression']);
@@ -159,6 +181,11 @@ function drawCharts(s: StatsState, t: Theme): void {
       'test after pruning',
       s.rows.map((r) => plotted(s, r.testMetric)),
       green!,
+    ),
+    series(
+      'validation after pruning',
+      s.rows.map((r) => plotted(s, r.validationMetric)),
+      orange!,
     ),
   ].filter((d) => d.data.some((v) => v !== null));
   draw(
@@ -349,11 +376,196 @@ function drawSummary(s: StatsState): void {
   );
   const verdict = $('verdict');
   verdict.classList.toggle('bad', !!s.damage);
-  verdict.textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after · compression ${formatCompression(sum.compression)} · compact model ${formatCount(sum.compactParams)} of ${formatCount(sum.fullParams)} parameters`;
+  const validation = sum.validationMetric !== undefined ? ` (validation ${formatMetric(s.metric, sum.validationMetric)})` : '';
+  verdict.textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after${validation} · compression ${formatCompression(sum.compression)} · compact model ${formatCount(sum.compactParams)} of ${formatCount(sum.fullParams)} parameters`;
   $('collapsed').hidden = sum.collapsed.length === 0;
   $('collapsed').textContent =
     `Every neuron of ${sum.collapsed.join(', ')} was pruned: the output no longer depends on the input. Lower dropneuron or threshold.`;
   $('open-compact').hidden = !s.outputs?.compact;
   // Each exported file's size next to the full model's, and the inference latency of both.
   $('exports').replaceChildren(...formatExportLines(sum).map((line) => el('li', '', line)));
+}
+
+/** The shading of each stage of the search (a translucent band behind the series) and its colour in the theme. */
+function stageColours(t: Theme): Record<AutoStage, string> {
+  return { reference: t.muted, search: t.palette[0]!, hold: t.palette[2]!, finetune: t.palette[3]! };
+}
+
+/** Where the stages' shading comes from: a chart's own options (draw() swaps the options of a chart it redraws). */
+interface StageShading {
+  spans: { first: number; last: number; colour: string; label: string }[];
+  labelColour: string;
+}
+
+/**
+ * Shades each stage's epochs behind the series, and names the stage at the top of its band (when it fits). The
+ * spans are read from the chart's options at each draw, so a redrawn chart shades the stages of its new data.
+ */
+const stagesPlugin: Plugin = {
+  id: 'dropneuronStages',
+  beforeDatasetsDraw(chart: Chart) {
+    const shading = (chart.config.options as { stageShading?: StageShading } | undefined)?.stageShading;
+    const x = chart.scales.x;
+    if (!shading || !x) return;
+    const { ctx, chartArea } = chart;
+    const labels = (chart.data.labels ?? []) as number[];
+    const step = labels.length > 1 ? Math.abs(x.getPixelForValue(1) - x.getPixelForValue(0)) : chartArea.width;
+    ctx.save();
+    for (const span of shading.spans) {
+      const from = labels.indexOf(span.first);
+      const to = labels.indexOf(span.last);
+      if (from < 0 || to < 0) continue;
+      const left = Math.max(chartArea.left, x.getPixelForValue(from) - step / 2);
+      const right = Math.min(chartArea.right, x.getPixelForValue(to) + step / 2);
+      ctx.globalAlpha = 0.13;
+      ctx.fillStyle = span.colour;
+      ctx.fillRect(left, chartArea.top, right - left, chartArea.bottom - chartArea.top);
+      ctx.globalAlpha = 1;
+      ctx.font = '11px sans-serif';
+      const width = ctx.measureText(span.label).width;
+      if (width + 6 <= right - left) {
+        ctx.fillStyle = shading.labelColour;
+        ctx.textBaseline = 'top';
+        ctx.fillText(span.label, left + 3, chartArea.top + 3);
+      }
+    }
+    ctx.restore();
+  },
+};
+
+/** The options of an auto chart: the common ones, the stages shaded, and the stage of each epoch in the tooltip. */
+function autoOptions(t: Theme, view: AutoView, scales: Record<string, Axis>, value: (y: number) => string): ChartConfiguration['options'] {
+  const colours = stageColours(t);
+  const base = baseOptions(t, scales)!;
+  const shading: StageShading = {
+    spans: view.spans.map((sp) => ({ first: sp.first, last: sp.last, colour: colours[sp.stage], label: sp.stage === 'finetune' ? 'fine-tune' : sp.stage })),
+    labelColour: t.muted,
+  };
+  return {
+    ...base,
+    plugins: {
+      ...base.plugins,
+      tooltip: {
+        callbacks: {
+          title: (items: TooltipItem<'line'>[]) => {
+            const i = items[0]?.dataIndex ?? 0;
+            return `epoch ${view.epochs[i]} · ${STAGE_LABELS[view.stages[i]!]}`;
+          },
+          label: (item: TooltipItem<'line'>) => `${item.dataset.label ?? ''}: ${value(item.parsed.y ?? 0)}`,
+        },
+      },
+    },
+    stageShading: shading,
+  } as ChartConfiguration['options'];
+}
+
+/** `dropneuron auto`: λ per epoch on a log axis, the validation metric in its tolerance band, each stage shaded. */
+function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
+  const view = autoView(s);
+  const box = $('auto-box');
+  box.hidden = !view || nothingToChart;
+  if (!view || box.hidden) return;
+  const [, orange, green] = t.palette;
+  const sum = s.summary;
+  const tolerance = s.settings?.tolerance ?? sum?.damage?.tolerance;
+  const reference = sum?.auto?.reference ?? [...view.reference].reverse().find((v) => v !== null) ?? undefined;
+  const band =
+    reference !== undefined
+      ? ` within ${tolerance ?? '?'} point${tolerance === 1 ? '' : 's'} of the unpenalised network’s (${formatMetric(s.metric, reference)})`
+      : ' in its band';
+  $('auto-verdict').textContent =
+    view.settled && view.lambdaNow !== undefined
+      ? `Settled on λ ${formatStrength(view.lambdaNow)}: the strongest that kept the validation ${s.metric ?? 'metric'}${band}.`
+      : view.lambdaNow !== undefined
+        ? `Searching: the next epoch trains with λ ${formatStrength(view.lambdaNow)}, to keep the validation ${s.metric ?? 'metric'}${band}.`
+        : `Measuring the unpenalised network’s validation ${s.metric ?? 'metric'} before the search.`;
+  draw(
+    'chart-lambda',
+    {
+      type: 'line',
+      data: {
+        labels: view.epochs,
+        datasets: [
+          series('λ this epoch', view.lambda, t.palette[0]!, { pointRadius: 3 }),
+          ...(view.settled && view.lambdaNow !== undefined
+            ? [
+                series(
+                  `found λ ${formatStrength(view.lambdaNow)}`,
+                  view.epochs.map(() => view.lambdaNow!),
+                  green!,
+                  { borderDash: [6, 4], pointRadius: 0, borderWidth: 1.5 },
+                ),
+              ]
+            : []),
+        ],
+      },
+      options: autoOptions(
+        t,
+        view,
+        {
+          x: axis(t, 'epoch'),
+          y: axis(t, 'λ (log scale)', { type: 'logarithmic', ticks: { color: t.foreground, callback: (v: number | string) => decadeTick(Number(v)) } }),
+        },
+        formatStrength,
+      ),
+      plugins: [stagesPlugin],
+    },
+    t,
+  );
+  const accuracy = s.metric === 'accuracy';
+  $('validation-caption').textContent = `Validation ${accuracy ? 'accuracy' : (s.metric ?? 'metric').toUpperCase()} per epoch, and the tolerance band`;
+  const p = (v: number | null): number | null => (v === null ? null : plotted(s, v));
+  draw(
+    'chart-validation',
+    {
+      type: 'line',
+      data: {
+        labels: view.epochs,
+        datasets: [
+          series('validation after pruning', view.validation.map(p), orange!, { pointRadius: 3 }),
+          series('reference', view.reference.map(p), t.foreground, { borderDash: [2, 3], borderWidth: 1.5, pointRadius: 0, spanGaps: false }),
+          series(`edge of the band (tolerance ${tolerance ?? '?'})`, view.floor.map(p), t.danger, {
+            borderDash: [6, 4],
+            borderWidth: 1.5,
+            pointRadius: 0,
+            spanGaps: false,
+            fill: { target: '-1' },
+            backgroundColor: withAlpha(t.danger, 0.12),
+          }),
+        ],
+      },
+      options: autoOptions(
+        t,
+        view,
+        {
+          x: axis(t, 'epoch'),
+          y: accuracy ? axis(t, 'validation accuracy (%)', { type: 'linear' }) : axis(t, `validation ${s.metric ?? ''} (log)`, { type: 'logarithmic' }),
+        },
+        // Plotted as the metric chart plots it (accuracy in %), read back as the cards read it.
+        (y) => formatMetric(s.metric, accuracy ? y / 100 : y),
+      ),
+      plugins: [stagesPlugin],
+    },
+    t,
+  );
+  const settings = view.settings;
+  $('use-settings-box').hidden = !settings || s.status !== 'done';
+  $('use-settings-detail').textContent = settings
+    ? `Writes ${formatOverrides(settings)} into the spec, in place of dropneuron auto: a fixed-λ run of it then reproduces this one.`
+    : '';
+}
+
+/** 1, 2, 5 × a power of ten as a short label (a log axis's other ticks stay unlabelled). */
+function decadeTick(v: number): string {
+  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? String(Number(v.toPrecision(1))) : '';
+}
+
+/** A CSS colour, whatever its form (a theme may give #rgb, rgba(), a name), made translucent: the canvas parses it. */
+function withAlpha(colour: string, alpha: number): string {
+  const probe = document.createElement('canvas').getContext('2d')!;
+  probe.fillStyle = colour;
+  probe.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = probe.getImageData(0, 0, 1, 1).data;
+  return `rgba(${r}, ${g}, ${b}, ${((a ?? 255) / 255) * alpha})`;
 }

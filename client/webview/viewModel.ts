@@ -5,6 +5,7 @@
 import {
   isInterruption,
   penaltyOf,
+  type AutoStrength,
   type DoneEvent,
   type EpochEvent,
   type Metric,
@@ -28,6 +29,10 @@ export interface EpochRow {
   testMetric: number;
   /** On the test set, before pruning (absent in runs recorded before the trainer sent it). */
   testMetricUnpruned?: number;
+  /** On the validation rows, pruned at the threshold (absent without validation). */
+  validationMetric?: number;
+  /** `dropneuron auto`'s search after this epoch (absent for a fixed λ). */
+  auto?: AutoStrength;
   density: number;
   compression: number;
   kept: Record<string, number>;
@@ -57,6 +62,8 @@ export interface StatsState {
   batch?: number;
   params?: number;
   settings?: StartEvent['settings'];
+  /** Training rows held out as the validation set (absent or 0: none). */
+  validationSamples?: number;
   /** Settings this run took instead of the spec's, by the spec's names. */
   overrides?: Record<string, number | string>;
   rows: EpochRow[];
@@ -114,6 +121,7 @@ function fromStart(state: StatsState, e: StartEvent): StatsState {
     settings: e.settings,
   };
   if (e.overrides) next.overrides = e.overrides;
+  if (e.validationSamples) next.validationSamples = e.validationSamples;
   return next;
 }
 
@@ -131,6 +139,8 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     kept: Object.fromEntries(e.layers.map((l) => [l.name, l.kept])),
   };
   if (e.testMetricUnpruned !== undefined) row.testMetricUnpruned = e.testMetricUnpruned;
+  if (e.validationMetric !== undefined) row.validationMetric = e.validationMetric;
+  if (e.auto) row.auto = e.auto;
   const next: StatsState = {
     ...state,
     status: 'running',
@@ -152,6 +162,91 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
 export function replay(events: readonly TrainerEvent[], title?: string, interrupted = false): StatsState {
   const state = events.reduce(reduce, initialState(title));
   return interrupted && (state.status === 'running' || state.status === 'waiting') ? { ...state, status: 'interrupted' } : state;
+}
+
+/** A stage of `dropneuron auto`'s search, as the panel names it. */
+export type AutoStage = AutoStrength['stage'];
+
+export const STAGE_LABELS: Record<AutoStage, string> = {
+  reference: 'reference (no penalty)',
+  search: 'search',
+  hold: 'hold',
+  finetune: 'fine-tune (mask fixed)',
+};
+
+/** Consecutive epochs that trained in one stage of the search: what the charts shade. */
+export interface StageSpan {
+  stage: AutoStage;
+  first: number;
+  last: number;
+}
+
+/** What the panel draws of a `dropneuron auto` run: per epoch, the strength, the validation metric and the band. */
+export interface AutoView {
+  epochs: number[];
+  /** The stage each epoch trained in. */
+  stages: AutoStage[];
+  spans: StageSpan[];
+  /** The DropNeuron λ each epoch trained with; null where it was 0 (a log axis has no 0: reference, fine-tuning). */
+  lambda: (number | null)[];
+  validation: (number | null)[];
+  /** The band: the reference validation metric and the edge pruning may reach, once measured (null before). */
+  reference: (number | null)[];
+  floor: (number | null)[];
+  /** The λ the run settled on (the summary's), else the one the next epoch trains with (a run still searching). */
+  lambdaNow?: number;
+  /** Whether `lambdaNow` is the run's final answer. */
+  settled: boolean;
+  /** The settings that reproduce the run with a fixed λ (the summary's): what "Use these settings" writes. */
+  settings?: Record<string, number>;
+}
+
+/**
+ * The stage an epoch trained in. A record says where the search stands *after* its epoch (the last reference
+ * epoch's already says `search`), so an epoch trained in the stage its predecessor's record names; the first
+ * epoch in the reference stage, fine-tuning epochs in theirs.
+ */
+function stageOf(rows: readonly EpochRow[], i: number): AutoStage | undefined {
+  const row = rows[i]!;
+  if (!row.auto) return undefined;
+  if (row.phase === 'finetune' || row.auto.stage === 'finetune') return 'finetune';
+  const before = rows[i - 1];
+  if (before?.auto && before.epoch === row.epoch - 1) return before.auto.stage;
+  return row.auto.lambda === 0 ? 'reference' : row.auto.stage;
+}
+
+/** The auto run's charts, or undefined for a run with a fixed λ (no epoch carries a search record). */
+export function autoView(s: StatsState): AutoView | undefined {
+  const rows = s.rows.filter((r) => r.auto);
+  if (!rows.length && !s.summary?.auto) return undefined;
+  const stages = rows.map((_, i) => stageOf(rows, i)!);
+  const spans: StageSpan[] = [];
+  rows.forEach((r, i) => {
+    const last = spans.at(-1);
+    if (last && last.stage === stages[i] && last.last === r.epoch - 1) last.last = r.epoch;
+    else spans.push({ stage: stages[i]!, first: r.epoch, last: r.epoch });
+  });
+  const final = s.summary?.auto;
+  const next = rows.at(-1)?.auto?.next;
+  const view: AutoView = {
+    epochs: rows.map((r) => r.epoch),
+    stages,
+    spans,
+    lambda: rows.map((r) => (r.auto!.lambda > 0 ? r.auto!.lambda : null)),
+    validation: rows.map((r) => r.validationMetric ?? null),
+    reference: rows.map((r) => r.auto!.reference ?? null),
+    floor: rows.map((r) => r.auto!.floor ?? null),
+    settled: !!final,
+  };
+  if (final) view.lambdaNow = final.lambda;
+  else if (next !== undefined && next > 0) view.lambdaNow = next;
+  if (final && Object.keys(final.settings).length) view.settings = final.settings;
+  return view;
+}
+
+/** A strength as people read it: three significant digits at most (0.010660199 → "0.0107", 0.0001 → "0.0001"). */
+export function formatStrength(lambda: number): string {
+  return String(Number(lambda.toPrecision(3)));
 }
 
 /** Log-spaced histogram bins of the norms (a zero norm, a neuron already cut, counts in the lowest bin). */

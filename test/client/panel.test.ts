@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { compareRows } from '../../client/webview/compareModel.ts';
 import { isFromWebview, isToWebview } from '../../client/webview/messages.ts';
-import { normBins, replay } from '../../client/webview/viewModel.ts';
-import type { EpochEvent, TrainerEvent } from '../../protocol/events.ts';
+import { autoView, formatStrength, normBins, replay } from '../../client/webview/viewModel.ts';
+import type { DoneEvent, EpochEvent, TrainerEvent } from '../../protocol/events.ts';
 import { formatCount, formatPart, formatShare } from '../../protocol/present.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { RunStore, statusOf } from '../../client/src/runStore.ts';
@@ -18,6 +18,8 @@ const fixture = (name: string): TrainerEvent[] =>
 const PRUNING = fixture('mnist-pruning');
 const DAMAGE = fixture('mnist-damage');
 const SMALL = fixture('mnist-small');
+/** A `dropneuron auto` run of a CSV spec (hand-made, csv-auto.dnn): reference, search, hold, fine-tune. */
+const AUTO = fixture('csv-auto');
 
 describe('the panel view model: before/after pruning, norms, damage, interrupted runs', () => {
   it('keeps the test metric before pruning beside the one after, per epoch', () => {
@@ -146,6 +148,73 @@ describe('the compare table', () => {
   });
 });
 
+describe('the panel view model of a dropneuron auto run', () => {
+  it('keeps each epoch’s validation metric and search record, and the validation set’s size', () => {
+    const s = replay(AUTO);
+    assert.equal(s.validationSamples, 320);
+    assert.equal(s.rows.length, 18);
+    assert.ok(s.rows.every((r) => r.validationMetric !== undefined && r.auto !== undefined));
+    assert.equal(s.summary?.validationMetric, 0.92);
+    // A run without validation has none, and no auto view.
+    assert.ok(replay(SMALL).rows.every((r) => r.validationMetric === undefined && r.auto === undefined));
+    assert.equal(replay(SMALL).validationSamples, undefined);
+    assert.equal(autoView(replay(SMALL)), undefined);
+  });
+
+  it('names the stage each epoch trained in: a record says where the search stands after its epoch', () => {
+    const view = autoView(replay(AUTO))!;
+    assert.deepEqual(
+      view.epochs,
+      Array.from({ length: 18 }, (_, i) => i + 1),
+    );
+    // Epoch 3's record already says `search` (the reference is measured), but epoch 3 trained without the penalty;
+    // epoch 14's says `hold` (the factor ran out), but epoch 14 trained in the search.
+    assert.deepEqual(view.spans, [
+      { stage: 'reference', first: 1, last: 3 },
+      { stage: 'search', first: 4, last: 14 },
+      { stage: 'hold', first: 15, last: 15 },
+      { stage: 'finetune', first: 16, last: 18 },
+    ]);
+    assert.equal(view.stages[13], 'search');
+  });
+
+  it('λ per epoch for a log axis (none where it was 0), the validation metric and the band once measured', () => {
+    const view = autoView(replay(AUTO))!;
+    assert.deepEqual(view.lambda.slice(0, 3), [null, null, null], 'reference epochs train without the penalty');
+    assert.deepEqual(view.lambda.slice(15), [null, null, null], 'fine-tuning has no DropNeuron penalty');
+    assert.equal(view.lambda[3], 1e-4);
+    assert.ok(
+      view.lambda.slice(3, 8).every((l, i) => i === 0 || l! > view.lambda[i + 2]!),
+      'λ rises while the search is in the band',
+    );
+    assert.deepEqual(view.reference.slice(0, 3), [null, null, 0.918]);
+    assert.deepEqual(view.floor.slice(2, 4), [0.908, 0.908]);
+    assert.equal(view.validation[8], 0.874, 'the epoch that left the band');
+    assert.ok(view.validation[8]! < view.floor[8]!);
+  });
+
+  it('says the λ the run settled on and the settings that reproduce it; mid-search, the λ of the next epoch', () => {
+    const done = replay(AUTO);
+    const view = autoView(done)!;
+    assert.equal(view.settled, true);
+    assert.equal(formatStrength(view.lambdaNow!), '0.0107');
+    assert.deepEqual(view.settings, { dropneuron: 0.0107 });
+    const searching = autoView(replay(AUTO.slice(0, 7)))!;
+    assert.equal(searching.settled, false);
+    assert.equal(searching.lambdaNow, 0.0027, 'epoch 6 trained with 0.0009; epoch 7 trains with 0.0027');
+    assert.equal(searching.settings, undefined, 'nothing to write before the run settles');
+    const measuring = autoView(replay(AUTO.slice(0, 3)))!;
+    assert.equal(measuring.lambdaNow, undefined, 'the reference epochs have no λ to show');
+    assert.deepEqual(measuring.spans, [{ stage: 'reference', first: 1, last: 2 }]);
+  });
+
+  it('a finished run’s guidance stays in its summary (the panel’s banner reads it)', () => {
+    const done = AUTO.at(-1) as DoneEvent;
+    const guidance = 'Everything was pruned: λ 0.3 leaves no neuron of fc1; lower dropneuron, or use dropneuron auto.';
+    assert.equal(replay([...AUTO.slice(0, -1), { ...done, summary: { ...done.summary, guidance } }]).summary?.guidance, guidance);
+  });
+});
+
 describe('the new webview messages are validated', () => {
   it('compare carries runs, reset may say interrupted, the page may ask to resume', () => {
     assert.ok(isToWebview({ type: 'compare', runs: [{ runId: 'a', title: 'a.dnn · 10:00:00', events: PRUNING }] }));
@@ -155,6 +224,8 @@ describe('the new webview messages are validated', () => {
     assert.ok(!isToWebview({ type: 'reset', runId: 'r', title: 't', events: [], interrupted: 'yes' }));
     assert.ok(isFromWebview({ type: 'resume' }));
     assert.ok(!isFromWebview({ type: 'resume', runDir: '/etc' }), 'the page never names a folder to resume');
+    assert.ok(isFromWebview({ type: 'useSettings' }));
+    assert.ok(!isFromWebview({ type: 'useSettings', settings: { epochs: 1 } }), 'the page never names the settings: the host reads them from the run');
   });
 });
 

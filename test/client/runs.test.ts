@@ -9,7 +9,7 @@ import { statusView } from '../../client/src/statusView.ts';
 import { runRows } from '../../client/src/views/runsModel.ts';
 import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import type { RunInfo } from '../../protocol/lsp.ts';
-import { pruningDamage } from '../../trainer/src/listeners/damage.ts';
+import { pruningDamage } from '../../protocol/prune.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const EVENTS = readFileSync(join(ROOT, 'test', 'fixtures', 'events', 'mnist-small.jsonl'), 'utf8')
@@ -76,6 +76,16 @@ describe('the status bar over every run of the window', () => {
     assert.equal(view.warning, true);
     assert.match(view.tooltip, /pruning at threshold 0\.1 cost 58\.6 points: 88\.16 % → 29\.58 %, more than the tolerance of 1\.00 point/);
     assert.match(view.tooltip, /lower `threshold` or a smaller `dropneuron` λ/);
+  });
+
+  it('a finished run that pruned nothing is no plain success: an info mark, and the guidance in the tooltip', () => {
+    const store = new RunStore();
+    const guidance = 'Nothing was pruned: dropneuron 0.0005 is too weak for this network; try dropneuron auto.';
+    const run = store.add('file:///w/a.dnn', 'run-1', { ...DONE, summary: { ...DONE.summary, guidance } });
+    const view = statusView([], run)!;
+    assert.match(view.text, /^\$\(info\) DropNeuron: /);
+    assert.ok(view.tooltip.includes(`\n\n${guidance}\n\n`), view.tooltip);
+    assert.match(statusView([], store.add('file:///w/b.dnn', 'run-2', DONE))!.tooltip, / after pruning\. Click to show the training stats\.$/);
   });
 
   it('an interrupted run offers Resume; a failure says it failed', () => {

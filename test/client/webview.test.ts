@@ -23,6 +23,8 @@ const EVENTS = fixture('mnist-small');
 const PRUNING = fixture('mnist-pruning');
 /** A threshold (0.25) that wrecks accuracy: the summary's damage is exceeded. */
 const DAMAGE = fixture('mnist-damage');
+/** A `dropneuron auto` run of a CSV spec (hand-made): reference, search, hold and fine-tune epochs, the λ found. */
+const AUTO = fixture('csv-auto');
 
 /** VS Code's theme variables, as the workbench sets them, for the three kinds of theme. */
 const THEMES: Record<string, Record<string, string>> = {
@@ -394,6 +396,89 @@ describe('the stats webview in headless Chromium', () => {
       await page.close();
     });
   }
+});
+
+describe('a dropneuron auto run in headless Chromium', () => {
+  const cards = async (page: Page): Promise<Record<string, [string, string]>> =>
+    Object.fromEntries(
+      await page
+        .locator('.card')
+        .evaluateAll((cs) =>
+          cs.map((c) => [(c as HTMLElement).dataset.card, [c.querySelector('.value')!.textContent, c.querySelector('.label')!.textContent]]),
+        ),
+    ) as Record<string, [string, string]>;
+
+  it('charts λ per epoch and the validation metric in its tolerance band; the λ found; Use these settings', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'a', title: 'churn.dnn · 10:15:00', events: AUTO });
+    await page.waitForSelector('#auto-box:not([hidden])');
+    const c = await cards(page);
+    assert.deepEqual(c.test, ['92.10 %', 'test accuracy after pruning']);
+    assert.deepEqual(c.validation, ['92.00 %', 'validation accuracy after pruning']);
+    assert.deepEqual(c.lambda, ['0.0107', 'dropneuron λ found by auto']);
+    assert.equal(
+      await page.locator('#auto-verdict').textContent(),
+      'Settled on λ 0.0107: the strongest that kept the validation accuracy within 1 point of the unpenalised network’s (91.80 %).',
+    );
+    assert.match((await page.locator('#verdict').textContent()) ?? '', /→ 92\.10 % after \(validation 92\.00 %\) · /);
+    assert.equal(await page.locator('#validation-caption').textContent(), 'Validation accuracy per epoch, and the tolerance band');
+    const blue = await countColour(page, 'chart-lambda', rgb(THEMES.dark!['charts-blue']!));
+    assert.ok(blue > 100, `expected λ drawn in blue, found ${blue} pixels`);
+    const orange = await countColour(page, 'chart-validation', rgb(THEMES.dark!['charts-orange']!));
+    assert.ok(orange > 100, `expected the validation metric drawn in orange, found ${orange} pixels`);
+    const red = await countColour(page, 'chart-validation', [241, 76, 76]);
+    assert.ok(red > 50, `expected the band's edge drawn in red, found ${red} pixels`);
+    // The validation series on the metric chart too, beside train and test.
+    assert.ok((await countColour(page, 'chart-metric', rgb(THEMES.dark!['charts-orange']!))) > 100);
+    assert.equal(await page.isVisible('#use-settings'), true);
+    assert.equal(
+      await page.locator('#use-settings-detail').textContent(),
+      'Writes dropneuron 0.0107 into the spec, in place of dropneuron auto: a fixed-λ run of it then reproduces this one.',
+    );
+    assert.equal(await page.isHidden('#guidance'), true);
+    await page.screenshot({ path: join(OUT, 'webview-auto.png'), fullPage: true });
+    await page.click('#use-settings');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted), [{ type: 'ready' }, { type: 'useSettings' }]);
+    // Past its tolerance on the test set, an auto run's remedy is a λ below the one it found (its `dropneuron` setting is only a unit).
+    const done = AUTO.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
+    const damaged = { ...done, summary: { ...done.summary, afterPrune: 0.89, damage: { cost: 3.1, tolerance: 1, threshold: 0.001, exceeded: true } } };
+    await post(page, { type: 'reset', runId: 'a2', title: 'churn.dnn', events: [...AUTO.slice(0, -1), damaged] });
+    await page.waitForSelector('#damage:not([hidden])');
+    assert.match((await page.locator('#damage-remedies li').nth(1).textContent()) ?? '', /^Use a fixed dropneuron λ below the one auto found \(0\.0107\): /);
+    await page.close();
+  });
+
+  it('mid-search: the λ the next epoch trains with, and nothing to write yet', async () => {
+    const page = await open('theme=light');
+    await post(page, { type: 'reset', runId: 'a', title: 'churn.dnn', events: AUTO.slice(0, 7) });
+    await page.waitForSelector('#auto-box:not([hidden])');
+    assert.deepEqual((await cards(page)).lambda, ['0.0027', 'dropneuron λ, still searching']);
+    assert.match(
+      (await page.locator('#auto-verdict').textContent()) ?? '',
+      /^Searching: the next epoch trains with λ 0\.0027, to keep the validation accuracy within 1 point of the unpenalised network’s \(91\.80 %\)\.$/,
+    );
+    assert.equal(await page.isHidden('#use-settings-box'), true);
+    await page.screenshot({ path: join(OUT, 'webview-auto-searching.png'), fullPage: true });
+    // A fixed-λ run shows no auto section.
+    await post(page, { type: 'reset', runId: 'b', title: 'rec.dnn', events: PRUNING });
+    await page.waitForSelector('#summary-box:not([hidden])');
+    assert.equal(await page.isHidden('#auto-box'), true);
+    assert.equal((await cards(page)).validation, undefined);
+    await page.close();
+  });
+
+  it('a run that pruned nothing says so in a banner, with what to try', async () => {
+    const page = await open();
+    const done = EVENTS.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
+    const guidance = 'Nothing was pruned: dropneuron 0.0005 is too weak for this network; try dropneuron auto.';
+    await post(page, { type: 'reset', runId: 'g', title: 'rec.dnn', events: [...EVENTS.slice(0, -1), { ...done, summary: { ...done.summary, guidance } }] });
+    await page.waitForSelector('#guidance:not([hidden])');
+    assert.equal(await page.locator('#guidance-text').textContent(), guidance);
+    await page.locator('#guidance').screenshot({ path: join(OUT, 'webview-guidance.png') });
+    await post(page, { type: 'reset', runId: 'h', title: 'rec.dnn', events: EVENTS });
+    assert.equal(await page.isHidden('#guidance'), true);
+    await page.close();
+  });
 });
 
 describe('the threshold slider in headless Chromium', () => {

@@ -37,6 +37,13 @@ describe('settingsEdits: a sweep point’s settings written into the spec', () =
     assert.match(text, /\ntrain \{\n {2}learning_rate 0\.003\n\}\n$/);
     assert.equal(analyze(text).hasErrors, false, text);
   });
+  it('replaces `dropneuron auto` by the λ an auto run found (the run panel’s Use these settings)', () => {
+    const auto = spec.replace(/dropneuron [\d.]+/, 'dropneuron auto');
+    const text = applied(auto, settingsEdits(analyze(auto), { dropneuron: 0.0107, threshold: 0.001 }));
+    assert.match(text, /^ {2}dropneuron 0\.0107$/m);
+    assert.doesNotMatch(text, /auto/);
+    assert.equal(analyze(text).hasErrors, false, text);
+  });
 });
 
 describe('dropneuron/sweeps and dropneuron/sweepPoint (a real server process)', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ErrorEvent } from '../../../protocol/events.ts';
+import type { DoneEvent, ErrorEvent } from '../../../protocol/events.ts';
 import { StopRequest } from '../../../protocol/lsp.ts';
 import { epochPercent, formatBackend, formatNamedMetric } from '../../../protocol/present.ts';
 import { failureView } from '../failures.ts';
@@ -17,7 +17,10 @@ export function followStartedRun(deps: CommandDeps, uri: string, runId: string, 
   return run;
 }
 
-/** A run's progress notification (cancel = stop) until its end; then its failure, if it failed, with the buttons that fix it. */
+/**
+ * A run's progress notification (cancel = stop) until its end; then its failure, if it failed, with the buttons that
+ * fix it, or, for a run that pruned (almost) nothing or everything, the trainer's guidance.
+ */
 function follow(deps: CommandDeps, uri: string, runId: string, title: string): void {
   void vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
@@ -41,10 +44,23 @@ function follow(deps: CommandDeps, uri: string, runId: string, title: string): v
             resolve();
             deps.refreshRuns();
             if (event.type === 'error') void showFailure(deps.log, event, uri);
+            else void showGuidance(deps, event);
           }
         });
       }),
   );
+}
+
+/**
+ * A finished run that pruned (almost) nothing or everything says so, and what to try (the summary's `guidance`):
+ * the quiet status bar alone would let it pass for a success.
+ */
+async function showGuidance(deps: CommandDeps, done: DoneEvent): Promise<void> {
+  const guidance = done.summary.guidance;
+  if (!guidance) return;
+  deps.log.info(`run finished: ${guidance}`);
+  const show = 'Show Training Stats';
+  if ((await vscode.window.showWarningMessage(`DropNeuron: ${guidance}`, show)) === show) void vscode.commands.executeCommand('dropneuron.showStats');
 }
 
 /** A failed run: its sentence and the buttons that fix it (failures.ts); the log gets it in full. */
