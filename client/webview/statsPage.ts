@@ -388,7 +388,7 @@ function drawSummary(s: StatsState): void {
 
 /** The shading of each stage of the search (a translucent band behind the series) and its colour in the theme. */
 function stageColours(t: Theme): Record<AutoStage, string> {
-  return { reference: t.muted, search: t.palette[0]!, hold: t.palette[2]!, finetune: t.palette[3]! };
+  return { reference: t.muted, search: t.palette[0]!, inputs: t.palette[4]!, hold: t.palette[2]!, finetune: t.palette[3]! };
 }
 
 /** Where the stages' shading comes from: a chart's own options (draw() swaps the options of a chart it redraws). */
@@ -487,6 +487,7 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
         labels: view.epochs,
         datasets: [
           series('λ this epoch', view.lambda, t.palette[0]!, { pointRadius: 3 }),
+          ...(view.inputsLambda ? [series('input groups’ λ', view.inputsLambda, t.palette[3]!, { pointRadius: 2, borderDash: [4, 3] })] : []),
           ...(view.settled && view.lambdaNow !== undefined
             ? [
                 series(

@@ -169,7 +169,8 @@ export type AutoStage = AutoStrength['stage'];
 
 export const STAGE_LABELS: Record<AutoStage, string> = {
   reference: 'reference (no penalty)',
-  search: 'search',
+  search: 'search (raising λ)',
+  inputs: 'inputs (raising the input groups’ λ)',
   hold: 'hold',
   finetune: 'fine-tune (mask fixed)',
 };
@@ -189,6 +190,11 @@ export interface AutoView {
   spans: StageSpan[];
   /** The DropNeuron λ each epoch trained with; null where it was 0 (a log axis has no 0: reference, fine-tuning). */
   lambda: (number | null)[];
+  /**
+   * The input groups' λ each epoch trained with (λ × `inputs_weight` × the search's multiplier); undefined when it
+   * was λ itself throughout (no `inputs` stage raised it, no `inputs_weight`).
+   */
+  inputsLambda?: (number | null)[];
   validation: (number | null)[];
   /** The band: the reference validation metric and the edge pruning may reach, once measured (null before). */
   reference: (number | null)[];
@@ -238,6 +244,9 @@ export function autoView(s: StatsState): AutoView | undefined {
     floor: rows.map((r) => r.auto!.floor ?? null),
     settled: !!final,
   };
+  const weight = s.settings?.inputsWeight ?? 1;
+  const inputsLambda = rows.map((r) => (r.auto!.lambda > 0 ? r.auto!.lambda * weight * (r.auto!.inputs ?? 1) : null));
+  if (inputsLambda.some((v, i) => v !== view.lambda[i])) view.inputsLambda = inputsLambda;
   if (final) view.lambdaNow = final.lambda;
   else if (next !== undefined && next > 0) view.lambdaNow = next;
   if (final && Object.keys(final.settings).length) view.settings = final.settings;

@@ -29,7 +29,7 @@ describe('the terminal summary of `dropneuron train`', () => {
     assert.match(text, /^test accuracy before pruning 92\.10 %, after pruning 92\.10 %; validation accuracy after pruning 92\.00 %$/m);
     assert.match(
       text,
-      /^dropneuron auto settled on λ 0\.0107 \(the unpenalised network's validation accuracy: 91\.80 %\); to train it again with a fixed λ, set dropneuron 0\.0107 in the spec$/m,
+      /^dropneuron auto settled on λ 0\.0081 \(the unpenalised network's validation accuracy: 91\.80 %\); to train it again with a fixed λ, set dropneuron 0\.0081, inputs_weight 3 in the spec$/m,
     );
     assert.doesNotMatch(text, /^note: /m);
   });

@@ -168,14 +168,16 @@ describe('the panel view model of a dropneuron auto run', () => {
       Array.from({ length: 18 }, (_, i) => i + 1),
     );
     // Epoch 3's record already says `search` (the reference is measured), but epoch 3 trained without the penalty;
-    // epoch 14's says `hold` (the factor ran out), but epoch 14 trained in the search.
+    // epoch 9's says `inputs` (λ left the band), but epoch 9 trained in the search; epoch 13's says `hold`.
     assert.deepEqual(view.spans, [
       { stage: 'reference', first: 1, last: 3 },
-      { stage: 'search', first: 4, last: 14 },
-      { stage: 'hold', first: 15, last: 15 },
+      { stage: 'search', first: 4, last: 9 },
+      { stage: 'inputs', first: 10, last: 13 },
+      { stage: 'hold', first: 14, last: 15 },
       { stage: 'finetune', first: 16, last: 18 },
     ]);
-    assert.equal(view.stages[13], 'search');
+    assert.equal(view.stages[8], 'search');
+    assert.equal(view.stages[12], 'inputs');
   });
 
   it('λ per epoch for a log axis (none where it was 0), the validation metric and the band once measured', () => {
@@ -191,14 +193,21 @@ describe('the panel view model of a dropneuron auto run', () => {
     assert.deepEqual(view.floor.slice(2, 4), [0.908, 0.908]);
     assert.equal(view.validation[8], 0.874, 'the epoch that left the band');
     assert.ok(view.validation[8]! < view.floor[8]!);
+    // The input groups' λ: λ until the inputs stage raises their multiplier (×3, ×9, back to ×3 in the hold).
+    assert.deepEqual(
+      view.inputsLambda!.slice(8, 15).map((v) => Number(v!.toPrecision(3))),
+      [0.0243, 0.0081, 0.0243, 0.0729, 0.0729, 0.0243, 0.0243],
+    );
+    assert.equal(autoView(replay(AUTO.slice(0, 9)))!.inputsLambda, undefined, 'no line of its own while it is λ itself');
   });
 
   it('says the λ the run settled on and the settings that reproduce it; mid-search, the λ of the next epoch', () => {
     const done = replay(AUTO);
     const view = autoView(done)!;
     assert.equal(view.settled, true);
-    assert.equal(formatStrength(view.lambdaNow!), '0.0107');
-    assert.deepEqual(view.settings, { dropneuron: 0.0107 });
+    assert.equal(formatStrength(view.lambdaNow!), '0.0081');
+    assert.equal(formatStrength(0.010660199504915188), '0.0107');
+    assert.deepEqual(view.settings, { dropneuron: 0.0081, inputs_weight: 3 });
     const searching = autoView(replay(AUTO.slice(0, 7)))!;
     assert.equal(searching.settled, false);
     assert.equal(searching.lambdaNow, 0.0027, 'epoch 6 trained with 0.0009; epoch 7 trains with 0.0027');

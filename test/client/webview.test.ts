@@ -415,10 +415,10 @@ describe('a dropneuron auto run in headless Chromium', () => {
     const c = await cards(page);
     assert.deepEqual(c.test, ['92.10 %', 'test accuracy after pruning']);
     assert.deepEqual(c.validation, ['92.00 %', 'validation accuracy after pruning']);
-    assert.deepEqual(c.lambda, ['0.0107', 'dropneuron λ found by auto']);
+    assert.deepEqual(c.lambda, ['0.0081', 'dropneuron λ found by auto']);
     assert.equal(
       await page.locator('#auto-verdict').textContent(),
-      'Settled on λ 0.0107: the strongest that kept the validation accuracy within 1 point of the unpenalised network’s (91.80 %).',
+      'Settled on λ 0.0081: the strongest that kept the validation accuracy within 1 point of the unpenalised network’s (91.80 %).',
     );
     assert.match((await page.locator('#verdict').textContent()) ?? '', /→ 92\.10 % after \(validation 92\.00 %\) · /);
     assert.equal(await page.locator('#validation-caption').textContent(), 'Validation accuracy per epoch, and the tolerance band');
@@ -433,7 +433,7 @@ describe('a dropneuron auto run in headless Chromium', () => {
     assert.equal(await page.isVisible('#use-settings'), true);
     assert.equal(
       await page.locator('#use-settings-detail').textContent(),
-      'Writes dropneuron 0.0107 into the spec, in place of dropneuron auto: a fixed-λ run of it then reproduces this one.',
+      'Writes dropneuron 0.0081, inputs_weight 3 into the spec, in place of dropneuron auto: a fixed-λ run of it then reproduces this one.',
     );
     assert.equal(await page.isHidden('#guidance'), true);
     await page.screenshot({ path: join(OUT, 'webview-auto.png'), fullPage: true });
@@ -444,7 +444,7 @@ describe('a dropneuron auto run in headless Chromium', () => {
     const damaged = { ...done, summary: { ...done.summary, afterPrune: 0.89, damage: { cost: 3.1, tolerance: 1, threshold: 0.001, exceeded: true } } };
     await post(page, { type: 'reset', runId: 'a2', title: 'churn.dnn', events: [...AUTO.slice(0, -1), damaged] });
     await page.waitForSelector('#damage:not([hidden])');
-    assert.match((await page.locator('#damage-remedies li').nth(1).textContent()) ?? '', /^Use a fixed dropneuron λ below the one auto found \(0\.0107\): /);
+    assert.match((await page.locator('#damage-remedies li').nth(1).textContent()) ?? '', /^Use a fixed dropneuron λ below the one auto found \(0\.0081\): /);
     await page.close();
   });
 
