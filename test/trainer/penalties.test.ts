@@ -97,3 +97,42 @@ describe('the penalty table (PENALTY_TERMS and PENALTY_MATH)', () => {
     }
   });
 });
+
+describe('weighed DropNeuron groups (`group_scale sqrt`, `inputs_weight`) against the formula', () => {
+  // W = [[3, 4], [0, 0], [1, 0]]: rows (inputs) 5, 0, 1; columns (neurons) √10, 4.
+  const W = (): tf.Tensor2D =>
+    tf.tensor2d([
+      [3, 4],
+      [0, 0],
+      [1, 0],
+    ]);
+  const b = (): tf.Tensor1D => tf.tensor1d([0, 0]);
+  const groups = { rows: 2.5, cols: 0.5, readsInputs: true };
+
+  it('the value is a·(r·Σ‖row‖ + c·Σ‖column‖)', () => {
+    const value = layerPenalties(W(), b(), { l1: 0, l2: 0, dropneuron: 4 }, groups).dropneuron.dataSync()[0]!;
+    close(value, 4 * SEED_SCALE * (2.5 * (5 + 0 + 1) + 0.5 * (Math.sqrt(10) + 4)), 1e-4);
+  });
+
+  it('the gradient is a·W ⊙ (r/‖row‖ ⊕ c/‖column‖), 0 on the zero row', () => {
+    const a = 4 * SEED_SCALE;
+    const grad = tf
+      .grad((w: tf.Tensor) => layerPenalties(w, b(), { l1: 0, l2: 0, dropneuron: 4 }, groups).dropneuron)(W())
+      .dataSync();
+    const rows = [5, 0, 1];
+    const cols = [Math.sqrt(10), 4];
+    const w = [
+      [3, 4],
+      [0, 0],
+      [1, 0],
+    ];
+    const expected = w.flatMap((row, i) => row.map((v, j) => (v === 0 ? 0 : a * v * (2.5 / rows[i]! + 0.5 / cols[j]!))));
+    closeAll(grad, expected, 1e-4);
+  });
+
+  it('evenly weighed groups give the seed’s value and gradient exactly', () => {
+    const even = layerPenalties(W(), b(), { l1: 0, l2: 0, dropneuron: 4 }, { rows: 1, cols: 1, readsInputs: true }).dropneuron.dataSync()[0]!;
+    const seed = layerPenalties(W(), b(), { l1: 0, l2: 0, dropneuron: 4 }).dropneuron.dataSync()[0]!;
+    assert.equal(even, seed);
+  });
+});

@@ -31,6 +31,12 @@ export class Evaluator {
     return this.metric(weights, this.data.testX, this.data.testY, this.data.testCount);
   }
 
+  /** On the validation rows (undefined when the run holds none out). */
+  async validation(weights: readonly LayerWeights[]): Promise<number | undefined> {
+    const v = this.data.validation;
+    return v ? this.metric(weights, v.x, v.y, v.count) : undefined;
+  }
+
   private async metric(weights: readonly LayerWeights[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
     const predict = (t: tf.Tensor): tf.Tensor => forwardPass(this.model, params, this.ops, t);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
+import type { AutoStrengthSearch } from './autoStrength.ts';
 import { Batches, oneHotClasses } from './batches.ts';
 import type { Dataset } from './data/dataset.ts';
 import { checkLoss } from './diverged.ts';
@@ -20,6 +21,8 @@ export interface Trainee {
   optimizer: tf.Optimizer;
   /** Shuffles and seeds dropout; its state is checkpointed so that a resumed run continues the same sequence. */
   rng: Rng;
+  /** `dropneuron auto`'s search: the λ of each epoch (absent for a fixed λ). */
+  auto?: AutoStrengthSearch | undefined;
   /**
    * Workers that take shares of every batch (wasm with `threads` over 1); absent: this thread steps alone.
    * The network and optimizer here stay the run's one copy: workers only compute gradients.
@@ -48,7 +51,7 @@ export async function trainLoop(t: Trainee, options: LoopOptions): Promise<RunEn
   let mask: PruneMask | undefined;
   try {
     for (let epoch = options.startEpoch; epoch <= totalEpochs(model.train); epoch++) {
-      const plan = planEpoch(model.train, epoch);
+      const plan = planEpoch(model.train, epoch, t.auto?.lambdaFor(epoch));
       if (plan.phase === 'finetune' && !mask) mask = await fixSparsity(t, epoch);
       setLearningRate(t.optimizer, plan.learningRate);
       const epochEnd = await trainEpoch(t, epoch, plan, batches, mask, options);
@@ -80,7 +83,7 @@ async function trainEpoch(
   const sums = new LossSums();
   try {
     for (let b = 0; b < batches.count; b++) {
-      const step = { dropoutSeed: t.rng.seed(), scale: plan.penalties };
+      const step = { dropoutSeed: t.rng.seed(), scale: plan.penalties, inputs: t.auto?.inputsFor(epoch) };
       if (t.pool) await t.pool.step(t, order, b, step, sums);
       else {
         const { x, y } = batches.take(order, b);

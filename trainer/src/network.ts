@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
 import { dropout } from './dropout.ts';
+import { groupWeightsOf, type GroupWeights } from './groupWeights.ts';
 import type { LayerOps } from './ops.ts';
 import type { Rng } from './rng.ts';
 
@@ -35,6 +36,8 @@ export class LayerSizeError extends Error {
  */
 export class Network {
   readonly params: LayerParams[];
+  /** Per layer of `params`, the DropNeuron groups' weights (`group_scale`, `inputs_weight`). */
+  readonly groups: GroupWeights[];
 
   /** `ops`: which gradient implementation trains it (layerOpsFor in ops.ts picks one per backend). */
   constructor(
@@ -51,6 +54,7 @@ export class Network {
       throw new LayerSizeError(model.layers.filter((l) => l.weightShape)[params.length]!, error);
     }
     this.params = params;
+    this.groups = groupWeightsOf(model);
   }
 
   /** One layer's initial weights and bias, seeded from the run's RNG. Throws when they cannot be allocated. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { hasPenalty, PENALTY_TERM_NAMES, perPenalty, type PenaltyTerm, type PerPenalty } from '../../language/index.ts';
+import { EVEN_GROUPS, type GroupWeights } from './groupWeights.ts';
 import type { LayerParams } from './network.ts';
 import './gradients.ts';
 import { sumLeading } from './reduce.ts';
@@ -83,6 +84,11 @@ interface Forward extends Saved {
   sq: tf.Tensor;
 }
 
+/** The layer's own constants a term's math reads: its groups' weights (trainer/src/groupWeights.ts). */
+interface LayerConstants {
+  groups: GroupWeights;
+}
+
 /**
  * One term's share of dPenalty/dW and dPenalty/db. A `factor` multiplies the tensor itself (W ⊙ factor, broadcast),
  * so that the terms of that form make one product between them; a `plus` is added as it is.
@@ -99,9 +105,9 @@ export interface TermMath {
   /** The group norms its value or gradient reads. */
   reads: readonly Norms[];
   /** The term's value at strength `a`. */
-  value(t: Forward, a: number): tf.Scalar;
+  value(t: Forward, a: number, c: LayerConstants): tf.Scalar;
   /** Its gradient, given `s`, the upstream gradient of its value times `a`. */
-  gradient(t: Saved, s: tf.Scalar): TermGradient;
+  gradient(t: Saved, s: tf.Scalar, c: LayerConstants): TermGradient;
 }
 
 /**
@@ -110,6 +116,8 @@ export interface TermMath {
  *   l1:          a·(Σ|W| + Σ|b|)               dW = a·sign(W)
  *   l2:          a/2·(ΣW² + Σb²)               dW = W ⊙ a
  *   dropneuron:  a·(Σ‖row‖ + Σ‖column‖)         dW = W ⊙ a·(1/‖row‖ ⊕ 1/‖column‖)
+ * DropNeuron's groups may be weighed (`group_scale`, `inputs_weight`): a·(r·Σ‖row‖ + c·Σ‖column‖), dW = W ⊙ a·(r/‖row‖ ⊕ c/‖column‖),
+ * with r and c the layer's GroupWeights; evenly weighed (r = c = 1) it is the seed's formula, computed as before.
  */
 export const PENALTY_MATH: { readonly [T in PenaltyTerm]: TermMath } = {
   l1: {
@@ -124,8 +132,15 @@ export const PENALTY_MATH: { readonly [T in PenaltyTerm]: TermMath } = {
   },
   dropneuron: {
     reads: ['rows', 'cols'],
-    value: ({ rows, cols }, a) => tf.mul(tf.sub(tf.add(tf.sum(rows!), tf.sum(cols!)), SQRT_EPSILON * (rows!.size + cols!.size)), a),
-    gradient: ({ rows, cols }, s) => ({ wFactor: tf.mul(tf.add(tf.reciprocal(rows!), tf.reciprocal(cols!)), s) }),
+    value: ({ rows, cols }, a, { groups: g }) =>
+      even(g)
+        ? tf.mul(tf.sub(tf.add(tf.sum(rows!), tf.sum(cols!)), SQRT_EPSILON * (rows!.size + cols!.size)), a)
+        : tf.mul(tf.sub(tf.add(tf.mul(tf.sum(rows!), g.rows), tf.mul(tf.sum(cols!), g.cols)), SQRT_EPSILON * (g.rows * rows!.size + g.cols * cols!.size)), a),
+    gradient: ({ rows, cols }, s, { groups: g }) => ({
+      wFactor: even(g)
+        ? tf.mul(tf.add(tf.reciprocal(rows!), tf.reciprocal(cols!)), s)
+        : tf.mul(tf.add(tf.div(g.rows, rows!), tf.div(g.cols, cols!)), s),
+    }),
   },
 };
 
@@ -148,7 +163,10 @@ function combine(x: tf.Tensor, factor: tf.Tensor | undefined, others: tf.Tensor[
  * computed once and feeds l2, the row norms and the column norms, and dPenalty/dW is one expression:
  *   Σ plus-terms + W ⊙ Σ factors   (l1: a1·sign(W); l2 and DropNeuron: W ⊙ (a2 + ad·(1/‖row‖ ⊕ 1/‖column‖)))
  */
-function layerPenaltyOp(weights: PenaltyWeights) {
+const even = (g: GroupWeights): boolean => g.rows === 1 && g.cols === 1;
+
+function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS) {
+  const constants: LayerConstants = { groups };
   const active = PENALTY_TERM_NAMES.filter((t) => weights[t] > 0);
   const strength = perPenalty((t) => weights[t] * SEED_SCALE);
   const reads = new Set(active.flatMap((t) => PENALTY_MATH[t].reads));
@@ -158,7 +176,7 @@ function layerPenaltyOp(weights: PenaltyWeights) {
     const rows = reads.has('rows') ? tf.sqrt(tf.add(tf.sum(sq, rowAxes(w), true), EPSILON)) : undefined;
     const cols = reads.has('cols') ? tf.sqrt(tf.add(tf.reshape(sumLeading(sq), colShape(w)), EPSILON)) : undefined;
     const forward: Forward = { w, b, sq, ...(rows ? { rows } : {}), ...(cols ? { cols } : {}) };
-    const values = PENALTY_TERM_NAMES.map((t) => (weights[t] > 0 ? PENALTY_MATH[t].value(forward, strength[t]) : zero));
+    const values = PENALTY_TERM_NAMES.map((t) => (weights[t] > 0 ? PENALTY_MATH[t].value(forward, strength[t], constants) : zero));
     save([w, b, ...(rows ? [rows] : []), ...(cols ? [cols] : [])]);
     return {
       value: tf.stack(values),
@@ -173,7 +191,7 @@ function layerPenaltyOp(weights: PenaltyWeights) {
         const wPlus: tf.Tensor[] = [];
         const bPlus: tf.Tensor[] = [];
         for (const term of active) {
-          const g = PENALTY_MATH[term].gradient(t, tf.mul(upstream[PENALTY_TERM_NAMES.indexOf(term)]!, strength[term]));
+          const g = PENALTY_MATH[term].gradient(t, tf.mul(upstream[PENALTY_TERM_NAMES.indexOf(term)]!, strength[term]), constants);
           wFactor = plus(wFactor, g.wFactor);
           bFactor = plus(bFactor, g.bFactor);
           if (g.wPlus) wPlus.push(g.wPlus);
@@ -190,12 +208,14 @@ function layerPenaltyOp(weights: PenaltyWeights) {
  * Σ over the layers of their penalty terms, as a [terms] tensor (PENALTY_TERM_NAMES order): each layer's spec
  * strengths times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing.
  */
-export function penaltyVector(params: readonly LayerParams[], scale: PenaltyWeights): tf.Tensor1D {
+export function penaltyVector(params: readonly LayerParams[], scale: PenaltyWeights, groups?: readonly GroupWeights[], inputs = 1): tf.Tensor1D {
   const terms: tf.Tensor1D[] = [];
-  for (const p of params) {
+  params.forEach((p, i) => {
     const weights = perPenalty((t) => p.layer.reg[t] * scale[t]);
-    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights)(p.w, p.b));
-  }
+    const g = groups?.[i];
+    const layerGroups = g?.readsInputs && inputs !== 1 ? { ...g, rows: g.rows * inputs } : g;
+    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights, layerGroups)(p.w, p.b));
+  });
   if (!terms.length) return tf.zeros([PENALTY_TERM_NAMES.length]);
   return terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor1D);
 }
@@ -204,8 +224,8 @@ export function penaltyVector(params: readonly LayerParams[], scale: PenaltyWeig
  * The penalty terms of one layer, already multiplied by their weights and the seed's 0.1, as scalars (the
  * same values penaltyVector sums).
  */
-export function layerPenalties(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights): PerPenalty<tf.Scalar> {
+export function layerPenalties(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights, groups?: GroupWeights): PerPenalty<tf.Scalar> {
   if (!hasPenalty(weights)) return perPenalty(() => tf.scalar(0));
-  const values = tf.unstack(layerPenaltyOp(weights)(w, b)) as tf.Scalar[];
+  const values = tf.unstack(layerPenaltyOp(weights, groups)(w, b)) as tf.Scalar[];
   return perPenalty((t) => values[PENALTY_TERM_NAMES.indexOf(t)]!);
 }

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { analyze, type Analysis, type CheckedModel } from '../../language/index.ts';
-import { PROTOCOL_VERSION, type DoneEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
+import { PROTOCOL_VERSION, type DoneEvent, type EpochEvent, type ErrorEvent, type TrainerEvent } from '../../protocol/events.ts';
 import { readSpecFile, SpecFileError, RunFolderError } from '../../store/files.ts';
 import { claimLock, removeLock } from '../../store/trainerLock.ts';
 import { newRunDir, readRun, RunFolder } from '../../store/runFolder.ts';
@@ -14,7 +14,9 @@ import { validateDataset } from './data/validate.ts';
 import { DivergedError } from './diverged.ts';
 import { Evaluator } from './evaluator.ts';
 import { Checkpointer } from './listeners/checkpoint.ts';
-import { DamageVerdict } from './listeners/damage.ts';
+import { autoStrengthSearch, withAutoFinetune } from './autoStrength.ts';
+import { AutoStrengthStep } from './listeners/autoStrength.ts';
+import { RunVerdict } from './listeners/verdict.ts';
 import { Emitter } from './listeners/emit.ts';
 import { EpochReport } from './listeners/epochReport.ts';
 import { Exporter } from './listeners/export.ts';
@@ -118,7 +120,8 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
   const { manifest } = source;
   const checked = checkSpec(manifest);
   if ('type' in checked) return fail(checked);
-  const { analysis, model } = checked;
+  const { analysis } = checked;
+  const model = withAutoFinetune(checked.model);
 
   let backend: BackendChoice;
   try {
@@ -197,7 +200,12 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     const restored = p.resumed ? await restoreCheckpoint(t, folder) : undefined;
     // The log as the checkpoint left it: epochs after the checkpoint dropped, the checkpoint's own epoch
     // appended if a kill came between the checkpoint and its append. A new run's log is empty.
-    if (p.resumed) folder.resumeEvents(restored?.epoch ?? 0, restored?.event);
+    const log = p.resumed ? folder.resumeEvents(restored?.epoch ?? 0, restored?.event) : [];
+    if (model.regularize.auto) {
+      t.auto = autoStrengthSearch(model);
+      // The search's state is in the epoch events the log keeps: a resumed run continues it where it was.
+      t.auto.replay(log.filter((e): e is EpochEvent => e.type === 'epoch'));
+    }
     const startEpoch = (restored?.epoch ?? 0) + 1;
     const start = startEvent(model, data, p.backend, {
       runDir: folder.dir,
@@ -212,16 +220,18 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     // The listeners run in this order at every hook, each awaited before the next: the report makes the
     // epoch event (and stops the run if the weights went non-finite), the pruning view adds the neurons' norms
     // and the unpruned test metric to it; the checkpoint writes the epoch to the
-    // run folder; at the run's end the exporter writes the outputs and makes the done event, the damage verdict
-    // adds what pruning cost to it, the threshold curve writes its file and adds it to the outputs; the emitter
+    // run folder (`dropneuron auto`'s step sets the next epoch's λ before it); at the run's end the exporter writes
+    // the outputs and makes the done event, the verdict adds what pruning cost, the validation metric, what auto
+    // found and guidance to it, the threshold curve writes its file and adds it to the outputs; the emitter
     // appends each event to the folder's log and sends it last, so whoever sees an epoch can resume from it.
     const listeners: TrainingListener[] = [
       ...(options.onBatch ? [progressListener(options.onBatch)] : []),
       new EpochReport(t, evaluator),
       new PruningView(t, evaluator),
+      ...(t.auto ? [new AutoStrengthStep(t.auto)] : []),
       new Checkpointer(t, folder),
       new Exporter(p.analysis, t, evaluator, folder, started),
-      new DamageVerdict(t),
+      new RunVerdict(t, evaluator),
       new ThresholdCurveWriter(t, evaluator, folder),
       emitter,
     ];

@@ -25,7 +25,17 @@ export function totalEpochs(train: TrainSettings): number {
   return train.epochs + train.finetune;
 }
 
-export function planEpoch(train: TrainSettings, epoch: number): EpochPlan {
+/**
+ * The plan of epoch `epoch`. `dropneuron`: the λ `dropneuron auto` found for it (trainer/src/autoStrength.ts),
+ * which replaces the warm-up's ramp of that term: its reference epochs are the warm-up.
+ */
+export function planEpoch(train: TrainSettings, epoch: number, dropneuron?: number): EpochPlan {
+  const plan = scheduled(train, epoch);
+  if (dropneuron === undefined || plan.phase === 'finetune') return plan;
+  return { ...plan, penalties: { ...plan.penalties, dropneuron } };
+}
+
+function scheduled(train: TrainSettings, epoch: number): EpochPlan {
   if (epoch > train.epochs) {
     // The sparsity is fixed from here on: the penalties that push towards zero would only cost accuracy.
     const penalties = perPenalty((t) => (PENALTY_TERMS[t].finetune === 'keep' ? 1 : 0));

@@ -33,6 +33,7 @@ export function startEvent(
     params: m.params,
     trainSamples: data.trainCount,
     testSamples: data.testCount,
+    ...(data.validation ? { validationSamples: data.validation.count } : {}),
     inputShape: data.inputShape,
     layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
     ...(Object.keys(overrides).length ? { overrides } : {}),

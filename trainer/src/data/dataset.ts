@@ -19,6 +19,11 @@ export interface Dataset {
   imageShape?: [number, number];
   /** Extra facts a run reports (e.g. the true nonzero weights of sparse-regression). */
   facts?: Record<string, unknown>;
+  /**
+   * Training rows held out (`validation`, and `dropneuron auto`'s default): what a run steers and selects by,
+   * never the test set. Taken from the end of the training rows, after `--limit`.
+   */
+  validation?: { x: Float32Array; y: Float32Array; count: number };
   /** Where each set's rows come from, for messages that name a bad one (validate.ts); absent for generated data. */
   origin?: { train: RowOrigin; test: RowOrigin };
 }
@@ -59,6 +64,21 @@ export function limitTraining(d: Dataset, limit: number | undefined): Dataset {
   const x = d.trainX.length / d.trainCount;
   const y = d.trainY.length / d.trainCount;
   return { ...d, trainX: d.trainX.slice(0, limit * x), trainY: d.trainY.slice(0, limit * y), trainCount: limit };
+}
+
+/** The data set with its last `rows` training rows held out for validation (none when `rows` is 0). */
+export function holdOutValidation(d: Dataset, rows: number): Dataset {
+  if (rows <= 0) return d;
+  const keep = d.trainCount - rows;
+  const x = d.trainX.length / d.trainCount;
+  const y = d.trainY.length / d.trainCount;
+  return {
+    ...d,
+    trainX: d.trainX.slice(0, keep * x),
+    trainY: d.trainY.slice(0, keep * y),
+    trainCount: keep,
+    validation: { x: d.trainX.slice(keep * x), y: d.trainY.slice(keep * y), count: rows },
+  };
 }
 
 /** A flat-feature data set whose first `trainCount` rows train and the rest test (file or generation order). */

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { checkDataFiles } from '../../../store/dataFiles.ts';
 import { loadCsv } from './csv.ts';
-import { DataError, imageShapeOf, limitTraining, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
+import { DataError, holdOutValidation, imageShapeOf, limitTraining, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
 import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 import { loadMnist } from './mnist.ts';
@@ -16,12 +16,33 @@ export function loadDataset(model: CheckedModel, specDir: string, limit?: number
   // Every file checked before any is read, so that one error names every missing or wrong file, not the first.
   const problems = checkDataFiles(model.data, model.input, specDir);
   if (problems.length) throw new DataError(problems.map((p) => p.message).join('; '));
-  const dataset = limitTraining(loadData(model, model.data, model.input, specDir, limit), limit);
+  const limited = limitTraining(loadData(model, model.data, model.input, specDir, limit), limit);
+  const dataset = holdOutValidation(limited, validationRows(model, limited.trainCount));
   // An input declared HxWx1 is how the network reads the pixels, so it says the image shape whatever the
   // files say; otherwise the loader's own (from an IDX header) stands.
   const declared = model.input.length === 3 ? imageShapeOf(model.input) : undefined;
   if (declared) dataset.imageShape = declared;
   return dataset;
+}
+
+/** The seed's MNIST runs held out this many training images for validation: `dropneuron auto` does the same. */
+const MNIST_VALIDATION = 5000;
+/** Otherwise `auto` holds out this share of the training rows, unless the spec says `validation`. */
+const AUTO_VALIDATION_SHARE = 0.1;
+
+/**
+ * How many of `trainCount` training rows the run holds out: the spec's `validation` (rows, or a share below 1);
+ * under `dropneuron auto` without one, the seed's 5 000 for all of MNIST and a tenth otherwise. At least one row trains.
+ */
+export function validationRows(model: CheckedModel, trainCount: number): number {
+  const asked = model.train.validation;
+  let rows: number;
+  if (asked >= 1) rows = asked;
+  else if (asked > 0) rows = Math.round(asked * trainCount);
+  else if (!model.regularize.auto) rows = 0;
+  else if (model.data?.kind === 'mnist' && trainCount >= 10 * MNIST_VALIDATION) rows = MNIST_VALIDATION;
+  else rows = Math.max(1, Math.round(AUTO_VALIDATION_SHARE * trainCount));
+  return Math.min(rows, trainCount - 1);
 }
 
 function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, input: number[], specDir: string, limit: number | undefined): Dataset {

@@ -30,6 +30,7 @@ export class EpochReport implements TrainingListener {
     const pruned = zeroBelowThreshold(host, model.regularize.threshold);
     const trainMetric = await this.evaluator.train(host, Math.min(data.trainCount, TRAIN_METRIC_SAMPLES));
     const testMetric = await this.evaluator.test(pruned);
+    const validationMetric = await this.evaluator.validation(pruned);
     checkMetric(`the train ${metricOf(model.task)}`, trainMetric, model, end.epoch);
     checkMetric(`the test ${metricOf(model.task)}`, testMetric, model, end.epoch);
     const stats = layerStats(pruned);
@@ -54,6 +55,10 @@ export class EpochReport implements TrainingListener {
     };
     const mask = inputMask(data.imageShape, stats.inputs);
     if (mask) event.inputMask = mask;
+    if (validationMetric !== undefined) {
+      checkMetric(`the validation ${metricOf(model.task)}`, validationMetric, model, end.epoch);
+      event.validationMetric = validationMetric;
+    }
     end.event = event;
   }
 }
