@@ -105,6 +105,11 @@ export interface AutoStrength {
   inputs: number;
   /** The multiplier the next epoch trains with. */
   nextInputs: number;
+  /**
+   * This epoch left the band, and the next trains from the weights of this earlier epoch, the last one in the
+   * band (kept in memory: what a λ did over the epochs it took to show is undone, not only the λ lowered).
+   */
+  restored?: number;
 }
 
 /** Per weighted layer, measured on the weights pruned at the threshold. */
