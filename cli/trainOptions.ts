@@ -15,8 +15,15 @@ function helpOf(setting: OverridableSetting): string {
   return `${sentence} [${setting.block === 'run' ? 'not a spec setting' : `spec: ${setting.block} { ${setting.name} }`}]`;
 }
 
+/** The flag's value as help shows it: `<n>`, `<x>`, `<x|auto>` (a number or a word), `<name>`. */
+function placeholderOf(setting: OverridableSetting): string {
+  const spec = setting.spec;
+  if (spec.type !== 'number') return 'name';
+  return [spec.integer ? 'n' : 'x', ...Object.keys(spec.words ?? {})].join('|');
+}
+
 function optionOf(setting: OverridableSetting): Option {
-  const option = new Option(`${setting.flag} <${setting.spec.type === 'number' ? (setting.spec.integer ? 'n' : 'x') : 'name'}>`, helpOf(setting));
+  const option = new Option(`${setting.flag} <${placeholderOf(setting)}>`, helpOf(setting));
   if (setting.spec.type === 'enum') return option.choices(Object.keys(setting.spec.values));
   return option.argParser((text: string) => {
     const parsed = parseSettingValue(setting, text);

@@ -46,7 +46,7 @@ export { MAX_DIAGNOSTICS } from './report.ts';
 export { wordList } from './suggest.ts';
 export { format, type FormatResult } from './format/formatter.ts';
 export * from './check/model.ts';
-export type { Overrides } from './check/checker.ts';
+export type { Overrides, RegularizeOverrides } from './check/checker.ts';
 export type { SweepSetting } from './check/sweep.ts';
 export * from './diagnostics.ts';
 export * from './vocabulary.ts';

@@ -35,7 +35,8 @@ export const PENALTY_TERMS = {
   l2: { setting: 'l2', optionDoc: 'Overrides the global `l2` for this layer.', conv: 'global', finetune: 'keep', label: 'l2', typical: 0.0001 },
   dropneuron: {
     setting: 'dropneuron',
-    optionDoc: 'Overrides the global `dropneuron` λ for this layer; 0 turns it off here.',
+    optionDoc:
+      'Overrides the global `dropneuron` λ for this layer; 0 turns it off here. With `dropneuron auto`, a weight relative to the λ the run finds: 0.5 gives this layer half of it.',
     conv: 'opt-in',
     finetune: 'off',
     label: 'dropneuron λ',

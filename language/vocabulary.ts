@@ -32,6 +32,13 @@ export interface NumberSpec {
    * rate of 10, 1e6 epochs), so it gets a warning (DNN223) that says why.
    */
   sensible?: { min?: SensibleBound; max?: SensibleBound };
+  /** Words the setting takes instead of a number, each with its meaning: `dropneuron auto`. */
+  words?: Readonly<Record<string, string>>;
+  /**
+   * A count or a fraction: a value from 1 up counts (and must be whole), one below 1 is a fraction of the whole
+   * (`validation 5000`, `validation 0.1`). `sensibleFraction` bounds the fraction; DNN223 warns past it.
+   */
+  countOrFraction?: { sensibleFraction?: SensibleBound };
 }
 
 export interface EnumSpec {
@@ -75,11 +82,19 @@ const GENERATED_SAMPLES_MAX = {
 export const BLOCK_DOCS: Record<BlockKeyword, string> = {
   model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
   regularize:
-    "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron, threshold; and tolerance, what pruning may cost before the run is flagged. All optional.",
-  train: 'Training settings: epochs, batch size, optimizer, learning rate, seed, backend, initialisation and the schedule (warmup, finetune). All optional.',
+    "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron (a λ, or `auto` to find it), threshold; how DropNeuron weighs its groups: inputs_weight, group_scale; and tolerance, what pruning (and `auto`'s search) may cost. All optional.",
+  train:
+    'Training settings: epochs, batch size, optimizer, learning rate, seed, backend, initialisation, the schedule (warmup, finetune) and the validation rows held out of training. All optional.',
   sweep:
     'Values to try, one line per setting (`dropneuron 0.001 0.003 0.01`): `dropneuron sweep` trains every combination as its own run and draws the Pareto front of error against kept parameters. Any `regularize` or `train` setting; `threshold` values re-prune each run instead of training it again. Ignored by `train`.',
 };
+
+/** How a DropNeuron group's penalty is weighed by the group's size |g|. */
+export const GROUP_SCALES = {
+  none: "Every group weighs the same: λ·‖g‖, as in the seed. A layer's wide groups (many weights) then feel λ differently from its narrow ones.",
+  sqrt: 'Each group weighs √|g|: λ·√|g|·‖g‖, group lasso’s usual weighting (Yuan & Lin 2006), so that one λ acts alike on layers and groups of different sizes.',
+} as const;
+export type GroupScale = keyof typeof GROUP_SCALES;
 
 /** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
 export const REGULARIZE_SETTINGS = {
@@ -109,10 +124,13 @@ export const REGULARIZE_SETTINGS = {
   },
   dropneuron: {
     type: 'number',
-    doc: "DropNeuron λ on the group norms of each neuron's outgoing (lo) and incoming (li) weights, scaled by 0.1 as in the seed. Applies to dense layers; conv layers opt in with `dropneuron=`.",
+    doc: "DropNeuron λ on the group norms of each neuron's outgoing (lo) and incoming (li) weights, scaled by 0.1 as in the seed. Applies to dense layers; conv layers opt in with `dropneuron=`. `auto`: the run finds λ itself, within `tolerance`.",
     default: 0,
     min: 0,
     sensible: { max: { value: PENALTY_MAX, why: "a penalty this strong outweighs the loss and removes every neuron (the seed's strongest λ is 250)" } },
+    words: {
+      auto: "The run finds λ itself: it measures what the network reaches on the validation samples (`validation`) without the penalty, then raises λ while the validation metric stays within `tolerance` of that, and keeps the last λ that did (docs/method.md). The run reports the λ it found, which a fixed-λ rerun reproduces. A layer's `dropneuron=` then weighs that λ for the layer (0.5: half of it; 0: none).",
+    },
   },
   threshold: {
     type: 'number',
@@ -123,14 +141,34 @@ export const REGULARIZE_SETTINGS = {
   },
   tolerance: {
     type: 'number',
-    doc: 'What pruning at `threshold` may cost before the run is flagged as damaged, in points: of test accuracy lost (1 = 1 percentage point), or of NMSE/MSE gained ×100. A run past it ends with a warning naming the cost, and Shrink asks before applying its sizes.',
+    doc: "What pruning at `threshold` may cost before the run is flagged as damaged, in points: of test accuracy lost (1 = 1 percentage point), or of NMSE/MSE gained ×100. A run past it ends with a warning naming the cost, and Shrink asks before applying its sizes. With `dropneuron auto` it is also what the search may cost: the largest λ whose validation metric stays within `tolerance` of the unpenalised network's.",
     default: 1,
     min: 0,
     sensible: { max: { value: 50, why: 'a tolerance this loose lets pruning lose half the accuracy without a warning' } },
   },
-} as const satisfies Record<string, NumberSpec>;
+  inputs_weight: {
+    type: 'number',
+    doc: "DropNeuron λ of the first weighted layer's input groups, relative to its neurons'. The input groups, one per pixel, CSV column or flattened conv feature (its outgoing weights), get λ × inputs_weight and the layer's neuron groups λ: 2 prunes inputs twice as hard, 0.5 half as hard.",
+    default: 1,
+    min: 0,
+    minExclusive: true,
+    fallback: 1,
+    sensible: {
+      min: { value: 0.001, why: 'input groups this much weaker than the neurons keep every input' },
+      max: { value: 1000, why: 'input groups this much stronger than the neurons lose every input before a neuron is pruned' },
+    },
+  },
+  group_scale: {
+    type: 'enum',
+    doc: "How each DropNeuron group's penalty is weighed by its size |g| (the weights in the group).",
+    default: 'none',
+    values: GROUP_SCALES,
+  },
+} as const satisfies Record<string, ValueSpec>;
 
 export type RegularizeKey = keyof typeof REGULARIZE_SETTINGS;
+/** The words `dropneuron` takes instead of a λ: `auto`. */
+export type DropneuronWord = keyof (typeof REGULARIZE_SETTINGS)['dropneuron']['words'];
 
 export const OPTIMIZERS = {
   adam: 'Adam (β1 0.9, β2 0.999, ε 1e-8), as in the seed.',
@@ -227,6 +265,13 @@ export const TRAIN_SETTINGS = {
     minExclusive: true,
     fallback: 0.0001,
     sensible: LEARNING_RATE_RANGE,
+  },
+  validation: {
+    type: 'number',
+    doc: 'Training samples held out for validation, from the end of the training set. A whole number from 1 counts them (rows or images), a fraction below 1 is that share of the training samples; 0 holds none out, except under `dropneuron auto`, which then holds out 5 000 MNIST images (as the seed did) or a tenth of the training samples. `dropneuron auto` steers by them, and the run reports its metric on them beside the test metric.',
+    default: 0,
+    min: 0,
+    countOrFraction: { sensibleFraction: { value: 0.5, why: 'holding out more than half trains on fewer samples than it validates on' } },
   },
   threads: {
     type: 'number',
@@ -575,31 +620,63 @@ export function isOneOf<T extends string>(word: string, table: Readonly<Record<T
 
 /** Whether a number fits a setting's range: `integer` when it must be whole and is not, `range` when outside. */
 export function numberFault(spec: NumberSpec, value: number): 'integer' | 'range' | undefined {
-  if (spec.integer && !Number.isInteger(value)) return 'integer';
+  if ((spec.integer || (spec.countOrFraction && value >= 1)) && !Number.isInteger(value)) return 'integer';
   const below = spec.min !== undefined && (spec.minExclusive ? value <= spec.min : value < spec.min);
   const above = spec.max !== undefined && value > spec.max;
   return below || above ? 'range' : undefined;
 }
 
+/** One end of a setting's sensible range; `fraction`: it bounds a fraction below 1 (a count or a fraction). */
+export interface SensibleEnd {
+  side: 'min' | 'max';
+  bound: SensibleBound;
+  fraction?: true;
+}
+
 /** Which end of a setting's sensible range a legal value is past, if any. */
-export function sensibleFault(spec: NumberSpec, value: number): { side: 'min' | 'max'; bound: SensibleBound } | undefined {
+export function sensibleFault(spec: NumberSpec, value: number): SensibleEnd | undefined {
+  return sensibleBounds(spec).find(({ side, bound, fraction }) => (side === 'min' ? value < bound.value : value > bound.value && (!fraction || value < 1)));
+}
+
+/** The ends of a setting's sensible range, each with why. */
+export function sensibleBounds(spec: NumberSpec): SensibleEnd[] {
   const { min, max } = spec.sensible ?? {};
-  if (min && value < min.value) return { side: 'min', bound: min };
-  if (max && value > max.value) return { side: 'max', bound: max };
-  return undefined;
+  const fraction = spec.countOrFraction?.sensibleFraction;
+  return [
+    ...(min ? [{ side: 'min' as const, bound: min }] : []),
+    ...(max ? [{ side: 'max' as const, bound: max }] : []),
+    ...(fraction ? [{ side: 'max' as const, bound: fraction, fraction: true as const }] : []),
+  ];
+}
+
+/** " or `auto`": the words a number setting also takes, for messages and hovers ('' when none). */
+function orWords(spec: NumberSpec): string {
+  return Object.keys(spec.words ?? {})
+    .map((w) => ` or \`${w}\``)
+    .join('');
 }
 
 /** "≤ 1", "in [1e-8, 1]": the sensible range of a number, for hovers and docs; undefined when it has none. */
 export function describeSensible(spec: NumberSpec): string | undefined {
   const { min, max } = spec.sensible ?? {};
+  const fraction = spec.countOrFraction?.sensibleFraction;
+  if (fraction) return `a fraction ≤ ${fraction.value}, or any count`;
   if (min && max) return `in [${min.value}, ${max.value}]`;
   if (min) return `≥ ${min.value}`;
   if (max) return `≤ ${max.value}`;
   return undefined;
 }
 
-/** "≥ 0", "in (0, 1]", "a whole number ≥ 1": the valid range of a number, for messages and hovers. */
+/**
+ * "≥ 0", "in (0, 1]", "a whole number ≥ 1", "a number ≥ 0 or `auto`": the valid values of a number setting, for
+ * messages and hovers.
+ */
 export function describeRange(spec: NumberSpec): string {
+  return `${describeNumbers(spec)}${orWords(spec)}`;
+}
+
+function describeNumbers(spec: NumberSpec): string {
+  if (spec.countOrFraction) return `a fraction in ${spec.min === 0 ? '[' : '('}0, 1) or a whole number ≥ 1`;
   const kind = spec.integer ? 'a whole number' : 'a number';
   const low = spec.min === undefined ? undefined : `${spec.minExclusive ? '>' : '≥'} ${spec.min}`;
   if (spec.min !== undefined && spec.max !== undefined) {

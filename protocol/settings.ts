@@ -14,6 +14,7 @@ import {
   type NumberSpec,
   type Overrides,
   type RegularizeKey,
+  type RegularizeOverrides,
   type TrainKey,
   type TrainSettings,
   type ValueSpec,
@@ -29,11 +30,14 @@ export type RunOptionKey = keyof typeof RUN_OPTIONS;
 type Camel<S extends string> = S extends `${infer A}_${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
 
 // The checked model's fields are the vocabulary's names in camelCase, no more and no fewer: if a setting is
-// added to the vocabulary without its field (or the reverse), these lines stop compiling.
+// added to the vocabulary without its field (or the reverse), these lines stop compiling. `regularize` has one
+// field that no setting names: `auto`, which the checker derives from `dropneuron auto`.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const regularizeFields: Same<Camel<RegularizeKey>, keyof GlobalRegularization> = true;
+const regularizeFields: Same<Camel<RegularizeKey>, keyof RegularizeOverrides> = true;
+const derivedFields: Same<keyof GlobalRegularization, keyof RegularizeOverrides | 'auto'> = true;
 const trainFields: Same<Camel<TrainKey>, keyof TrainSettings> = true;
 void regularizeFields;
+void derivedFields;
 void trainFields;
 
 /** What a run may change: the spec's settings (as the checker takes them) and the run options. */
@@ -110,6 +114,7 @@ export function overrideArgs(overrides: TrainingOverrides): string[] {
 export function parseSettingValue(setting: OverridableSetting, text: string): { value: number | string } | { error: string } {
   const spec = setting.spec;
   if (spec.type === 'number') {
+    if (spec.words && Object.hasOwn(spec.words, text)) return { value: text };
     const value = Number(text);
     if (text.trim() === '' || !Number.isFinite(value) || numberFault(spec, value))
       return { error: `expected ${describeRange(spec)}, found ${JSON.stringify(text)}` };
@@ -162,12 +167,18 @@ function schemaOf(setting: OverridableSetting): Record<string, unknown> {
   if (spec.type === 'enum')
     return { type: 'string', enum: Object.keys(spec.values), enumDescriptions: Object.values(spec.values), markdownDescription: description };
   if (spec.type === 'string') return { type: 'string', markdownDescription: description };
-  return {
+  const number = {
     type: spec.integer ? 'integer' : 'number',
     ...(spec.min !== undefined ? (spec.minExclusive ? { exclusiveMinimum: spec.min } : { minimum: spec.min }) : {}),
     ...(spec.max !== undefined ? { maximum: spec.max } : {}),
-    markdownDescription: description,
   };
+  // A number or one of the setting's words (`dropneuron`: a λ or "auto").
+  if (spec.words)
+    return {
+      anyOf: [number, { type: 'string', enum: Object.keys(spec.words), enumDescriptions: Object.values(spec.words) }],
+      markdownDescription: description,
+    };
+  return { ...number, markdownDescription: description };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   BLOCK_DOCS,
   DATASETS,
   DIAGNOSTIC_CODES,
+  GROUP_SCALES,
   LAYER_KINDS,
   MODEL_STATEMENTS,
   OPTIMIZERS,
@@ -21,6 +22,7 @@ import {
   MAX_SPEC_LENGTH,
   describeRange,
   describeSensible,
+  sensibleBounds,
   type NumberSpec,
   type ValueSpec,
 } from '../language/index.ts';
@@ -42,10 +44,15 @@ const defaultOf = (spec: ValueSpec): string => ('default' in spec && spec.defaul
 
 /** The sensible range and why, from the table: "≤ 1 — higher: steps this large make the loss diverge (NaN)". */
 function sensibleRange(spec: ValueSpec): string {
-  if (spec.type !== 'number' || !spec.sensible) return '—';
-  const { min, max } = spec.sensible;
-  const whys = [min && `lower: ${min.why}`, max && `higher: ${max.why}`].filter(Boolean);
+  const bounds = spec.type === 'number' ? sensibleBounds(spec) : [];
+  if (spec.type !== 'number' || !bounds.length) return '—';
+  const whys = bounds.map((b) => `${b.fraction ? 'a higher fraction' : b.side === 'min' ? 'lower' : 'higher'}: ${b.bound.why}`);
   return `${describeSensible(spec)} — ${cell(whys.join('; '))}`;
+}
+
+/** "`dropneuron auto`: …", a line per word a number setting takes instead of a number. */
+function wordLines(table: Record<string, ValueSpec>): string[] {
+  return Object.entries(table).flatMap(([k, s]) => (s.type === 'number' ? Object.entries(s.words ?? {}).map(([w, doc]) => `\`${k} ${w}\`: ${doc}`) : []));
 }
 
 function settingsTable(table: Record<string, ValueSpec>): string {
@@ -118,6 +125,14 @@ export function generatedReference(): string {
   out.push('### Tasks', '', '| task | meaning |', '|---|---|');
   for (const [k, doc] of Object.entries(TASKS)) out.push(`| \`${k}\` | ${cell(doc)} |`);
   out.push('', '### `regularize` settings', '', settingsTable(REGULARIZE_SETTINGS), '');
+  for (const line of wordLines(REGULARIZE_SETTINGS)) out.push(line, '');
+  out.push(
+    'Group scales (`group_scale`): ' +
+      Object.entries(GROUP_SCALES)
+        .map(([k, d]) => `\`${k}\`: ${d}`)
+        .join(' '),
+    '',
+  );
   out.push('### `train` settings', '', settingsTable(TRAIN_SETTINGS), '');
   out.push('### `sweep` lines', '', `${BLOCK_DOCS.sweep} Each value is checked as in the setting's own block.`, '');
   out.push(

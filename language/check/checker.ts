@@ -16,6 +16,7 @@ import {
   DATASETS,
   INPUT_SIZE,
   isOneOf,
+  type DropneuronWord,
   type LayerKind,
   type RegularizeKey,
   type Task,
@@ -36,11 +37,18 @@ export const LAYER_WEIGHTS_WARNING_BYTES = 1024 ** 3;
 
 const MODEL_WORDS = [...Object.keys(MODEL_STATEMENTS), ...LAYER_KIND_NAMES];
 
-/** Values that replace the spec's `regularize` / `train` settings (the command line's --l1, --epochs, ...). */
+/**
+ * Values that replace the spec's `regularize` / `train` settings (the command line's --l1, --epochs, ...), by
+ * their fields in the checked model, each as the spec writes it: `dropneuron` a λ or `auto`, which the checker
+ * turns into the model's `auto` and `dropneuron` as it does the spec's.
+ */
 export interface Overrides {
-  regularize?: Partial<GlobalRegularization>;
+  regularize?: RegularizeOverrides;
   train?: Partial<TrainSettings>;
 }
+
+/** The `regularize` settings a run can override: the checked model's fields but the derived `auto`, `dropneuron` as written. */
+export type RegularizeOverrides = Partial<Omit<GlobalRegularization, 'auto' | 'dropneuron'>> & { dropneuron?: number | DropneuronWord };
 
 export interface CheckResult {
   model?: CheckedModel;
@@ -58,7 +66,7 @@ export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResu
   // that error: what the checker says about it would follow from it.
   const reporter = new Reporter(parsed.lines, { limit: MAX_DIAGNOSTICS - parsed.diagnostics.length, quietLines: parsed.brokenLines });
   const blocks = firstOfEach(parsed.tree.blocks, reporter);
-  const regularize = { ...globalRegularization(blocks.regularize, reporter), ...overrides.regularize };
+  const regularize = globalRegularization(blocks.regularize, overrides.regularize, reporter);
   const train = { ...trainSettings(blocks.train, reporter), ...overrides.train };
   if (blocks.train) checkSchedule(blocks.train, train, reporter);
   if (!blocks.model) {
@@ -67,6 +75,7 @@ export function check(parsed: ParseResult, overrides: Overrides = {}): CheckResu
     return result(reporter);
   }
   const model = checkModel(blocks.model, blocks.regularize, regularize, train, reporter);
+  if (blocks.train && model.data) checkValidation(blocks.train, train, model.data, reporter);
   if (blocks.sweep) model.sweep = readSweep(blocks.sweep, reporter);
   return { model, ...result(reporter) };
 }
@@ -95,20 +104,24 @@ function firstOfEach(all: BlockNode[], reporter: Reporter): Partial<Record<'mode
 }
 
 /**
- * Every `regularize` setting, written or its default, by its field in the checked model (`keep_prob` → keepProb)
- * and in the vocabulary's order: the penalty terms' strengths among them (protocol/settings.ts checks that the
- * fields and the settings match).
+ * Every `regularize` setting, overridden, written or its default, by its field in the checked model
+ * (`keep_prob` → keepProb) and in the vocabulary's order: the penalty terms' strengths among them
+ * (protocol/settings.ts checks that the fields and the settings match). Then `auto`, from `dropneuron auto`, which
+ * leaves `dropneuron` 1: the unit the found λ multiplies.
  */
-function globalRegularization(block: BlockNode | undefined, reporter: Reporter): GlobalRegularization {
+function globalRegularization(block: BlockNode | undefined, overrides: RegularizeOverrides = {}, reporter: Reporter): GlobalRegularization {
   const s = block ? readSettings(block, REGULARIZE_SETTINGS, reporter) : {};
-  const num = (key: RegularizeKey): number => (typeof s[key] === 'number' ? (s[key] as number) : REGULARIZE_SETTINGS[key].default);
   const field = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  return Object.fromEntries((Object.keys(REGULARIZE_SETTINGS) as RegularizeKey[]).map((key) => [field(key), num(key)])) as unknown as GlobalRegularization;
+  const given = overrides as Readonly<Record<string, number | string | undefined>>;
+  const value = (key: RegularizeKey): number | string => given[field(key)] ?? s[key] ?? REGULARIZE_SETTINGS[key].default;
+  const fields = Object.fromEntries((Object.keys(REGULARIZE_SETTINGS) as RegularizeKey[]).map((key) => [field(key), value(key)]));
+  const auto = fields.dropneuron === 'auto';
+  return { ...fields, ...(auto ? { dropneuron: 1 } : {}), auto } as unknown as GlobalRegularization;
 }
 
 function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainSettings {
   const s = block ? readSettings(block, TRAIN_SETTINGS, reporter) : {};
-  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std' | 'warmup' | 'finetune'): number =>
+  const num = (key: 'epochs' | 'batch' | 'learning_rate' | 'seed' | 'init_std' | 'warmup' | 'finetune' | 'validation'): number =>
     typeof s[key] === 'number' ? (s[key] as number) : TRAIN_SETTINGS[key].default;
   return {
     epochs: num('epochs'),
@@ -121,6 +134,7 @@ function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainS
     initStd: num('init_std'),
     warmup: num('warmup'),
     finetune: num('finetune'),
+    validation: num('validation'),
     ...(typeof s.finetune_lr === 'number' ? { finetuneLr: s.finetune_lr } : {}),
     ...(typeof s.threads === 'number' ? { threads: s.threads } : {}),
   };
@@ -143,6 +157,23 @@ function checkSchedule(block: BlockNode, train: TrainSettings, reporter: Reporte
       fix: reporter.deleteLines('Remove `finetune_lr`', finetuneLr.range.start.line, finetuneLr.range.end.line),
     });
   }
+}
+
+/**
+ * A `validation` count that holds out every training sample of a data set whose size the spec fixes (`mnist
+ * limit=N`, generated data) leaves nothing to train on: DNN211 on the written value, when it is the one in effect.
+ */
+function checkValidation(block: BlockNode, train: TrainSettings, data: DataSpec, reporter: Reporter): void {
+  const statement = block.statements.find((s) => s.head.text === 'validation');
+  const token = statement && values(statement)[0]?.token;
+  const trainSamples = dataFacts(data).trainSamples;
+  if (!token || token.value !== train.validation || trainSamples === undefined || train.validation < Math.max(1, trainSamples)) return;
+  reporter.report(
+    'DNN211',
+    token,
+    `expected \`validation\` below the ${groupDigits(trainSamples)} training samples of \`${data.kind}\` data, found \`${clip(token.text)}\`: no sample would be left to train on`,
+    { fix: reporter.replace('Change to 0.1 (a tenth of the training samples)', token, '0.1') },
+  );
 }
 
 function checkModel(

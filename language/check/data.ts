@@ -14,18 +14,21 @@ export interface DataFacts {
   classes?: number;
   /** Targets per sample for `regress`. */
   targets?: number;
+  /** Training samples, where the spec alone fixes how many (not for files). */
+  trainSamples?: number;
 }
 
 export function dataFacts(data: DataSpec): DataFacts {
   switch (data.kind) {
     case 'mnist':
-      return { inputs: [[784], [28, 28, 1]], classes: 10 };
+      return { inputs: [[784], [28, 28, 1]], classes: 10, trainSamples: data.limit ?? DATASETS.mnist.options.limit.max };
     case 'sparse-regression':
-      return { inputs: [[data.features]], targets: 1 };
+      // The first half of the samples trains, the second tests.
+      return { inputs: [[data.features]], targets: 1, trainSamples: Math.floor(data.samples / 2) };
     case 'csv':
       return { targets: 1 };
     case 'synthetic':
-      return { classes: data.classes };
+      return { classes: data.classes, trainSamples: data.samples };
     case 'idx':
       return {};
   }

@@ -21,7 +21,9 @@ export const DROPOUT_TRAP =
 export function checkDropoutTrap(model: CheckedModel, regularizeBlock: BlockNode | undefined, reporter: Reporter): void {
   const lambda = Math.max(0, ...model.layers.filter((l) => LAYER_KINDS[l.kind].hasWeights).map((l) => l.reg.dropneuron));
   if (lambda === 0) return;
-  const say = (keep: number): string => `expected \`keep_prob 1\` with DropNeuron (λ ${lambda}), found ${keep}: ${DROPOUT_TRAP}`;
+  // With `dropneuron auto` the layers' values weigh a λ the run finds: say `auto`, not the unit.
+  const strength = model.regularize.auto ? 'auto' : lambda;
+  const say = (keep: number): string => `expected \`keep_prob 1\` with DropNeuron (λ ${strength}), found ${keep}: ${DROPOUT_TRAP}`;
 
   const global = regularizeBlock?.statements.find((s) => s.head.text === 'keep_prob');
   const globalValue = global && values(global)[0]?.token;

@@ -4,7 +4,7 @@ import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
 import type { SweepSetting } from './sweep.ts';
 import type { PerPenalty } from '../penalties.ts';
-import type { Activation, BackendSetting, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
+import type { Activation, BackendSetting, GroupScale, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
 export type Shape = number[];
@@ -22,8 +22,21 @@ export interface Regularization extends PerPenalty {
 export interface GlobalRegularization extends PerPenalty {
   keepProb: number;
   threshold: number;
-  /** What pruning at the threshold may cost, in points (see `tolerance` in the vocabulary). */
+  /** What pruning at the threshold, and `dropneuron auto`'s search, may cost, in points (see `tolerance` in the vocabulary). */
   tolerance: number;
+  /**
+   * λ of the first weighted layer's input groups (its rows: pixels, CSV columns, flattened conv features) relative
+   * to its neurons' λ: those groups get λ × inputsWeight. 1 (the default): the same λ.
+   */
+  inputsWeight: number;
+  /** How a DropNeuron group's penalty is weighed by its size: `none` (the seed's), `sqrt` (√|g|). */
+  groupScale: GroupScale;
+  /**
+   * `dropneuron auto`: the trainer finds the DropNeuron λ during the run. `dropneuron` is then 1, the unit the
+   * found λ multiplies, so that each layer's `reg.dropneuron` (its `dropneuron=` option, else 1) is that layer's
+   * weight relative to the found λ. Not a setting of its own: the checker derives it from `dropneuron`'s value.
+   */
+  auto: boolean;
 }
 
 export interface TrainSettings {
@@ -44,6 +57,11 @@ export interface TrainSettings {
   finetuneLr?: number;
   /** Threads that train on wasm; when absent, the cores available (resolved by the trainer, which knows them). */
   threads?: number;
+  /**
+   * Training samples held out for validation, from the end of the training set: ≥ 1 a count (whole), below 1 a
+   * fraction of the training samples, 0 none.
+   */
+  validation: number;
 }
 
 export type DataSpec =

@@ -17,7 +17,8 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
   const fault = numberFault(spec, value);
   if (fault === 'integer') {
     const rounded = Math.min(spec.max ?? Infinity, Math.max(spec.min ?? -Infinity, Math.round(value)));
-    reporter.report('DNN212', token, `expected a whole number for \`${what}\`, found \`${clip(token.text)}\``, {
+    const expected = spec.countOrFraction ? 'a whole number (a count) or a fraction below 1' : 'a whole number';
+    reporter.report('DNN212', token, `expected ${expected} for \`${what}\`, found \`${clip(token.text)}\``, {
       fix: reporter.replace(`Change to ${rounded}`, token, numberText(rounded)),
     });
     return undefined;
@@ -32,11 +33,11 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
   }
   const unsound = sensibleFault(spec, value);
   if (unsound) {
-    const { side, bound } = unsound;
+    const { side, bound, fraction } = unsound;
     reporter.report(
       'DNN223',
       token,
-      `expected \`${what}\` ${side === 'max' ? '≤' : '≥'} ${numberText(bound.value)}, found \`${clip(token.text)}\`: ${bound.why}`,
+      `expected \`${what}\` ${side === 'max' ? '≤' : '≥'} ${numberText(bound.value)}${fraction ? ' as a fraction (or a whole count)' : ''}, found \`${clip(token.text)}\`: ${bound.why}`,
       {
         fix: reporter.replace(`Change to ${numberText(bound.value)}`, token, numberText(bound.value)),
       },
@@ -45,14 +46,27 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
   return value;
 }
 
+/** A number, or one of the words the setting takes instead (`dropneuron auto`): the word as written. */
+export function readNumberOrWord(spec: NumberSpec, token: Token, what: string, reporter: Reporter): number | string | undefined {
+  const words = Object.keys(spec.words ?? {});
+  if (token.kind !== 'ident') return readNumber(spec, token, what, reporter);
+  if (words.includes(token.text)) return token.text;
+  return unknownWord('DNN210', token, describeRange(spec), words, what, reporter);
+}
+
 export function readEnum(spec: EnumSpec, token: Token, what: string, reporter: Reporter): string | undefined {
   const names = Object.keys(spec.values);
   if (token.kind === 'ident' && names.includes(token.text)) return token.text;
+  return unknownWord('DNN203', token, listOf(names), names, what, reporter);
+}
+
+/** A token where one of `names` (or what `expected` says) belongs: `code`, with a "did you mean" fix when a name is near. */
+function unknownWord(code: 'DNN203' | 'DNN210', token: Token, expected: string, names: readonly string[], what: string, reporter: Reporter): undefined {
   const suggestion = token.kind === 'ident' ? didYouMean(token.text, names) : undefined;
   reporter.report(
-    'DNN203',
+    code,
     token,
-    `expected ${listOf(names)} for \`${what}\`, found ${describeToken(token)}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+    `expected ${expected} for \`${what}\`, found ${describeToken(token)}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
     suggestion ? { fix: reporter.replace(`Change to \`${suggestion}\``, token, suggestion) } : {},
   );
   return undefined;
@@ -70,7 +84,7 @@ export function readString(spec: StringSpec, token: Token, what: string, reporte
 export function readValue(spec: ValueSpec, token: Token, what: string, reporter: Reporter): number | string | undefined {
   switch (spec.type) {
     case 'number':
-      return readNumber(spec, token, what, reporter);
+      return spec.words ? readNumberOrWord(spec, token, what, reporter) : readNumber(spec, token, what, reporter);
     case 'enum':
       return readEnum(spec, token, what, reporter);
     case 'string':

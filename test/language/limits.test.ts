@@ -159,8 +159,15 @@ describe('every number in the vocabulary has a legal and a sensible range', () =
     it(name, () => {
       assert.notEqual(spec.min, undefined, 'a legal minimum');
       const closed = spec.min !== undefined && spec.max !== undefined;
-      assert.ok(closed || spec.sensible, 'a sensible range where the legal one is open');
+      const fraction = spec.countOrFraction?.sensibleFraction;
+      assert.ok(closed || spec.sensible || fraction, 'a sensible range where the legal one is open');
       const { min, max } = spec.sensible ?? {};
+      if (fraction) {
+        // A count or a fraction: the bound is on the fraction, below 1; a count is legal from 1 up.
+        assert.ok(fraction.value > 0 && fraction.value < 1 && fraction.why.length > 10, 'a fraction bound in (0, 1), with a reason');
+        assert.equal(analyzeValue(name, fraction.value), undefined);
+        assert.match(analyzeValue(name, (fraction.value + 1) / 2) ?? '', /as a fraction/);
+      }
       for (const bound of [min, max]) {
         if (!bound) continue;
         assert.ok(bound.value >= spec.min! && (spec.max === undefined || bound.value <= spec.max), `the sensible bound ${bound.value} inside the legal range`);

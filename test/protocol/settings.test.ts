@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Command } from 'commander';
-import { REGULARIZE_SETTINGS, TRAIN_SETTINGS, type ValueSpec } from '../../language/index.ts';
+import { analyze, REGULARIZE_SETTINGS, TRAIN_SETTINGS, type ValueSpec } from '../../language/index.ts';
 import { addSettingOptions, settingOverrides } from '../../cli/trainOptions.ts';
 import {
   mergeOverrides,
@@ -25,12 +25,15 @@ function parseFlags(args: string[]): TrainingOverrides {
   return settingOverrides(command);
 }
 
-/** Values a setting accepts: its bounds, its default, its choices. */
+/** Values a setting accepts: its bounds, its default, its choices, its words (`auto`), a fraction and a count. */
 function validValues(spec: ValueSpec): (number | string)[] {
   if (spec.type === 'enum') return Object.keys(spec.values);
   if (spec.type === 'string') return ['x'];
+  const words = Object.keys(spec.words ?? {});
+  const fallback = 'default' in spec && spec.default !== undefined ? [spec.default] : [];
+  if (spec.countOrFraction) return [...new Set([spec.min ?? 0, 0.25, 7, ...fallback, ...words])];
   const low = spec.min === undefined ? 0 : spec.minExclusive ? spec.min + (spec.integer ? 1 : 0.25) : spec.min;
-  return [...new Set([low, spec.max ?? low + (spec.integer ? 7 : 3.5), ...('default' in spec && spec.default !== undefined ? [spec.default] : [])])];
+  return [...new Set([low, spec.max ?? low + (spec.integer ? 7 : 3.5), ...fallback, ...words])];
 }
 
 describe('the one table of overridable settings', () => {
@@ -66,6 +69,27 @@ describe('the one table of overridable settings', () => {
     assert.throws(() => parseFlags(['--keep-prob', '0']), /expected a number in \(0, 1\], found "0"/);
     assert.throws(() => parseFlags(['--epochs', '2.5']), /expected a whole number ≥ 1/);
     assert.throws(() => parseFlags(['--optimizer', 'adamw']), /Allowed choices are adam, sgd, momentum, rmsprop/);
+    assert.throws(() => parseFlags(['--dropneuron', 'automatic']), /expected a number ≥ 0 or `auto`, found "automatic"/);
+    assert.throws(() => parseFlags(['--validation', '2.5']), /expected a fraction in \[0, 1\) or a whole number ≥ 1, found "2.5"/);
+    assert.throws(() => parseFlags(['--inputs-weight', '0']), /expected a number > 0/);
+    assert.throws(() => parseFlags(['--group-scale', 'log']), /Allowed choices are none, sqrt/);
+  });
+
+  it("dropneuron auto and the means it uses: flags, the editor's overrides and the checked model agree", () => {
+    const flags = parseFlags(['--dropneuron', 'auto', '--inputs-weight', '4', '--group-scale', 'sqrt', '--validation', '0.1']);
+    assert.deepEqual(flags, { regularize: { dropneuron: 'auto', inputsWeight: 4, groupScale: 'sqrt' }, train: { validation: 0.1 } });
+    const editor = overridesFromRecord({ dropneuron: 'auto', inputs_weight: 4, group_scale: 'sqrt', validation: 0.1 });
+    assert.deepEqual(editor, { overrides: flags, problems: [] });
+    assert.deepEqual(overridesFromRecord({ dropneuron: 'atuo' }).problems, ['`dropneuron`: expected a number ≥ 0 or `auto`, found "atuo"']);
+    const spec = 'model m {\n  data mnist\n  dense out 10\n}\nregularize {\n  dropneuron 0.01\n}\n';
+    const auto = analyze(spec, flags).model!;
+    assert.deepEqual(
+      [auto.regularize.auto, auto.regularize.dropneuron, auto.regularize.inputsWeight, auto.regularize.groupScale, auto.train.validation],
+      [true, 1, 4, 'sqrt', 0.1],
+    );
+    // A number over a spec's `auto` turns the search off again.
+    const fixed = analyze(spec.replace('0.01', 'auto'), parseFlags(['--dropneuron', '0.02'])).model!;
+    assert.deepEqual([fixed.regularize.auto, fixed.regularize.dropneuron], [false, 0.02]);
   });
 
   it("the editor's settings become the same overrides: dropneuron.trainer.overrides by the spec's names, epochs and backend", () => {
