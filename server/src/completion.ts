@@ -45,15 +45,13 @@ model \${1:lenet-300-100} {
 }
 
 regularize {
-  l1 0.0001
-  l2 0
-  keep_prob 0.5
-  dropneuron 0.0005
+  dropneuron \${4:auto}
   threshold 0.01
+  tolerance \${5:1}
 }
 
 train {
-  epochs \${4:10}
+  epochs \${6:10}
   batch 256
   optimizer adam
   learning_rate 0.001
@@ -63,7 +61,8 @@ train {
 const BLOCK_SNIPPETS: Record<string, string> = {
   model:
     'model ${1:name} {\n  data ${2|mnist,sparse-regression,synthetic|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
-  regularize: 'regularize {\n  l1 ${1:0.0001}\n  l2 ${2:0}\n  keep_prob ${3:0.5}\n  dropneuron ${4:0.0005}\n  threshold ${5:0.01}\n}',
+  // New specs find their strength: `dropneuron auto`, within `tolerance` (and no dropout, which DNN224 warns about).
+  regularize: 'regularize {\n  dropneuron ${1:auto}\n  threshold ${2:0.01}\n  tolerance ${3:1}\n}',
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',
   sweep: 'sweep {\n  dropneuron ${1:0.0003 0.001 0.003}\n  threshold ${2:0.005 0.01 0.02}\n}',
 };
@@ -172,13 +171,16 @@ function statementOnLine(analysis: Analysis, block: BlockNode, offset: number): 
 function blockItems(analysis: Analysis): CompletionItem[] {
   const items = BLOCK_KEYWORDS.map((k) => item(k, CompletionItemKind.Keyword, BLOCK_DOCS[k], snippet(BLOCK_SNIPPETS[k]!)));
   if (analysis.tree.blocks.length === 0) {
-    const doc = 'A complete spec: the paper’s LeNet-300-100 on MNIST with DropNeuron.';
+    const doc = 'A complete spec: the paper’s LeNet-300-100 on MNIST with DropNeuron, its strength found by `dropneuron auto`.';
     return [item('LeNet-300-100 spec', CompletionItemKind.Snippet, doc, { ...snippet(LENET_SNIPPET), sortText: '0' }), ...ranked(items, 'block')];
   }
   return ranked(items, 'block');
 }
 
-/** `regularize` / `train`: the settings not yet written at a line's start, an enum setting's values after it. */
+/**
+ * `regularize` / `train`: the settings not yet written at a line's start; after one, an enum setting's values or a
+ * number setting's words (`dropneuron auto`).
+ */
 function settingItems(context: Context, block: BlockNode, table: Readonly<Record<string, ValueSpec>>, list = false): CompletionItem[] {
   const statement = context.statement;
   if (context.lineStart) {
@@ -190,11 +192,12 @@ function settingItems(context: Context, block: BlockNode, table: Readonly<Record
   }
   if (!statement || context.touching?.kind === 'equals') return [];
   const spec = isOneOf(statement.head.text, table) ? table[statement.head.text] : undefined;
-  if (spec?.type !== 'enum') return [];
+  const choices = spec?.type === 'enum' ? spec.values : spec?.type === 'number' ? spec.words : undefined;
+  if (!choices) return [];
   const finished = finishedValues(context, statement);
-  if (!list) return finished.length === 0 ? valueItems(spec.values) : [];
+  if (!list) return finished.length === 0 ? valueItems(choices) : [];
   const listed = new Set(finished.map((v) => v.token.text));
-  return valueItems(Object.fromEntries(Object.entries(spec.values).filter(([name]) => !listed.has(name))));
+  return valueItems(Object.fromEntries(Object.entries(choices).filter(([name]) => !listed.has(name))));
 }
 
 function modelItems(context: Context): CompletionItem[] {

@@ -18,8 +18,10 @@ import {
   describeRange,
   describeSensible,
   isOneOf,
+  sensibleBounds,
   type Analysis,
   type CheckedLayer,
+  type GlobalRegularization,
   type Position,
   type StatementNode,
   type NumberSpec,
@@ -57,13 +59,27 @@ export function describeSpec(name: string, spec: ValueSpec): string {
 function sensibleLine(spec: NumberSpec): string {
   const range = describeSensible(spec);
   if (!range) return '';
-  const { min, max } = spec.sensible ?? {};
-  const whys = [min && `below: ${min.why}`, max && `above: ${max.why}`].filter(Boolean).join('; ');
+  const whys = sensibleBounds(spec)
+    .map((b) => `${b.fraction ? 'a larger fraction' : b.side === 'min' ? 'below' : 'above'}: ${b.bound.why}`)
+    .join('; ');
   return `\n\nSensible: ${range} (${whys})`;
 }
 
+/** What a word written as a setting's value means: an enum's value (`group_scale sqrt`), a number setting's word (`dropneuron auto`). */
+function valueMeaning(spec: ValueSpec | undefined, word: string): string | undefined {
+  const meanings = spec?.type === 'enum' ? spec.values : spec?.type === 'number' ? spec.words : undefined;
+  return meanings && isOneOf(word, meanings) ? meanings[word] : undefined;
+}
+
+/** A layer's DropNeuron strength as it reads: its λ, or under `dropneuron auto` its weight on the λ the run finds. */
+function dropneuronOf(layer: CheckedLayer, global: Pick<GlobalRegularization, 'auto'> | undefined): string {
+  const weight = layer.reg.dropneuron;
+  if (!global?.auto) return String(weight);
+  return weight === 0 ? '0' : weight === 1 ? 'auto' : `auto × ${weight}`;
+}
+
 /** The layer's shapes, parameters, effective penalties and, after a run, its kept neurons. */
-export function describeLayer(layer: CheckedLayer, run: RunResult | undefined): string {
+export function describeLayer(layer: CheckedLayer, run: RunResult | undefined, global?: Pick<GlobalRegularization, 'auto'>): string {
   const lines = [
     `**${layer.name}** · \`${layer.kind}\`${layer.activation !== 'linear' ? ` · ${layer.activation}` : ''}`,
     '',
@@ -71,7 +87,11 @@ export function describeLayer(layer: CheckedLayer, run: RunResult | undefined): 
   ];
   if (LAYER_KINDS[layer.kind].hasWeights) {
     const r = layer.reg;
-    lines.push('', `Effective regularization: ${PENALTY_TERM_NAMES.map((t) => `${PENALTY_TERMS[t].setting} ${r[t]}`).join(' · ')} · keep_prob ${r.keepProb}`);
+    const strength = (t: (typeof PENALTY_TERM_NAMES)[number]): string => (t === 'dropneuron' ? dropneuronOf(layer, global) : String(r[t]));
+    lines.push(
+      '',
+      `Effective regularization: ${PENALTY_TERM_NAMES.map((t) => `${PENALTY_TERMS[t].setting} ${strength(t)}`).join(' · ')} · keep_prob ${r.keepProb}`,
+    );
   } else if (layer.kind === 'dropout') {
     lines.push('', `keep_prob ${layer.reg.keepProb}`);
   }
@@ -100,7 +120,9 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
   if (!statement) return null;
   const head = statement.head.text;
   if (where.layer && (token === statement.head || token === where.layer.nameToken || token === where.layer.sizeToken)) {
-    return reply(`${describeLayer(where.layer, run)}\n\n---\n\`${LAYER_KINDS[where.layer.kind].signature}\`\n\n${LAYER_KINDS[where.layer.kind].doc}`);
+    return reply(
+      `${describeLayer(where.layer, run, analysis.model?.regularize)}\n\n---\n\`${LAYER_KINDS[where.layer.kind].signature}\`\n\n${LAYER_KINDS[where.layer.kind].doc}`,
+    );
   }
   if (token === statement.head) {
     if (block === 'regularize' && isOneOf(word, REGULARIZE_SETTINGS)) return reply(describeSpec(word, REGULARIZE_SETTINGS[word]));
@@ -123,6 +145,10 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
   if (head === 'task' && isOneOf(word, TASKS)) return reply(`**${word}** — ${TASKS[word]}`);
   if (head === 'optimizer' && isOneOf(word, OPTIMIZERS)) return reply(`**${word}** — ${OPTIMIZERS[word]}`);
   if (head === 'backend' && isOneOf(word, BACKENDS)) return reply(`**${word}** — ${BACKENDS[word]}`);
+  const settings: Readonly<Record<string, ValueSpec>> | undefined =
+    block === 'regularize' ? REGULARIZE_SETTINGS : block === 'train' ? TRAIN_SETTINGS : block === 'sweep' ? SWEEP_SETTINGS : undefined;
+  const meaning = settings && isOneOf(head, settings) ? valueMeaning(settings[head], word) : undefined;
+  if (meaning) return reply(`**${head} ${word}** — ${meaning}`);
   if (block === 'regularize' && isOneOf(head, REGULARIZE_SETTINGS)) return reply(describeSpec(head, REGULARIZE_SETTINGS[head]));
   if (block === 'train' && isOneOf(head, TRAIN_SETTINGS)) return reply(describeSpec(head, TRAIN_SETTINGS[head]));
   if (block === 'sweep' && isOneOf(head, SWEEP_SETTINGS)) return reply(describeSpec(head, SWEEP_SETTINGS[head]));
