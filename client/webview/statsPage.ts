@@ -96,7 +96,12 @@ function drawDamage(s: StatsState): void {
 function drawGuidance(s: StatsState): void {
   const guidance = s.summary?.guidance;
   $('guidance').hidden = !guidance;
-  $('guidance-text').textContent = guidance ?? '';
+  $('guidance-text').replaceChildren(...withCode(guidance ?? ''));
+}
+
+/** A sentence whose `quoted` words (settings, values) read as code: text nodes and <code> elements, never HTML. */
+function withCode(sentence: string): Node[] {
+  return sentence.split('`').map((part, i) => (i % 2 ? el('code', '', part) : document.createTextNode(part)));
 }
 
 function drawCards(s: StatsState): void {
@@ -468,7 +473,7 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
   const [, orange, green] = t.palette;
   const sum = s.summary;
   const tolerance = s.settings?.tolerance ?? sum?.damage?.tolerance;
-  const reference = sum?.auto?.reference ?? [...view.reference].reverse().find((v) => v !== null) ?? undefined;
+  const reference = sum?.auto?.reference ?? view.reference.filter((v): v is number => v !== null).at(-1);
   const band =
     reference !== undefined
       ? ` within ${tolerance ?? '?'} point${tolerance === 1 ? '' : 's'} of the unpenalised network’s (${formatMetric(s.metric, reference)})`
@@ -549,6 +554,15 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
     },
     t,
   );
+  // The band is the search's promise: a shipped model that ended outside it (fine-tuning did not win the accuracy
+  // back) must not read as a success.
+  const floor = view.floor.filter((v): v is number => v !== null).at(-1);
+  const final = sum?.validationMetric;
+  const outside = view.settled && floor !== undefined && final !== undefined && (s.metric === 'accuracy' ? final < floor : final > floor);
+  $('auto-verdict').classList.toggle('bad', outside);
+  if (outside)
+    $('auto-verdict').textContent +=
+      ` But the pruned model ends at ${formatMetric(s.metric, final)} on validation, ${s.metric === 'accuracy' ? 'below' : 'above'} the band’s edge (${formatMetric(s.metric, floor)}).`;
   const settings = view.settings;
   $('use-settings-box').hidden = !settings || s.status !== 'done';
   $('use-settings-detail').textContent = settings

@@ -445,6 +445,16 @@ describe('a dropneuron auto run in headless Chromium', () => {
     await post(page, { type: 'reset', runId: 'a2', title: 'churn.dnn', events: [...AUTO.slice(0, -1), damaged] });
     await page.waitForSelector('#damage:not([hidden])');
     assert.match((await page.locator('#damage-remedies li').nth(1).textContent()) ?? '', /^Use a fixed dropneuron λ below the one auto found \(0\.0081\): /);
+    // A pruned model that ends below the band on validation (fine-tuning did not win it back) is no success either.
+    const below = { ...done, summary: { ...done.summary, validationMetric: 0.85 } };
+    await post(page, { type: 'reset', runId: 'a3', title: 'churn.dnn', events: [...AUTO.slice(0, -1), below] });
+    await page.waitForSelector('#auto-verdict.bad');
+    assert.match(
+      (await page.locator('#auto-verdict').textContent()) ?? '',
+      / But the pruned model ends at 85\.00 % on validation, below the band’s edge \(90\.80 %\)\.$/,
+    );
+    await post(page, { type: 'reset', runId: 'a4', title: 'churn.dnn', events: AUTO });
+    assert.equal(await page.locator('#auto-verdict.bad').count(), 0);
     await page.close();
   });
 
@@ -470,10 +480,12 @@ describe('a dropneuron auto run in headless Chromium', () => {
   it('a run that pruned nothing says so in a banner, with what to try', async () => {
     const page = await open();
     const done = EVENTS.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
-    const guidance = 'Nothing was pruned: dropneuron 0.0005 is too weak for this network; try dropneuron auto.';
+    const guidance = 'Nothing was pruned: λ 0.0005 is too weak for this network; try `dropneuron auto` or <b>a λ 10× larger</b>.';
     await post(page, { type: 'reset', runId: 'g', title: 'rec.dnn', events: [...EVENTS.slice(0, -1), { ...done, summary: { ...done.summary, guidance } }] });
     await page.waitForSelector('#guidance:not([hidden])');
-    assert.equal(await page.locator('#guidance-text').textContent(), guidance);
+    assert.equal(await page.locator('#guidance-text').textContent(), guidance.replace(/`/g, ''));
+    assert.deepEqual(await page.locator('#guidance-text code').allTextContents(), ['dropneuron auto'], 'quoted words as code');
+    assert.equal(await page.locator('#guidance-text b').count(), 0, 'text, never HTML');
     await page.locator('#guidance').screenshot({ path: join(OUT, 'webview-guidance.png') });
     await post(page, { type: 'reset', runId: 'h', title: 'rec.dnn', events: EVENTS });
     assert.equal(await page.isHidden('#guidance'), true);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { waitFor } from './harness.ts';
-import { runsOf, scenario, SMALL, useWorkbench, w } from './scenario.ts';
+import { frameWith, pixels, runsOf, scenario, SMALL, useWorkbench, w } from './scenario.ts';
 
 // The stats panels as a user meets them: one per run, charts that follow the colour theme, a failed run's
 // error, the pruning-damage banner, and the compare panel of runs picked together in the Runs view.
@@ -18,42 +18,6 @@ useWorkbench(() => ({
   'bad.csv': 'x1,x2,label\n1,2,0\n3,4,1\n5\n',
   'bad.dnn': 'model bad {\n  data csv "bad.csv" target=label\n  input 2\n  dense out 1\n}\n\ntrain {\n  epochs 1\n  batch 2\n}\n',
 }));
-
-/** The webview frame whose page holds `selector` (each panel is its own iframe in the workbench). */
-async function frameWith(selector: string, timeoutMs = 60_000): Promise<Frame> {
-  return waitFor(
-    `a webview with ${selector}`,
-    async () => {
-      for (const frame of w.page.frames()) {
-        if (!frame.url().includes('fake.html') && !frame.url().includes('index.html')) continue;
-        if (
-          await frame
-            .locator(selector)
-            .count()
-            .catch(() => 0)
-        )
-          return frame;
-      }
-      return undefined;
-    },
-    timeoutMs,
-  );
-}
-
-/** Pixels of a canvas in a webview close to `colour` (a CSS colour as the page computes it: `rgb(r, g, b)` or `#rrggbb`). */
-async function pixels(frame: Frame, canvas: string, colour: string): Promise<number> {
-  return frame.locator(canvas).evaluate((c: HTMLCanvasElement, css: string) => {
-    const probe = document.createElement('canvas').getContext('2d')!;
-    probe.fillStyle = css;
-    probe.fillRect(0, 0, 1, 1);
-    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4)
-      if (data[i + 3]! > 200 && Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) < 24) n++;
-    return n;
-  }, colour);
-}
 
 const foreground = (frame: Frame): Promise<string> => frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim());
 

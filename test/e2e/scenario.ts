@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
+import type { Frame } from 'playwright-core';
 import { OUT, waitFor, Workbench } from './harness.ts';
 
 // What every e2e file shares: one workbench per file (started before its scenarios, stopped after), the
@@ -95,4 +96,40 @@ export function runsOf(spec: string): string[] {
     )
     .map((d) => join(dir, d))
     .sort();
+}
+
+/** The webview frame whose page holds `selector` (each panel is its own iframe in the workbench). */
+export async function frameWith(selector: string, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor(
+    `a webview with ${selector}`,
+    async () => {
+      for (const frame of w.page.frames()) {
+        if (!frame.url().includes('fake.html') && !frame.url().includes('index.html')) continue;
+        if (
+          await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)
+        )
+          return frame;
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
+}
+
+/** Pixels of a canvas in a webview close to `colour` (a CSS colour as the page computes it: `rgb(r, g, b)` or `#rrggbb`). */
+export async function pixels(frame: Frame, canvas: string, colour: string): Promise<number> {
+  return frame.locator(canvas).evaluate((c: HTMLCanvasElement, css: string) => {
+    const probe = document.createElement('canvas').getContext('2d')!;
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3]! > 200 && Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) < 24) n++;
+    return n;
+  }, colour);
 }

@@ -44,7 +44,7 @@ function follow(deps: CommandDeps, uri: string, runId: string, title: string): v
             resolve();
             deps.refreshRuns();
             if (event.type === 'error') void showFailure(deps.log, event, uri);
-            else void showGuidance(deps, event);
+            else void showGuidance(deps, event, uri);
           }
         });
       }),
@@ -55,12 +55,14 @@ function follow(deps: CommandDeps, uri: string, runId: string, title: string): v
  * A finished run that pruned (almost) nothing or everything says so, and what to try (the summary's `guidance`):
  * the quiet status bar alone would let it pass for a success.
  */
-async function showGuidance(deps: CommandDeps, done: DoneEvent): Promise<void> {
+async function showGuidance(deps: CommandDeps, done: DoneEvent, uri: string): Promise<void> {
   const guidance = done.summary.guidance;
   if (!guidance) return;
-  deps.log.info(`run finished: ${guidance}`);
+  // Named by its spec (the sentence itself starts with DropNeuron): which run of several it was.
+  const message = `${path.basename(vscode.Uri.parse(uri).fsPath)}: ${guidance}`;
+  deps.log.info(`run finished: ${message}`);
   const show = 'Show Training Stats';
-  if ((await vscode.window.showWarningMessage(`DropNeuron: ${guidance}`, show)) === show) void vscode.commands.executeCommand('dropneuron.showStats');
+  if ((await vscode.window.showWarningMessage(message, show)) === show) void vscode.commands.executeCommand('dropneuron.showStats');
 }
 
 /** A failed run: its sentence and the buttons that fix it (failures.ts); the log gets it in full. */
