@@ -160,7 +160,7 @@ export const REGULARIZE_SETTINGS = {
   },
   group_scale: {
     type: 'enum',
-    doc: "How each DropNeuron group's penalty is weighed by its size |g| (the weights in the group).",
+    doc: "How each DropNeuron group's penalty is weighed by its size |g| (the weights in the group). The default is `none` (the seed's), and `sqrt` under `dropneuron auto`.",
     default: 'none',
     values: GROUP_SCALES,
   },
