@@ -79,6 +79,25 @@ describe('resuming reads the events from events.jsonl and makes them agree with 
     assert.equal(readRun(runDir)?.info.epochsCompleted, 6);
   });
 
+  it('dropneuron auto: a run resumed mid-search steers as the unbroken run did, from its log alone', async () => {
+    const dir = tempDir();
+    const spec = writeSpec(dir, 'auto.dnn', syntheticSpec(10, '  seed 5\n').replace('dropneuron 0.001', 'dropneuron auto'));
+    const whole = await trainCollect({ specPath: spec, outDir: join(dir, 'whole') });
+    const runDir = join(dir, 'cut');
+    await trainCutAfterCheckpoint(spec, runDir, 6);
+    const resumed = await trainCollect({ specPath: spec, resumeDir: runDir });
+    assert.equal(resumed.result.type, 'done', JSON.stringify(resumed.result));
+    const epochs = (events: TrainerEvent[]) =>
+      events.filter((e): e is EpochEvent => e.type === 'epoch').map((e) => [e.epoch, e.loss.total, e.validationMetric, e.auto]);
+    const unbroken = epochs(whole.events);
+    assert.ok(
+      unbroken.some(([, , , auto]) => (auto as EpochEvent['auto'])?.stage === 'search' && (auto as EpochEvent['auto'])!.lambda > 0),
+      'the search ran',
+    );
+    assert.deepEqual(epochs(readEvents(runDir)), unbroken, 'the same λ, losses and validation as the unbroken run');
+    assert.deepEqual((resumed.result as DoneEvent).summary.auto, (whole.result as DoneEvent).summary.auto);
+  });
+
   it('epoch events beyond the checkpoint and a line cut short are dropped', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, 'syn.dnn', SPEC);

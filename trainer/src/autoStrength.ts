@@ -38,6 +38,8 @@ export class AutoStrengthSearch {
   private best: number | undefined;
   /** Whether the previous epoch ended below the band's edge. */
   private missed = false;
+  /** How the last observed epoch stood: in the band, below its edge once, or out of it. */
+  verdict: 'in' | 'below' | 'out' = 'in';
   /** Epochs left before the hold stage may step down again. */
   private cooling = 0;
   /** What the train epochs ended with, once fine-tuning has begun. */
@@ -99,6 +101,7 @@ export class AutoStrengthSearch {
     const below = cost > this.tolerance;
     const out = below && (this.missed || cost > 2 * this.tolerance);
     this.missed = below && !out;
+    this.verdict = out ? 'out' : below ? 'below' : 'in';
     const comfortable = cost <= this.tolerance / 2;
     const { FACTOR, HOLD_STEP, COOLDOWN } = AutoStrengthSearch;
     let { stage } = this.state;

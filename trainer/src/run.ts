@@ -25,6 +25,7 @@ import { progressListener } from './listeners/progress.ts';
 import { ThresholdCurveWriter } from './listeners/thresholdCurve.ts';
 import { PruningView } from './listeners/pruningView.ts';
 import { trainLoop, type Trainee } from './loop.ts';
+import type { LayerWeights } from './layerWeights.ts';
 import { LayerSizeError, Network } from './network.ts';
 import { layerOpsFor } from './ops.ts';
 import { makeOptimizer } from './optimizer.ts';
@@ -201,10 +202,14 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     // The log as the checkpoint left it: epochs after the checkpoint dropped, the checkpoint's own epoch
     // appended if a kill came between the checkpoint and its append. A new run's log is empty.
     const log = p.resumed ? folder.resumeEvents(restored?.epoch ?? 0, restored?.event) : [];
+    let autoResumed: { epoch: number; weights: LayerWeights[] } | undefined;
     if (model.regularize.auto) {
       t.auto = autoStrengthSearch(model);
       // The search's state is in the epoch events the log keeps: a resumed run continues it where it was.
-      t.auto.replay(log.filter((e): e is EpochEvent => e.type === 'epoch'));
+      const epochs = log.filter((e): e is EpochEvent => e.type === 'epoch');
+      t.auto.replay(epochs);
+      const last = epochs.at(-1);
+      if (last) autoResumed = { epoch: last.auto?.restored ?? last.epoch, weights: await t.network.read() };
     }
     const startEpoch = (restored?.epoch ?? 0) + 1;
     const start = startEvent(model, data, p.backend, {
@@ -228,7 +233,7 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
       ...(options.onBatch ? [progressListener(options.onBatch)] : []),
       new EpochReport(t, evaluator),
       new PruningView(t, evaluator),
-      ...(t.auto ? [new AutoStrengthStep(t.auto)] : []),
+      ...(t.auto ? [new AutoStrengthStep(t.auto, t.network, autoResumed)] : []),
       new Checkpointer(t, folder),
       new Exporter(p.analysis, t, evaluator, folder, started),
       new RunVerdict(t, evaluator),
