@@ -172,3 +172,8 @@ export function formatExportLines(summary: Pick<Summary, 'exports' | 'exportErro
   }
   return lines;
 }
+
+/** A DropNeuron λ to three significant digits, as it reads and as a spec takes it: 0.0256, 0.000123. */
+export function formatStrength(lambda: number): string {
+  return String(Number(lambda.toPrecision(3)));
+}

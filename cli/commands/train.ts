@@ -14,6 +14,7 @@ import {
   formatOverrides,
   formatPercent,
   formatPoints,
+  formatStrength,
 } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { train } from '../../trainer/src/run.ts';
@@ -146,7 +147,6 @@ function terminalView(): View {
 }
 
 /** A strength as the terminal prints it: three significant digits at most (0.010660199 → "0.0107"). */
-const formatStrength = (lambda: number): string => String(Number(lambda.toPrecision(3)));
 
 /** The run's summary as the terminal prints it, after its last epoch. */
 export function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line: string) => void): void {

@@ -1,8 +1,17 @@
 /** Draws one run's panel from its view model (viewModel.ts): cards, banners, charts, layers, norms, mask, summary. */
 import type { Chart, ChartConfiguration, ChartDataset, Plugin, TooltipItem } from 'chart.js';
-import { formatCompression, formatCount, formatExportLines, formatMetric, formatOverrides, formatPart, formatShare } from '../../protocol/present.ts';
+import {
+  formatCompression,
+  formatCount,
+  formatExportLines,
+  formatMetric,
+  formatOverrides,
+  formatPart,
+  formatShare,
+  formatStrength,
+} from '../../protocol/present.ts';
 import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
-import { autoView, formatStrength, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
+import { autoView, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 

@@ -253,11 +253,6 @@ export function autoView(s: StatsState): AutoView | undefined {
   return view;
 }
 
-/** A strength as people read it: three significant digits at most (0.010660199 → "0.0107", 0.0001 → "0.0001"). */
-export function formatStrength(lambda: number): string {
-  return String(Number(lambda.toPrecision(3)));
-}
-
 /** Log-spaced histogram bins of the norms (a zero norm, a neuron already cut, counts in the lowest bin). */
 export interface NormBins {
   /** log10 of each bin's lower edge; bins are `width` wide. */
