@@ -7,7 +7,8 @@ import { metricOf } from './evaluate.ts';
  * `dropneuron auto`: the DropNeuron λ found during one run (docs/method.md, "Finding the strength").
  *
  *   reference  the first epochs train without the DropNeuron penalty; the best validation metric they reach
- *              (pruned at the threshold, as the model is shipped) is what the network does unpenalised;
+ *              (pruned at the threshold, as the model is shipped) is what the network does unpenalised, and a
+ *              better one later raises it (a network still learning has not shown what it can do yet);
  *   search     λ starts at START and doubles each epoch whose validation metric is comfortably inside the band
  *              (within half the `tolerance` of the reference), and stays while it is in the band's lower half.
  *              Out of the band, λ steps back by FACTOR² — a λ acts on the weights over an epoch or two, so the
@@ -91,12 +92,14 @@ export class AutoStrengthSearch {
       return (this.state = { ...this.state, stage: 'finetune', lambda, inputs, next: 0, nextInputs: 1 });
     }
     if (epoch <= this.referenceEpochs) {
-      this.best = this.best === undefined ? validation : this.metric === 'accuracy' ? Math.max(this.best, validation) : Math.min(this.best, validation);
+      this.best = this.best === undefined ? validation : this.better(this.best, validation);
       const record: AutoStrength = { ...this.state, stage: 'reference', lambda: 0, next: 0, inputs: 1, nextInputs: 1 };
       if (epoch === this.referenceEpochs) Object.assign(record, { reference: this.best, floor: this.floorOf(this.best), stage: 'search', next: AutoStrengthSearch.START });
       return (this.state = record);
     }
-    const reference = this.state.reference!;
+    // The reference rises with the best validation seen since: a network still learning when the reference
+    // epochs end would otherwise leave the band at what it could do then, not what it does unpenalised.
+    const reference = this.better(this.state.reference!, validation);
     const cost = pruningCost(this.metric, reference, validation);
     const below = cost > this.tolerance;
     const out = below && (this.missed || cost > 2 * this.tolerance);
@@ -133,6 +136,11 @@ export class AutoStrengthSearch {
     for (const e of events) {
       if (e.validationMetric !== undefined) this.observe(e.epoch, e.validationMetric);
     }
+  }
+
+  /** The better of two values of the metric. */
+  private better(a: number, b: number): number {
+    return this.metric === 'accuracy' ? Math.max(a, b) : Math.min(a, b);
   }
 
   /** The band's edge in the metric's own terms: `tolerance` points below the reference accuracy, above an error. */
