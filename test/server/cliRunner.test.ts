@@ -6,13 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { BackendsRequest, ExportModelRequest, PruneRequest, TrainRequest } from '../../protocol/lsp.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient } from './client.ts';
+import { specText } from '../helpers/specs.ts';
 
-const SPEC = `model tiny {
-  data synthetic samples=64 classes=2
-  input 4
-  dense out 2
-}
-`;
+const SPEC = specText('tiny-synthetic');
 
 /** What prune, export and backends answer (each runs a CLI command in a child process with the trainer's Node). */
 async function cliAnswers(client: TestClient, dir: string, uri: string): Promise<{ prune: string; exportModel: string; backends: string }> {

@@ -19,6 +19,7 @@ import { formatRunHeadline } from '../../protocol/present.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient, type Notification } from './client.ts';
+import { specText } from '../helpers/specs.ts';
 
 /** An IDX file of unsigned bytes: its header (magic 0x0000080N and the sizes), then `bytes` data bytes. */
 function idx(dims: number[], bytes = dims.reduce((a, b) => a * b, 1), magic = 0x800 + dims.length): Buffer {
@@ -96,25 +97,7 @@ regularize {
 }
 `;
 
-const TINY = `model tiny {
-  data mnist limit=1000
-  input 784
-  dense fc1 32 relu
-  dense out 10
-}
-
-regularize {
-  l1 0.001
-  dropneuron 0.05
-  threshold 0.08
-}
-
-train {
-  epochs 1
-  batch 100
-  seed 1
-}
-`;
+const TINY = specText('tiny-mnist');
 
 describe('the language server: data diagnostics that follow the files, the dropout hint, the CodeLens', () => {
   let client: TestClient;

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import type { DoneEvent } from '../../protocol/events.ts';
 import { ExportModelRequest, PruneRequest, ThresholdCurveRequest, type ExportModelResult, type PruneReply } from '../../protocol/lsp.ts';
 import type { ThresholdCurve } from '../../protocol/runFolder.ts';
-import { syntheticSpec, trainCollect, writeSpec } from '../trainer/helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient } from './client.ts';
 

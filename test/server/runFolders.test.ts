@@ -6,13 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { DeleteRunRequest, ResumeRequest } from '../../protocol/lsp.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient } from './client.ts';
+import { specText } from '../helpers/specs.ts';
 
-const SPEC = `model tiny {
-  data synthetic samples=64 classes=2
-  input 4
-  dense out 2
-}
-`;
+const SPEC = specText('tiny-synthetic');
 
 /** A run folder as a killed trainer leaves it (run.json, no `done`, no live trainer): interrupted, so resumable. */
 function interruptedRun(runDir: string, specPath: string): string {

@@ -9,7 +9,8 @@ import { PruneRequest, SweepPointRequest, SweepsRequest, type PruneReply, type S
 import { sweepPoint, type SweepFile } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { settingsEdits } from '../../server/src/sweeps.ts';
-import { syntheticSpec, trainCollect, writeSpec } from '../trainer/helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient } from './client.ts';
 

@@ -19,26 +19,9 @@ import {
 } from '../../protocol/lsp.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { TestClient, type Notification } from './client.ts';
+import { specText } from '../helpers/specs.ts';
 
-const TINY = `model tiny {
-  data mnist limit=1000
-  input 784
-  dense fc1 32 relu
-  dense out 10
-}
-
-regularize {
-  l1 0.001
-  dropneuron 0.05
-  threshold 0.08
-}
-
-train {
-  epochs 1
-  batch 100
-  seed 1
-}
-`;
+const TINY = specText('tiny-mnist');
 
 const isRunEvent = (uri: string, type: string) => (n: Notification) =>
   n.method === 'dropneuron/runEvent' && (n.params as RunEventParams).uri === uri && (n.params as RunEventParams).event.type === type;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../language/index.ts';
 import { loadDataset } from '../../trainer/src/data/load.ts';
-import { tempDir } from './helpers.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 /** An IDX file of unsigned bytes with the given dimensions, all zero. */
 function idx(path: string, dims: number[]): void {

@@ -15,7 +15,9 @@ import { buildLayersModel, loadLayersModel } from '../../trainer/src/export/tfjs
 import { Rng } from '../../trainer/src/rng.ts';
 import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
 import { EXPORT_EXAMPLES } from '../../scripts/export-examples.ts';
-import { tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { specText, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 before(async () => {
   await selectBackend('cpu');
@@ -53,14 +55,7 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-const MLP = `model mlp {
-  data synthetic classes=3
-  input 6
-  dense h1 5 tanh
-  dense h2 4 relu
-  dense out 3 softmax
-}
-`;
+const MLP = specText('mlp');
 
 /** Hand-set weights: input 1 read by no one, h1 unit 2 unfed with bias 0.7 (a constant tanh(0.7)), h1 unit 4 unread, h2 unit 1 unfed with bias 0.3. */
 function mlpWeights(model: CheckedModel): LayerWeights[] {

@@ -8,7 +8,9 @@ import { RunFolder } from '../../store/runFolder.ts';
 import { penaltyRows, splitRows, stepShares } from '../../trainer/src/parallel/pool.ts';
 import { trainingThreads } from '../../trainer/src/parallel/threads.ts';
 import { analyze } from '../../language/index.ts';
-import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 // Dropout, l1 and DropNeuron on, and 200 samples in batches of 64: the last batch (8 rows) splits unevenly.
 const SPEC = syntheticSpec(2, '  backend wasm\n')

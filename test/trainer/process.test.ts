@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { ROOT, dropneuron } from '../helpers/cli.ts';
 import type { DoneEvent, TrainerEvent } from '../../protocol/events.ts';
-import { SMALL_MNIST, tempDir, writeSpec } from './helpers.ts';
+import { specText, writeSpec } from '../helpers/specs.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 /** Starts `dropneuron train --json` and calls `onEvent` for each event line; resolves on exit. */
 function trainProcess(
@@ -25,7 +26,7 @@ function trainProcess(
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, events, stderr })));
 }
 
-const longer = SMALL_MNIST.replace('epochs 2', 'epochs 4');
+const longer = specText('small-mnist').replace('epochs 2', 'epochs 4');
 
 describe('stopping and resuming', () => {
   it('a {"type":"stop"} line stops after the current batch and still writes the outputs', async () => {
@@ -88,7 +89,7 @@ describe('clear errors, no stack traces', () => {
 
   it('an unavailable backend names how to install it', () => {
     const dir = tempDir();
-    const spec = writeSpec(dir, 'small.dnn', SMALL_MNIST);
+    const spec = writeSpec(dir, 'small.dnn', specText('small-mnist'));
     const r = dropneuron(['train', spec, '--backend', 'gpu', '--out', join(dir, 'run')]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /expected the `gpu` backend to load, found: not installed; install it with: npm install @tensorflow\/tfjs-node-gpu/);
@@ -97,7 +98,7 @@ describe('clear errors, no stack traces', () => {
 
   it('a spec with errors is refused with its first diagnostic', () => {
     const dir = tempDir();
-    const spec = writeSpec(dir, 'bad.dnn', SMALL_MNIST.replace('dense fc1 64 relu', 'dense fc1 64 reluu'));
+    const spec = writeSpec(dir, 'bad.dnn', specText('small-mnist').replace('dense fc1 64 relu', 'dense fc1 64 reluu'));
     const r = dropneuron(['train', spec]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /bad\.dnn:4:16: DNN201 expected an activation/);

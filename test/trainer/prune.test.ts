@@ -12,7 +12,9 @@ import { decodeSafetensors } from '../../trainer/src/export/safetensors.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { curveThresholds } from '../../trainer/src/prune/curve.ts';
 import { openRun, pruneAt, PruneError, variantDir, writeVariant } from '../../trainer/src/prune/reprune.ts';
-import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 // Strong enough penalties that whole neurons go at thresholds near the run's own: the statistics move.
 const SPEC = syntheticSpec(4, '  seed 7\n').replace('dropneuron 0.001', 'dropneuron 0.01\n  threshold 0.02');

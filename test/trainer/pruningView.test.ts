@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochEvent } from '../../protocol/events.ts';
-import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 describe('the pruning view: what pruning does, in every epoch event', () => {
   it("gives each neuron's largest |incoming weight| and the test metric before pruning", async () => {

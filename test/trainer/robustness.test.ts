@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { DoneEvent, ErrorEvent, TrainerEvent } from '../../protocol/events.ts';
 import { readEvents, readRun, RunFolder } from '../../store/runFolder.ts';
 import { dropneuron } from '../helpers/cli.ts';
-import { syntheticSpec, tempDir, writeSpec } from './helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 /**
  * Whatever a user feeds the trainer (run through the built CLI, as a user does: `node scripts/build.mjs`

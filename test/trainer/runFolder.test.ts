@@ -6,7 +6,9 @@ import type { DoneEvent, EpochEvent, TrainerEvent } from '../../protocol/events.
 import { readEvents, readRun, RunFolder } from '../../store/runFolder.ts';
 import type { CheckpointState } from '../../protocol/runFolder.ts';
 import { train } from '../../trainer/src/run.ts';
-import { syntheticSpec, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 const SPEC = syntheticSpec(6, '  seed 5\n');
 

@@ -7,6 +7,7 @@ import { FILE_FORMATS } from '../../trainer/src/export/registry.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../trainer/src/export/safetensors.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
+import { specText } from '../helpers/specs.ts';
 
 /** A model with these weights in every file format, in memory: each file by role (onnx, safetensors, python). */
 async function encodeFiles(model: CheckedModel, layers: readonly LayerWeights[], inputShape: number[], keptInputs?: readonly number[]) {
@@ -57,14 +58,7 @@ describe('the safetensors writer', () => {
   });
 });
 
-const MLP = `model mlp {
-  data synthetic classes=3
-  input 6
-  dense h1 5 tanh
-  dense h2 4 relu
-  dense out 3 softmax
-}
-`;
+const MLP = specText('mlp');
 
 describe("the compact model's model.safetensors", () => {
   it("holds every weight as PyTorch lays it out ([out, in]), the kept inputs as I64, under the names of model.py's Sequential", async () => {

@@ -7,9 +7,11 @@ import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import type { DoneEvent, EpochEvent, ErrorEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { train } from '../../trainer/src/run.ts';
 import { planEpoch, totalEpochs } from '../../trainer/src/schedule.ts';
-import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { specText, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
-const trainOf = (settings: string) => analyze(SMALL_MNIST.replace('  seed 3\n', `  seed 3\n${settings}`)).model!.train;
+const trainOf = (settings: string) => analyze(specText('small-mnist').replace('  seed 3\n', `  seed 3\n${settings}`)).model!.train;
 
 describe('the schedule of a train block', () => {
   it('ramps the penalties in over `warmup` epochs, then holds them', () => {
@@ -47,10 +49,10 @@ describe('prune-and-fine-tune on mnist limit=2000: 2 epochs, then 2 fine-tune ep
 
   before(async () => {
     dir = tempDir();
-    const a = await trainCollect({ specPath: writeSpec(dir, 'plain.dnn', SMALL_MNIST), outDir: join(dir, 'plain') });
+    const a = await trainCollect({ specPath: writeSpec(dir, 'plain.dnn', specText('small-mnist')), outDir: join(dir, 'plain') });
     assert.equal(a.result.type, 'done', JSON.stringify(a.result));
     plain = a.result as DoneEvent;
-    const spec = writeSpec(dir, 'tuned.dnn', SMALL_MNIST.replace('  seed 3\n', '  seed 3\n  finetune 2\n'));
+    const spec = writeSpec(dir, 'tuned.dnn', specText('small-mnist').replace('  seed 3\n', '  seed 3\n  finetune 2\n'));
     const b = await trainCollect({ specPath: spec, outDir: join(dir, 'tuned') });
     assert.equal(b.result.type, 'done', JSON.stringify(b.result));
     tuned = { events: b.events, done: b.result as DoneEvent };

@@ -7,7 +7,9 @@ import { analyze } from '../../language/index.ts';
 import { loadLayersModel } from '../../trainer/src/export/tfjs.ts';
 import { loadMnist } from '../../trainer/src/data/mnist.ts';
 import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
-import { SMALL_MNIST, tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { specText, writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 describe('a dense model on mnist limit=2000 for 2 epochs', () => {
   let events: TrainerEvent[];
@@ -16,7 +18,7 @@ describe('a dense model on mnist limit=2000 for 2 epochs', () => {
 
   before(async () => {
     dir = tempDir();
-    const spec = writeSpec(dir, 'small.dnn', SMALL_MNIST);
+    const spec = writeSpec(dir, 'small.dnn', specText('small-mnist'));
     const run = await trainCollect({ specPath: spec, outDir: join(dir, 'run') });
     events = run.events;
     assert.equal(run.result.type, 'done', JSON.stringify(run.result));

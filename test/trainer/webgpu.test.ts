@@ -23,7 +23,9 @@ import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
 import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
-import { tempDir, trainCollect, writeSpec } from './helpers.ts';
+import { writeSpec } from '../helpers/specs.ts';
+import { trainCollect } from '../helpers/train.ts';
+import { tempDir } from '../helpers/tempDir.ts';
 
 const CI = process.env.CI === 'true';
 
