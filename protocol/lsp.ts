@@ -220,7 +220,8 @@ export interface SweepPointParams {
   /** The trial's run folder (for `shrink`). */
   runDir: string;
   settings: Record<string, SweepValue>;
-  threshold: number;
+  /** The point's threshold; absent: `apply` leaves the spec's, `shrink` takes the run's own. */
+  threshold?: number;
 }
 export interface SweepPointResult {
   edits: ShrinkResult['edits'];

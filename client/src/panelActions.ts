@@ -15,7 +15,7 @@ export function panelActions(client: LanguageClient): PanelActions {
     threshold: thresholdActions(client),
     events: (runDir) => client.sendRequest(RunEventsRequest, { runDir }),
     // The server writes each setting on its line (or at its block's end), as it does for a sweep point's Apply.
-    useSettings: (specUri, runDir, settings, threshold) =>
-      applySweepPoint(client, vscode.Uri.parse(specUri), { action: 'apply', runDir, settings, threshold }, 'the spec already has these settings.'),
+    useSettings: (specUri, runDir, settings) =>
+      applySweepPoint(client, vscode.Uri.parse(specUri), { action: 'apply', runDir, settings }, 'the spec already has these settings.'),
   };
 }

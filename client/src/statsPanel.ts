@@ -18,7 +18,7 @@ export interface PanelActions {
   /** Every event a run folder holds (the server reads it): what a panel restored after a reload shows. */
   events(runDir: string): Promise<TrainerEvent[]>;
   /** "Use these settings": `settings` and `threshold` written into the spec `specUri`, as one WorkspaceEdit (one Undo). */
-  useSettings(specUri: string, runDir: string, settings: Record<string, number>, threshold: number): Promise<void>;
+  useSettings(specUri: string, runDir: string, settings: Record<string, number>): Promise<void>;
 }
 
 /** How a panel names its run: the spec and when the run started. */
@@ -192,14 +192,12 @@ export class StatsPanel {
         if (this.run?.runDir) await this.actions.threshold.exportAt(this.run.runDir, message.threshold);
         return;
       case 'useSettings': {
-        // What the run itself settled on, from its own events, with the threshold it pruned at: a fixed-λ run of
-        // the edited spec reproduces it.
+        // What the run itself settled on, from its own events: a fixed-λ run of the edited spec reproduces it.
         const run = this.run;
         const done = run?.events.find((e) => e.type === 'done');
-        const start = run?.events.find((e) => e.type === 'start');
         const found = done?.type === 'done' ? done.summary.auto?.settings : undefined;
-        if (!run?.runDir || start?.type !== 'start' || !found || !Object.keys(found).length) return;
-        await this.actions.useSettings(run.uri, run.runDir, found, start.settings.threshold);
+        if (!run?.runDir || !found || !Object.keys(found).length) return;
+        await this.actions.useSettings(run.uri, run.runDir, found);
         return;
       }
       case 'openFolder':

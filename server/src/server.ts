@@ -459,7 +459,7 @@ connection.onRequest(
     const entry = store.get(p.uri);
     if (!entry) return specNotOpen(p.uri);
     // Sizes at another threshold than the run's own are measured as `dropneuron prune` measures them.
-    return sweepPointEdits(entry.analysis, p, (runDir, threshold) => pruneRun(cli, { runDir, thresholds: [threshold] }));
+    return sweepPointEdits(entry.analysis, p, (runDir, threshold) => pruneRun(cli, { runDir, thresholds: threshold !== undefined ? [threshold] : [] }));
   }),
 );
 connection.onRequest(
