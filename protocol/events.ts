@@ -54,6 +54,8 @@ export interface StartEvent {
   testSamples: number;
   /** Training samples held out to steer and select on (`validation`, and `dropneuron auto`'s default); absent or 0: none. */
   validationSamples?: number;
+  /** What the run goes on with but the user should know (a data set too small to learn from: protocol/dataSize.ts). */
+  warnings?: string[];
   inputShape: number[];
   layers: LayerSummary[];
   /** Settings that replace the spec's for this run, by the spec's names (`{ "epochs": 1 }`); absent when none do. */

@@ -111,6 +111,7 @@ function terminalView(): View {
             `training ${event.model} (${event.params.toLocaleString('en')} parameters) on ${formatBackend(event)}${event.backendSkipped.length ? ` (skipped ${event.backendSkipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : ''}`,
           );
           if (event.overrides) out(`overriding the spec: ${formatOverrides(event.overrides)}`);
+          for (const warning of event.warnings ?? []) out(`warning: ${warning}`);
           const finetune = event.settings.finetune ? ` (the last ${event.settings.finetune} fine-tuning the pruned network)` : '';
           const validation = event.validationSamples ? `${event.validationSamples} validation / ` : '';
           out(

@@ -143,6 +143,15 @@ describe('bad data is refused before step 1 with one line naming the file and th
     );
   });
 
+  it('a CSV of 6 rows trains, and says the data set is too small to learn from (it trained silently)', () => {
+    const dir = tempDir();
+    csv(join(dir, 'six.csv'), 6, (i) => String(i % 2));
+    const spec = writeSpec(dir, 'six.dnn', csvSpec('six.csv'));
+    const r = dropneuron(['train', spec, '--out', join(dir, 'run')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /warning: a data set too small to learn from: 5 training samples \(fewer than 20\) and 1 test sample \(fewer than 5: each is 100 points of accuracy\)/);
+  });
+
   it('a CSV with fewer feature columns than the input shape', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'data.csv'), 'a,b,y\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n');

@@ -1,10 +1,17 @@
 import type { CheckedModel } from '../../language/index.ts';
+import { tooFewSamples } from '../../protocol/dataSize.ts';
 import { PROTOCOL_VERSION, type StartEvent } from '../../protocol/events.ts';
 import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
 import type { BackendChoice } from './backend.ts';
 import type { Dataset } from './data/dataset.ts';
 import { metricOf } from './evaluate.ts';
 import { finetuneLearningRate, totalEpochs } from './schedule.ts';
+
+/** The data set's warnings, as the start event carries them (none: no field). */
+function warningsOf(data: Dataset): Pick<StartEvent, 'warnings'> {
+  const few = tooFewSamples(data.trainCount, data.testCount);
+  return few ? { warnings: [few] } : {};
+}
 
 /** The first event of a run (or of each resumed part of it). */
 export function startEvent(
@@ -34,6 +41,7 @@ export function startEvent(
     trainSamples: data.trainCount,
     testSamples: data.testCount,
     ...(data.validation ? { validationSamples: data.validation.count } : {}),
+    ...warningsOf(data),
     inputShape: data.inputShape,
     layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
     ...(Object.keys(overrides).length ? { overrides } : {}),
