@@ -1,5 +1,6 @@
 import { closeSync, constants, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { dirname } from 'node:path';
+import { isWithin } from '../protocol/paths.ts';
 
 /** A .dnn spec is source text; anything this large is certainly not one. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -169,8 +170,7 @@ function fileOnPath(path: string): string | undefined {
  */
 export function isInside(path: string, folder: string): boolean {
   try {
-    const rel = relative(realpathSync(folder), realpathSync(path));
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    return isWithin(realpathSync(path), realpathSync(folder));
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import * as vscode from 'vscode';
+import { isWithin } from '../../protocol/paths.ts';
 
 /**
  * Shows a folder (or file): in the Explorer when it lies in the workspace, else in the system's file manager.
@@ -20,8 +20,7 @@ export async function revealFolder(uri: vscode.Uri): Promise<void> {
  */
 export function isInside(path: string, folder: string): boolean {
   try {
-    const rel = relative(realpathSync(folder), realpathSync(path));
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    return isWithin(realpathSync(path), realpathSync(folder));
   } catch {
     return false;
   }

@@ -20,3 +20,13 @@ it('isInside follows links: a link in a run folder that leads out of it is outsi
   assert.equal(isInside(run, run), false, 'a folder is not inside itself');
   assert.equal(isInside(join(run, 'missing.json'), run), false);
 });
+
+it('isWithin compares resolved paths by whole segments, with either separator and a drive letter in any case', async () => {
+  const { isWithin } = await import('../../protocol/paths.ts');
+  assert.equal(isWithin('/a/run/x.json', '/a/run'), true);
+  assert.equal(isWithin('/a/run', '/a/run'), false, 'a folder is not inside itself');
+  assert.equal(isWithin('/a/run2/x', '/a/run'), false, 'a sibling with the same prefix is outside');
+  assert.equal(isWithin('/a/x', '/'), true);
+  assert.equal(isWithin('C:\\Runs\\a\\b', 'c:\\runs\\a'), true);
+  assert.equal(isWithin('D:\\runs\\a\\b', 'c:\\runs\\a'), false);
+});
