@@ -13,22 +13,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { analyze, format, LineMap, MAX_DIAGNOSTICS, parse, type Diagnostic, type DocumentNode, type Range, type TextEdit } from '../language/index.ts';
+import { Rng } from '../trainer/src/rng.ts';
 
 /** Longer than any message the checker writes: messages quote long words cut short, they never copy them. */
 const MAX_MESSAGE = 1000;
 
 const EXAMPLES = join(import.meta.dirname, '..', 'examples');
 
-/** Small seeded PRNG (mulberry32): a failing case is reproduced from its seed and index. */
+/** The trainer's seeded PRNG (mulberry32) as a function: a failing case is reproduced from its seed and index. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** The language's words, its punctuation and the characters around it, numbers at the edges of their ranges. */

@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Rng } from '../trainer/src/rng.ts';
 
 /** How the informative columns z (a task's informative inputs, in the manifest's order) make the class. */
 export type Rule =
@@ -124,16 +125,10 @@ export interface TaskManifest extends TaskDef {
   coefficients?: { W: number[][]; V?: number[][] };
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same stream on every platform. */
+/** The trainer's seeded PRNG (mulberry32, trainer/src/rng.ts) as a function: the same seed gives the same stream on every platform. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 function normal(u: () => number): number {
