@@ -43,6 +43,8 @@ export class AutoStrengthSearch {
   verdict: 'in' | 'below' | 'out' = 'in';
   /** Epochs left before the hold stage may step down again. */
   private cooling = 0;
+  /** The validation metrics of the last epochs (at most three). */
+  private recent: number[] = [];
   /** What the train epochs ended with, once fine-tuning has begun. */
   private ended: { lambda: number; inputs: number } | undefined;
 
@@ -53,6 +55,8 @@ export class AutoStrengthSearch {
     readonly referenceEpochs: number,
     /** The spec's train epochs (fine-tuning follows them). */
     private readonly trainEpochs: number,
+    /** Validation rows: how noisy their metric is. */
+    private readonly validationRows = Infinity,
   ) {
     this.state = { stage: 'reference', lambda: 0, next: 0, factor: AutoStrengthSearch.FACTOR, inputs: 1, nextInputs: 1 };
   }
@@ -97,9 +101,13 @@ export class AutoStrengthSearch {
       if (epoch === this.referenceEpochs) Object.assign(record, { reference: this.best, floor: this.floorOf(this.best), stage: 'search', next: AutoStrengthSearch.START });
       return (this.state = record);
     }
-    // The reference rises with the best validation seen since: a network still learning when the reference
-    // epochs end would otherwise leave the band at what it could do then, not what it does unpenalised.
-    const reference = this.better(this.state.reference!, validation);
+    // The reference rises with the validation the network shows since: one still learning when the reference
+    // epochs end would otherwise leave the band at what it could do then, not what it does unpenalised. It
+    // rises by the mean of the last three epochs less one standard error of the metric on these rows, so that
+    // the luckiest of many noisy epochs does not set it (a few hundred rows move by a point or two on their own).
+    this.recent = [...this.recent, validation].slice(-3);
+    const shown = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    const reference = this.better(this.state.reference!, this.metric === 'accuracy' ? shown - this.standardError(shown) : shown);
     const cost = pruningCost(this.metric, reference, validation);
     const below = cost > this.tolerance;
     const out = below && (this.missed || cost > 2 * this.tolerance);
@@ -138,6 +146,11 @@ export class AutoStrengthSearch {
     }
   }
 
+  /** The standard error of an accuracy `p` measured on the validation rows. */
+  private standardError(p: number): number {
+    return Math.sqrt(Math.max(0, p * (1 - p)) / this.validationRows);
+  }
+
   /** The better of two values of the metric. */
   private better(a: number, b: number): number {
     return this.metric === 'accuracy' ? Math.max(a, b) : Math.min(a, b);
@@ -149,10 +162,10 @@ export class AutoStrengthSearch {
   }
 }
 
-/** The search of a `dropneuron auto` run (its train epochs, its metric, the spec's tolerance). */
-export function autoStrengthSearch(model: CheckedModel): AutoStrengthSearch {
+/** The search of a `dropneuron auto` run (its train epochs, its metric, the spec's tolerance, its validation rows). */
+export function autoStrengthSearch(model: CheckedModel, validationRows: number): AutoStrengthSearch {
   const { epochs } = model.train;
-  return new AutoStrengthSearch(metricOf(model.task), model.regularize.tolerance, AutoStrengthSearch.referenceEpochsOf(epochs), epochs);
+  return new AutoStrengthSearch(metricOf(model.task), model.regularize.tolerance, AutoStrengthSearch.referenceEpochsOf(epochs), epochs, validationRows);
 }
 
 /**

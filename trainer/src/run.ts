@@ -204,7 +204,7 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
     const log = p.resumed ? folder.resumeEvents(restored?.epoch ?? 0, restored?.event) : [];
     let autoResumed: { epoch: number; weights: LayerWeights[] } | undefined;
     if (model.regularize.auto) {
-      t.auto = autoStrengthSearch(model);
+      t.auto = autoStrengthSearch(model, data.validation?.count ?? Infinity);
       // The search's state is in the epoch events the log keeps: a resumed run continues it where it was.
       const epochs = log.filter((e): e is EpochEvent => e.type === 'epoch');
       t.auto.replay(epochs);
