@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as ort from 'onnxruntime-node';
@@ -95,6 +95,21 @@ describe('dropneuron export', () => {
     const r = exportJson(['--format', 'tfjs', '--out', join(dir, 'out', 'tfjs')]);
     assert.ok(existsSync(join(r.path, 'model.json')) && existsSync(join(r.path, 'weights.bin')));
     assert.equal(r.bytes, statSync(join(r.path, 'model.json')).size + statSync(join(r.path, 'weights.bin')).size);
+  });
+
+  it('--format tfjs into a folder of the user’s files is refused, nothing deleted (it replaced the folder); again into its own export, it is replaced', () => {
+    const mine = join(dir, 'out', 'documents');
+    mkdirSync(mine, { recursive: true });
+    writeFileSync(join(mine, 'thesis.tex'), 'precious');
+    const e = dropneuron(['export', runDir, '--format', 'tfjs', '--out', mine]);
+    assert.equal(e.status, 1, e.stderr);
+    assert.match(
+      e.stderr,
+      /documents: expected a new folder for the model, or an earlier export of it, found a folder holding other files \(thesis\.tex\); choose another --out \(nothing was changed\)/,
+    );
+    assert.equal(readFileSync(join(mine, 'thesis.tex'), 'utf8'), 'precious');
+    const again = exportJson(['--format', 'tfjs', '--out', join(dir, 'out', 'tfjs')]);
+    assert.ok(existsSync(join(again.path, 'model.json')), 'an earlier export of the model is replaced');
   });
 
   it('a run with no finished epoch is one sentence naming what is missing', () => {

@@ -1,8 +1,8 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { ExportFormat, ModelFormatRow } from '../../../protocol/modelFormats.ts';
-import { asRunFolderError, io, writeAtomic } from '../../../store/files.ts';
+import { asRunFolderError, io, RunFolderError, writeAtomic } from '../../../store/files.ts';
 import type { LayerWeights } from '../layerWeights.ts';
 
 /**
@@ -80,8 +80,28 @@ export function writeEncoded(format: ModelFormat, encoded: EncodedModel, target:
   return { path: target, beside };
 }
 
-/** Writes `files` into a temporary folder, then renames it to `dir` (replacing what was there): a full disk leaves no half-written folder. */
+/**
+ * Writes `files` into a temporary folder, then renames it to `dir`: a full disk leaves no half-written folder. A
+ * `dir` already there is replaced only when it holds nothing but this format's own files (an earlier export);
+ * a folder with anything else, a file or a link is refused with one sentence, nothing changed (`--out ~/Documents`
+ * once meant the folder was deleted).
+ */
 export function writeFolder(dir: string, files: readonly EncodedFile[]): void {
+  const ours = new Set(files.map((f) => f.name));
+  const there = lstatOrUndefined(dir);
+  if (there && (!there.isDirectory() || readdirSync(dir).some((name) => !ours.has(name)))) {
+    const found = there.isSymbolicLink()
+      ? 'a symbolic link'
+      : there.isDirectory()
+        ? `a folder holding other files (${readdirSync(dir)
+            .filter((n) => !ours.has(n))
+            .slice(0, 3)
+            .join(', ')})`
+        : 'a file';
+    throw new RunFolderError(
+      `${dir}: expected a new folder for the model, or an earlier export of it, found ${found}; choose another --out (nothing was changed)`,
+    );
+  }
   const temporary = `${dir}.tmp-${process.pid}`;
   try {
     rmSync(temporary, { recursive: true, force: true });
@@ -92,5 +112,13 @@ export function writeFolder(dir: string, files: readonly EncodedFile[]): void {
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     throw asRunFolderError(dir, 'save the model', error);
+  }
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
   }
 }
