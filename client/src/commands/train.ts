@@ -48,10 +48,14 @@ async function train(deps: CommandDeps, resource?: vscode.Uri, overrides?: Train
     return;
   }
   if (document.isUntitled) {
-    const saved = await vscode.commands.executeCommand<boolean>('workbench.action.files.saveAs');
-    // Saving an untitled spec opens it again as a file: train that one.
-    document = saved ? activeSpec() : undefined;
-    if (!document || document.isUntitled) return;
+    // A run reads its spec from a file: Save As first (suggesting the new spec's own file name, newFromExample.ts),
+    // then train the file it was saved as. (The saveAs command resolved to nothing, so the run never started.)
+    const saved = await vscode.workspace.saveAs(document.uri);
+    if (!saved) {
+      void vscode.window.showInformationMessage('DropNeuron trains a spec saved as a file: save it, then Train.');
+      return;
+    }
+    document = await vscode.workspace.openTextDocument(saved);
   } else if (document.isDirty) {
     await document.save();
   }
