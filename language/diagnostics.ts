@@ -119,6 +119,11 @@ export const DIAGNOSTIC_CODES = {
     title: 'Repeated sweep value',
     detail: 'A value listed twice on one line of a `sweep` block: the sweep would train the same run twice. The fix removes the repeat.',
   },
+  DNN226: {
+    severity: 'error',
+    title: 'Options that exclude each other',
+    detail: 'Two options of one line that say the same thing two ways, such as `test=` (a file of test rows) and `test_split=` (a share of the rows) on `data csv`. The fix removes the second.',
+  },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },
   DNN303: { severity: 'error', title: 'Window larger than input', detail: 'A convolution or pooling window larger than the feature map it slides over.' },
@@ -149,7 +154,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     title: 'Data file problem',
     detail:
-      'A file the `data` line names, checked by the editor against the file system (paths are relative to the spec): missing, a directory, an IDX file with a wrong magic, header or size, images and labels that disagree, a CSV file without its `target=` column. The editor checks again when the file changes; `train` names every such file before it starts.',
+      'A file the `data` line names, checked by the editor against the file system (paths are relative to the spec): missing, a directory, an IDX file with a wrong magic, header or size, images and labels that disagree, a CSV file without its `target=` column, a `test=` CSV file whose header differs from the training file’s. The editor checks again when the file changes; `train` names every such file before it starts.',
   },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;
 

@@ -53,6 +53,8 @@ export interface StringSpec {
   doc: string;
   /** Also accept a bare name or number (a CSV column can be `label` or `3`). */
   bare?: boolean;
+  /** A file's path, relative to the spec's folder: completion offers the files there. */
+  path?: boolean;
 }
 
 export type ValueSpec = NumberSpec | EnumSpec | StringSpec;
@@ -489,7 +491,7 @@ export const LAYER_KIND_NAMES = Object.keys(LAYER_KINDS) as LayerKind[];
 export interface DatasetSpec {
   doc: string;
   signature: string;
-  /** Quoted file paths that follow the data set name. */
+  /** Quoted file paths that follow the data set name, each named as a message says it ("the CSV file"). */
   files: readonly string[];
   options: Readonly<Record<string, ValueSpec>>;
   defaultTask: Task;
@@ -550,21 +552,26 @@ export const DATASETS = {
     signature: 'data idx "IMAGES" "LABELS" [test_images="..."] [test_labels="..."]',
     files: ['images', 'labels'],
     options: {
-      test_images: { type: 'string', doc: 'IDX file of the test images (default: the last 20 % of the training files).' },
-      test_labels: { type: 'string', doc: 'IDX file of the test labels.' },
+      test_images: { type: 'string', doc: 'IDX file of the test images (default: the last 20 % of the training files).', path: true },
+      test_labels: { type: 'string', doc: 'IDX file of the test labels.', path: true },
     },
     defaultTask: 'classify',
     tasks: ['classify', 'autoencode'],
   },
   csv: {
     doc: 'A CSV file with a header row; every column but the target is an input.',
-    signature: 'data csv "FILE" [target=COLUMN] [test_split=F]',
-    files: ['file'],
+    signature: 'data csv "FILE" [target=COLUMN] [test="FILE"] [test_split=F]',
+    files: ['CSV'],
     options: {
       target: { type: 'string', doc: 'The target column, by name or 0-based index (default: the last column).', bare: true },
+      test: {
+        type: 'string',
+        doc: 'A CSV file of the test rows, with the same header as FILE; every row of FILE then trains (without it, the last `test_split` of FILE’s rows test).',
+        path: true,
+      },
       test_split: {
         type: 'number',
-        doc: 'Fraction of rows held out for testing.',
+        doc: 'Fraction of rows held out for testing, without `test=`.',
         default: 0.2,
         min: 0,
         minExclusive: true,
@@ -665,6 +672,12 @@ export function describeSensible(spec: NumberSpec): string | undefined {
   if (min) return `≥ ${min.value}`;
   if (max) return `≤ ${max.value}`;
   return undefined;
+}
+
+/** What a string option takes, for hovers and docs: a path, a name (or a quoted one), or a quoted string. */
+export function describeString(spec: StringSpec): string {
+  if (spec.path) return 'a quoted path, relative to the spec’s folder';
+  return spec.bare ? 'a name, a number or a quoted string' : 'a quoted string';
 }
 
 /**

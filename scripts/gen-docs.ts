@@ -21,6 +21,7 @@ import {
   MAX_DIAGNOSTICS,
   MAX_SPEC_LENGTH,
   describeRange,
+  describeString,
   describeSensible,
   sensibleBounds,
   type NumberSpec,
@@ -38,7 +39,7 @@ function valueRange(spec: ValueSpec): string {
     return Object.keys(spec.values)
       .map((v) => `\`${v}\``)
       .join(', ');
-  return spec.bare ? 'a quoted string, a name or a number' : 'a quoted string';
+  return describeString(spec);
 }
 const defaultOf = (spec: ValueSpec): string => ('default' in spec && spec.default !== undefined ? `\`${spec.default}\`` : '—');
 

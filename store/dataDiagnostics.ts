@@ -34,7 +34,7 @@ function dataStatement(analysis: Analysis): StatementNode | undefined {
   return analysis.model?.block.statements.find((s) => s.head.text === 'data');
 }
 
-/** The string token that writes a role's path: `data idx "IMAGES" "LABELS"`, `data csv "FILE"`, `test_images="..."`. */
+/** The string token that writes a role's path: `data idx "IMAGES" "LABELS"`, `data csv "FILE"`, `test_images="..."`, `test="..."`. */
 function pathToken(statement: StatementNode, role: DataFileRole): Token | undefined {
   const positional = values(statement);
   switch (role) {
@@ -47,5 +47,7 @@ function pathToken(statement: StatementNode, role: DataFileRole): Token | undefi
       return options(statement).find((o) => o.key.text === 'test_images')?.value;
     case 'testLabels':
       return options(statement).find((o) => o.key.text === 'test_labels')?.value;
+    case 'test':
+      return options(statement).find((o) => o.key.text === 'test')?.value;
   }
 }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DataSpec, Shape } from '../language/index.ts';
 
@@ -8,8 +8,8 @@ import type { DataSpec, Shape } from '../language/index.ts';
  * problem, before loading) share. Reads headers only: an IDX file's first bytes and its size, a CSV file's first line.
  */
 
-/** Which of a `data` line's paths: the positional files of `idx` and `csv`, or an `idx` test option. */
-export type DataFileRole = 'images' | 'labels' | 'testImages' | 'testLabels' | 'file';
+/** Which of a `data` line's paths: the positional files of `idx` and `csv`, or a test option (`idx`'s two, `csv`'s `test=`). */
+export type DataFileRole = 'images' | 'labels' | 'testImages' | 'testLabels' | 'file' | 'test';
 
 export interface DataFileProblem {
   role: DataFileRole;
@@ -76,6 +76,15 @@ function head(path: string, what: string, limit: number): { bytes: Uint8Array; l
   }
 }
 
+/** A CSV file's header row, its column names trimmed, or what the file is instead. */
+function csvHeader(path: string): { header: string[] } | { problem: string } {
+  const read = head(path, 'a CSV file', CSV_HEADER_BYTES);
+  if ('problem' in read) return read;
+  const first = new TextDecoder().decode(read.bytes).split(/\r?\n/)[0] ?? '';
+  if (first.trim() === '') return { problem: 'expected a header row of column names, found an empty first line' };
+  return { header: first.split(',').map((h) => h.trim()) };
+}
+
 /** The paths a data spec reads, by role, as written (none for mnist and the generated sets). */
 export function dataFilePaths(data: DataSpec): { role: DataFileRole; written: string }[] {
   switch (data.kind) {
@@ -87,7 +96,7 @@ export function dataFilePaths(data: DataSpec): { role: DataFileRole; written: st
         ...(data.testLabels !== undefined ? [{ role: 'testLabels' as const, written: data.testLabels }] : []),
       ];
     case 'csv':
-      return [{ role: 'file', written: data.file }];
+      return [{ role: 'file', written: data.file }, ...(data.test !== undefined ? [{ role: 'test' as const, written: data.test }] : [])];
     default:
       return [];
   }
@@ -102,7 +111,8 @@ export function resolveDataPath(written: string, specDir: string): string {
  * Every problem with the files a data spec names, each file checked on its own (so that every missing file is
  * named, not the first): missing files, directories, IDX files with a wrong magic, a short header or truncated
  * data, images and labels that disagree in count or with the spec's `input`, a CSV file without a header row or
- * without its `target=` column, or with a column count that differs from `input`. Empty when the files fit.
+ * without its `target=` column, or with a column count that differs from `input`, a `test=` CSV file whose header
+ * is not the training file's. Empty when the files fit.
  */
 export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir: string): DataFileProblem[] {
   const problems: DataFileProblem[] = [];
@@ -139,22 +149,69 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
       }
     }
   } else if (data.kind === 'csv') {
-    const file = files[0]!;
-    const read = head(file.path, 'a CSV file', CSV_HEADER_BYTES);
-    if ('problem' in read) say(file, read.problem);
-    else {
-      const first = new TextDecoder().decode(read.bytes).split(/\r?\n/)[0] ?? '';
-      const header = first.split(',').map((h) => h.trim());
-      if (first.trim() === '') say(file, 'expected a header row of column names, found an empty first line');
-      else {
-        const target = data.target;
-        const index = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
-        if (index < 0 || index >= header.length) say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`);
-        else if (inputSize !== undefined && header.length - 1 !== inputSize) {
-          say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`);
-        }
+    const [train, test] = files;
+    const headerOf = (file: (typeof files)[number]): string[] | undefined => {
+      const read = csvHeader(file.path);
+      if ('problem' in read) return void say(file, read.problem);
+      return read.header;
+    };
+    const trainHeader = headerOf(train!);
+    const testHeader = test && headerOf(test);
+    // A test file must read as the training file does: the same columns, in the same order.
+    if (test && trainHeader && testHeader && testHeader.join(',') !== trainHeader.join(',')) {
+      say(test, `expected the header of ${train!.path} (${trainHeader.join(', ')}), found ${testHeader.join(', ')}`);
+    }
+    // The target and the input count, on the training file's header, else (unreadable) on the test file's.
+    const header = trainHeader ?? testHeader;
+    const file = trainHeader ? train! : test;
+    if (header && file) {
+      const target = data.target;
+      const index = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
+      if (index < 0 || index >= header.length) say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`);
+      else if (inputSize !== undefined && header.length - 1 !== inputSize) {
+        say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`);
       }
     }
   }
   return problems;
+}
+
+/** An entry of a folder a spec's data path may name: what path completion offers. */
+export interface DataFolderEntry {
+  name: string;
+  folder: boolean;
+}
+
+/** Path completion lists at most this many entries of a folder (a folder of 100 000 images is not a list). */
+const MAX_FOLDER_ENTRIES = 1000;
+
+/**
+ * The entries of the folder a data path being written names (`folder`: its text up to the last `/`, as written,
+ * relative to the spec's folder or absolute), folders first, then files, each by name; names starting with `.`
+ * only where `hidden`. Empty when the folder cannot be read.
+ */
+export function listDataFolder(specDir: string, folder: string, hidden = false): DataFolderEntry[] {
+  const dir = resolveDataPath(folder === '' ? '.' : folder, specDir);
+  let found;
+  try {
+    found = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const entries: DataFolderEntry[] = [];
+  for (const entry of found) {
+    if (entries.length >= MAX_FOLDER_ENTRIES) break;
+    if (!hidden && entry.name.startsWith('.')) continue;
+    // A link counts as what it points to (a folder of data linked in is a folder); a dangling one is left out.
+    let isFolder = entry.isDirectory();
+    if (entry.isSymbolicLink()) {
+      try {
+        isFolder = statSync(resolve(dir, entry.name)).isDirectory();
+      } catch {
+        continue;
+      }
+    }
+    entries.push({ name: entry.name, folder: isFolder });
+  }
+  return entries.sort((a, b) => Number(b.folder) - Number(a.folder) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -1,20 +1,9 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { analyze, type DataSpec } from '../../language/index.ts';
+import { dirname } from 'node:path';
+import { analyze } from '../../language/index.ts';
 import type { RunManifest } from '../../protocol/runFolder.ts';
-
-/** The files a data source reads from the user's disk; `mnist` and the generated sets read none. */
-function dataFiles(data: DataSpec): string[] {
-  switch (data.kind) {
-    case 'csv':
-      return [data.file];
-    case 'idx':
-      return [data.images, data.labels, ...(data.testImages ? [data.testImages] : []), ...(data.testLabels ? [data.testLabels] : [])];
-    default:
-      return [];
-  }
-}
+import { dataFilePaths, resolveDataPath } from '../../store/dataFiles.ts';
 
 /**
  * The sentence that fails a trial whose user files this worker cannot see, or undefined when it sees them all
@@ -25,8 +14,9 @@ export function missingUserFiles(manifest: RunManifest): string | undefined {
   const model = analyze(manifest.spec, manifest.overrides).model;
   if (!model?.data) return undefined;
   const specDir = dirname(manifest.specPath);
-  const missing = dataFiles(model.data)
-    .map((file) => (isAbsolute(file) ? file : resolve(specDir, file)))
+  // The trainer's own list of the files a data line reads (a csv's `test=` file and an idx's test files included).
+  const missing = dataFilePaths(model.data)
+    .map((file) => resolveDataPath(file.written, specDir))
     .filter((path) => !existsSync(path));
   if (missing.length === 0) return undefined;
   return (

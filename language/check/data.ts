@@ -1,10 +1,10 @@
 import type { Reporter } from '../report.ts';
 import { didYouMean, listOf } from '../suggest.ts';
 import { describeToken } from '../syntax/tokens.ts';
-import { values, type StatementNode } from '../syntax/tree.ts';
+import { options, values, type StatementNode } from '../syntax/tree.ts';
 import { DATASET_NAMES, DATASETS, isOneOf, type DatasetName } from '../vocabulary.ts';
 import type { DataSpec, Shape } from './model.ts';
-import { readOptions, reportExtraValues } from './options.ts';
+import { previousEnd, readOptions, reportExtraValues } from './options.ts';
 import { readString } from './values.ts';
 
 /** What a data set fixes about the model, where it fixes anything. */
@@ -104,6 +104,16 @@ export function readData(statement: StatementNode, reporter: Reporter): DataSpec
       const result: DataSpec = { kind, file: files[0]!, testSplit: num('test_split', 0.2) };
       const target = str('target');
       if (target !== undefined) result.target = target;
+      const test = str('test');
+      if (test !== undefined) {
+        result.test = test;
+        const split = options(statement).find((o) => o.key.text === 'test_split');
+        if (split) {
+          reporter.report('DNN226', split, 'expected `test=` or `test_split=`, found both: with a test file every row of the training file trains', {
+            fix: reporter.replace('Remove `test_split=`', { start: previousEnd(statement, split.start), end: split.end }, ''),
+          });
+        }
+      }
       return result;
     }
     case 'synthetic':

@@ -68,7 +68,8 @@ export type DataSpec =
   | { kind: 'mnist'; limit?: number }
   | { kind: 'sparse-regression'; samples: number; features: number; informative: number; noise: number; seed: number }
   | { kind: 'idx'; images: string; labels: string; testImages?: string; testLabels?: string }
-  | { kind: 'csv'; file: string; target?: string; testSplit: number }
+  /** `test`: a file of test rows; then every row of `file` trains and `testSplit` is not used. */
+  | { kind: 'csv'; file: string; target?: string; testSplit: number; test?: string }
   | { kind: 'synthetic'; samples: number; classes: number; seed: number };
 
 export interface CheckedLayer {

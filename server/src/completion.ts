@@ -4,6 +4,7 @@ import {
   BLOCK_DOCS,
   BLOCK_KEYWORDS,
   DATASETS,
+  DATASET_NAMES,
   LAYER_KINDS,
   MODEL_STATEMENTS,
   REGULARIZE_SETTINGS,
@@ -60,7 +61,8 @@ train {
 
 const BLOCK_SNIPPETS: Record<string, string> = {
   model:
-    'model ${1:name} {\n  data ${2|mnist,sparse-regression,synthetic|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
+    // Every data set, from the vocabulary: a list written here once left idx and csv out of the snippet's choice.
+  'model ${1:name} {\n  data ${2|' + DATASET_NAMES.join(',') + '|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
   // New specs find their strength: `dropneuron auto`, within `tolerance` (and no dropout, which DNN224 warns about).
   regularize: 'regularize {\n  dropneuron ${1:auto}\n  threshold ${2:0.01}\n  tolerance ${3:1}\n}',
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',
@@ -125,7 +127,9 @@ interface Context {
  * when it is the layer's next slot; options valid for the layer; values of enum options and settings.
  * Nothing inside a comment or a string.
  */
-export function complete(analysis: Analysis, position: Position): CompletionItem[] {
+export function complete(analysis: Analysis, position: Position, listFolder?: ListFolder): CompletionItem[] {
+  const path = dataPathAt(analysis, position);
+  if (path) return listFolder ? pathItems(analysis, path, listFolder) : [];
   const context = contextAt(analysis, position);
   if (!context) return [];
   if (!context.block || !context.insideBlock) return context.lineStart ? blockItems(analysis) : [];
@@ -135,6 +139,68 @@ export function complete(analysis: Analysis, position: Position): CompletionItem
   // A sweep line lists values: an enum setting's choices are offered after each one, not only the first.
   if (keyword === 'sweep') return settingItems(context, context.block, SWEEP_SETTINGS, true);
   return keyword === 'model' ? modelItems(context) : [];
+}
+
+/**
+ * The entries of the folder a data path names (`folder`: the path as written up to its last `/`, '' for the spec's
+ * own folder), folders first; names starting with `.` only where `hidden`. The server reads them (store/).
+ */
+export type ListFolder = (folder: string, hidden: boolean) => readonly { name: string; folder: boolean }[];
+
+/** A data path being written: the string token, and the offset of the cursor in it. */
+interface DataPath {
+  token: Token;
+  offset: number;
+}
+
+/**
+ * The cursor inside the quotes of a path on the `data` line: a data set's file (`data csv "…"`, `data idx "…" "…"`)
+ * or a path option's value (`test="…"`, `test_images="…"`). Not after the closing quote.
+ */
+function dataPathAt(analysis: Analysis, position: Position): DataPath | undefined {
+  const where = locate(analysis, position);
+  const offset = where.offset;
+  const token = analysis.tokens[lastIndexBefore(analysis.tokens, offset)];
+  if (token?.kind !== 'string' || offset > (token.unterminated ? token.end : token.end - 1)) return undefined;
+  const statement = where.block?.keyword.text === 'model' && where.insideBlock ? where.statement : undefined;
+  if (statement?.head.text !== 'data') return undefined;
+  const [name, ...files] = values(statement);
+  if (!name || !isOneOf(name.token.text, DATASETS)) return undefined;
+  const spec = DATASETS[name.token.text];
+  const positional = files.slice(0, spec.files.length).some((v) => v.token === token);
+  const option = statement.args.find((a): a is OptionArg => a.kind === 'option' && a.value === token);
+  const table: Readonly<Record<string, ValueSpec>> = spec.options;
+  const optionSpec = option ? table[option.key.text] : undefined;
+  return positional || (optionSpec?.type === 'string' && optionSpec.path) ? { token, offset } : undefined;
+}
+
+/**
+ * The files and folders beside the spec that complete the path's last part, folders first (a folder's item ends
+ * in `/` and lists its own entries next). Each replaces that part, from the last `/` to the next one or the quote.
+ */
+function pathItems(analysis: Analysis, path: DataPath, listFolder: ListFolder): CompletionItem[] {
+  const { token, offset } = path;
+  const text = analysis.text;
+  const contentEnd = token.unterminated ? token.end : token.end - 1;
+  const typed = text.slice(token.start + 1, offset);
+  const folder = typed.slice(0, typed.lastIndexOf('/') + 1);
+  const part = typed.slice(folder.length);
+  const next = text.indexOf('/', offset);
+  const end = next >= 0 && next < contentEnd ? next : contentEnd;
+  const range = { start: analysis.lines.positionAt(offset - part.length), end: analysis.lines.positionAt(end) };
+  return listFolder(folder, part.startsWith('.')).map((entry, n) => {
+    const name = entry.folder ? `${entry.name}/` : entry.name;
+    return item(
+      name,
+      entry.folder ? CompletionItemKind.Folder : CompletionItemKind.File,
+      entry.folder ? `\`${folder}${name}\`: a folder beside the spec; its files come next.` : `\`${folder}${name}\`, relative to the spec's folder.`,
+      {
+        textEdit: { range, newText: name },
+        sortText: `${entry.folder ? 0 : 1}${String(n).padStart(4, '0')}`,
+        ...(entry.folder ? { command: SUGGEST_AGAIN } : {}),
+      },
+    );
+  });
 }
 
 /** Reads the cursor's surroundings; undefined where nothing may be offered (a comment, a string). */

@@ -17,6 +17,7 @@ import {
   DROPOUT_TRAP,
   describeRange,
   describeSensible,
+  describeString,
   isOneOf,
   sensibleBounds,
   type Analysis,
@@ -48,7 +49,7 @@ export function describeSpec(name: string, spec: ValueSpec): string {
         ? Object.keys(spec.values)
             .map((v) => `\`${v}\``)
             .join(' | ')
-        : 'a quoted string';
+        : describeString(spec);
   const fallback = 'default' in spec && spec.default !== undefined ? ` · default \`${spec.default}\`` : '';
   // keep_prob (the setting and the layer option): the measured cost of dropout to DropNeuron's sparsity (DNN224).
   const trap = name.replace(/=$/, '') === 'keep_prob' ? `\n\n**With DropNeuron:** ${DROPOUT_TRAP}.` : '';

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { format as formatLog } from 'node:util';
 import {
   CancellationToken,
@@ -83,12 +84,13 @@ import {
   type TrainResult,
   ThresholdCurveRequest,
 } from '../../protocol/lsp.ts';
+import { listDataFolder } from '../../store/dataFiles.ts';
 import { readRun } from '../../store/runFolder.ts';
 import { backendsReport } from './backends.ts';
 import { CliRunner } from './cliRunner.ts';
 import { codeActions, shrinkToRun } from './codeActions.ts';
 import { codeLenses } from './codeLens.ts';
-import { complete } from './completion.ts';
+import { complete, type ListFolder } from './completion.ts';
 import { Configuration } from './config.ts';
 import { definition } from './definition.ts';
 import { DataWatch } from './dataWatch.ts';
@@ -225,7 +227,8 @@ connection.onInitialize((params): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: [' ', '='] },
+      // `"` and `/` open a data path's list of files (the quote is closed by the editor as it is typed).
+      completionProvider: { triggerCharacters: [' ', '=', '"', '/'] },
       hoverProvider: true,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
@@ -278,11 +281,19 @@ const withDocument = <P extends { textDocument: { uri: string } }, R>(
     return fn(entry, params, token);
   });
 
+/** The folders a spec's data paths name, read from its own folder; none for a spec not saved as a file. */
+function dataFolders(uri: string): ListFolder | undefined {
+  const path = filePath(uri);
+  return path === undefined ? undefined : (folder, hidden) => listDataFolder(dirname(path), folder, hidden);
+}
+
 // The standard requests are registered by their RequestType rather than through connection.onHover & co: those
 // wrappers read params.workDoneToken before any handler runs, so null params threw there, out of the guard's reach.
 connection.onRequest(
   CompletionRequest.type,
-  withDocument<CompletionParams, CompletionItem[]>('completion', [], positionParams, ({ analysis }, p) => complete(analysis, p.position)),
+  withDocument<CompletionParams, CompletionItem[]>('completion', [], positionParams, ({ analysis, document }, p) =>
+    complete(analysis, p.position, dataFolders(document.uri)),
+  ),
 );
 connection.onRequest(
   HoverRequest.type,

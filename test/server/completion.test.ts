@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
-import { ACTIVATIONS, analyze, BLOCK_KEYWORDS, LAYER_KINDS } from '../../language/index.ts';
+import { ACTIVATIONS, analyze, BLOCK_KEYWORDS, DATASET_NAMES, LAYER_KINDS } from '../../language/index.ts';
 import { complete } from '../../server/src/completion.ts';
 import { dnnFiles, FIXTURES } from '../helpers/fixtures.ts';
 import { cursor } from './client.ts';
@@ -92,6 +92,21 @@ describe('completion ranking: what is legal at the cursor comes first', () => {
     const dense = items.find((i) => i.label === 'dense');
     assert.equal(dense?.insertTextFormat, InsertTextFormat.Snippet);
     assert.match(String(dense?.insertText), /\$\{1:[^}]+\} \$\{2:[^}]+\} \$\{3\|relu,/);
+  });
+
+  it('after `data `: every data set, in the vocabulary’s order, each a plain word that the typed prefix filters', () => {
+    const items = shown('model m {\n  data |\n  input 2\n  dense out 1\n}\n');
+    assert.deepEqual(
+      items.map((i) => i.label),
+      DATASET_NAMES,
+    );
+    for (const i of items) assert.ok(!i.textEdit && !i.filterText && !i.insertText, `expected ${i.label} to insert its label`);
+  });
+
+  it('the `model` block snippet’s data choice lists every data set (it listed mnist, sparse-regression and synthetic only)', () => {
+    const model = shown('|').find((i) => i.label === 'model');
+    const choice = /data \$\{2\|([^|]+)\|\}/.exec(String(model?.insertText))?.[1];
+    assert.deepEqual(choice?.split(','), DATASET_NAMES);
   });
 
   it('the value of the key being written: an optimizer after `optimizer `, adam first', () => {

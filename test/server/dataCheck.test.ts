@@ -8,9 +8,11 @@ import {
   InitializeRequest,
   type CodeAction,
   type CodeLens,
+  type CompletionItem,
   type Diagnostic,
   type PublishDiagnosticsParams,
   type RegistrationParams,
+  type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { analyze, type DataSpec } from '../../language/index.ts';
 import { checkDataFiles } from '../../store/dataFiles.ts';
@@ -30,7 +32,13 @@ function idx(dims: number[], bytes = dims.reduce((a, b) => a * b, 1), magic = 0x
 }
 
 const idxData = (images = 'images.idx', labels = 'labels.idx'): DataSpec => ({ kind: 'idx', images, labels });
-const csvData = (file: string, target?: string): DataSpec => ({ kind: 'csv', file, testSplit: 0.2, ...(target ? { target } : {}) });
+const csvData = (file: string, target?: string, test?: string): DataSpec => ({
+  kind: 'csv',
+  file,
+  testSplit: 0.2,
+  ...(target ? { target } : {}),
+  ...(test ? { test } : {}),
+});
 
 describe('the data files a spec names, checked before training (protocol/dataFiles.ts)', () => {
   it('names every missing file, each resolved against the spec’s folder', () => {
@@ -73,6 +81,24 @@ describe('the data files a spec names, checked before training (protocol/dataFil
     assert.deepEqual(messages(csvData('data.csv', 'price')), ['data.csv: expected a target column "price" among a, b, y, found none']);
     assert.deepEqual(messages(csvData('data.csv', 'y'), [3]), ["data.csv: expected 3 input columns as the spec's `input` says, found 2"]);
     assert.deepEqual(messages(csvData('nope.csv')), ['nope.csv: expected a CSV file, found no such file']);
+  });
+
+  it('a `test=` CSV file: it exists, and its header is the training file’s (same columns, same order)', () => {
+    const dir = tempDir('dnn-data-');
+    writeFileSync(join(dir, 'train.csv'), 'a,b,y\n1,2,3\n4,5,6\n');
+    writeFileSync(join(dir, 'test.csv'), 'a,b,y\n7,8,9\n');
+    writeFileSync(join(dir, 'other.csv'), 'a,y,b\n7,8,9\n');
+    const problems = (data: DataSpec, input = [2]) => checkDataFiles(data, input, dir).map((p) => [p.role, p.message.slice(dir.length + 1)]);
+    assert.deepEqual(problems(csvData('train.csv', 'y', 'test.csv')), []);
+    assert.deepEqual(problems(csvData('train.csv', 'y', 'nope.csv')), [['test', 'nope.csv: expected a CSV file, found no such file']]);
+    assert.deepEqual(problems(csvData('train.csv', 'y', 'other.csv')), [
+      ['test', `other.csv: expected the header of ${join(dir, 'train.csv')} (a, b, y), found a, y, b`],
+    ]);
+    // The training file missing: the test file's own header is still checked for the target and the inputs.
+    assert.deepEqual(problems(csvData('gone.csv', 'price', 'test.csv')), [
+      ['file', 'gone.csv: expected a CSV file, found no such file'],
+      ['test', 'test.csv: expected a target column "price" among a, b, y, found none'],
+    ]);
   });
 
   it('`dropneuron train` names every missing file in its one-line error, before anything trains', () => {
@@ -214,6 +240,58 @@ describe('the language server: data diagnostics that follow the files, the dropo
     assert.match(last!.command!.title, /^last run \d+\.\d % · \d+-\d+$/, 'the pruned accuracy and the kept inputs and fc1 neurons');
     assert.equal(last!.command!.title.split(' · ')[1], `${summary.inputs.kept}-${summary.layers[0]!.neuronsKept}`);
     assert.deepEqual(last?.command?.arguments, [event.outputs.runDir, uri]);
+  });
+
+  it('a `test=` file whose header is not the training file’s: DNN311 on the test path', async () => {
+    writeFileSync(join(dir, 'train.csv'), 'a,b,y\n1,2,3\n4,5,6\n');
+    writeFileSync(join(dir, 'test.csv'), 'a,b,price\n1,2,3\n');
+    const path = join(dir, 'split.dnn');
+    const text = SPEC('train.csv').replace('target=y', 'target=y test="test.csv"');
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).toString();
+    await client.open(uri, text);
+    const [wrong] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311'));
+    assert.equal(wrong?.message, `${join(dir, 'test.csv')}: expected the header of ${join(dir, 'train.csv')} (a, b, y), found a, b, price`);
+    const at = text.split('\n')[1]!.indexOf('"test.csv"');
+    assert.deepEqual(wrong?.range, { start: { line: 1, character: at }, end: { line: 1, character: at + 10 } }, 'on the test path as written');
+  });
+
+  it('completion inside a data path’s quotes: the files and folders beside the spec, folders first, relative paths', async () => {
+    const root = join(dir, 'paths');
+    mkdirSync(join(root, 'data', 'raw'), { recursive: true });
+    mkdirSync(join(root, '.git'));
+    writeFileSync(join(root, 'data', 'train.csv'), 'a,y\n1,2\n');
+    writeFileSync(join(root, 'data', 'test.csv'), 'a,y\n1,2\n');
+    writeFileSync(join(root, 'b.csv'), 'a,y\n1,2\n');
+    writeFileSync(join(root, 'a.csv'), 'a,y\n1,2\n');
+    const path = join(root, 'paths.dnn');
+    const complete = async (line: string, character: number) => {
+      const text = `model m {\n${line}\n  input 1\n  dense out 1\n}\n`;
+      writeFileSync(path, text);
+      const uri = pathToFileURL(path).toString();
+      await client.open(uri, text);
+      const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character } });
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      return items
+        .sort((x, y) => x.sortText!.localeCompare(y.sortText!))
+        .map((i) => {
+          const edit = i.textEdit as TextEdit | undefined;
+          return edit ? `${i.label} ${edit.range.start.character}-${edit.range.end.character}${i.command ? ' (more)' : ''}` : i.label;
+        });
+    };
+    // Right after the opening quote: the spec's folder, folders first (a folder's item lists its files next); no hidden entries.
+    assert.deepEqual(await complete('  data csv ""', 12), ['data/ 12-12 (more)', 'a.csv 12-12', 'b.csv 12-12', 'paths.dnn 12-12']);
+    // In a folder, the part after the last `/` is replaced, up to the next `/` or the quote.
+    assert.deepEqual(await complete('  data csv "data/tr"', 19), ['raw/ 17-19 (more)', 'test.csv 17-19', 'train.csv 17-19']);
+    assert.deepEqual(await complete('  data csv "data/train.csv" target=y test="data/"', 48), ['raw/ 48-48 (more)', 'test.csv 48-48', 'train.csv 48-48']);
+    // An unterminated string: the line's end is still inside it.
+    assert.deepEqual(await complete('  data idx "data/x" "y" test_images="', 37), ['data/ 37-37 (more)', 'a.csv 37-37', 'b.csv 37-37', 'paths.dnn 37-37']);
+    // A name starting with `.` lists the hidden entries too.
+    assert.ok((await complete('  data csv ".', 13)).includes('.git/ 12-13 (more)'));
+    // Not a path: a column name, after the closing quote, a folder that does not exist.
+    assert.deepEqual(await complete('  data csv "a.csv" target="y"', 29), []);
+    assert.deepEqual(await complete('  data csv "data/" ', 19), ['target=', 'test=', 'test_split=']);
+    assert.deepEqual(await complete('  data csv "nowhere/"', 20), []);
   });
 
   it('the analysis alone (no files) has no DNN311: the language core stays without a file system', () => {

@@ -68,3 +68,40 @@ describe('--limit cuts the training rows of every data set; the test set stays w
     assert.deepEqual(counts('synthetic samples=64 classes=3', '5', '.', 8), { ...whole, train: 8, y: 8 });
   });
 });
+
+describe('a CSV spec with its own test file: `data csv "train.csv" test="test.csv"`', () => {
+  const load = (data: string, dir: string, task = 'classify', limit?: number) =>
+    loadDataset(analyze(`model m {\n  data ${data}\n  task ${task}\n  input 2\n  dense out 3\n}\n`).model!, dir, limit);
+
+  it('trains on every row of the first file and tests on the rows of the second, in file order', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), 'a,b,y\n1,2,0\n\n3,4,1\n5,6,0\n7,8,1\n');
+    writeFileSync(join(dir, 'test.csv'), 'a, b ,y\n9,10,2\n11,12,0\n');
+    const d = load('csv "train.csv" target=y test="test.csv"', dir);
+    assert.equal(d.trainCount, 4, 'no row of train.csv held out');
+    assert.equal(d.testCount, 2);
+    assert.deepEqual([...d.trainX], [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([...d.trainY], [0, 1, 0, 1]);
+    assert.deepEqual([...d.testX], [9, 10, 11, 12]);
+    assert.deepEqual([...d.testY], [2, 0]);
+    assert.equal(d.classes, 3, 'the classes of both files: the label 2 is only in the test file');
+    // Rows are named by their own file and line (the blank line counts).
+    assert.equal(d.origin?.train.locate(1), `${join(dir, 'train.csv')}:4 (column y)`);
+    assert.equal(d.origin?.test.locate(1), `${join(dir, 'test.csv')}:3 (column y)`);
+    // --limit cuts the training rows only.
+    const limited = load('csv "train.csv" target=y test="test.csv"', dir, 'classify', 2);
+    assert.deepEqual([limited.trainCount, limited.testCount], [2, 2]);
+  });
+
+  it('refuses a test file that is missing, has another header, or a bad cell, naming the file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), 'a,b,y\n1,2,0\n3,4,1\n');
+    writeFileSync(join(dir, 'swapped.csv'), 'b,a,y\n1,2,0\n');
+    writeFileSync(join(dir, 'bad.csv'), 'a,b,y\n1,x,0\n');
+    writeFileSync(join(dir, 'empty.csv'), 'a,b,y\n');
+    assert.throws(() => load('csv "train.csv" test="nope.csv"', dir), new RegExp(`${join(dir, 'nope.csv')}: expected a CSV file, found no such file`));
+    assert.throws(() => load('csv "train.csv" test="swapped.csv"', dir), /swapped\.csv: expected the header of .*train\.csv \(a, b, y\), found b, a, y/);
+    assert.throws(() => load('csv "train.csv" test="bad.csv"', dir), /bad\.csv:2: expected a number in column b, found "x"/);
+    assert.throws(() => load('csv "train.csv" test="empty.csv"', dir), /empty\.csv: expected a header row and at least 1 data row, found 1 non-empty line/);
+  });
+});

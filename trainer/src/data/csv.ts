@@ -1,14 +1,64 @@
 import { readFileSync } from 'node:fs';
-import { DataError, maxOf, splitRows, type Dataset } from './dataset.ts';
+import { DataError, fromSets, maxOf, splitRows, type Dataset, type Rows } from './dataset.ts';
 
 /** The largest magnitude a float32 holds: a CSV value beyond it would train as Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+export interface CsvOptions {
+  /** The target column, by name or 0-based index; the last column when absent. */
+  target?: string | undefined;
+  /** The share of the rows held out for testing, from the end of the file (without `test`). */
+  testSplit: number;
+  /** A second file, with the same header, whose rows are the test set: every row of the first then trains. */
+  test?: string | undefined;
+  classify: boolean;
+}
+
+/** One CSV file read: its header, its rows as inputs and targets, and where each row is in the file. */
+interface CsvRows extends Rows {
+  header: string[];
+  targetIndex: number;
+  /** The line in the file of data row `r`, for messages. */
+  line(r: number): number;
+}
+
 /**
- * A CSV file with a header row; every column but the target is an input. The last `testSplit` of the
- * rows is the test set (kept in file order, so results do not depend on a shuffle).
+ * A CSV file with a header row; every column but the target is an input. The test set is the rows of `test`,
+ * a second file with the same header, or else the last `testSplit` of the rows (kept in file order, so results do
+ * not depend on a shuffle).
  */
-export function loadCsv(path: string, target: string | undefined, testSplit: number, classify: boolean): Dataset {
+export function loadCsv(path: string, options: CsvOptions): Dataset {
+  const train = readCsv(path, options.target, options.test === undefined ? 3 : 2);
+  const column = train.header[train.targetIndex]!;
+  let dataset: Dataset;
+  if (options.test === undefined) {
+    const testCount = Math.max(1, Math.round(train.count * options.testSplit));
+    const trainCount = train.count - testCount;
+    dataset = splitRows(train.x, train.y, train.header.length - 1, trainCount);
+    dataset.origin = {
+      train: { file: path, locate: (i) => `${path}:${train.line(i)} (column ${column})` },
+      test: { file: path, locate: (i) => `${path}:${train.line(trainCount + i)} (column ${column})` },
+    };
+  } else {
+    const testPath = options.test;
+    const test = readCsv(testPath, options.target, 2);
+    if (test.header.join(',') !== train.header.join(',')) {
+      throw new DataError(`${testPath}: expected the header of ${path} (${train.header.join(', ')}), found ${test.header.join(', ')}`);
+    }
+    dataset = {
+      ...fromSets([train.header.length - 1], train, test),
+      origin: {
+        train: { file: path, locate: (i) => `${path}:${train.line(i)} (column ${column})` },
+        test: { file: testPath, locate: (i) => `${testPath}:${test.line(i)} (column ${column})` },
+      },
+    };
+  }
+  if (options.classify) dataset.classes = maxOf(dataset.trainY, dataset.testY) + 1;
+  return dataset;
+}
+
+/** Reads one CSV file: a header row and at least `minLines - 1` data rows, every cell a float32 number. */
+function readCsv(path: string, target: string | undefined, minLines: number): CsvRows {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -27,7 +77,11 @@ export function loadCsv(path: string, target: string | undefined, testSplit: num
     lines.push(l);
     lineOf.push(i + 1);
   });
-  if (lines.length < 3) throw new DataError(`${path}: expected a header row and at least 2 data rows, found ${lines.length} non-empty lines`);
+  if (lines.length < minLines) {
+    throw new DataError(
+      `${path}: expected a header row and at least ${minLines - 1} data row${minLines > 2 ? 's' : ''}, found ${lines.length} non-empty line${lines.length === 1 ? '' : 's'}`,
+    );
+  }
   const header = lines[0]!.split(',').map((h) => h.trim());
   const targetIndex = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
   if (targetIndex < 0 || targetIndex >= header.length) {
@@ -54,14 +108,5 @@ export function loadCsv(path: string, target: string | undefined, testSplit: num
       else x[r * features + f++] = value;
     });
   });
-  const testCount = Math.max(1, Math.round(rows.length * testSplit));
-  const trainCount = rows.length - testCount;
-  const dataset = splitRows(x, y, features, trainCount);
-  const column = header[targetIndex]!;
-  dataset.origin = {
-    train: { file: path, locate: (i) => `${path}:${line(i)} (column ${column})` },
-    test: { file: path, locate: (i) => `${path}:${line(trainCount + i)} (column ${column})` },
-  };
-  if (classify) dataset.classes = maxOf(y) + 1;
-  return dataset;
+  return { header, targetIndex, x, y, count: rows.length, line };
 }

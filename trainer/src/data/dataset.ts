@@ -81,6 +81,18 @@ export function holdOutValidation(d: Dataset, rows: number): Dataset {
   };
 }
 
+/** Rows of one set: inputs and targets, row-major. */
+export interface Rows {
+  x: Float32Array;
+  y: Float32Array;
+  count: number;
+}
+
+/** A data set from its training rows and its test rows, read apart (two files, or two pairs of IDX files). */
+export function fromSets(inputShape: number[], train: Rows, test: Rows): Dataset {
+  return { inputShape, trainX: train.x, trainY: train.y, testX: test.x, testY: test.y, trainCount: train.count, testCount: test.count, targetSize: 1 };
+}
+
 /** A flat-feature data set whose first `trainCount` rows train and the rest test (file or generation order). */
 export function splitRows(x: Float32Array, y: Float32Array, features: number, trainCount: number): Dataset {
   const total = y.length;

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { checkDataFiles } from '../../../store/dataFiles.ts';
 import { loadCsv } from './csv.ts';
-import { DataError, holdOutValidation, imageShapeOf, limitTraining, maxOf, type Dataset, type RowOrigin } from './dataset.ts';
+import { DataError, fromSets, holdOutValidation, imageShapeOf, limitTraining, maxOf, type Dataset, type RowOrigin, type Rows } from './dataset.ts';
 import { sparseRegression, synthetic } from './generated.ts';
 import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 import { loadMnist } from './mnist.ts';
@@ -56,7 +56,12 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
     case 'synthetic':
       return synthetic(input, data, outputs, model.task);
     case 'csv': {
-      const d = loadCsv(path(data.file), data.target, data.testSplit, model.task === 'classify');
+      const d = loadCsv(path(data.file), {
+        target: data.target,
+        testSplit: data.testSplit,
+        test: data.test === undefined ? undefined : path(data.test),
+        classify: model.task === 'classify',
+      });
       if (d.inputShape[0] !== input.reduce((a, b) => a * b, 1)) {
         throw new DataError(`${data.file}: expected ${input.join('x')} input columns as the spec's \`input\` says, found ${d.inputShape[0]}`);
       }
@@ -72,7 +77,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
       if (per !== input.reduce((a, b) => a * b, 1)) {
         throw new DataError(`${data.images}: expected images of ${input.join('x')} values as the spec's \`input\` says, found ${train.imageDims.join('x')}`);
       }
-      let test: { x: Float32Array; y: Float32Array; count: number };
+      let test: Rows;
       let trainPart = train;
       const labels = path(data.labels);
       let testOrigin: RowOrigin;
@@ -88,14 +93,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
       const classes = maxOf(trainPart.y, test.y) + 1;
       const imageShape = imageShapeOf(train.imageDims);
       const d: Dataset = {
-        inputShape: input,
-        trainX: trainPart.x,
-        trainY: trainPart.y,
-        testX: test.x,
-        testY: test.y,
-        trainCount: trainPart.count,
-        testCount: test.count,
-        targetSize: 1,
+        ...fromSets(input, trainPart, test),
         classes,
         origin: { train: labelOrigin(labels, 0), test: testOrigin },
       };

