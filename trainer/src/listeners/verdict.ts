@@ -49,13 +49,20 @@ export class RunVerdict implements TrainingListener {
 export function guidanceOf(summary: Summary, auto: boolean, lambda: number): string | undefined {
   if (summary.collapsed.length) {
     return `Pruning removed every neuron of ${summary.collapsed.join(', ')}: the network no longer reads its input. ${
-      auto ? 'Raise `tolerance` only if this is what you want; otherwise train longer so the reference is reached.' : `Try \`dropneuron auto\`, or a λ about a tenth of ${lambda}.`
+      auto
+        ? 'Raise `tolerance` only if this is what you want; otherwise train longer so the reference is reached.'
+        : lambda === 0
+          ? 'DropNeuron is off: lower `l1` or `threshold`.'
+          : `Try \`dropneuron auto\`, or a λ about a tenth of ${lambda}.`
     }`;
   }
   const hidden = summary.layers.slice(0, -1);
   const kept = hidden.reduce((n, l) => n + l.neuronsKept, 0) + summary.inputs.kept;
   const total = hidden.reduce((n, l) => n + l.neuronsTotal, 0) + summary.inputs.total;
   if (!total || kept < ALMOST_NOTHING * total) return undefined;
+  if (!auto && lambda === 0) {
+    return `Almost nothing was pruned (${kept} of ${total} neurons and inputs kept): DropNeuron is off (\`dropneuron\` 0), so nothing pushes whole neurons to zero. Set \`dropneuron auto\`, which finds the strength within your \`tolerance\`.`;
+  }
   return auto
     ? `dropneuron auto pruned almost nothing (${kept} of ${total} neurons and inputs kept): every λ that pruned cost more than the tolerance of ${summary.damage?.tolerance ?? ''} points on validation; a larger \`tolerance\` lets it go further.`
     : `DropNeuron pruned almost nothing (${kept} of ${total} neurons and inputs kept): λ ${lambda} is too weak for this network and data. Try \`dropneuron auto\`, which finds the strength within your \`tolerance\`, or a λ about 10× larger.`;
