@@ -122,7 +122,8 @@ export const DIAGNOSTIC_CODES = {
   DNN226: {
     severity: 'error',
     title: 'Options that exclude each other',
-    detail: 'Two options of one line that say the same thing two ways, such as `test=` (a file of test rows) and `test_split=` (a share of the rows) on `data csv`. The fix removes the second.',
+    detail:
+      'Two options of one line that say the same thing two ways, such as `test=` (a file of test rows) and `test_split=` (a share of the rows) on `data csv`. The fix removes the second.',
   },
   DNN301: { severity: 'error', title: 'Needs an image input', detail: '`conv`, `maxpool`, `avgpool` and `lrn` need a 3-D input (height x width x channels).' },
   DNN302: { severity: 'error', title: 'Needs a flat input', detail: '`dense` needs a flat input; insert `flatten` after image layers.' },

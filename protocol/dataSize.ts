@@ -13,6 +13,7 @@ export const MIN_TEST_SAMPLES = 5;
 export function tooFewSamples(train: number, test: number): string | undefined {
   const few: string[] = [];
   if (train < MIN_TRAINING_SAMPLES) few.push(`${train} training sample${train === 1 ? '' : 's'} (fewer than ${MIN_TRAINING_SAMPLES})`);
-  if (test < MIN_TEST_SAMPLES) few.push(`${test} test sample${test === 1 ? '' : 's'} (fewer than ${MIN_TEST_SAMPLES}: each is ${Math.round(100 / Math.max(test, 1))} points of accuracy)`);
+  if (test < MIN_TEST_SAMPLES)
+    few.push(`${test} test sample${test === 1 ? '' : 's'} (fewer than ${MIN_TEST_SAMPLES}: each is ${Math.round(100 / Math.max(test, 1))} points of accuracy)`);
   return few.length ? `a data set too small to learn from: ${few.join(' and ')}; give it more rows, or read its results as noise` : undefined;
 }

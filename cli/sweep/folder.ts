@@ -6,7 +6,16 @@
 import { join, relative } from 'node:path';
 import type { Metric } from '../../protocol/events.ts';
 import { writeAtomic, io } from '../../store/files.ts';
-import { FRONTIER_FILE, type FrontPoint, type SweepAxis, type SweepFile, type SweepTrialEntry, type SweepValue, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import {
+  FRONTIER_FILE,
+  type FrontPoint,
+  type SweepAxis,
+  type SweepFile,
+  type SweepTrialEntry,
+  type SweepValue,
+  type Trial,
+  type TrialResult,
+} from '../../protocol/sweep.ts';
 import { trialDir, writeSweepFile } from '../../store/sweepFile.ts';
 import { paretoFront } from './front.ts';
 import { frontierSvg, type ReferencePoint } from './frontier.ts';

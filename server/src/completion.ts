@@ -62,7 +62,9 @@ train {
 const BLOCK_SNIPPETS: Record<string, string> = {
   model:
     // Every data set, from the vocabulary: a list written here once left idx and csv out of the snippet's choice.
-  'model ${1:name} {\n  data ${2|' + DATASET_NAMES.join(',') + '|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
+    'model ${1:name} {\n  data ${2|' +
+    DATASET_NAMES.join(',') +
+    '|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
   // New specs find their strength: `dropneuron auto`, within `tolerance` (and no dropout, which DNN224 warns about).
   regularize: 'regularize {\n  dropneuron ${1:auto}\n  threshold ${2:0.01}\n  tolerance ${3:1}\n}',
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',

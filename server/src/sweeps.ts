@@ -122,7 +122,11 @@ export async function sweepPointEdits(
   const reply = await prune(params.runDir, params.threshold);
   if ('error' in reply) return { edits: [], message: reply.error };
   const sizes = reply.results[0]?.summary.compactSizes;
-  if (!sizes) return { edits: [], message: `The trial ${basename(params.runDir)} has no compact model at threshold ${params.threshold ?? 'its own'}: it has not finished.` };
+  if (!sizes)
+    return {
+      edits: [],
+      message: `The trial ${basename(params.runDir)} has no compact model at threshold ${params.threshold ?? 'its own'}: it has not finished.`,
+    };
   const edits = shrinkEdits(analysis, sizes).map((e) => ({ range: e.range, newText: e.newText }));
   return edits.length ? { edits } : { edits, message: 'The spec already has this point’s sizes.' };
 }
@@ -152,7 +156,8 @@ export const sweepPointParams: ParamsCheck = (p) => {
   if (typeof p['uri'] !== 'string' || typeof p['runDir'] !== 'string') return 'expected `uri` and `runDir` as strings';
   if (p['action'] !== 'apply' && p['action'] !== 'shrink') return 'expected `action` apply or shrink';
   const threshold = p['threshold'];
-  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0)) return 'expected `threshold` as a number ≥ 0, or none';
+  if (threshold !== undefined && (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0))
+    return 'expected `threshold` as a number ≥ 0, or none';
   const settings = p['settings'];
   if (!isRecord(settings) || !Object.values(settings).every((v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string'))
     return 'expected `settings` as an object of numbers and words';

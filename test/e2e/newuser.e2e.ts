@@ -132,7 +132,9 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     await w.page.locator('.monaco-editor .view-line', { hasText: 'data csv' }).first().click();
     await w.page.keyboard.press('End');
     if (!(await w.page.locator('.markers-panel').isVisible())) await w.page.keyboard.press('Control+Shift+M');
-    await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'expected a quoted path to the CSV file after `data csv`' }).waitFor({ timeout: 30_000 });
+    await w.page
+      .locator('.markers-panel .monaco-list-row', { hasText: 'expected a quoted path to the CSV file after `data csv`' })
+      .waitFor({ timeout: 30_000 });
     await w.page.locator('.monaco-editor .view-line', { hasText: 'data csv' }).first().click();
     await w.page.keyboard.press('End');
 
@@ -170,7 +172,10 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     if (!(await w.page.locator('.markers-panel').isVisible())) await w.page.keyboard.press('Control+Shift+M');
     await w.page.locator('.markers-panel').waitFor();
     // `test=` is an option of `data csv` (it was DNN207, unknown), and the files fit the spec (no DNN311).
-    await w.page.locator('.codelens-decoration a', { hasText: /^Train$/ }).first().waitFor({ timeout: 30_000 });
+    await w.page
+      .locator('.codelens-decoration a', { hasText: /^Train$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.equal(await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'own.dnn' }).count(), 0, 'no problem listed for own.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
     await w.stats().locator('#status', { hasText: 'done after 2 epochs' }).waitFor({ timeout: 180_000 });

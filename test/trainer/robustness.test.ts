@@ -149,7 +149,10 @@ describe('bad data is refused before step 1 with one line naming the file and th
     const spec = writeSpec(dir, 'six.dnn', csvSpec('six.csv'));
     const r = dropneuron(['train', spec, '--out', join(dir, 'run')]);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /warning: a data set too small to learn from: 5 training samples \(fewer than 20\) and 1 test sample \(fewer than 5: each is 100 points of accuracy\)/);
+    assert.match(
+      r.stdout,
+      /warning: a data set too small to learn from: 5 training samples \(fewer than 20\) and 1 test sample \(fewer than 5: each is 100 points of accuracy\)/,
+    );
   });
 
   it('a CSV with fewer feature columns than the input shape', () => {

@@ -98,7 +98,8 @@ export class AutoStrengthSearch {
     if (epoch <= this.referenceEpochs) {
       this.best = this.best === undefined ? validation : this.better(this.best, validation);
       const record: AutoStrength = { ...this.state, stage: 'reference', lambda: 0, next: 0, inputs: 1, nextInputs: 1 };
-      if (epoch === this.referenceEpochs) Object.assign(record, { reference: this.best, floor: this.floorOf(this.best), stage: 'search', next: AutoStrengthSearch.START });
+      if (epoch === this.referenceEpochs)
+        Object.assign(record, { reference: this.best, floor: this.floorOf(this.best), stage: 'search', next: AutoStrengthSearch.START });
       return (this.state = record);
     }
     // The reference rises with the validation the network shows since: one still learning when the reference

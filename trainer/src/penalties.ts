@@ -137,9 +137,7 @@ export const PENALTY_MATH: { readonly [T in PenaltyTerm]: TermMath } = {
         ? tf.mul(tf.sub(tf.add(tf.sum(rows!), tf.sum(cols!)), SQRT_EPSILON * (rows!.size + cols!.size)), a)
         : tf.mul(tf.sub(tf.add(tf.mul(tf.sum(rows!), g.rows), tf.mul(tf.sum(cols!), g.cols)), SQRT_EPSILON * (g.rows * rows!.size + g.cols * cols!.size)), a),
     gradient: ({ rows, cols }, s, { groups: g }) => ({
-      wFactor: even(g)
-        ? tf.mul(tf.add(tf.reciprocal(rows!), tf.reciprocal(cols!)), s)
-        : tf.mul(tf.add(tf.div(g.rows, rows!), tf.div(g.cols, cols!)), s),
+      wFactor: even(g) ? tf.mul(tf.add(tf.reciprocal(rows!), tf.reciprocal(cols!)), s) : tf.mul(tf.add(tf.div(g.rows, rows!), tf.div(g.cols, cols!)), s),
     }),
   },
 };

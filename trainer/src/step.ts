@@ -77,7 +77,10 @@ export function lossVector(network: Network, task: Task, x: tf.Tensor, y: tf.Ten
     // The mean over the whole batch's values: this shard's squared errors over all of them.
     data = tf.mul(tf.sum(tf.square(tf.sub(out, target))), 1 / ((out.size / n) * total)) as tf.Scalar;
   }
-  const penalties = (options.shard?.offset ?? 0) === 0 ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES, network.groups, options.inputs) : tf.zeros([PENALTY_TERM_NAMES.length]);
+  const penalties =
+    (options.shard?.offset ?? 0) === 0
+      ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES, network.groups, options.inputs)
+      : tf.zeros([PENALTY_TERM_NAMES.length]);
   return tf.concat([tf.reshape(data, [1]), penalties]) as tf.Tensor1D;
 }
 

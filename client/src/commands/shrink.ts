@@ -20,9 +20,7 @@ async function shrink(deps: CommandDeps, node?: RunNode): Promise<void> {
   const params = { uri: document.uri.toString(), ...(fromRun ? { runDir: fromRun.runDir } : {}) };
   const { edits, summary }: ShrinkResult = await deps.client.sendRequest(ShrinkRequest, params);
   if (!edits.length) {
-    const why = fromRun
-      ? 'The spec already has this run’s sizes.'
-      : 'Nothing to shrink: train this spec first, or its layers already have the trained sizes.';
+    const why = fromRun ? 'The spec already has this run’s sizes.' : 'Nothing to shrink: train this spec first, or its layers already have the trained sizes.';
     return void vscode.window.showInformationMessage(why);
   }
   // Sizes a pruning that wrecked the model chose are not worth having without a word: ask, showing the cost.
