@@ -17,3 +17,13 @@ export function tooFewSamples(train: number, test: number): string | undefined {
     few.push(`${test} test sample${test === 1 ? '' : 's'} (fewer than ${MIN_TEST_SAMPLES}: each is ${Math.round(100 / Math.max(test, 1))} points of accuracy)`);
   return few.length ? `a data set too small to learn from: ${few.join(' and ')}; give it more rows, or read its results as noise` : undefined;
 }
+
+/** A CSV without a test file tests on its last `testSplit` of the rows, at least one. */
+export function csvTestRows(rows: number, testSplit: number): number {
+  return Math.max(1, Math.round(rows * testSplit));
+}
+
+/** IDX files without test files train on the first 80 % of the images and test on the rest. */
+export function idxTrainRows(count: number): number {
+  return Math.floor(count * 0.8);
+}

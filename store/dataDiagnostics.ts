@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type StatementNode, type Token } from '../language/index.ts';
-import { checkDataFiles, dataFilePaths, resolveDataPath, type DataFileRole } from './dataFiles.ts';
+import { MIN_TEST_SAMPLES, MIN_TRAINING_SAMPLES, tooFewSamples } from '../protocol/dataSize.ts';
+import { checkDataFiles, dataFilePaths, dataSampleCounts, resolveDataPath, type DataFileRole } from './dataFiles.ts';
 
 /**
  * The data files a spec names, checked against the file system (the language core has no file system, so this
@@ -12,7 +13,7 @@ export function dataDiagnostics(analysis: Analysis, specPath: string): Diagnosti
   const data = analysis.model?.data;
   const statement = dataStatement(analysis);
   if (!data || !statement) return [];
-  return checkDataFiles(data, analysis.model?.input, dirname(specPath)).map((problem) => {
+  const problems = checkDataFiles(data, analysis.model?.input, dirname(specPath)).map((problem): Diagnostic => {
     const at: Token | StatementNode = pathToken(statement, problem.role) ?? statement;
     return {
       code: 'DNN311',
@@ -22,6 +23,15 @@ export function dataDiagnostics(analysis: Analysis, specPath: string): Diagnosti
       range: at.range,
     };
   });
+  if (problems.length) return problems;
+  // Files that read well but hold too few samples: the trainer's warning, said where the data is named.
+  const counts = dataSampleCounts(data, dirname(specPath));
+  const few = counts && tooFewSamples(counts.train, counts.test);
+  if (!few) return [];
+  const message = `expected at least ${MIN_TRAINING_SAMPLES} training and ${MIN_TEST_SAMPLES} test samples, found ${counts.train} and ${counts.test}: ${few}`;
+  return [
+    { code: 'DNN223', severity: DIAGNOSTIC_CODES.DNN223.severity, message, span: { start: statement.start, end: statement.end }, range: statement.range },
+  ];
 }
 
 /** The files a spec's data line reads, resolved against its folder: what the editor watches for it. */

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { DataSpec, Shape } from '../language/index.ts';
+import { csvTestRows, idxTrainRows } from '../protocol/dataSize.ts';
 
 /**
  * What a spec's data files must be, checked against the file system before anything trains: the one definition
@@ -190,6 +191,45 @@ const MAX_FOLDER_ENTRIES = 1000;
  * relative to the spec's folder or absolute), folders first, then files, each by name; names starting with `.`
  * only where `hidden`. Empty when the folder cannot be read.
  */
+/**
+ * How many training and test samples the files give, read cheaply: an IDX file's count from its header, a CSV
+ * file's rows only when it is small (at most CSV_HEADER_BYTES, what the header check reads anyway: a larger one is
+ * not a tiny data set). Undefined when a file cannot be read or is too large to count here.
+ */
+export function dataSampleCounts(data: DataSpec, specDir: string): { train: number; test: number } | undefined {
+  const count = (written: string, kind: 'idx' | 'csv'): number | undefined => {
+    const path = resolveDataPath(written, specDir);
+    const read = head(path, kind === 'idx' ? 'an IDX file' : 'a CSV file', kind === 'idx' ? MAX_IDX_HEADER : CSV_HEADER_BYTES);
+    if ('problem' in read) return undefined;
+    if (kind === 'idx') {
+      const header = parseIdxHeader(read.bytes, read.length);
+      return 'problem' in header ? undefined : header.dims[0];
+    }
+    if (read.length > CSV_HEADER_BYTES) return undefined;
+    return (
+      new TextDecoder()
+        .decode(read.bytes)
+        .split(/\r?\n/)
+        .filter((l) => l.trim() !== '').length - 1
+    );
+  };
+  if (data.kind === 'csv') {
+    const rows = count(data.file, 'csv');
+    if (rows === undefined) return undefined;
+    if (data.test === undefined) return { train: rows - csvTestRows(rows, data.testSplit), test: csvTestRows(rows, data.testSplit) };
+    const test = count(data.test, 'csv');
+    return test === undefined ? undefined : { train: rows, test };
+  }
+  if (data.kind === 'idx') {
+    const labels = count(data.labels, 'idx');
+    if (labels === undefined) return undefined;
+    if (data.testLabels === undefined) return { train: idxTrainRows(labels), test: labels - idxTrainRows(labels) };
+    const test = count(data.testLabels, 'idx');
+    return test === undefined ? undefined : { train: labels, test };
+  }
+  return undefined;
+}
+
 export function listDataFolder(specDir: string, folder: string, hidden = false): DataFolderEntry[] {
   const dir = resolveDataPath(folder === '' ? '.' : folder, specDir);
   let found;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError, fromSets, maxOf, splitRows, type Dataset, type Rows } from './dataset.ts';
+import { csvTestRows } from '../../../protocol/dataSize.ts';
 
 /** The largest magnitude a float32 holds: a CSV value beyond it would train as Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -32,7 +33,7 @@ export function loadCsv(path: string, options: CsvOptions): Dataset {
   const column = train.header[train.targetIndex]!;
   let dataset: Dataset;
   if (options.test === undefined) {
-    const testCount = Math.max(1, Math.round(train.count * options.testSplit));
+    const testCount = csvTestRows(train.count, options.testSplit);
     const trainCount = train.count - testCount;
     dataset = splitRows(train.x, train.y, train.header.length - 1, trainCount);
     dataset.origin = {

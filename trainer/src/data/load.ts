@@ -6,6 +6,7 @@ import { DataError, fromSets, holdOutValidation, imageShapeOf, limitTraining, ma
 import { sparseRegression, synthetic } from './generated.ts';
 import { idxImagesAndLabels, labelOrigin } from './idx.ts';
 import { loadMnist } from './mnist.ts';
+import { idxTrainRows } from '../../../protocol/dataSize.ts';
 
 /**
  * Loads the data a checked model names, with paths relative to the spec's folder. Everything that can
@@ -85,7 +86,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
         test = idxImagesAndLabels(path(data.testImages), path(data.testLabels));
         testOrigin = labelOrigin(path(data.testLabels), 0);
       } else {
-        const split = Math.floor(train.count * 0.8);
+        const split = idxTrainRows(train.count);
         test = { x: train.x.slice(split * per), y: train.y.slice(split), count: train.count - split };
         trainPart = { ...train, x: train.x.slice(0, split * per), y: train.y.slice(0, split), count: split };
         testOrigin = labelOrigin(labels, split);
