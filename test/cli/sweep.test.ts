@@ -13,6 +13,7 @@ import { parseSweepFlag, parseThresholds } from '../../cli/sweep/flags.ts';
 import { paretoFront } from '../../cli/sweep/front.ts';
 import { frontierSpec, isLenet300100, LENET_300_100_REFERENCES } from '../../cli/sweep/frontier.ts';
 import { dropneuron, ROOT } from '../helpers/cli.ts';
+import { syntheticSpec } from '../helpers/specs.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 const setting = (name: string) => OVERRIDABLE_SETTINGS.find((s) => s.name === name)!;
@@ -137,22 +138,8 @@ describe('frontier.svg', () => {
   });
 });
 
-const SPEC = `model syn {
-  data synthetic samples=256 classes=10
-  input 20
-  dense fc1 32 relu
-  dense out 10
-}
-regularize {
-  l1 0.0001
-  dropneuron 0.001
-}
-train {
-  epochs 2
-  batch 64
-  seed 5
-}
-sweep {
+/** The run-folder tests' small classifier (test/helpers/specs.ts), with a sweep of two λ and two thresholds. */
+const SPEC = `${syntheticSpec(2, '  seed 5\n')}sweep {
   dropneuron 0.001 0.03
   threshold 0.01 0.05
 }
