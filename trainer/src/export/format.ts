@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
-import type { ExportFormat, ModelFormatRow } from '../../../protocol/modelFormats.ts';
+import { MODEL_FORMATS, modelFileName, type ExportFormat, type ModelFormatFacts, type ModelFormatRow } from '../../../protocol/modelFormats.ts';
 import { asRunFolderError, io, RunFolderError, writeAtomic } from '../../../store/files.ts';
 import type { LayerWeights } from '../layerWeights.ts';
 
@@ -81,13 +81,24 @@ export function writeEncoded(format: ModelFormat, encoded: EncodedModel, target:
 }
 
 /**
+ * What a model folder of ours may hold beside a folder format's own files: a run's compact/ and model/ folders also
+ * hold the model in every file format (model.onnx, model.safetensors and model.py beside it), and the editor's
+ * export of the TF.js model inside compact/ (`suggestedFolder`).
+ */
+const MODEL_FOLDER_ENTRIES: readonly string[] = (MODEL_FORMATS as readonly ModelFormatFacts[]).flatMap((f) => {
+  if (f.kind === 'folder') return [f.suggestedFolder];
+  const name = modelFileName(f);
+  return [name, ...Object.values(f.beside ?? {}).map((extension) => besideName(name, extension))];
+});
+
+/**
  * Writes `files` into a temporary folder, then renames it to `dir`: a full disk leaves no half-written folder. A
- * `dir` already there is replaced only when it holds nothing but this format's own files (an earlier export);
+ * `dir` already there is replaced only when it holds nothing but model files (an earlier export, a run's model);
  * a folder with anything else, a file or a link is refused with one sentence, nothing changed (`--out ~/Documents`
  * once meant the folder was deleted).
  */
 export function writeFolder(dir: string, files: readonly EncodedFile[]): void {
-  const ours = new Set(files.map((f) => f.name));
+  const ours = new Set([...files.map((f) => f.name), ...MODEL_FOLDER_ENTRIES]);
   const there = lstatOrUndefined(dir);
   if (there && (!there.isDirectory() || readdirSync(dir).some((name) => !ours.has(name)))) {
     const found = there.isSymbolicLink()
