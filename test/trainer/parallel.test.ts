@@ -62,6 +62,19 @@ describe('data-parallel training on wasm (threads)', () => {
     });
   });
 
+  it('dropneuron auto with weighed groups on 2 threads steers as on 1: the same λ and input multiplier every epoch', async () => {
+    const dir = tempDir();
+    writeSpec(dir, 'syn.dnn', SPEC.replace('epochs 2', 'epochs 6').replace('dropneuron 0.001', 'dropneuron auto\n  inputs_weight 2'));
+    const one = await run(dir, 'one', 1);
+    const two = await run(dir, 'two', 2);
+    const steering = (events: TrainerEvent[]) => epochs(events).map((e) => [e.epoch, e.validationMetric, e.auto?.stage, e.auto?.lambda, e.auto?.inputs]);
+    assert.ok(
+      epochs(one.events).some((e) => (e.auto?.lambda ?? 0) > 0),
+      'the search ran',
+    );
+    assert.deepEqual(steering(two.events), steering(one.events));
+  });
+
   it('a run stopped and resumed ends bit for bit where the unbroken one does (so a thread count gives one run)', async () => {
     const dir = tempDir();
     writeSpec(dir, 'syn.dnn', SPEC);
