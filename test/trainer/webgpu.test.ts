@@ -249,6 +249,13 @@ describe('the webgpu backend', async () => {
     compareSteps('MLP 64-32-16-10, 5 SGD steps, REBUILT_OPS', await trainSteps('webgpu', MLP, 5, REBUILT_OPS), cpu);
   });
 
+  it('weighed DropNeuron groups (group_scale sqrt, inputs_weight 3: dropneuron auto’s means) train SGD steps as on cpu', { skip }, async () => {
+    const weighed = MLP.replace('  dropneuron 0.01\n', '  dropneuron 0.01\n  group_scale sqrt\n  inputs_weight 3\n');
+    const cpu = await trainSteps('cpu', weighed, 5);
+    assert.notDeepEqual(cpu.losses, (await trainSteps('cpu', MLP, 5)).losses, 'the weighing changes the penalty');
+    compareSteps('MLP with weighed groups, 5 SGD steps, webgpu ops', await trainSteps('webgpu', weighed, 5), cpu);
+  });
+
   it('a conv + maxpool + dense net trains a step as it does on cpu', { skip }, async () => {
     const cpu = await trainSteps('cpu', CONVNET, 1);
     compareSteps('conv 8x8x1 → 4 3x3 → pool → dense 4, 1 SGD step', await trainSteps('webgpu', CONVNET, 1), cpu);
