@@ -100,7 +100,10 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
       new RegExp(`^Writes dropneuron ${String(settings.dropneuron).replace('.', '\\.')}[ ,]`),
     );
     // The spec's editor, as a user's click makes it the active one again.
-    await w.page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    await w.page
+      .locator('.editor-group-container .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 40, y: 45 } });
     assert.match(await specText(), /dropneuron auto/);
     await frame.locator('#use-settings').click();
     const written = `dropneuron ${settings.dropneuron}`;
@@ -117,7 +120,10 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
     for (const [name, value] of Object.entries(settings)) assert.ok(now.includes(`${name} ${value}`), `expected ${name} ${value} in the spec, found:\n${now}`);
     await w.screenshot('auto-2-used');
 
-    await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await w.page
+      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 40, y: 45 } });
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore dropneuron auto', async () => (/dropneuron auto/.test(await specText()) ? true : undefined), 30_000);
   });

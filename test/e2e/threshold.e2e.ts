@@ -36,8 +36,13 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     assert.notEqual(chosen, '0.08');
     await w.screenshot('threshold-1-moved');
 
-    // The panel has the focus now: the spec's editor becomes the active one again, as a user's click makes it.
-    await w.page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+    // The panel has the focus now: the spec's editor becomes the active one again, as a user's click makes it —
+    // on its first lines: the centre of the lines' box lies off screen once inlay hints make a line wider than the
+    // editor, and a click there scrolls the editor away from the text this reads.
+    await w.page
+      .locator('.editor-group-container .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 40, y: 45 } });
     const before = await specText();
     assert.match(before, /threshold 0\.08/);
     await stats.locator('#use-threshold').click();
@@ -48,7 +53,10 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     );
     await w.screenshot('threshold-1-used');
 
-    await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await w.page
+      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 40, y: 45 } });
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore the spec', async () => (/threshold 0\.08(?!\d)/.test(await specText()) ? true : undefined), 30_000);
     await w.screenshot('threshold-1-undone');
