@@ -31,17 +31,21 @@ export function registerTrainCommands(deps: CommandDeps): vscode.Disposable[] {
   ];
 }
 
+/** Whether the workspace is trusted; if not, says why training (and resuming) is off, with a button to trust it. */
+export function trusted(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window
+    .showWarningMessage(
+      'Training runs code on this machine (the trainer, and a Node you may have configured), so it is disabled in Restricted Mode. Trust the workspace to train.',
+      'Manage Workspace Trust',
+    )
+    .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+  return false;
+}
+
 /** Trains the spec (the active one, or `resource`), with `overrides` for this run on top of the editor's settings. */
 async function train(deps: CommandDeps, resource?: vscode.Uri, overrides?: TrainingOverrides): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window
-      .showWarningMessage(
-        'Training runs code on this machine (the trainer, and a Node you may have configured), so it is disabled in Restricted Mode. Trust the workspace to train.',
-        'Manage Workspace Trust',
-      )
-      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
-    return;
-  }
+  if (!trusted()) return;
   let document = resource ? await vscode.workspace.openTextDocument(resource) : activeSpec();
   if (!document) {
     void vscode.window.showInformationMessage('Open a .dnn spec to train it.');
