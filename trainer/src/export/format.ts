@@ -1,8 +1,8 @@
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { MODEL_FORMATS, modelFileName, type ExportFormat, type ModelFormatFacts, type ModelFormatRow } from '../../../protocol/modelFormats.ts';
-import { asRunFolderError, io, RunFolderError, writeAtomic } from '../../../store/files.ts';
+import { io, writeAtomic } from '../../../store/files.ts';
+import { writeModelFolder } from '../../../store/modelFolder.ts';
 import type { LayerWeights } from '../layerWeights.ts';
 
 /**
@@ -91,45 +91,7 @@ const MODEL_FOLDER_ENTRIES: readonly string[] = (MODEL_FORMATS as readonly Model
   return [name, ...Object.values(f.beside ?? {}).map((extension) => besideName(name, extension))];
 });
 
-/**
- * Writes `files` into a temporary folder, then renames it to `dir`: a full disk leaves no half-written folder. A
- * `dir` already there is replaced only when it holds nothing but model files (an earlier export, a run's model);
- * a folder with anything else, a file or a link is refused with one sentence, nothing changed (`--out ~/Documents`
- * once meant the folder was deleted).
- */
+/** Writes a folder format's files as the folder `dir`, replacing only an earlier model folder (store/modelFolder.ts). */
 export function writeFolder(dir: string, files: readonly EncodedFile[]): void {
-  const ours = new Set([...files.map((f) => f.name), ...MODEL_FOLDER_ENTRIES]);
-  const there = lstatOrUndefined(dir);
-  if (there && (!there.isDirectory() || readdirSync(dir).some((name) => !ours.has(name)))) {
-    const found = there.isSymbolicLink()
-      ? 'a symbolic link'
-      : there.isDirectory()
-        ? `a folder holding other files (${readdirSync(dir)
-            .filter((n) => !ours.has(n))
-            .slice(0, 3)
-            .join(', ')})`
-        : 'a file';
-    throw new RunFolderError(
-      `${dir}: expected a new folder for the model, or an earlier export of it, found ${found}; choose another --out (nothing was changed)`,
-    );
-  }
-  const temporary = `${dir}.tmp-${process.pid}`;
-  try {
-    rmSync(temporary, { recursive: true, force: true });
-    mkdirSync(temporary, { recursive: true });
-    for (const file of files) writeFileSync(join(temporary, file.name), file.data);
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(temporary, dir);
-  } catch (error) {
-    rmSync(temporary, { recursive: true, force: true });
-    throw asRunFolderError(dir, 'save the model', error);
-  }
-}
-
-function lstatOrUndefined(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
-  } catch {
-    return undefined;
-  }
+  writeModelFolder(dir, files, new Set([...files.map((f) => f.name), ...MODEL_FOLDER_ENTRIES]));
 }

@@ -1,14 +1,14 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../../../language/index.ts';
 import { modelFileName, type BesideFileRole, type ExportFormat } from '../../../protocol/modelFormats.ts';
-import { io } from '../../../store/files.ts';
 import { RunFolder } from '../../../store/runFolder.ts';
 import { compact } from '../compact.ts';
 import { zeroBelowThreshold, type LayerWeights } from '../layerWeights.ts';
 import { ExportError } from './errors.ts';
 import { writeEncoded, type ExportSource } from './format.ts';
 import { formatById } from './registry.ts';
+import { ensureFolder } from '../../../store/modelFolder.ts';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -76,7 +76,7 @@ export async function exportFromRunFolder(runDir: string, request: ExportRequest
   // The other model is encoded to be measured, never written.
   const encoded = await format.encode(chosen, basename(target));
   const otherBytes = (await format.encode(other, basename(target))).bytes;
-  if (facts.kind === 'file') io(dirname(target), 'create the folder', () => mkdirSync(dirname(target), { recursive: true }));
+  if (facts.kind === 'file') ensureFolder(dirname(target), 'the folder');
   const written = writeEncoded(format, encoded, target);
   return { path: written.path, ...written.beside, bytes: encoded.bytes, otherBytes, ...kept };
 }

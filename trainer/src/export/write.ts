@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckedModel } from '../../../language/index.ts';
 import { modelFileName, type FileExportFormat, type ModelFileRole } from '../../../protocol/modelFormats.ts';
-import { io } from '../../../store/files.ts';
 import type { CompactModel } from '../compact.ts';
 import { besideName, writeEncoded, type EncodedModel, type ModelFormat } from './format.ts';
 import { FILE_FORMATS } from './registry.ts';
+import { ensureFolder } from '../../../store/modelFolder.ts';
 
 /** The file names in a model folder (compact/ or model/) beside TensorFlow.js' model.json and weights.bin, by role. */
 export const EXPORT_FILES = Object.fromEntries(
@@ -32,7 +31,7 @@ export async function writeCompactExport(model: CheckedModel, small: CompactMode
   const source = { model, layers: small.layers, inputShape, keptInputs: small.keptInputs };
   const encoded: { format: ModelFormat<FileExportFormat>; model: EncodedModel }[] = [];
   for (const format of FILE_FORMATS) encoded.push({ format, model: await format.encode(source, modelFileName(format.facts)) });
-  if (!existsSync(dir)) io(dir, 'create the compact model folder', () => mkdirSync(dir, { recursive: true }));
+  ensureFolder(dir, 'the compact model folder');
   const models: CompactExport['models'] = [];
   const paths: Partial<Record<ModelFileRole, string>> = {};
   for (const { format, model: m } of encoded) {
