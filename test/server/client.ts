@@ -94,8 +94,14 @@ export class TestClient {
   }
 
   async close(): Promise<void> {
+    // A server already gone never answers `shutdown`, and its pending request may never settle: wait for the
+    // answer, the process's end or 5 s, whichever comes first, so that a test file's `after` cannot hang its run.
+    const gone = new Promise<void>((resolve) => {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) resolve();
+      else this.child.once('exit', () => resolve());
+    });
     try {
-      await this.connection.sendRequest('shutdown');
+      await Promise.race([this.connection.sendRequest('shutdown'), gone, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await this.connection.sendNotification('exit');
     } catch {
       // already gone
