@@ -8,8 +8,11 @@ import { editorText, runsOf, scenario, SMALL, useWorkbench, w } from './scenario
 // Runs a user can trust: a run that survives Reload Window, a dead run that says so and resumes, pruning that
 // wrecked the model never shown as a success, a wrong Node path with a button that fixes it, several runs at once.
 
+// Long enough that the run is still training when Stop is clicked after the reload (300 epochs finished first once in CI).
+const SURVIVOR_EPOCHS = 2000;
+
 useWorkbench(() => ({
-  'survivor.dnn': SMALL(300).replace('model small', 'model survivor'),
+  'survivor.dnn': SMALL(SURVIVOR_EPOCHS).replace('model small', 'model survivor'),
   'killed.dnn': SMALL(4).replace('model small', 'model killed'),
   // Pruning at 0.1 after one epoch removes most of fc1's weights: the pruned accuracy falls far below the unpruned one.
   'wrecked.dnn': SMALL(1).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.1'),
@@ -68,7 +71,7 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
   scenario('1. a run survives Reload Window: the status bar follows it live after the reload, and Stop works', async () => {
     await w.openFile('survivor.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
-    await statusMatches(/DropNeuron: epoch [2-9]\/300/, 'epoch 2 of the run');
+    await statusMatches(new RegExp(`DropNeuron: epoch [2-9]/${SURVIVOR_EPOCHS}`), 'epoch 2 of the run');
     const runDir = runsOf('survivor.dnn').at(-1)!;
     const pid = trainerPid(runDir);
     assert.ok(pid, 'trainer.json names the trainer');
@@ -76,9 +79,9 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
     await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     const before = events(runDir).filter((e) => e.type === 'epoch').length;
     // After the reload the extension asks the server which runs it follows: the status bar shows the run, then its new epochs.
-    const seen = await statusMatches(/DropNeuron: epoch \d+\/300/, 'the run in the status bar after the reload', 180_000);
-    const epochOf = (t: string): number => Number(/epoch (\d+)\/300/.exec(t)?.[1]);
-    await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/300`), 'a later epoch, followed live', 120_000);
+    const seen = await statusMatches(new RegExp(`DropNeuron: epoch \\d+/${SURVIVOR_EPOCHS}`), 'the run in the status bar after the reload', 180_000);
+    const epochOf = (t: string): number => Number(new RegExp(`epoch (\\d+)/${SURVIVOR_EPOCHS}`).exec(t)?.[1]);
+    await statusMatches(new RegExp(`DropNeuron: epoch (?!${epochOf(seen)}/)\\d+/${SURVIVOR_EPOCHS}`), 'a later epoch, followed live', 120_000);
     assert.equal(trainerPid(runDir), pid, 'the same trainer, still training');
     assert.ok(events(runDir).filter((e) => e.type === 'epoch').length > before);
     // The run's panel, restored by the reload, shows the run again (not a blank page) and follows it live.
@@ -91,12 +94,12 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
         .catch(() => '')) ?? '';
     const shown = await waitFor(
       'the restored panel to show the run training',
-      async () => ((await panelStatus()).match(/^epoch \d+\/300/) ? panelStatus() : undefined),
+      async () => ((await panelStatus()).match(new RegExp(`^epoch \\d+/${SURVIVOR_EPOCHS}`)) ? panelStatus() : undefined),
       60_000,
     );
     await waitFor(
       'the restored panel to follow the run live',
-      async () => ((await panelStatus()).match(new RegExp(`^epoch (?!${epochOf(shown)}/)\\d+/300`)) ? true : undefined),
+      async () => ((await panelStatus()).match(new RegExp(`^epoch (?!${epochOf(shown)}/)\\d+/${SURVIVOR_EPOCHS}`)) ? true : undefined),
       60_000,
     );
     assert.ok(await w.stats().locator('#stop').isVisible(), 'the restored panel offers Stop');
