@@ -84,7 +84,7 @@ const GENERATED_SAMPLES_MAX = {
 export const BLOCK_DOCS: Record<BlockKeyword, string> = {
   model: 'The network: where its data comes from, its input shape, its task and its layers, in order.',
   regularize:
-    "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron (a λ, or `auto` to find it), threshold; how DropNeuron weighs its groups: inputs_weight, group_scale; and tolerance, what pruning (and `auto`'s search) may cost. All optional.",
+    "DropNeuron's five knobs: l1, l2, keep_prob, dropneuron (a λ, or `auto` to find it), threshold; how DropNeuron weighs its groups and moves them: inputs_weight, group_scale, update; and tolerance, what pruning (and `auto`'s search) may cost. All optional.",
   train:
     'Training settings: epochs, batch size, optimizer, learning rate, seed, backend, initialisation, the schedule (warmup, finetune) and the validation rows held out of training. All optional.',
   sweep:
@@ -97,6 +97,14 @@ export const GROUP_SCALES = {
   sqrt: 'Each group weighs √|g|: λ·√|g|·‖g‖, group lasso’s usual weighting (Yuan & Lin 2006), so that one λ acts alike on layers and groups of different sizes.',
 } as const;
 export type GroupScale = keyof typeof GROUP_SCALES;
+
+/** How DropNeuron's penalty moves the weights at each step. */
+export const DROPNEURON_UPDATES = {
+  gradient: "The penalty's gradient joins the loss's, and the optimizer takes one step on their sum, as in the seed. Groups shrink towards zero but hover near it; the threshold removes them at the end.",
+  proximal:
+    "The optimizer steps on the loss alone, then each group shrinks by λ's share of the step (block soft-thresholding, scaled by Adam's per-weight step): a group whose norm is smaller becomes exactly zero, so neurons and inputs leave during training, not only at the threshold.",
+} as const;
+export type DropneuronUpdate = keyof typeof DROPNEURON_UPDATES;
 
 /** The seed's five knobs. The seed's command-line values mean the same here (see docs/method.md). */
 export const REGULARIZE_SETTINGS = {
@@ -165,6 +173,12 @@ export const REGULARIZE_SETTINGS = {
     doc: "How each DropNeuron group's penalty is weighed by its size |g| (the weights in the group). The default is `none` (the seed's), and `sqrt` under `dropneuron auto`.",
     default: 'none',
     values: GROUP_SCALES,
+  },
+  update: {
+    type: 'enum',
+    doc: "How DropNeuron's penalty moves the weights: `gradient` (the seed's: its gradient is added to the loss's) or `proximal` (a shrink after each step that sets groups exactly to zero).",
+    default: 'gradient',
+    values: DROPNEURON_UPDATES,
   },
 } as const satisfies Record<string, ValueSpec>;
 

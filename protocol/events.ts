@@ -77,6 +77,8 @@ export interface StartEvent {
     inputsWeight?: number;
     /** How a group's penalty is weighed by its size: `sqrt` (√|g|, group lasso's usual) or `none` (the seed's). */
     groupScale?: 'none' | 'sqrt';
+    /** How DropNeuron's penalty moved the weights: `gradient` (the seed's) or `proximal` (absent: gradient). */
+    update?: 'gradient' | 'proximal';
     /** What pruning (and `auto`'s search) may cost, in points: the spec's `tolerance`. */
     tolerance?: number;
   };

@@ -8,6 +8,7 @@ import {
   BLOCK_DOCS,
   DATASETS,
   DIAGNOSTIC_CODES,
+  DROPNEURON_UPDATES,
   GROUP_SCALES,
   LAYER_KINDS,
   MODEL_STATEMENTS,
@@ -130,6 +131,11 @@ export function generatedReference(): string {
   out.push(
     'Group scales (`group_scale`): ' +
       Object.entries(GROUP_SCALES)
+        .map(([k, d]) => `\`${k}\`: ${d}`)
+        .join(' '),
+    '',
+    'Updates (`update`): ' +
+      Object.entries(DROPNEURON_UPDATES)
         .map(([k, d]) => `\`${k}\`: ${d}`)
         .join(' '),
     '',

@@ -4,7 +4,7 @@ import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
 import type { SweepSetting } from './sweep.ts';
 import type { PerPenalty } from '../penalties.ts';
-import type { Activation, BackendSetting, GroupScale, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
+import type { Activation, BackendSetting, DropneuronUpdate, GroupScale, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
 export type Shape = number[];
@@ -31,6 +31,8 @@ export interface GlobalRegularization extends PerPenalty {
   inputsWeight: number;
   /** How a DropNeuron group's penalty is weighed by its size: `none` (the seed's), `sqrt` (√|g|). */
   groupScale: GroupScale;
+  /** How DropNeuron's penalty moves the weights: its gradient (the seed's) or a proximal shrink after each step. */
+  update: DropneuronUpdate;
   /**
    * `dropneuron auto`: the trainer finds the DropNeuron λ during the run. `dropneuron` is then 1, the unit the
    * found λ multiplies, so that each layer's `reg.dropneuron` (its `dropneuron=` option, else 1) is that layer's

@@ -36,7 +36,7 @@ describe('examples', () => {
   }
 
   /** The seed's examples keep the seed's DropNeuron: a fixed λ, every group weighed alike, inputs as the neurons. */
-  const SEED_MEANS = { inputsWeight: 1, groupScale: 'none', auto: false } as const;
+  const SEED_MEANS = { inputsWeight: 1, groupScale: 'none', update: 'gradient', auto: false } as const;
 
   it('LeNet-300-100: 784·300+300, 300·100+100, 100·10+10 = 266 610 parameters', () => {
     const m = model('lenet-300-100.dnn');

@@ -75,6 +75,16 @@ describe('data-parallel training on wasm (threads)', () => {
     assert.deepEqual(steering(two.events), steering(one.events));
   });
 
+  it('the proximal update on 2 threads trains what it trains on 1 (the shrink follows the summed step)', async () => {
+    const dir = tempDir();
+    writeSpec(dir, 'syn.dnn', SPEC.replace('dropneuron 0.001', 'dropneuron 0.5\n  update proximal'));
+    const one = await run(dir, 'one', 1);
+    const two = await run(dir, 'two', 2);
+    const diff = maxDiff(checkpointOf(two.runDir), checkpointOf(one.runDir));
+    assert.ok(diff <= 1e-5, `max |2 threads − 1 thread| = ${diff}, expected ≤ 1e-5`);
+    assert.equal((one.events[0] as StartEvent).settings.update, 'proximal', 'the start event records the update');
+  });
+
   it('a run stopped and resumed ends bit for bit where the unbroken one does (so a thread count gives one run)', async () => {
     const dir = tempDir();
     writeSpec(dir, 'syn.dnn', SPEC);

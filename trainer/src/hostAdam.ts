@@ -102,6 +102,19 @@ export class HostAdam extends tf.Optimizer {
     next.dispose();
   }
 
+  /**
+   * The step's per-weight scale of the variable at `index` (network.variables order), √v̂ + ε with v̂ the bias-corrected
+   * second moment after the last step: Adam moves weight j by lr·m̂ⱼ/(√v̂ⱼ + ε). Undefined before its first step.
+   */
+  preconditioner(index: number): tf.Tensor | undefined {
+    const v = this.v[index];
+    if (!v || this.iterations === 0) return undefined;
+    const correction = 1 / (1 - this.beta2 ** this.iterations);
+    const out = this.scratch.take(v.length);
+    for (let j = 0; j < v.length; j++) out[j] = Math.sqrt(v[j]! * correction) + this.epsilon;
+    return tensorFromScratch(out, this.shapes[index]!);
+  }
+
   override async getWeights(): Promise<NamedTensor[]> {
     // Fresh tensors: the caller reads and disposes them (checkpoint.ts).
     const moments = (suffix: string, values: Float32Array[]) =>

@@ -17,10 +17,10 @@ const EPSILON = 1e-12;
 const SQRT_EPSILON = Math.sqrt(EPSILON);
 
 /** The axes summed to get lo's groups (rows: input neurons or channels) and li's (columns: output ones). */
-function rowAxes(w: tf.Tensor): number[] {
+export function rowAxes(w: tf.Tensor): number[] {
   return w.rank === 4 ? [0, 1, 3] : [1];
 }
-function colAxes(w: tf.Tensor): number[] {
+export function colAxes(w: tf.Tensor): number[] {
   return w.rank === 4 ? [0, 1, 2] : [0];
 }
 /** The column norms' shape with the summed (leading) axes kept as 1s. */
@@ -163,9 +163,14 @@ function combine(x: tf.Tensor, factor: tf.Tensor | undefined, others: tf.Tensor[
  */
 const even = (g: GroupWeights): boolean => g.rows === 1 && g.cols === 1;
 
-function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS) {
+/**
+ * `proximal`: DropNeuron moves the weights by its proximal step after the optimizer's (trainer/src/proximal.ts), not by
+ * its gradient: its value is still reported, its gradient left out.
+ */
+function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS, proximal = false) {
   const constants: LayerConstants = { groups };
   const active = PENALTY_TERM_NAMES.filter((t) => weights[t] > 0);
+  const differentiated = active.filter((t) => !(proximal && t === 'dropneuron'));
   const strength = perPenalty((t) => weights[t] * SEED_SCALE);
   const reads = new Set(active.flatMap((t) => PENALTY_MATH[t].reads));
   const f = (w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -188,7 +193,7 @@ function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GRO
         let bFactor: tf.Tensor | undefined;
         const wPlus: tf.Tensor[] = [];
         const bPlus: tf.Tensor[] = [];
-        for (const term of active) {
+        for (const term of differentiated) {
           const g = PENALTY_MATH[term].gradient(t, tf.mul(upstream[PENALTY_TERM_NAMES.indexOf(term)]!, strength[term]), constants);
           wFactor = plus(wFactor, g.wFactor);
           bFactor = plus(bFactor, g.bFactor);
@@ -202,17 +207,27 @@ function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GRO
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor, b: tf.Tensor) => tf.Tensor1D;
 }
 
+/** A layer's group weights with the input groups' multiplier of the epoch (`dropneuron auto`'s inputs stage) applied. */
+export function withInputs(g: GroupWeights, inputs: number): GroupWeights {
+  return g.readsInputs && inputs !== 1 ? { ...g, rows: g.rows * inputs } : g;
+}
+
 /**
  * Σ over the layers of their penalty terms, as a [terms] tensor (PENALTY_TERM_NAMES order): each layer's spec
  * strengths times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing.
  */
-export function penaltyVector(params: readonly LayerParams[], scale: PenaltyWeights, groups?: readonly GroupWeights[], inputs = 1): tf.Tensor1D {
+export function penaltyVector(
+  params: readonly LayerParams[],
+  scale: PenaltyWeights,
+  groups?: readonly GroupWeights[],
+  inputs = 1,
+  proximal = false,
+): tf.Tensor1D {
   const terms: tf.Tensor1D[] = [];
   params.forEach((p, i) => {
     const weights = perPenalty((t) => p.layer.reg[t] * scale[t]);
     const g = groups?.[i];
-    const layerGroups = g?.readsInputs && inputs !== 1 ? { ...g, rows: g.rows * inputs } : g;
-    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights, layerGroups)(p.w, p.b));
+    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights, g && withInputs(g, inputs), proximal)(p.w, p.b));
   });
   if (!terms.length) return tf.zeros([PENALTY_TERM_NAMES.length]);
   return terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor1D);

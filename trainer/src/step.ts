@@ -3,6 +3,7 @@ import { PENALTY_TERM_NAMES, type Task } from '../../language/index.ts';
 import { HostAdam } from './hostAdam.ts';
 import type { Network } from './network.ts';
 import { FULL_PENALTIES, penaltyVector, type PenaltyWeights } from './penalties.ts';
+import { proximalStep } from './proximal.ts';
 
 /** The parts of a step's loss, in the order of its loss vector: the task loss, then each penalty term (PENALTY_TERMS). */
 export const LOSS_PARTS = ['data', ...PENALTY_TERM_NAMES] as const;
@@ -79,7 +80,7 @@ export function lossVector(network: Network, task: Task, x: tf.Tensor, y: tf.Ten
   }
   const penalties =
     (options.shard?.offset ?? 0) === 0
-      ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES, network.groups, options.inputs)
+      ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES, network.groups, options.inputs, network.model.regularize.update === 'proximal')
       : tf.zeros([PENALTY_TERM_NAMES.length]);
   return tf.concat([tf.reshape(data, [1]), penalties]) as tf.Tensor1D;
 }
@@ -96,23 +97,31 @@ export function stepGradients(network: Network, task: Task, x: tf.Tensor, y: tf.
   return { parts: parts!, grads: variables.map((v) => grads[v.name]!) };
 }
 
-/** Applies gradients (in `network.variables` order) and disposes them. */
-export function applyGradients(network: Network, optimizer: tf.Optimizer, grads: tf.Tensor[]): void {
+/**
+ * Applies gradients (in `network.variables` order) and disposes them; then DropNeuron's proximal step where the spec
+ * asks for it (`update proximal`: trainer/src/proximal.ts), at the epoch's strengths in `options`.
+ */
+export function applyGradients(network: Network, optimizer: tf.Optimizer, grads: tf.Tensor[], options: StepOptions = {}): void {
   // An array, not a map: the optimizer's state is positional, in the order of network.variables.
   optimizer.applyGradients(network.variables.map((v, i) => ({ name: v.name, tensor: grads[i]! })));
   tf.dispose(grads);
+  proximalStep(network, optimizer, options.scale ?? FULL_PENALTIES, options.inputs);
 }
 
 /** Applies gradients laid out one variable after the other (network.variables order), as the data-parallel pool sums them. */
-export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, flat: Float32Array): void {
-  if (optimizer instanceof HostAdam) return optimizer.applyFlat(network.variables, flat);
+export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, flat: Float32Array, options: StepOptions = {}): void {
+  if (optimizer instanceof HostAdam) {
+    optimizer.applyFlat(network.variables, flat);
+    proximalStep(network, optimizer, options.scale ?? FULL_PENALTIES, options.inputs);
+    return;
+  }
   let at = 0;
   const grads = network.variables.map((v) => {
     const g = tf.tensor(flat.subarray(at, at + v.size), v.shape);
     at += v.size;
     return g;
   });
-  applyGradients(network, optimizer, grads);
+  applyGradients(network, optimizer, grads, options);
 }
 
 /**
@@ -121,7 +130,7 @@ export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, fl
  */
 export function stepLoss(network: Network, optimizer: tf.Optimizer, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): tf.Tensor1D {
   const { parts, grads } = stepGradients(network, task, x, y, options);
-  applyGradients(network, optimizer, grads);
+  applyGradients(network, optimizer, grads, options);
   return parts;
 }
 

@@ -226,7 +226,7 @@ export class StepPool {
       sums.addHost(answer.parts);
       addInto(this.summed, this.helpers[k]!.grads);
     }
-    applyFlatGradients(t.network, t.optimizer, this.summed);
+    applyFlatGradients(t.network, t.optimizer, this.summed, options);
     sums.add(parts);
   }
 
