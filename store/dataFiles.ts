@@ -20,7 +20,11 @@ export interface DataFileProblem {
   path: string;
   /** One sentence: the resolved path, what was expected, what was found. */
   message: string;
+  /** What a quick fix needs, where one can help: the file is not there; the target is not among the file's columns; the data's shape of one sample is not the spec's `input`. */
+  remedy?: DataFileRemedy;
 }
+
+export type DataFileRemedy = { kind: 'missing' } | { kind: 'target'; columns: string[] } | { kind: 'input'; shape: number[] };
 
 /** The IDX header of unsigned bytes (the MNIST format): magic 0x00 0x00 0x08 NDIMS, then NDIMS big-endian uint32 sizes. */
 export interface IdxHeader {
@@ -58,7 +62,7 @@ export function parseIdxHeader(bytes: Uint8Array, fileLength: number): IdxHeader
 }
 
 /** The first `limit` bytes of a regular file and its length, or what the path is instead (no such file, a directory). */
-function head(path: string, what: string, limit: number): { bytes: Uint8Array; length: number } | { problem: string } {
+function head(path: string, what: string, limit: number): { bytes: Uint8Array; length: number } | { problem: string; missing?: true } {
   try {
     const stat = statSync(path);
     if (stat.isDirectory()) return { problem: `expected ${what}, found a directory` };
@@ -73,12 +77,13 @@ function head(path: string, what: string, limit: number): { bytes: Uint8Array; l
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { problem: `expected ${what}, found ${code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file' : `an unreadable file (${code ?? String(error)})`}` };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { problem: `expected ${what}, found no such file`, missing: true };
+    return { problem: `expected ${what}, found an unreadable file (${code ?? String(error)})` };
   }
 }
 
 /** A CSV file's header row, its column names trimmed, or what the file is instead. */
-function csvHeader(path: string): { header: string[] } | { problem: string } {
+function csvHeader(path: string): { header: string[] } | { problem: string; missing?: true } {
   const read = head(path, 'a CSV file', CSV_HEADER_BYTES);
   if ('problem' in read) return read;
   const first = new TextDecoder().decode(read.bytes).split(/\r?\n/)[0] ?? '';
@@ -118,16 +123,17 @@ export function resolveDataPath(written: string, specDir: string): string {
 export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir: string): DataFileProblem[] {
   const problems: DataFileProblem[] = [];
   const files = dataFilePaths(data).map((f) => ({ ...f, path: resolveDataPath(f.written, specDir) }));
-  const say = (file: (typeof files)[number], sentence: string): void => {
-    problems.push({ ...file, message: `${file.path}: ${sentence}` });
+  const say = (file: (typeof files)[number], sentence: string, remedy?: DataFileRemedy): void => {
+    problems.push({ ...file, message: `${file.path}: ${sentence}`, ...(remedy ? { remedy } : {}) });
   };
+  const missing = (read: { missing?: true }): DataFileRemedy | undefined => (read.missing ? { kind: 'missing' } : undefined);
   const inputSize = input?.reduce((a, b) => a * b, 1);
   if (data.kind === 'idx') {
     const headers = new Map<DataFileRole, IdxHeader>();
     for (const file of files) {
       const read = head(file.path, 'an IDX file', MAX_IDX_HEADER);
       const parsed = 'problem' in read ? read : parseIdxHeader(read.bytes, read.length);
-      if ('problem' in parsed) say(file, parsed.problem);
+      if ('problem' in parsed) say(file, parsed.problem, 'problem' in read ? missing(read) : undefined);
       else headers.set(file.role, parsed);
     }
     const byRole = (role: DataFileRole) => files.find((f) => f.role === role)!;
@@ -141,7 +147,10 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
       else if (images && inputSize !== undefined) {
         const per = images.dims.slice(1).reduce((a, b) => a * b, 1);
         if (per !== inputSize) {
-          say(byRole(imagesRole), `expected images of ${input!.join('x')} values as the spec's \`input\` says, found ${images.dims.slice(1).join('x')}`);
+          say(byRole(imagesRole), `expected images of ${input!.join('x')} values as the spec's \`input\` says, found ${images.dims.slice(1).join('x')}`, {
+            kind: 'input',
+            shape: images.dims.slice(1),
+          });
         }
       }
       if (labels && labels.dims.length !== 1) say(byRole(labelsRole), `expected a 1-D label file, found ${labels.dims.length} dimensions`);
@@ -153,7 +162,7 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
     const [train, test] = files;
     const headerOf = (file: (typeof files)[number]): string[] | undefined => {
       const read = csvHeader(file.path);
-      if ('problem' in read) return void say(file, read.problem);
+      if ('problem' in read) return void say(file, read.problem, missing(read));
       return read.header;
     };
     const trainHeader = headerOf(train!);
@@ -168,9 +177,13 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
     if (header && file) {
       const target = data.target;
       const index = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
-      if (index < 0 || index >= header.length) say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`);
-      else if (inputSize !== undefined && header.length - 1 !== inputSize) {
-        say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`);
+      if (index < 0 || index >= header.length) {
+        say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`, { kind: 'target', columns: header });
+      } else if (inputSize !== undefined && header.length - 1 !== inputSize) {
+        say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`, {
+          kind: 'input',
+          shape: [header.length - 1],
+        });
       }
     }
   }

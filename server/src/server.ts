@@ -84,7 +84,9 @@ import {
   type TrainResult,
   ThresholdCurveRequest,
 } from '../../protocol/lsp.ts';
+import type { Analysis } from '../../language/index.ts';
 import { listDataFolder } from '../../store/dataFiles.ts';
+import { dataDiagnostics, type DataDiagnostic } from '../../store/dataDiagnostics.ts';
 import { readRun } from '../../store/runFolder.ts';
 import { backendsReport } from './backends.ts';
 import { CliRunner } from './cliRunner.ts';
@@ -287,6 +289,18 @@ function dataFolders(uri: string): ListFolder | undefined {
   return path === undefined ? undefined : (folder, hidden) => listDataFolder(dirname(path), folder, hidden);
 }
 
+/** The diagnostics of the data files a saved spec names, with their fixes; none where the check fails (the file system is outside the language's guarantee). */
+function dataDiagnosticsOf(uri: string, analysis: Analysis): DataDiagnostic[] {
+  const path = filePath(uri);
+  if (path === undefined) return [];
+  try {
+    return dataDiagnostics(analysis, path);
+  } catch (error) {
+    connection.console.error(`checking the data files of ${uri} failed: ${(error as Error).stack ?? String(error)}`);
+    return [];
+  }
+}
+
 // The standard requests are registered by their RequestType rather than through connection.onHover & co: those
 // wrappers read params.workDoneToken before any handler runs, so null params threw there, out of the guard's reach.
 connection.onRequest(
@@ -316,7 +330,7 @@ connection.onRequest(
 connection.onRequest(
   CodeActionRequest.type,
   withDocument<CodeActionParams, CodeAction[]>('codeActions', [], codeActionParams, ({ analysis, document }, p) =>
-    codeActions(document.uri, analysis, p, training.latestRun(document.uri)),
+    codeActions(document.uri, analysis, p, training.latestRun(document.uri), () => dataDiagnosticsOf(document.uri, analysis)),
   ),
 );
 connection.onRequest(

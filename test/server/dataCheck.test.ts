@@ -197,6 +197,58 @@ describe('the language server: data diagnostics that follow the files, the dropo
     assert.equal(column?.message, `${join(dir, 'data', 'table.csv')}: expected a target column "y" among a, b, price, found none`);
   });
 
+  it('quick fixes on the data line: a wrong path offers the files there, a wrong target the columns, a wrong `input` the data’s count', async () => {
+    const root = join(dir, 'fixes');
+    mkdirSync(join(root, 'data'), { recursive: true });
+    writeFileSync(join(root, 'data', 'train.csv'), `a,b,c,price\n${'1,2,3,4\n'.repeat(40)}`);
+    writeFileSync(join(root, 'data', 'notes.txt'), 'not data');
+    const path = join(root, 'fixes.dnn');
+    const uri = pathToFileURL(path).toString();
+    /** The quick fixes at the data line (where VS Code asks, the cursor on it), as title and the edit's new text and line. */
+    const fixesFor = async (text: string, test: (d: Diagnostic) => boolean) => {
+      writeFileSync(path, text);
+      await client.open(uri, text);
+      const [diagnostic] = (await diagnosticsOf(uri, (d) => d.some(test))).filter(test);
+      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri },
+        range: { start: { line: 1, character: 4 }, end: { line: 1, character: 4 } },
+        context: { diagnostics: [diagnostic], only: ['quickfix'] },
+      });
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      return actions.map((a) => {
+        const [edit, ...more] = a.edit?.changes?.[uri] ?? [];
+        assert.equal(more.length, 0);
+        assert.equal(a.diagnostics?.[0]?.code, 'DNN311');
+        return [a.title, edit!.range.start.line, edit!.newText, a.isPreferred];
+      });
+    };
+    const spec = (data: string, input = 3) => `model m {\n  ${data}\n  input ${input}\n  dense out 1\n}\n`;
+    assert.deepEqual(await fixesFor(spec('data csv "data/trian.csv" target=price'), (d) => d.code === 'DNN311'), [
+      ['Change to `data/train.csv`', 1, '"data/train.csv"', true],
+    ]);
+    assert.deepEqual(await fixesFor(spec('data csv "data/train.csv" target=prise'), (d) => String(d.message).includes('target column')), [
+      ['Change the target to `price`', 1, 'price', false],
+      ['Change the target to `a`', 1, 'a', false],
+      ['Change the target to `b`', 1, 'b', false],
+      ['Change the target to `c`', 1, 'c', false],
+    ]);
+    assert.deepEqual(await fixesFor(spec('data csv "data/train.csv" target=price', 8), (d) => String(d.message).includes('input columns')), [
+      ['Change the input to 3 (the columns besides the target)', 2, '3', true],
+    ]);
+    // Elsewhere in the spec (the dense line): no data fix, and the files are not read for it.
+    const text = spec('data csv "data/trian.csv" target=price');
+    writeFileSync(path, text);
+    await client.open(uri, text);
+    await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN311'));
+    const elsewhere = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 3, character: 4 }, end: { line: 3, character: 4 } },
+      context: { diagnostics: [], only: ['quickfix'] },
+    });
+    assert.deepEqual(elsewhere, []);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  });
+
   it('dropout next to DropNeuron: the DNN224 information and its quick fix, which sets keep_prob 1', async () => {
     const path = join(dir, 'dropout.dnn');
     const text = TINY.replace('  l1 0.001\n', '  l1 0.001\n  keep_prob 0.5\n');
