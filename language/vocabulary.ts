@@ -100,7 +100,8 @@ export type GroupScale = keyof typeof GROUP_SCALES;
 
 /** How DropNeuron's penalty moves the weights at each step. */
 export const DROPNEURON_UPDATES = {
-  gradient: "The penalty's gradient joins the loss's, and the optimizer takes one step on their sum, as in the seed. Groups shrink towards zero but hover near it; the threshold removes them at the end.",
+  gradient:
+    "The penalty's gradient joins the loss's, and the optimizer takes one step on their sum, as in the seed. Groups shrink towards zero but hover near it; the threshold removes them at the end.",
   proximal:
     "The optimizer steps on the loss alone, then each group shrinks by λ's share of the step (block soft-thresholding, scaled by Adam's per-weight step): a group whose norm is smaller becomes exactly zero, so neurons and inputs leave during training, not only at the threshold.",
 } as const;
