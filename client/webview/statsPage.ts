@@ -11,7 +11,7 @@ import {
   formatStrength,
 } from '../../protocol/present.ts';
 import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
-import { autoView, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
+import { autoView, metricWord, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -178,7 +178,7 @@ function drawCharts(s: StatsState, t: Theme): void {
     t,
   );
   const accuracy = s.metric === 'accuracy';
-  $('metric-caption').textContent = `${accuracy ? 'Accuracy' : (s.metric ?? 'metric').toUpperCase()} per epoch`;
+  $('metric-caption').textContent = `${metricWord(s.metric, true)} per epoch`;
   const metricSeries = [
     series(
       'train',
@@ -209,7 +209,7 @@ function drawCharts(s: StatsState, t: Theme): void {
       data: { labels: epochs, datasets: metricSeries },
       options: baseOptions(t, {
         x: axis(t, 'epoch'),
-        y: accuracy ? axis(t, 'accuracy (%)', { type: 'linear', suggestedMax: 100 }) : axis(t, `${s.metric ?? ''} (log)`, { type: 'logarithmic' }),
+        y: accuracy ? axis(t, 'accuracy (%)', { type: 'linear', suggestedMax: 100 }) : axis(t, `${s.metric ?? 'metric'} (log)`, { type: 'logarithmic' }),
       }),
     },
     t,
@@ -528,7 +528,7 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
     t,
   );
   const accuracy = s.metric === 'accuracy';
-  $('validation-caption').textContent = `Validation ${accuracy ? 'accuracy' : (s.metric ?? 'metric').toUpperCase()} per epoch, and the tolerance band`;
+  $('validation-caption').textContent = `Validation ${metricWord(s.metric, false)} per epoch, and the tolerance band`;
   const p = (v: number | null): number | null => (v === null ? null : plotted(s, v));
   draw(
     'chart-validation',

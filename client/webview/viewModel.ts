@@ -78,6 +78,16 @@ export interface StatsState {
   error?: string;
 }
 
+/**
+ * The run's metric in a chart's caption, at a sentence's start (`Accuracy`) or within one (`accuracy`); an error is
+ * its abbreviation (`MSE`, `NMSE`). Before the run's start event says which metric it reports: `Metric`, `metric`.
+ */
+export function metricWord(metric: Metric | undefined, atStart: boolean): string {
+  if (metric === 'accuracy') return atStart ? 'Accuracy' : 'accuracy';
+  if (metric === undefined) return atStart ? 'Metric' : 'metric';
+  return metric.toUpperCase();
+}
+
 export function initialState(title = 'DropNeuron'): StatsState {
   return { title, status: 'waiting', rows: [], layers: [] };
 }

@@ -8,7 +8,7 @@ import { layerRows } from '../../client/src/views/layersModel.ts';
 import { layerInfos } from '../../server/src/layers.ts';
 import { runRows } from '../../client/src/views/runsModel.ts';
 import { isFromWebview, isToWebview } from '../../client/webview/messages.ts';
-import { replay } from '../../client/webview/viewModel.ts';
+import { metricWord, replay } from '../../client/webview/viewModel.ts';
 import { formatMetric } from '../../protocol/present.ts';
 import type { DoneEvent, Summary, TrainerEvent } from '../../protocol/events.ts';
 import { ROOT } from '../helpers/cli.ts';
@@ -62,6 +62,18 @@ describe('stats view model from a recorded run', () => {
     );
     assert.ok(s.rows.slice(3).every((r) => r.penalty === 0));
     assert.ok(s.rows[4]!.density <= s.rows[2]!.density);
+  });
+
+  it('names the metric in the charts’ captions, neutrally before the start event says which (it read “METRIC per epoch”)', () => {
+    assert.deepEqual(
+      [undefined, 'accuracy', 'mse', 'nmse'].map((m) => [metricWord(m as 'mse' | undefined, true), metricWord(m as 'mse' | undefined, false)]),
+      [
+        ['Metric', 'metric'],
+        ['Accuracy', 'accuracy'],
+        ['MSE', 'MSE'],
+        ['NMSE', 'NMSE'],
+      ],
+    );
   });
 
   it('formats metrics', () => {

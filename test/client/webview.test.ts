@@ -313,6 +313,18 @@ describe('the stats webview in headless Chromium', () => {
     await page.close();
   });
 
+  it('before its first epoch the metric chart has a title: neutral until the start event, then the run’s metric (it read “METRIC per epoch”)', async () => {
+    const page = await open();
+    await post(page, { type: 'reset', runId: 'w', title: 'rec.dnn', events: [] });
+    await page.locator('#status', { hasText: 'starting…' }).waitFor({ timeout: 5_000 });
+    assert.equal(await page.locator('#metric-caption').textContent(), 'Metric per epoch');
+    await post(page, { type: 'event', runId: 'w', event: EVENTS[0]! });
+    await page.locator('#metric-caption', { hasText: 'Accuracy per epoch' }).waitFor({ timeout: 5_000 });
+    await post(page, { type: 'reset', runId: 'r', title: 'regress.dnn', events: [{ ...EVENTS[0]!, metric: 'mse' } as TrainerEvent] });
+    await page.locator('#metric-caption', { hasText: 'MSE per epoch' }).waitFor({ timeout: 5_000 });
+    await page.close();
+  });
+
   it('a run that failed before its first epoch shows the error, not empty charts', async () => {
     const page = await open();
     const failed: TrainerEvent[] = [
