@@ -32,6 +32,7 @@ export class HostAdam extends tf.Optimizer {
   private m: Float32Array[] = [];
   private v: Float32Array[] = [];
   private readonly scratch = new Scratch();
+  private readonly preconditionerScratch = new Scratch();
 
   constructor(
     /** Read on every step: the schedule sets it per epoch (schedule.ts). */
@@ -104,15 +105,16 @@ export class HostAdam extends tf.Optimizer {
 
   /**
    * The step's per-weight scale of the variable at `index` (network.variables order), √v̂ + ε with v̂ the bias-corrected
-   * second moment after the last step: Adam moves weight j by lr·m̂ⱼ/(√v̂ⱼ + ε). Undefined before its first step.
+   * second moment after the last step: Adam moves weight j by lr·m̂ⱼ/(√v̂ⱼ + ε). Undefined before its first step. A
+   * scratch buffer, valid until the next call.
    */
-  preconditioner(index: number): tf.Tensor | undefined {
+  preconditionerValues(index: number): Float32Array | undefined {
     const v = this.v[index];
     if (!v || this.iterations === 0) return undefined;
     const correction = 1 / (1 - this.beta2 ** this.iterations);
-    const out = this.scratch.take(v.length);
+    const out = this.preconditionerScratch.take(v.length);
     for (let j = 0; j < v.length; j++) out[j] = Math.sqrt(v[j]! * correction) + this.epsilon;
-    return tensorFromScratch(out, this.shapes[index]!);
+    return out;
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
