@@ -10,6 +10,7 @@ import {
   describeRange,
   REGULARIZE_SETTINGS,
   TRAIN_SETTINGS,
+  type CheckedModel,
   type GlobalRegularization,
   type NumberSpec,
   type Overrides,
@@ -71,6 +72,17 @@ export const OVERRIDABLE_SETTINGS: readonly OverridableSetting[] = [
 export function overrideOf(overrides: TrainingOverrides, setting: OverridableSetting): number | string | undefined {
   const holder = setting.block === 'run' ? overrides : overrides[setting.block];
   return (holder as Record<string, number | string | undefined> | undefined)?.[setting.field];
+}
+
+/**
+ * The value a run of the checked spec takes for one setting when nothing overrides it: what the spec says, or its
+ * default (`dropneuron auto` reads `auto`). Undefined for run options, which the spec does not hold.
+ */
+export function specValueOf(model: CheckedModel, setting: OverridableSetting): number | string | undefined {
+  if (setting.block === 'run') return undefined;
+  if (setting.block === 'regularize' && setting.field === 'dropneuron' && model.regularize.auto) return 'auto';
+  const holder = (setting.block === 'regularize' ? model.regularize : model.train) as unknown as Record<string, number | string | undefined>;
+  return holder[setting.field];
 }
 
 /** Sets (or with undefined, removes) one setting in a set of overrides; returns the new overrides. */

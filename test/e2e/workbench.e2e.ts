@@ -211,7 +211,11 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const input = w.page.locator('.quick-input-widget .quick-input-box input');
     const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
     await row('Train with these settings').waitFor({ timeout: 30_000 });
+    // Each setting shows the spec's own value (not the vocabulary's default).
+    await input.fill('dropneuron');
+    await row(/dropneuron.*spec: 0\.05/).waitFor();
     await input.fill('epochs');
+    await row(/epochs.*spec: 3/).waitFor();
     await row('Passes over the training set').waitFor();
     await w.page.keyboard.press('Enter');
     await w.page.locator('.quick-input-widget', { hasText: 'epochs for this run' }).waitFor();
@@ -229,6 +233,17 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
     await w.screenshot('9-picker-trained');
     assert.equal(readFileSync(join(w.workspace, 'picker.dnn'), 'utf8'), SMALL(3).replace('model small', 'model picker'), 'the spec stays as written');
+    // The next time the picker starts from this run's change, says so on the Train row, and clears it in one pick.
+    await w.openFile('picker.dnn');
+    await w.command('DropNeuron: Train with Settings…');
+    await row(/Train with these settings.*with epochs 1/).waitFor({ timeout: 30_000 });
+    await row(/epochs.*1 for this run \(spec: 3\)/).waitFor();
+    await w.screenshot('9-picker-carried');
+    await input.fill('Clear the changes');
+    await row('Clear the changes').waitFor();
+    await w.page.keyboard.press('Enter');
+    await row(/Train with these settings.*the spec as written/).waitFor();
+    await w.page.keyboard.press('Escape');
   });
 
   scenario("10. Show Backends: what the trainer can train on here, the GPU WebGPU sees, and a pick sets the editor's backend", async () => {

@@ -12,6 +12,7 @@ import {
   overridesFromRecord,
   overrideOf,
   RUN_OPTIONS,
+  specValueOf,
   withOverride,
   type TrainingOverrides,
 } from '../../protocol/settings.ts';
@@ -111,6 +112,26 @@ describe('the one table of overridable settings', () => {
       ],
       [1, 'cpu', 0.02],
     );
+  });
+
+  it('the value each setting takes in a spec when nothing overrides it: written, default, `auto`; none for run options', () => {
+    const model = analyze(
+      'model m {\n  data mnist\n  input 784\n  dense out 10\n}\nregularize {\n  l1 0.0001\n  dropneuron auto\n}\ntrain {\n  epochs 40\n}\n',
+    ).model!;
+    const value = (name: string) =>
+      specValueOf(
+        model,
+        OVERRIDABLE_SETTINGS.find((s) => s.name === name)!,
+      );
+    assert.deepEqual(['l1', 'dropneuron', 'epochs', 'l2', 'update', 'batch', 'limit'].map(value), [
+      0.0001,
+      'auto',
+      40,
+      0,
+      'gradient',
+      TRAIN_SETTINGS.batch.default,
+      undefined,
+    ]);
   });
 
   it("package.json's dropneuron.trainer.overrides lists exactly the table's settings", () => {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { StopRequest, TrainRequest } from '../../../protocol/lsp.ts';
 import type { TrainingOverrides } from '../../../protocol/settings.ts';
-import { pickOverrides } from '../overridesPicker.ts';
+import { pickOverrides, specValuesOf } from '../overridesPicker.ts';
 import type { RunStore } from '../runStore.ts';
 import type { CommandDeps } from './deps.ts';
 import { followStartedRun } from './followRun.ts';
@@ -16,8 +16,16 @@ export function registerTrainCommands(deps: CommandDeps): vscode.Disposable[] {
     // From the CodeLens above a model, the spec comes as a URI string (a lens's arguments travel as JSON).
     vscode.commands.registerCommand('dropneuron.train', (resource?: vscode.Uri | string) => train(deps, specUri(resource))),
     vscode.commands.registerCommand('dropneuron.trainWithOverrides', async (resource?: vscode.Uri) => {
-      const key = `overrides:${(resource ?? activeSpec()?.uri)?.toString() ?? ''}`;
-      const overrides = await pickOverrides(context.workspaceState.get<TrainingOverrides>(key) ?? {});
+      const uri = resource ?? activeSpec()?.uri;
+      const key = `overrides:${uri?.toString() ?? ''}`;
+      // The spec as the editor has it (saved or not): the picker shows its values beside the overrides.
+      const text = uri
+        ? await Promise.resolve(vscode.workspace.openTextDocument(uri)).then(
+            (d) => d.getText(),
+            () => '',
+          )
+        : '';
+      const overrides = await pickOverrides(context.workspaceState.get<TrainingOverrides>(key) ?? {}, specValuesOf(text));
       if (!overrides) return;
       // The next time, the picker starts from this run's choices.
       await context.workspaceState.update(key, overrides);
