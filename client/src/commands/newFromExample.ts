@@ -20,7 +20,8 @@ export function registerNewFromExampleCommand({ context }: CommandDeps): vscode.
       // Untitled, with the example's file name beside the workspace's specs: Save (and Train, which saves first)
       // suggest `lenet-300-100.dnn`, not the first comment line that VS Code otherwise names an untitled file by.
       const document = await vscode.workspace.openTextDocument(await untitledSpecUri(choice.label));
-      const editor = await vscode.window.showTextDocument(document);
+      // In the first group, where specs are edited: not in the run panels' group, were one focused.
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One });
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), choice.text));
       editor.selection = new vscode.Selection(0, 0, 0, 0);
     }),
