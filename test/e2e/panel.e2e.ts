@@ -14,6 +14,8 @@ useWorkbench(() => ({
   'a.dnn': SMALL(8).replace('model small', 'model a'),
   // A different λ, so that its curves and the compare table differ from a's.
   'b.dnn': SMALL(3).replace('model small', 'model b').replace('dropneuron 0.05', 'dropneuron 0.02'),
+  // Trained twice, then compared from the command palette.
+  'twice.dnn': SMALL(1).replace('model small', 'model twice'),
   'wrecked.dnn': SMALL(2).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.3'),
   'bad.csv': 'x1,x2,label\n1,2,0\n3,4,1\n5\n',
   'bad.dnn': 'model bad {\n  data csv "bad.csv" target=label\n  input 2\n  dense out 1\n}\n\ntrain {\n  epochs 1\n  batch 2\n}\n',
@@ -118,5 +120,25 @@ describe('the stats panels in a real VS Code (code-server)', () => {
     assert.equal(await frame.locator('#compare-table tr[data-row="dropneuron λ"]').getAttribute('class'), 'differs');
     await frame.locator('#compare-metric').waitFor();
     await w.screenshot('panel-5-compare');
+  });
+
+  scenario('6. Compare Runs from the command palette: the active spec’s runs, side by side', async () => {
+    for (let i = 1; i <= 2; i++) {
+      await train('twice.dnn');
+      await waitFor(
+        `run ${i} of twice.dnn to finish`,
+        () => (runsOf('twice.dnn').filter((d) => existsSync(join(d, 'summary.json'))).length >= i ? true : undefined),
+        180_000,
+      );
+    }
+    await w.page.locator('.tab', { hasText: /^twice\.dnn$/ }).click();
+    await w.command('DropNeuron: Compare Runs');
+    const frame = await frameWith('#compare-table tr[data-row="threshold"]');
+    const heads = await frame.locator('#compare-table th[data-run]').allTextContents();
+    assert.deepEqual(
+      heads.map((h) => h.split(' · ')[0]),
+      ['twice.dnn', 'twice.dnn'],
+    );
+    await w.screenshot('panel-6-compare-palette');
   });
 });

@@ -17,6 +17,8 @@ useWorkbench(() => {
     'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
     'override.dnn': SMALL(3).replace('model small', 'model override'),
     'picker.dnn': SMALL(3).replace('model small', 'model picker'),
+    // Nothing indented yet: its indentation is the extension's default, not one detected from the file.
+    'blank.dnn': '# a spec to write\n',
   };
 });
 
@@ -25,6 +27,10 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.openFile('examples/lenet-300-100.dnn');
     await waitFor('the language mode', async () => ((await text('#status\\.editor\\.mode')).includes('DropNeuron') ? true : undefined));
     await waitFor('inlay hints', async () => ((await editorText()).includes('→ [300] · 235 500 params') ? true : undefined), 60_000);
+    // A new spec indents by 2, as the snippets and examples do (VS Code's own default is 4).
+    await w.openFile('blank.dnn');
+    await waitFor('the indentation of a new spec', async () => ((await text('#status\\.editor\\.indentation')).includes('Spaces: 2') ? true : undefined));
+    await w.openFile('examples/lenet-300-100.dnn');
     // Passed as source text: a serialized function would carry tsx's __name helper into the page.
     const colours = (await w.page.evaluate(`(() => {
       const spans = [...document.querySelectorAll('.editor-group-container.active .view-line span span')];

@@ -9,7 +9,7 @@ import type { RunNode } from '../views/runsView.ts';
 import type { CommandDeps } from './deps.ts';
 import { showPastRun, showRun } from './showRun.ts';
 import { activeSpec } from './spec.ts';
-import { pickRun, runDirOf, runOf } from './whichRun.ts';
+import { pickRun, pickRuns, runDirOf, runOf } from './whichRun.ts';
 
 /** Showing runs (one in its panel, several side by side), opening and deleting a run's folder. */
 export function registerRunCommands(deps: CommandDeps): vscode.Disposable[] {
@@ -41,10 +41,16 @@ export function registerRunCommands(deps: CommandDeps): vscode.Disposable[] {
       );
       if (choice) showRun(deps, choice.run);
     }),
-    // From the Runs view's context menu: VS Code passes the clicked run and every selected one.
+    // From the Runs view's context menu VS Code passes the clicked run and every selected one; from the command
+    // palette the user picks runs of the active spec.
     vscode.commands.registerCommand('dropneuron.compareRuns', async (node?: RunNode, selected?: RunNode[]) => {
-      const infos = [...(selected?.length ? selected : node ? [node] : [])].flatMap((n) => runOf(n) ?? []);
-      if (infos.length < 2) return void vscode.window.showInformationMessage('Select two or more runs in the Runs view (Ctrl/Cmd+click), then Compare Runs.');
+      const fromView = [...(selected?.length ? selected : node ? [node] : [])].flatMap((n) => runOf(n) ?? []);
+      const infos = fromView.length || node ? fromView : await pickRuns(client, activeSpec());
+      if (!infos) return;
+      if (infos.length < 2)
+        return void vscode.window.showInformationMessage(
+          'Compare Runs needs two or more runs: pick them here, or select them in the Runs view (Ctrl/Cmd+click).',
+        );
       const compared = await Promise.all(
         infos.map(async (info) => {
           const events = await client.sendRequest(RunEventsRequest, { runDir: info.runDir });
