@@ -43,7 +43,7 @@ function omittedSummary(parsed: ParseResult, checked: CheckResult, omitted: numb
 
 export { parse, MAX_SPEC_LENGTH } from './syntax/parser.ts';
 export { MAX_DIAGNOSTICS } from './report.ts';
-export { wordList } from './suggest.ts';
+export { editDistance, wordList } from './suggest.ts';
 export { format, type FormatResult } from './format/formatter.ts';
 export * from './check/model.ts';
 export type { Overrides, RegularizeOverrides } from './check/checker.ts';

@@ -1,6 +1,6 @@
 import { dirname, extname } from 'node:path';
 import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type Fix, type StatementNode, type Token } from '../language/index.ts';
-import { editDistance } from '../language/suggest.ts';
+import { editDistance } from '../language/index.ts';
 import { MIN_TEST_SAMPLES, MIN_TRAINING_SAMPLES, tooFewSamples } from '../protocol/dataSize.ts';
 import { checkDataFiles, dataFilePaths, dataSampleCounts, listDataFolder, resolveDataPath, type DataFileProblem, type DataFileRole } from './dataFiles.ts';
 

@@ -109,7 +109,10 @@ function readSlot(layer: CheckedLayer, slot: ArgumentSlot, token: Token, reporte
   switch (slot) {
     case 'units':
     case 'filters': {
-      const value = readNumber(LAYER_SIZE, token, slot, reporter);
+      // The fix in the user's words: "Give `fc1` 1 unit", "Give `c1` 8 filters" (it read "Change to 1").
+      const who = layer.named ? `\`${layer.name}\`` : 'the layer';
+      const noun = slot === 'units' ? 'unit' : 'filter';
+      const value = readNumber(LAYER_SIZE, token, slot, reporter, (n) => `Give ${who} ${n} ${noun}${n === '1' ? '' : 's'}`);
       layer.sizeToken = token;
       if (value !== undefined) layer[slot] = value;
       return;

@@ -8,7 +8,17 @@ function numberText(n: number): string {
   return String(n);
 }
 
-export function readNumber(spec: NumberSpec, token: Token, what: string, reporter: Reporter): number | undefined {
+/**
+ * A number setting or slot, checked against its spec: a value out of range or not whole is a diagnostic whose fix
+ * writes the nearest good one, titled `fixTitle(value)` ("Change to 1" unless the caller says it in the user's words).
+ */
+export function readNumber(
+  spec: NumberSpec,
+  token: Token,
+  what: string,
+  reporter: Reporter,
+  fixTitle: (value: string) => string = (value) => `Change to ${value}`,
+): number | undefined {
   if (token.kind !== 'number' || token.value === undefined || !Number.isFinite(token.value)) {
     reporter.report('DNN210', token, `expected ${describeRange(spec)} for \`${what}\`, found ${describeToken(token)}`);
     return undefined;
@@ -19,7 +29,7 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
     const rounded = Math.min(spec.max ?? Infinity, Math.max(spec.min ?? -Infinity, Math.round(value)));
     const expected = spec.countOrFraction ? 'a whole number (a count) or a fraction below 1' : 'a whole number';
     reporter.report('DNN212', token, `expected ${expected} for \`${what}\`, found \`${clip(token.text)}\``, {
-      fix: reporter.replace(`Change to ${rounded}`, token, numberText(rounded)),
+      fix: reporter.replace(fixTitle(numberText(rounded)), token, numberText(rounded)),
     });
     return undefined;
   }
@@ -27,7 +37,7 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
     const above = spec.max !== undefined && value > spec.max;
     const clamped = above ? spec.max! : spec.minExclusive ? (spec.fallback ?? spec.max ?? spec.min!) : spec.min!;
     reporter.report('DNN211', token, `expected ${describeRange(spec)} for \`${what}\`, found \`${clip(token.text)}\``, {
-      fix: reporter.replace(`Change to ${numberText(clamped)}`, token, numberText(clamped)),
+      fix: reporter.replace(fixTitle(numberText(clamped)), token, numberText(clamped)),
     });
     return undefined;
   }
@@ -39,7 +49,7 @@ export function readNumber(spec: NumberSpec, token: Token, what: string, reporte
       token,
       `expected \`${what}\` ${side === 'max' ? '≤' : '≥'} ${numberText(bound.value)}${fraction ? ' as a fraction (or a whole count)' : ''}, found \`${clip(token.text)}\`: ${bound.why}`,
       {
-        fix: reporter.replace(`Change to ${numberText(bound.value)}`, token, numberText(bound.value)),
+        fix: reporter.replace(fixTitle(numberText(bound.value)), token, numberText(bound.value)),
       },
     );
   }
