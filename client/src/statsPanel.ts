@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { panelTitle } from './panelTitle.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import { isInside, revealFolder } from './reveal.ts';
 import { statsHtml } from './statsHtml.ts';
@@ -41,6 +42,8 @@ export class StatsPanel {
   /** The run folder (or, before its start event, the run id) this panel shows: how a run finds its panel. */
   private key: string | undefined;
   private interrupted = false;
+  /** When the shown run started (ISO time): the title's time, kept when the title gains the run's overrides. */
+  private started: string | undefined;
   /** The run id a panel restored after a reload last showed: the server keeps it for a run it re-attaches to. */
   private restoredRunId: string | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -115,7 +118,11 @@ export class StatsPanel {
         if (run !== this.run && this.shows(run) && (!this.run || this.run.runId.startsWith('folder:')) && !run.runId.startsWith('folder:'))
           return this.follow(runs, run);
         if (run !== this.run) return;
-        if (event.type === 'start') this.key = event.runDir;
+        if (event.type === 'start') {
+          this.key = event.runDir;
+          // A run shown before its start event was titled without its overrides: the start event names them.
+          if (this.started) this.panel.title = panelTitle(run, this.started);
+        }
         this.post({ type: 'event', runId: run.runId, event });
         if (event.type === 'done') void this.sendCurve(run);
       }),
@@ -216,7 +223,10 @@ export class StatsPanel {
     this.run = run;
     this.key = run.runDir ?? run.runId;
     this.interrupted = options.interrupted ?? run.status === 'interrupted';
-    if (options.started || !this.panel.title.includes('·')) this.panel.title = panelTitle(run, options.started);
+    if (options.started || !this.panel.title.includes('·')) {
+      this.started = options.started ?? new Date().toISOString();
+      this.panel.title = panelTitle(run, this.started);
+    }
     this.post({ type: 'reset', runId: run.runId, title: this.panel.title, events: run.events, ...(this.interrupted ? { interrupted: true } : {}) });
     void this.sendCurve(run);
   }
@@ -236,17 +246,4 @@ export class StatsPanel {
     StatsPanel.panels.delete(this);
     for (const d of this.disposables) d.dispose();
   }
-}
-
-/**
- * "small.dnn · 17:42:10": the spec and the run's start time (with the day, for a run of another day), so
- * that two runs' tabs, even of one spec, read apart.
- */
-export function panelTitle(run: Pick<RunRecord, 'uri' | 'events'>, started?: string): string {
-  const start = run.events.find((e) => e.type === 'start');
-  const spec = path.basename(start?.specPath || vscode.Uri.parse(run.uri).fsPath);
-  const at = started ? new Date(started) : new Date();
-  const time = at.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-  const today = new Date().toDateString() === at.toDateString();
-  return `${spec} · ${today ? time : `${at.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`}`;
 }

@@ -140,7 +140,7 @@ describe('tree rows', () => {
     assert.equal(layerRows(before)[0]!.line, 4); // 0-based: after the header comment, model, data and input lines
   });
 
-  it('Runs: newest first, with date, backend, epochs, metric, compression and the kept sizes as children', () => {
+  it('Runs: newest first, the metric and size first, date, backend and epochs in the tooltip, the kept sizes as children', () => {
     const base = {
       specPath: '/w/a.dnn',
       model: 'mnist-small',
@@ -160,10 +160,11 @@ describe('tree rows', () => {
     assert.deepEqual(
       rows.map((r) => [r.id, r.label, r.description, r.state]),
       [
-        ['run:/w/.dropneuron/runs/new', 'mnist-small · 2026-11-23 09:30', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'stopped'],
-        ['run:/w/.dropneuron/runs/old', 'mnist-small · 2026-11-20 10:00', 'wasm · 5/5 epochs · 83.01 % · 11.9×', 'done'],
+        ['run:/w/.dropneuron/runs/new', 'mnist-small · 83.01 %', '11.9× fewer weights · stopped at 5/5 epochs', 'stopped'],
+        ['run:/w/.dropneuron/runs/old', 'mnist-small · 83.01 %', '11.9× fewer weights', 'done'],
       ],
     );
+    assert.match(rows[0]!.tooltip, /started 2026-11-23 09:30 · 5\/5 epochs · on wasm\n\/w\/\.dropneuron\/runs\/new$/);
     assert.deepEqual(
       rows[0]!.children.map((c) => `${c.label} ${c.description}`),
       ['fc1 55 kept', 'fc2 32 kept', 'out 10 kept'],

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { DeleteRunRequest, RunEventsRequest, RunsRequest } from '../../../protocol/lsp.ts';
 import { ComparePanel } from '../comparePanel.ts';
 import { revealFolder } from '../reveal.ts';
-import { panelTitle } from '../statsPanel.ts';
+import { panelTitle } from '../panelTitle.ts';
 import { runName, runProgress } from '../statusView.ts';
 import type { RunNode } from '../views/runsView.ts';
 import type { CommandDeps } from './deps.ts';

@@ -1,22 +1,74 @@
 /** The Runs view's rows, as a pure function of run folders. */
-import type { Metric } from '../../../protocol/events.ts';
+import type { Metric, Summary, TrainerEvent } from '../../../protocol/events.ts';
 import type { RunInfo, SweepInfo } from '../../../protocol/lsp.ts';
-import { formatCompression, formatCount, formatMetric, formatNamedMetric, formatOverrides } from '../../../protocol/present.ts';
+import {
+  DAMAGE_REMEDIES,
+  formatCompression,
+  formatCount,
+  formatDamage,
+  formatMetric,
+  formatNamedMetric,
+  formatOverrides,
+  formatPoints,
+} from '../../../protocol/present.ts';
 import type { SweepTrialEntry, SweepValue } from '../../../protocol/sweep.ts';
 
 export interface RunRow {
   /** Stable id: `run:<runDir>`. */
   id: string;
+  /** The model and, once it finished, the shipped model's metric: what a narrow sidebar still shows. */
   label: string;
+  /** The shipped model's size, then the overrides; dates, backend and folder are in the tooltip. */
   description: string;
   tooltip: string;
   state: 'done' | 'stopped' | 'running' | 'failed' | 'interrupted';
+  /**
+   * A finished run that is no plain success, as the status bar says it: `damaged`, its pruning cost more than its
+   * tolerance (a warning, never a check mark); `guidance`, it pruned (almost) nothing or everything.
+   */
+  verdict?: 'damaged' | 'guidance';
   children: { id: string; label: string; description: string }[];
+}
+
+/**
+ * What the Runs view reads of a finished run's summary beyond its RunInfo (from its `done` event): what pruning
+ * cost against the tolerance, and the size of the model the user gets.
+ */
+export type RunSummary = Pick<Summary, 'metric' | 'beforePrune' | 'afterPrune' | 'damage' | 'compactParams' | 'fullParams' | 'compression' | 'guidance'>;
+
+/** The summary of a run's log that its row reads: the last `done` (re-exporting a finished run appends a newer one). */
+export function runSummaryOf(events: readonly TrainerEvent[]): RunSummary | undefined {
+  const done = events.filter((e) => e.type === 'done').at(-1);
+  if (done?.type !== 'done') return undefined;
+  const { metric, beforePrune, afterPrune, damage, compactParams, fullParams, compression, guidance } = done.summary;
+  return { metric, beforePrune, afterPrune, compactParams, fullParams, compression, ...(damage ? { damage } : {}), ...(guidance ? { guidance } : {}) };
+}
+
+/**
+ * What a run's summary row depends on: a summary read for another key is read again (a finished run re-exported,
+ * a run that finished since).
+ */
+export function summaryKey(run: RunInfo): string {
+  return [run.finished, run.stopped, run.epochsCompleted, run.afterPrune, run.compression].join('|');
 }
 
 function metricText(metric: Metric | undefined, value: number | undefined): string {
   if (value === undefined) return '';
   return metric === 'accuracy' ? formatMetric(metric, value) : `${metric ?? ''} ${formatMetric(metric, value)}`;
+}
+
+const THOUSANDS = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** 1234 → "1,234 params", 210210 → "210k params", 1234567 → "1.23M params": a model's size in a few characters. */
+export function formatParamsShort(params: number): string {
+  return `${params < 10_000 ? formatCount(params) : THOUSANDS.format(params).replace('K', 'k')} params`;
+}
+
+/** "dropneuron 0.1, epochs 3": a run's overrides in a row or a tab, at most `max` of them, then how many more. */
+export function shortOverrides(overrides: Readonly<Record<string, number | string>> | undefined, max = 2): string {
+  const entries = Object.entries(overrides ?? {});
+  const shown = formatOverrides(Object.fromEntries(entries.slice(0, max)));
+  return entries.length > max ? `${shown} +${entries.length - max} more` : shown;
 }
 
 /** What the row's tooltip says of each state. */
@@ -28,30 +80,76 @@ const STATE_TEXT: Record<RunRow['state'], string> = {
   interrupted: 'interrupted: its trainer stopped before it finished; Resume continues it from its last checkpoint',
 };
 
+/** What the label says after the model for a run without a result yet. */
+const STATE_WORD: Record<RunRow['state'], string> = {
+  done: 'finished',
+  stopped: 'stopped',
+  running: 'training',
+  failed: 'failed',
+  interrupted: 'interrupted',
+};
+
 /** The row's state: the server's (RunInfo.state), or for an older server what `finished` says. */
 function rowState(run: RunInfo): RunRow['state'] {
   if (run.state === 'done' || (!run.state && run.finished)) return run.stopped ? 'stopped' : 'done';
   return run.state ?? 'running';
 }
 
-export function runRows(runs: RunInfo[]): RunRow[] {
+/** The tooltip's lines on the result: the metric before and after pruning, the damage, the compact model. */
+function resultLines(run: RunInfo, summary: RunSummary | undefined): string[] {
+  if (!summary) return run.afterPrune !== undefined ? [`${metricText(run.metric, run.afterPrune)} after pruning`] : [];
+  const metric = summary.metric;
+  const lines = [`${formatNamedMetric(metric, summary.afterPrune)} after pruning (${formatMetric(metric, summary.beforePrune)} before)`];
+  const damage = summary.damage;
+  if (damage?.exceeded)
+    lines.push(
+      `⚠ ${formatDamage(summary) ?? `pruning cost ${formatPoints(damage.cost)}`}, more than the tolerance of ${formatPoints(damage.tolerance)}. To keep the accuracy, ${DAMAGE_REMEDIES}.`,
+    );
+  else if (damage) lines.push(`pruning cost ${formatPoints(damage.cost)}, within the tolerance of ${formatPoints(damage.tolerance)}`);
+  if (summary.guidance) lines.push(summary.guidance);
+  lines.push(
+    `compact model: ${formatCount(summary.compactParams)} of ${formatCount(summary.fullParams)} parameters; ${formatCompression(summary.compression)} fewer nonzero weights`,
+  );
+  return lines;
+}
+
+/**
+ * The Runs view's rows, newest first: the essentials first (the model and its pruned metric in the label, the
+ * compact model's size and the overrides in the description), the rest in the tooltip. `summaries`: each finished
+ * run's summary by run folder, where the view has read it.
+ */
+export function runRows(runs: RunInfo[], summaries?: ReadonlyMap<string, RunSummary>): RunRow[] {
   return [...runs]
     .sort((a, b) => b.started.localeCompare(a.started))
     .map((run) => {
       const date = run.started.replace('T', ' ').slice(0, 16);
       const state = rowState(run);
-      const parts = [
-        run.backend,
-        run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined,
-        metricText(run.metric, run.afterPrune),
-        run.compression !== undefined ? formatCompression(run.compression) : undefined,
-      ].filter(Boolean);
+      const summary = run.finished ? summaries?.get(run.runDir) : undefined;
+      const finished = state === 'done' || state === 'stopped';
+      const result = finished ? metricText(run.metric, summary?.afterPrune ?? run.afterPrune) : '';
+      const epochs = run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined;
+      const size = summary
+        ? formatParamsShort(summary.compactParams)
+        : run.compression !== undefined
+          ? `${formatCompression(run.compression)} fewer weights`
+          : undefined;
+      const description = [finished ? size : epochs, shortOverrides(run.overrides), state === 'stopped' && epochs ? `stopped at ${epochs}` : undefined].filter(
+        Boolean,
+      );
+      const verdict = summary?.damage?.exceeded ? 'damaged' : summary?.guidance ? 'guidance' : undefined;
       return {
         id: `run:${run.runDir}`,
-        label: `${run.model} · ${date}`,
-        description: parts.join(' · '),
-        tooltip: [run.runDir, STATE_TEXT[state], ...(run.overrides ? [`overriding the spec: ${formatOverrides(run.overrides)}`] : [])].join('\n'),
+        label: `${run.model} · ${result || STATE_WORD[state]}`,
+        description: description.join(' · '),
+        tooltip: [
+          `${run.model}: ${STATE_TEXT[state]}`,
+          ...resultLines(run, summary),
+          ...(run.overrides ? [`overriding the spec: ${formatOverrides(run.overrides)}`] : []),
+          [`started ${date}`, epochs, run.backend ? `on ${run.backend}` : undefined].filter(Boolean).join(' · '),
+          run.runDir,
+        ].join('\n'),
         state,
+        ...(verdict ? { verdict } : {}),
         children: Object.entries(run.compactSizes ?? {}).map(([name, size]) => ({ id: `run:${run.runDir}:${name}`, label: name, description: `${size} kept` })),
       };
     });
@@ -85,7 +183,7 @@ function bestText(sweep: SweepInfo['sweep'], best: SweepInfo['sweep']['front'][n
   return `${metric} with ${formatCount(best.params)} parameters (${best.trial}, threshold ${best.threshold})`;
 }
 
-export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
+export function sweepRows(sweeps: SweepInfo[], summaries?: ReadonlyMap<string, RunSummary>): SweepRow[] {
   return sweeps.map(({ sweepDir, model, sweep, runs }) => {
     const done = sweep.trials.filter((t) => t.status === 'done').length;
     const failed = sweep.trials.some((t) => t.status === 'error');
@@ -101,7 +199,7 @@ export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
       specPath: sweep.specPath,
       trials: sweep.trials.map((t) => {
         const info = runs[t.id];
-        const row = info ? runRows([info])[0] : undefined;
+        const row = info ? runRows([info], summaries)[0] : undefined;
         const points = t.result?.points ?? [];
         const measured = points.map((p) => `${formatCompression(p.compression)} @ ${p.threshold}`).join(', ');
         return {
