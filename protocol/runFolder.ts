@@ -11,7 +11,7 @@
  *   <runDir>/trainer.json           TrainerLock, while a process trains in it; trainer.log its stderr
  */
 import type { Overrides } from '../language/index.ts';
-import { isInterruption, type DoneEvent, type EpochEvent, type Metric, type TrainerEvent } from './events.ts';
+import { isInterruption, type DoneEvent, type EpochEvent, type Metric, type Summary, type TrainerEvent } from './events.ts';
 
 /** What a checkpoint holds besides the tensors (`state.json`): the current state only, the same size at every epoch. */
 export interface CheckpointState {
@@ -128,6 +128,16 @@ export interface RunInfo {
   overrides?: Record<string, number | string>;
   /** Where the run stands (see `runState`); absent from servers that predate it. */
   state?: RunState;
+  /** A finished run's summary as the Runs view reads it: what pruning cost, the size of the model the user gets. */
+  summary?: RunSummary;
+}
+
+/** What a run's row reads of its summary beyond the rest of RunInfo: what pruning cost against the tolerance, the compact model's size. */
+export type RunSummary = Pick<Summary, 'metric' | 'beforePrune' | 'afterPrune' | 'damage' | 'compactParams' | 'fullParams' | 'compression' | 'guidance'>;
+
+export function runSummaryOf(summary: Summary): RunSummary {
+  const { metric, beforePrune, afterPrune, damage, compactParams, fullParams, compression, guidance } = summary;
+  return { metric, beforePrune, afterPrune, compactParams, fullParams, compression, ...(damage ? { damage } : {}), ...(guidance ? { guidance } : {}) };
 }
 
 /** What features need from a run: its layer stats per name and its compact sizes. */

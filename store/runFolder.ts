@@ -15,6 +15,7 @@ import {
   TRAINER_LOG,
   RUN_MANIFEST,
   RUNS_FOLDER,
+  runSummaryOf,
   type CheckpointState,
   type RunInfo,
   type RunManifest,
@@ -309,6 +310,7 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
         compression: done.summary.compression,
         compactSizes: done.summary.compactSizes,
         epochsCompleted: done.epochsCompleted,
+        summary: runSummaryOf(done.summary),
       });
     const result: RunResult = { runDir };
     if (done) result.done = done;

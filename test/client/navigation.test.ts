@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { panelTitle } from '../../client/src/panelTitle.ts';
-import { formatParamsShort, runRows, runSummaryOf, shortOverrides, summaryKey, sweepRows } from '../../client/src/views/runsModel.ts';
+import { formatParamsShort, runRows, shortOverrides, sweepRows } from '../../client/src/views/runsModel.ts';
+import { runSummaryOf as summaryOfDone } from '../../protocol/runFolder.ts';
 import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import type { RunInfo, SweepInfo } from '../../protocol/lsp.ts';
 import { pruningDamage } from '../../protocol/prune.ts';
@@ -42,11 +43,17 @@ const INFO: RunInfo = {
   compactSizes: DONE.summary.compactSizes,
 };
 
+/** The summary a run folder's RunInfo carries: its last `done`'s (store/runFolder.ts). */
+function runSummaryOf(events: readonly TrainerEvent[]) {
+  const done = events.filter((e) => e.type === 'done').at(-1);
+  return done?.type === 'done' ? summaryOfDone(done.summary) : undefined;
+}
+
 describe('the Runs view after a few runs', () => {
   it('a run whose pruning cost more than its tolerance is marked damaged, and its tooltip says the cost and the remedies', () => {
     const summary = runSummaryOf([...EVENTS.slice(0, -1), wrecked()])!;
     assert.equal(summary.damage?.exceeded, true);
-    const [row] = runRows([INFO], new Map([[INFO.runDir, summary]]));
+    const [row] = runRows([{ ...INFO, summary }]);
     assert.equal(row!.state, 'done');
     assert.equal(row!.verdict, 'damaged', 'never the check mark');
     assert.match(row!.tooltip, /pruning at threshold 0\.1 cost 58\.6 points: 88\.16 % → 29\.58 %, more than the tolerance of 1\.00 point/);
@@ -55,19 +62,18 @@ describe('the Runs view after a few runs', () => {
 
   it('a run within its tolerance keeps its check mark; one that pruned nothing gets the guidance; without a summary, no verdict', () => {
     const fine = { ...DONE.summary, damage: pruningDamage('accuracy', 0.8801, 0.8301, 0.08, 10) };
-    const [ok] = runRows([INFO], new Map([[INFO.runDir, runSummaryOf([{ ...DONE, summary: fine }])!]]));
+    const [ok] = runRows([{ ...INFO, summary: runSummaryOf([{ ...DONE, summary: fine }])! }]);
     assert.equal(ok!.verdict, undefined);
     assert.match(ok!.tooltip, /pruning cost 5\.00 points, within the tolerance of 10\.0 points/);
     const guidance = 'Nothing was pruned: dropneuron 0.0005 is too weak for this network; try dropneuron auto.';
-    const [idle] = runRows([INFO], new Map([[INFO.runDir, runSummaryOf([{ ...DONE, summary: { ...DONE.summary, guidance } }])!]]));
+    const [idle] = runRows([{ ...INFO, summary: runSummaryOf([{ ...DONE, summary: { ...DONE.summary, guidance } }])! }]);
     assert.equal(idle!.verdict, 'guidance');
     assert.ok(idle!.tooltip.includes(guidance));
     assert.equal(runRows([INFO])[0]!.verdict, undefined);
   });
 
   it('the row leads with the model, its pruned metric and the compact model’s size; dates, backend and folder are in the tooltip', () => {
-    const summaries = new Map([[INFO.runDir, runSummaryOf(EVENTS)!]]);
-    const [row] = runRows([{ ...INFO, afterPrune: DONE.summary.afterPrune, overrides: { dropneuron: 0.1 } }], summaries);
+    const [row] = runRows([{ ...INFO, afterPrune: DONE.summary.afterPrune, overrides: { dropneuron: 0.1 }, summary: runSummaryOf(EVENTS)! }]);
     assert.equal(row!.label, 'tabular · 83.01 %');
     assert.equal(row!.description, `${formatParamsShort(DONE.summary.compactParams)} · dropneuron 0.1`);
     assert.equal(row!.description, '19.3k params · dropneuron 0.1');
@@ -110,20 +116,18 @@ describe('the Runs view after a few runs', () => {
         trials: [{ id: 't1', settings: { dropneuron: 0.5 }, runDir: 'trials/t1', status: 'done' }],
         front: [],
       },
-      runs: { t1: INFO },
+      runs: { t1: { ...INFO, summary: runSummaryOf([wrecked()])! } },
     } as unknown as SweepInfo;
-    const [row] = sweepRows([info], new Map([[INFO.runDir, runSummaryOf([wrecked()])!]]));
+    const [row] = sweepRows([info]);
     assert.equal(row!.trials[0]!.run?.row.verdict, 'damaged');
   });
 
-  it('sizes and overrides read short; a summary is read again when its run changed', () => {
+  it('sizes and overrides read short; a run without a done has no summary', () => {
     assert.deepEqual([1234, 21_000, 210_210, 1_234_567].map(formatParamsShort), ['1,234 params', '21k params', '210k params', '1.23M params']);
     assert.equal(shortOverrides(undefined), '');
     assert.equal(shortOverrides({ dropneuron: 0.1 }), 'dropneuron 0.1');
     assert.equal(shortOverrides({ dropneuron: 0.1, epochs: 3, threshold: 0.05, l1: 0 }), 'dropneuron 0.1, epochs 3 +2 more');
     assert.equal(runSummaryOf(EVENTS.slice(0, -1)), undefined, 'no done, no summary');
-    assert.notEqual(summaryKey(INFO), summaryKey({ ...INFO, afterPrune: 0.5 }), 're-exported with another result');
-    assert.equal(summaryKey(INFO), summaryKey({ ...INFO }));
   });
 });
 

@@ -243,6 +243,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.openFile('picker.dnn');
     await w.command('DropNeuron: Train with Settings…');
     await row(/Train with these settings.*with epochs 1/).waitFor({ timeout: 30_000 });
+    await input.fill('epochs');
     await row(/epochs.*1 for this run \(spec: 3\)/).waitFor();
     await w.screenshot('9-picker-carried');
     await input.fill('Clear the changes');

@@ -1,6 +1,7 @@
 /** The Runs view's rows, as a pure function of run folders. */
-import type { Metric, Summary, TrainerEvent } from '../../../protocol/events.ts';
+import type { Metric } from '../../../protocol/events.ts';
 import type { RunInfo, SweepInfo } from '../../../protocol/lsp.ts';
+import type { RunSummary } from '../../../protocol/runFolder.ts';
 import {
   DAMAGE_REMEDIES,
   formatCompression,
@@ -28,28 +29,6 @@ export interface RunRow {
    */
   verdict?: 'damaged' | 'guidance';
   children: { id: string; label: string; description: string }[];
-}
-
-/**
- * What the Runs view reads of a finished run's summary beyond its RunInfo (from its `done` event): what pruning
- * cost against the tolerance, and the size of the model the user gets.
- */
-export type RunSummary = Pick<Summary, 'metric' | 'beforePrune' | 'afterPrune' | 'damage' | 'compactParams' | 'fullParams' | 'compression' | 'guidance'>;
-
-/** The summary of a run's log that its row reads: the last `done` (re-exporting a finished run appends a newer one). */
-export function runSummaryOf(events: readonly TrainerEvent[]): RunSummary | undefined {
-  const done = events.filter((e) => e.type === 'done').at(-1);
-  if (done?.type !== 'done') return undefined;
-  const { metric, beforePrune, afterPrune, damage, compactParams, fullParams, compression, guidance } = done.summary;
-  return { metric, beforePrune, afterPrune, compactParams, fullParams, compression, ...(damage ? { damage } : {}), ...(guidance ? { guidance } : {}) };
-}
-
-/**
- * What a run's summary row depends on: a summary read for another key is read again (a finished run re-exported,
- * a run that finished since).
- */
-export function summaryKey(run: RunInfo): string {
-  return [run.finished, run.stopped, run.epochsCompleted, run.afterPrune, run.compression].join('|');
 }
 
 function metricText(metric: Metric | undefined, value: number | undefined): string {
@@ -115,16 +94,16 @@ function resultLines(run: RunInfo, summary: RunSummary | undefined): string[] {
 
 /**
  * The Runs view's rows, newest first: the essentials first (the model and its pruned metric in the label, the
- * compact model's size and the overrides in the description), the rest in the tooltip. `summaries`: each finished
- * run's summary by run folder, where the view has read it.
+ * compact model's size and the overrides in the description), the rest in the tooltip; a finished run's verdict from
+ * its summary (RunInfo.summary).
  */
-export function runRows(runs: RunInfo[], summaries?: ReadonlyMap<string, RunSummary>): RunRow[] {
+export function runRows(runs: RunInfo[]): RunRow[] {
   return [...runs]
     .sort((a, b) => b.started.localeCompare(a.started))
     .map((run) => {
       const date = run.started.replace('T', ' ').slice(0, 16);
       const state = rowState(run);
-      const summary = run.finished ? summaries?.get(run.runDir) : undefined;
+      const summary = run.finished ? run.summary : undefined;
       const finished = state === 'done' || state === 'stopped';
       const result = finished ? metricText(run.metric, summary?.afterPrune ?? run.afterPrune) : '';
       const epochs = run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined;
@@ -183,7 +162,7 @@ function bestText(sweep: SweepInfo['sweep'], best: SweepInfo['sweep']['front'][n
   return `${metric} with ${formatCount(best.params)} parameters (${best.trial}, threshold ${best.threshold})`;
 }
 
-export function sweepRows(sweeps: SweepInfo[], summaries?: ReadonlyMap<string, RunSummary>): SweepRow[] {
+export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
   return sweeps.map(({ sweepDir, model, sweep, runs }) => {
     const done = sweep.trials.filter((t) => t.status === 'done').length;
     const failed = sweep.trials.some((t) => t.status === 'error');
@@ -199,7 +178,7 @@ export function sweepRows(sweeps: SweepInfo[], summaries?: ReadonlyMap<string, R
       specPath: sweep.specPath,
       trials: sweep.trials.map((t) => {
         const info = runs[t.id];
-        const row = info ? runRows([info], summaries)[0] : undefined;
+        const row = info ? runRows([info])[0] : undefined;
         const points = t.result?.points ?? [];
         const measured = points.map((p) => `${formatCompression(p.compression)} @ ${p.threshold}`).join(', ');
         return {

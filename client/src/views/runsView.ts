@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RunEventsRequest, RunsRequest, SweepsRequest, type RunInfo } from '../../../protocol/lsp.ts';
-import { runRows, runSummaryOf, summaryKey, sweepRows, type RunRow, type RunSummary, type SweepRow } from './runsModel.ts';
+import { RunsRequest, SweepsRequest, type RunInfo } from '../../../protocol/lsp.ts';
+import { runRows, sweepRows, type RunRow, type SweepRow } from './runsModel.ts';
 
 // A sweep's row, and a trial of it without a run folder yet; a trial with one is an ordinary run row.
 type Node = { row: RunRow; info: RunInfo } | { child: RunRow['children'][number] } | { sweep: SweepRow } | { trial: SweepRow['trials'][number] };
@@ -29,9 +29,6 @@ function runIcon(row: RunRow): vscode.ThemeIcon {
 export class RunsView implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-
-  /** Each finished run's summary, by run folder, with the key of the RunInfo it was read for (see `summaryKey`). */
-  private readonly summaries = new Map<string, { key: string; summary: RunSummary }>();
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -88,32 +85,7 @@ export class RunsView implements vscode.TreeDataProvider<Node> {
     if (node) return [];
     const [infos, sweeps] = await Promise.all([this.client.sendRequest(RunsRequest, {}), this.client.sendRequest(SweepsRequest, {})]);
     const byDir = new Map(infos.map((i) => [`run:${i.runDir}`, i]));
-    const summaries = await this.readSummaries([...infos, ...sweeps.flatMap((s) => Object.values(s.runs))]);
-    const sweepNodes = sweepRows(sweeps, summaries);
-    return [...sweepNodes.map((sweep) => ({ sweep })), ...runRows(infos, summaries).map((row) => ({ row, info: byDir.get(row.id)! }))];
-  }
-
-  /**
-   * The summaries of the finished runs among `infos` (whether pruning damaged them, the compact model's size): read
-   * from their events once per run, again only when the run changed (see `summaryKey`). A run whose events
-   * cannot be read has none (it is asked again on the next refresh): its row says what its RunInfo says.
-   */
-  private async readSummaries(infos: readonly RunInfo[]): Promise<Map<string, RunSummary>> {
-    await Promise.all(
-      infos
-        .filter((info) => info.finished && this.summaries.get(info.runDir)?.key !== summaryKey(info))
-        .map(async (info) => {
-          const key = summaryKey(info);
-          const summary = await this.client.sendRequest(RunEventsRequest, { runDir: info.runDir }).then(runSummaryOf, () => undefined);
-          if (summary) this.summaries.set(info.runDir, { key, summary });
-        }),
-    );
-    const read = new Map<string, RunSummary>();
-    for (const info of infos) {
-      const summary = this.summaries.get(info.runDir)?.summary;
-      if (summary) read.set(info.runDir, summary);
-    }
-    return read;
+    return [...sweepRows(sweeps).map((sweep) => ({ sweep })), ...runRows(infos).map((row) => ({ row, info: byDir.get(row.id)! }))];
   }
 }
 
