@@ -101,9 +101,11 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
     );
     // The spec's editor, as a user's click makes it the active one again.
     await w.page
-      .locator('.editor-group-container .monaco-editor .view-lines')
+      .locator('.editor-group-container .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     assert.match(await specText(), /dropneuron auto/);
     await frame.locator('#use-settings').click();
     const written = `dropneuron ${settings.dropneuron}`;
@@ -121,9 +123,11 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
     await w.screenshot('auto-2-used');
 
     await w.page
-      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore dropneuron auto', async () => (/dropneuron auto/.test(await specText()) ? true : undefined), 30_000);
   });

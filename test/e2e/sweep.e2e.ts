@@ -87,9 +87,11 @@ describe('sweeps from the editor', () => {
 
     // One WorkspaceEdit: one Undo takes both settings back.
     await w.page
-      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     await w.page.keyboard.press('Control+Z');
     await waitFor(
       'Undo to restore the spec',
@@ -111,9 +113,11 @@ describe('sweeps from the editor', () => {
     await waitFor(`Shrink to write fc1 ${kept}`, async () => (new RegExp(`dense fc1 ${kept} relu`).test(await editorText()) ? true : undefined), 60_000);
     await w.screenshot('sweep-2-shrunk');
     await w.page
-      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore fc1', async () => (/dense fc1 64 relu/.test(await editorText()) ? true : undefined), 30_000);
   });

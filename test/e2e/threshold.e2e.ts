@@ -37,12 +37,14 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     await w.screenshot('threshold-1-moved');
 
     // The panel has the focus now: the spec's editor becomes the active one again, as a user's click makes it —
-    // on its first lines: the centre of the lines' box lies off screen once inlay hints make a line wider than the
-    // editor, and a click there scrolls the editor away from the text this reads.
+    // near the top of its visible area (the overflow guard, which does not scroll): the lines' own box moves with
+    // the scroll position, and its centre, or even its first lines once scrolled, lie off screen.
     await w.page
-      .locator('.editor-group-container .monaco-editor .view-lines')
+      .locator('.editor-group-container .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     const before = await specText();
     assert.match(before, /threshold 0\.08/);
     await stats.locator('#use-threshold').click();
@@ -54,9 +56,11 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     await w.screenshot('threshold-1-used');
 
     await w.page
-      .locator('.editor-group-container.active .monaco-editor .view-lines')
+      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
       .first()
-      .click({ position: { x: 40, y: 45 } });
+      .click({ position: { x: 120, y: 10 } });
+    // Its first lines in view: the text these scenarios read is the rendered lines'.
+    await w.page.keyboard.press('Control+Home');
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore the spec', async () => (/threshold 0\.08(?!\d)/.test(await specText()) ? true : undefined), 30_000);
     await w.screenshot('threshold-1-undone');
