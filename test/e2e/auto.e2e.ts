@@ -5,7 +5,7 @@ import { describe } from 'node:test';
 import type { Summary } from '../../protocol/events.ts';
 import { generate, TASKS } from '../../scripts/tabular-tasks.ts';
 import { waitFor } from './harness.ts';
-import { frameWith, pixels, runsOf, scenario, text, useWorkbench, w } from './scenario.ts';
+import { frameWith, pixels, runsOf, scenario, text, useWorkbench, w, focusSpecEditor } from './scenario.ts';
 
 // Issue 27's new user: a spec for their own CSV (8 columns, 4 of which carry a 3-class label), written with
 // `dropneuron auto` and nothing tuned. Trained from the editor, it prunes; its panel charts λ per epoch beside the
@@ -100,12 +100,7 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
       new RegExp(`^Writes dropneuron ${String(settings.dropneuron).replace('.', '\\.')}[ ,]`),
     );
     // The spec's editor, as a user's click makes it the active one again.
-    await w.page
-      .locator('.editor-group-container .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor(false);
     assert.match(await specText(), /dropneuron auto/);
     await frame.locator('#use-settings').click();
     const written = `dropneuron ${settings.dropneuron}`;
@@ -122,12 +117,7 @@ describe('dropneuron auto in a real VS Code (code-server)', () => {
     for (const [name, value] of Object.entries(settings)) assert.ok(now.includes(`${name} ${value}`), `expected ${name} ${value} in the spec, found:\n${now}`);
     await w.screenshot('auto-2-used');
 
-    await w.page
-      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor();
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore dropneuron auto', async () => (/dropneuron auto/.test(await specText()) ? true : undefined), 30_000);
   });

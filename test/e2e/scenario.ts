@@ -68,6 +68,19 @@ export async function editorText(): Promise<string> {
   return text(`.editor-group-container ${lines}`);
 }
 
+/**
+ * Makes a spec's editor the active one, as a user's click does, with its first lines in view: a click near the top
+ * of its visible area (the overflow guard, which does not scroll; the lines' own box moves with the scroll position),
+ * then Ctrl+Home, since the scenarios read the rendered lines. `active`: the active group's editor, else the first one.
+ */
+export async function focusSpecEditor(active = true): Promise<void> {
+  await w.page
+    .locator(`.editor-group-container${active ? '.active' : ''} .monaco-editor .overflow-guard`)
+    .first()
+    .click({ position: { x: 120, y: 10 } });
+  await w.page.keyboard.press('Control+Home');
+}
+
 export async function goTo(line: number, column: number): Promise<void> {
   await w.page.keyboard.press('Control+G');
   await w.page.locator('.quick-input-widget .quick-input-box input').fill(`:${line}:${column}`);

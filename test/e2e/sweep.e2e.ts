@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import type { SweepFile } from '../../protocol/sweep.ts';
 import { waitFor } from './harness.ts';
-import { editorText, scenario, SMALL, useWorkbench, w } from './scenario.ts';
+import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor } from './scenario.ts';
 
 // Issue 17, the editor side: the CodeLens above a `sweep` block starts `dropneuron sweep` in a terminal, whose
 // sweep folder then holds every trial's results, the front and the chart; the sweep panel opens with it and
@@ -86,12 +86,7 @@ describe('sweeps from the editor', () => {
     await w.screenshot('sweep-2-applied');
 
     // One WorkspaceEdit: one Undo takes both settings back.
-    await w.page
-      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor();
     await w.page.keyboard.press('Control+Z');
     await waitFor(
       'Undo to restore the spec',
@@ -112,12 +107,7 @@ describe('sweeps from the editor', () => {
     await page.locator(`tr.point[data-trial="${smallest.trial}"][data-threshold="${smallest.threshold}"] button`, { hasText: 'Shrink' }).click();
     await waitFor(`Shrink to write fc1 ${kept}`, async () => (new RegExp(`dense fc1 ${kept} relu`).test(await editorText()) ? true : undefined), 60_000);
     await w.screenshot('sweep-2-shrunk');
-    await w.page
-      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor();
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore fc1', async () => (/dense fc1 64 relu/.test(await editorText()) ? true : undefined), 30_000);
   });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { runsOf, scenario, SMALL, text, useWorkbench, w } from './scenario.ts';
+import { runsOf, scenario, SMALL, text, useWorkbench, w, focusSpecEditor } from './scenario.ts';
 
 // A short run that prunes neurons (dropneuron + l1), then its threshold curve in the run panel: the slider moves
 // the threshold live, "Use this threshold" writes it into the spec, and one Undo takes it back.
@@ -39,12 +39,7 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     // The panel has the focus now: the spec's editor becomes the active one again, as a user's click makes it —
     // near the top of its visible area (the overflow guard, which does not scroll): the lines' own box moves with
     // the scroll position, and its centre, or even its first lines once scrolled, lie off screen.
-    await w.page
-      .locator('.editor-group-container .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor(false);
     const before = await specText();
     assert.match(before, /threshold 0\.08/);
     await stats.locator('#use-threshold').click();
@@ -55,12 +50,7 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     );
     await w.screenshot('threshold-1-used');
 
-    await w.page
-      .locator('.editor-group-container.active .monaco-editor .overflow-guard')
-      .first()
-      .click({ position: { x: 120, y: 10 } });
-    // Its first lines in view: the text these scenarios read is the rendered lines'.
-    await w.page.keyboard.press('Control+Home');
+    await focusSpecEditor();
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore the spec', async () => (/threshold 0\.08(?!\d)/.test(await specText()) ? true : undefined), 30_000);
     await w.screenshot('threshold-1-undone');
