@@ -26,7 +26,7 @@ describe('block soft-thresholding (trainer/src/proximal.ts shrink)', () => {
   const W = () => tf.tensor2d([3, 4, 0.3, 0.4, 0, 0], [3, 2]);
 
   it('shrinks each row by τ in norm, and sets a row no longer than τ to exactly zero', () => {
-    const out = shrink(W(), undefined, [1], 1).dataSync();
+    const out = shrink(W(), undefined, 'rows', 1).dataSync();
     // Row 0: 5 → 4 (× 0.8); row 1: 0.5 ≤ 1 → 0; row 2 stays 0 (not NaN).
     closeAll(out, [2.4, 3.2, 0, 0, 0, 0]);
     assert.ok(Array.from(out).every(Number.isFinite));
@@ -36,20 +36,20 @@ describe('block soft-thresholding (trainer/src/proximal.ts shrink)', () => {
     // Column norms √(9 + 0.09) and √(16 + 0.16); τ = 1.
     const n0 = Math.sqrt(9.09);
     const n1 = Math.sqrt(16.16);
-    const out = shrink(W(), undefined, [0], 1).dataSync();
+    const out = shrink(W(), undefined, 'cols', 1).dataSync();
     closeAll(out, [3 * (1 - 1 / n0), 4 * (1 - 1 / n1), 0.3 * (1 - 1 / n0), 0.4 * (1 - 1 / n1), 0, 0]);
   });
 
   it('under a preconditioner the shrink is τ over the group’s mean scale d_g', () => {
     // Row 0's d: 2 and 4 (mean 3): shrink 6/3 = 2 of 5 → × 0.6. Row 1's d: 0.5 and 0.5: shrink 1/0.5 = 2 > 0.5 → 0.
     const d = tf.tensor2d([2, 4, 0.5, 0.5, 1, 1], [3, 2]);
-    closeAll(shrink(W(), d, [1], 6).dataSync(), [1.8, 2.4, 0, 0, 0, 0]);
+    closeAll(shrink(W(), d, 'rows', 6).dataSync(), [1.8, 2.4, 0, 0, 0, 0]);
   });
 
   it('a conv kernel’s groups are its input channels (rows) and output channels (columns)', () => {
     // [1, 1, 2, 2]: input channel 0 = [3, 4] (norm 5), channel 1 = [0, 0.5].
     const k = tf.tensor4d([3, 4, 0, 0.5], [1, 1, 2, 2]);
-    closeAll(shrink(k, undefined, [0, 1, 3], 1).dataSync(), [2.4, 3.2, 0, 0]);
+    closeAll(shrink(k, undefined, 'rows', 1).dataSync(), [2.4, 3.2, 0, 0]);
   });
 });
 

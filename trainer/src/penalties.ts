@@ -17,15 +17,26 @@ const EPSILON = 1e-12;
 const SQRT_EPSILON = Math.sqrt(EPSILON);
 
 /** The axes summed to get lo's groups (rows: input neurons or channels) and li's (columns: output ones). */
-export function rowAxes(w: tf.Tensor): number[] {
+function rowAxes(w: tf.Tensor): number[] {
   return w.rank === 4 ? [0, 1, 3] : [1];
 }
-export function colAxes(w: tf.Tensor): number[] {
+function colAxes(w: tf.Tensor): number[] {
   return w.rank === 4 ? [0, 1, 2] : [0];
 }
-/** The column norms' shape with the summed (leading) axes kept as 1s. */
-function colShape(w: tf.Tensor): number[] {
-  return w.shape.map((n, i) => (i === w.rank - 1 ? n : 1));
+
+/** Group norms a term reads: each row's (lo's groups: input neurons or channels), each column's (li's: output ones). */
+export type Norms = 'rows' | 'cols';
+
+/**
+ * Σ of `t` over each group, kept in `t`'s rank with the summed axes as 1s ([in, 1] or [1, out]; conv [1, 1, in, 1] or
+ * [1, 1, 1, out]). The columns' sum goes through sumLeading: wasm's Sum over leading axes transposes the tensor first.
+ */
+export function groupSums(t: tf.Tensor, groups: Norms): tf.Tensor {
+  if (groups === 'rows') return tf.sum(t, rowAxes(t), true);
+  return tf.reshape(
+    sumLeading(t),
+    t.shape.map((n, i) => (i === t.rank - 1 ? n : 1)),
+  );
 }
 
 /** Σ over groups of the groups' L2 norms; the groups are the slices left after summing over `axes`. */
@@ -65,9 +76,6 @@ export const FULL_PENALTIES: PenaltyWeights = perPenalty(() => 1);
 function absSlope(x: tf.Tensor): tf.Tensor {
   return tf.step(x, -1);
 }
-
-/** Group norms a term reads: each row's (lo's groups: input neurons or channels), each column's (li's: output ones). */
-type Norms = 'rows' | 'cols';
 
 /** What a term's gradient reads, saved by the forward pass: the layer's weight and bias, the norms asked for. */
 interface Saved {
@@ -176,8 +184,8 @@ function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GRO
   const f = (w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const zero = tf.scalar(0);
     const sq = tf.square(w);
-    const rows = reads.has('rows') ? tf.sqrt(tf.add(tf.sum(sq, rowAxes(w), true), EPSILON)) : undefined;
-    const cols = reads.has('cols') ? tf.sqrt(tf.add(tf.reshape(sumLeading(sq), colShape(w)), EPSILON)) : undefined;
+    const rows = reads.has('rows') ? tf.sqrt(tf.add(groupSums(sq, 'rows'), EPSILON)) : undefined;
+    const cols = reads.has('cols') ? tf.sqrt(tf.add(groupSums(sq, 'cols'), EPSILON)) : undefined;
     const forward: Forward = { w, b, sq, ...(rows ? { rows } : {}), ...(cols ? { cols } : {}) };
     const values = PENALTY_TERM_NAMES.map((t) => (weights[t] > 0 ? PENALTY_MATH[t].value(forward, strength[t], constants) : zero));
     save([w, b, ...(rows ? [rows] : []), ...(cols ? [cols] : [])]);

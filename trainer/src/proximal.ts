@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HostAdam } from './hostAdam.ts';
 import { hostMemory, Scratch, tensorFromScratch, valuesOf } from './hostMemory.ts';
 import type { Network } from './network.ts';
-import { colAxes, rowAxes, SEED_SCALE, withInputs, type PenaltyWeights } from './penalties.ts';
-import { sumLeading } from './reduce.ts';
+import { groupSums, SEED_SCALE, withInputs, type Norms, type PenaltyWeights } from './penalties.ts';
 
 /**
  * DropNeuron's proximal step (`regularize { update proximal }`). The optimizer steps on the loss without DropNeuron's
@@ -37,10 +36,10 @@ export function proximalStep(network: Network, optimizer: tf.Optimizer, scale: P
     const tauCols = learningRate * a * groups.cols;
     const index = variables.indexOf(p.w);
     const next = onHost
-      ? hostShrink(p.w, optimizer instanceof HostAdam ? optimizer.preconditionerValues(index) : undefined, tauRows, tauCols, scratch)
+      ? hostShrink(p.w, optimizer instanceof HostAdam ? optimizer.preconditionerValues(index) : undefined, tauRows, tauCols)
       : tf.tidy(() => {
           const d = tensorPreconditioner(optimizer, index);
-          return shrink(shrink(p.w, d, rowAxes(p.w), tauRows), d, colAxes(p.w), tauCols);
+          return shrink(shrink(p.w, d, 'rows', tauRows), d, 'cols', tauCols);
         });
     p.w.assign(next);
     next.dispose();
@@ -54,9 +53,9 @@ const scratch = new Scratch();
  * second-to-last its rows (dense [in, out], conv [kh, kw, in, out]): weight j is in column j mod out and in row
  * ⌊j / out⌋ mod in.
  */
-function hostShrink(w: tf.Tensor, d: Float32Array | undefined, tauRows: number, tauCols: number, buffers: Scratch): tf.Tensor {
+function hostShrink(w: tf.Tensor, d: Float32Array | undefined, tauRows: number, tauCols: number): tf.Tensor {
   const values = valuesOf(w);
-  const out = buffers.take(values.length);
+  const out = scratch.take(values.length);
   const cols = w.shape[w.rank - 1]!;
   const rows = w.shape[w.rank - 2]!;
   const factors = (sq: Float64Array, ds: Float64Array, count: number, tau: number): Float64Array =>
@@ -98,26 +97,12 @@ function hostShrink(w: tf.Tensor, d: Float32Array | undefined, tauRows: number, 
   return tensorFromScratch(out, w.shape);
 }
 
-/**
- * `w` with each group (the slices left after summing over `axes`) shrunk by `tau` / d_g in norm, and set to zero where
- * its norm is no larger than that.
- */
-export function shrink(w: tf.Tensor, d: tf.Tensor | undefined, axes: number[], tau: number): tf.Tensor {
-  const norm = tf.sqrt(groupSum(tf.square(w), axes));
-  const scaled = d ? tf.mul(norm, tf.div(groupSum(d, axes), d.size / norm.size)) : norm;
+/** `w` with each of its `groups` shrunk by `tau` / d_g in norm, and set to zero where its norm is no larger than that. */
+export function shrink(w: tf.Tensor, d: tf.Tensor | undefined, groups: Norms, tau: number): tf.Tensor {
+  const norm = tf.sqrt(groupSums(tf.square(w), groups));
+  const scaled = d ? tf.mul(norm, tf.div(groupSums(d, groups), d.size / norm.size)) : norm;
   // A zero group stays zero: τ / 0 is infinite, and relu(1 − ∞) is 0.
   return tf.mul(w, tf.relu(tf.sub(1, tf.div(tau, scaled))));
-}
-
-/** Σ over `axes`, kept as 1s; the columns' (every axis but the last) through sumLeading, which wasm's Sum is slow at. */
-function groupSum(t: tf.Tensor, axes: number[]): tf.Tensor {
-  const leading = axes.length === t.rank - 1 && axes.every((a, i) => a === i);
-  return leading
-    ? tf.reshape(
-        sumLeading(t),
-        t.shape.map((n, i) => (i === t.rank - 1 ? n : 1)),
-      )
-    : tf.sum(t, axes, true);
 }
 
 /** tfjs' Adam as proximal.ts reads it: its second moments (in network.variables order), β₂ and ε. */
