@@ -47,17 +47,7 @@ function writeData(): void {
 }
 
 /** The user's CSV named with a slip of the keyboard, a target that is no column of it, and an `input` that is not its count. */
-const SLIPS = `model slips {
-  data csv "data/trian.csv" target=price test="data/test.csv"
-  input 3
-  dense h 8 relu
-  dense out 1
-}
-
-regularize {
-  l1 0.001
-}
-`;
+const SLIPS = OWN_CSV.replace('model own', 'model slips').replace('"data/train.csv" target=y', '"data/trian.csv" target=price').replace('input 4', 'input 3');
 
 useWorkbench(() => ({ 'empty.dnn': '', 'own.dnn': OWN_CSV, 'slips.dnn': SLIPS }));
 
