@@ -128,8 +128,16 @@ export interface LayerEpochStats {
   aliveIn: number;
   /** Input neurons with any nonzero outgoing weight (nonzero rows of W). */
   aliveOut: number;
-  /** Neurons kept, by the seed's definition. */
+  /**
+   * Neurons kept, by the one rule of kept (`protocol/kept.ts`): the layer's size in the compact model and the pruned
+   * spec (0 for a layer that lost every neuron, which the compact model holds as one zero placeholder).
+   */
   kept: number;
+  /**
+   * The layer's inputs that kept neurons read, by the same rule: the kept inputs for a first dense layer, the kept
+   * neurons of the layer before when it reads them one for one, else `aliveOut` (absent in runs recorded before it existed).
+   */
+  inputsRead?: number;
   weightsKept: number;
   weightsTotal: number;
   /** weightsKept / weightsTotal (the seed prints this as "sparsity"). */
@@ -196,7 +204,10 @@ export interface Summary {
   metric: Metric;
   beforePrune: number;
   afterPrune: number;
-  /** `inputsKept` of `inputsTotal`: the layer's input features (rows of its W) that still have a kept weight; for the first dense layer after a conv stack, the seed's "dense inputs". */
+  /**
+   * `neuronsKept`: the layer's size in the compact model (`LayerEpochStats.kept`). `inputsKept` of `inputsTotal`: the
+   * layer's inputs (rows of its W) that kept neurons read (`LayerEpochStats.inputsRead`); the first layer's are `inputs.kept`.
+   */
   layers: {
     name: string;
     kind: string;

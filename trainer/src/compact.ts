@@ -1,7 +1,7 @@
-import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
+import type { CheckedModel } from '../../language/index.ts';
 import { activateScalar } from './network.ts';
 import type { LayerWeights } from './layerWeights.ts';
-import { liveGroups } from './stats.ts';
+import { keptUnits, type Kept } from '../../protocol/kept.ts';
 
 export interface CompactModel {
   /** The compact layers: the same kinds, smaller sizes, weights with dropped rows and columns removed. */
@@ -16,37 +16,44 @@ export interface CompactModel {
 }
 
 /**
- * Removes every dropped neuron and conv channel physically. Between two weighted layers that one reads
- * the other (see `link`), unit j of the first goes when nothing reads it (its rows of the next W are zero)
- * or when nothing feeds it (column j of its W is zero): then it emits the constant act(b_j), which is
- * folded into the next layer's bias, so the outputs do not change. Input features whose rows of the first
- * W are zero are dropped and their indices kept. Output units stay (they are the classes or targets).
+ * The rule of `protocol/kept.ts` with the trainer's activations: which units and inputs the compact model keeps.
+ * The statistics count by it, so every "kept" the user reads is a size of the model they get.
+ */
+export function keptOf(model: CheckedModel, layers: readonly LayerWeights[]): Kept {
+  return keptUnits(model, layers, (layer, bias) => (layer.activation === 'softmax' ? undefined : activateScalar(bias, layer.activation)));
+}
+
+/**
+ * Removes every dropped neuron and conv channel physically, by the one rule of kept (`keptOf`). Between two
+ * weighted layers that one reads the other (see `linkOf`), unit j of the first goes when nothing kept reads it
+ * or when nothing feeds it: then it emits the constant act(b_j), which is folded into the next layer's bias, so
+ * the outputs do not change. Input features that feed no read unit of the first layer are dropped and the
+ * indices of the others kept. Output units stay (they are the classes or targets).
  */
 export function compact(model: CheckedModel, pruned: LayerWeights[]): CompactModel {
   const layers: LayerWeights[] = pruned.map((l) => ({ layer: { ...l.layer }, w: l.w.slice(), b: l.b.slice() }));
   const shapes = layers.map((l) => [...l.layer.weightShape!]);
+  const kept = keptOf(model, pruned);
   let keptInputs: number[] | undefined;
   const collapsed: string[] = [];
 
-  const firstLayer = model.layers[0];
-  if (firstLayer?.kind === 'dense' && layers[0] && layers[0].layer.index === firstLayer.index) {
-    const { rows } = liveGroups(layers[0].layer, layers[0].w);
-    keptInputs = rows.flatMap((live, i) => (live ? [i] : []));
+  if (kept.inputs) {
+    keptInputs = kept.inputs.flatMap((live, i) => (live ? [i] : []));
     const [, units] = shapes[0] as [number, number];
     if (keptInputs.length === 0) {
       // No input is read: the output is constant. One input with zero weights keeps the model loadable.
       keptInputs = [0];
       collapsed.push('inputs');
     }
-    layers[0].w = pickGroupRows(layers[0].w, 1, rows.length, units, keptInputs);
+    layers[0]!.w = pickGroupRows(layers[0]!.w, 1, kept.inputs.length, units, keptInputs);
+    if (collapsed.includes('inputs')) layers[0]!.w.fill(0);
     shapes[0] = [keptInputs.length, units];
   }
 
   for (let i = 0; i + 1 < layers.length; i++) {
     const cur = layers[i]!;
     const next = layers[i + 1]!;
-    const how = link(model, cur.layer, next.layer);
-    if (!how) continue;
+    if (!kept.links[i]) continue;
     const units = shapes[i]!.at(-1)!;
     const curIn = cur.w.length / units;
     const nextOut = shapes[i + 1]!.at(-1)!;
@@ -56,20 +63,14 @@ export function compact(model: CheckedModel, pruned: LayerWeights[]): CompactMod
     const row = (g: number, j: number): number => (g * units + j) * nextOut;
     const keep: number[] = [];
     for (let j = 0; j < units; j++) {
-      let fed = false;
-      for (let r = 0; r < curIn && !fed; r++) fed = cur.w[r * units + j] !== 0;
-      let read = false;
-      for (let g = 0; g < groups && !read; g++) for (let c = 0; c < nextOut && !read; c++) read = next.w[row(g, j) + c] !== 0;
-      if (!read) continue;
-      const constant = fed || cur.layer.activation === 'softmax' ? undefined : activateScalar(cur.b[j]!, cur.layer.activation);
-      if (constant === undefined || (how === 'padded' && constant !== 0)) {
-        // Fed; or a softmax unit, whose output depends on the others; or a constant map that the next
-        // conv's zero padding makes uneven at the borders: none of these folds into a bias exactly.
+      if (kept.units[i]![j]) {
         keep.push(j);
         continue;
       }
-      // No incoming weights: the unit is the constant act(b_j) (a constant map stays constant through
-      // pooling), so its contribution is a bias.
+      // Read but not kept: unfed, so the unit is the constant act(b_j) (a constant map stays constant through
+      // pooling), and its contribution is a bias. Unread: it contributes nothing.
+      if (!kept.read[i]![j]) continue;
+      const constant = activateScalar(cur.b[j]!, cur.layer.activation);
       for (let g = 0; g < groups; g++) for (let c = 0; c < nextOut; c++) next.b[c]! += constant * next.w[row(g, j) + c]!;
     }
     let placeholder = false;
@@ -106,27 +107,6 @@ export function compact(model: CheckedModel, pruned: LayerWeights[]): CompactMod
   const result: CompactModel = { layers, sizes, params, collapsed };
   if (keptInputs) result.keptInputs = keptInputs;
   return result;
-}
-
-/**
- * How `b` reads `a`'s units, when it reads them one for one: `plain` (dense after dense, or a conv or a
- * flatten-then-dense after a conv, with only dropout and pooling in between: they keep channels apart and
- * a constant map constant), `padded` (a conv with zero padding after a conv: it reads a constant map
- * unevenly at the borders, so an unfed channel cannot be folded into its bias). Anything else (LRN mixes channels) gets no link and keeps its size.
- */
-function link(model: CheckedModel, a: CheckedLayer, b: CheckedLayer): 'plain' | 'padded' | undefined {
-  const between = model.layers.slice(a.index + 1, b.index).map((l) => l.kind);
-  if (a.kind === 'dense') return b.kind === 'dense' && between.every((k) => k === 'dropout') ? 'plain' : undefined;
-  if (a.kind !== 'conv') return undefined;
-  const spatial = (k: string): boolean => k === 'dropout' || k === 'maxpool' || k === 'avgpool';
-  if (b.kind === 'conv') {
-    // A 1x1 kernel pads nothing even with padding=same.
-    const pads = (b.padding ?? 'same') === 'same' && b.kernel!.some((k) => k > 1);
-    return between.every(spatial) ? (pads ? 'padded' : 'plain') : undefined;
-  }
-  const flatten = between.indexOf('flatten');
-  const fits = b.kind === 'dense' && flatten >= 0 && between.slice(0, flatten).every(spatial) && between.slice(flatten + 1).every((k) => k === 'dropout');
-  return fits ? 'plain' : undefined;
 }
 
 /** Rows g·units + j of W viewed as [groups·units, cols], for the kept j of every group. */

@@ -1,4 +1,6 @@
-import type { CheckedLayer } from '../../language/index.ts';
+import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
+import { countKept } from '../../protocol/kept.ts';
+import { keptOf } from './compact.ts';
 import type { LayerEpochStats } from '../../protocol/events.ts';
 import type { LayerWeights } from './layerWeights.ts';
 
@@ -23,20 +25,22 @@ export function liveGroups(layer: CheckedLayer, w: Float32Array): { rows: boolea
 const count = (xs: boolean[]): number => xs.reduce((n, x) => n + (x ? 1 : 0), 0);
 
 /**
- * The seed's statistics on (already pruned) weights: density per layer (nonzero / size), neurons kept
- * per layer — a hidden layer keeps min(nonzero columns of its W, nonzero rows of the next W) when the
- * next weighted layer reads it directly — and the inputs kept (nonzero rows of the first W).
+ * The statistics of (already pruned) weights: density per layer (nonzero / size), the neurons kept per layer and
+ * the inputs kept, both by the one rule of kept (`protocol/kept.ts`, what the compact model keeps: a neuron
+ * nothing kept reads, or one nothing feeds whose constant folds into the next bias, is not kept), so a layer's
+ * kept count is its size in the compact model and in the pruned spec. `aliveIn` and `aliveOut` stay the raw
+ * nonzero columns and rows of each W.
  */
-export function layerStats(layers: readonly LayerWeights[]): { layers: LayerEpochStats[]; inputs: { kept: number; total: number; mask: boolean[] } } {
+export function layerStats(
+  model: CheckedModel,
+  layers: readonly LayerWeights[],
+): { layers: LayerEpochStats[]; inputs: { kept: number; total: number; mask: boolean[] } } {
   const groups = layers.map((l) => liveGroups(l.layer, l.w));
+  const kept = keptOf(model, layers);
+  // Without a dense first layer on flat inputs the compact model reads every input (a conv's input channels).
+  const inputs = kept.inputs ?? new Array<boolean>(groups[0]?.rows.length ?? 0).fill(true);
   const stats = layers.map(({ layer, w }, i): LayerEpochStats => {
     const g = groups[i]!;
-    const next = layers[i + 1];
-    const aliveIn = count(g.cols);
-    const aliveOut = count(g.rows);
-    // The next W's rows are this layer's neurons only when nothing reshapes in between.
-    const direct = next && next.layer.weightShape![next.layer.weightShape!.length - 2] === g.cols.length && next.layer.kind === layer.kind;
-    const kept = direct ? Math.min(aliveIn, count(groups[i + 1]!.rows)) : aliveIn;
     let nonzero = 0;
     for (const v of w) if (v !== 0) nonzero++;
     return {
@@ -44,16 +48,16 @@ export function layerStats(layers: readonly LayerWeights[]): { layers: LayerEpoc
       kind: layer.kind,
       units: g.cols.length,
       inputs: g.rows.length,
-      aliveIn,
-      aliveOut,
-      kept,
+      aliveIn: count(g.cols),
+      aliveOut: count(g.rows),
+      kept: countKept(kept.units[i]!),
+      inputsRead: i === 0 ? countKept(inputs) : kept.links[i - 1] ? countKept(kept.units[i - 1]!) : count(g.rows),
       weightsKept: nonzero,
       weightsTotal: w.length,
       density: w.length ? nonzero / w.length : 0,
     };
   });
-  const first = groups[0];
-  return { layers: stats, inputs: first ? { kept: count(first.rows), total: first.rows.length, mask: first.rows } : { kept: 0, total: 0, mask: [] } };
+  return { layers: stats, inputs: { kept: countKept(inputs), total: inputs.length, mask: inputs } };
 }
 
 /**

@@ -33,7 +33,7 @@ export class EpochReport implements TrainingListener {
     const validationMetric = await this.evaluator.validation(pruned);
     checkMetric(`the train ${metricOf(model.task)}`, trainMetric, model, end.epoch);
     checkMetric(`the test ${metricOf(model.task)}`, testMetric, model, end.epoch);
-    const stats = layerStats(pruned);
+    const stats = layerStats(model, pruned);
     const sum = totals(stats.layers);
     const event: EpochEvent = {
       v: PROTOCOL_VERSION,

@@ -10,7 +10,7 @@ import { layerStats, totals } from '../stats.ts';
  * its own threshold, and what `dropneuron prune` reports at another. One function, so the two agree exactly.
  */
 export function summarize(model: CheckedModel, pruned: readonly LayerWeights[], small: CompactModel, beforePrune: number, afterPrune: number): Summary {
-  const stats = layerStats([...pruned]);
+  const stats = layerStats(model, pruned);
   const sum = totals(stats.layers);
   return {
     metric: metricOf(model.task),
@@ -24,7 +24,7 @@ export function summarize(model: CheckedModel, pruned: readonly LayerWeights[], 
       weightsTotal: l.weightsTotal,
       neuronsKept: l.kept,
       neuronsTotal: l.units,
-      inputsKept: l.aliveOut,
+      inputsKept: l.inputsRead ?? l.aliveOut,
       inputsTotal: l.inputs,
     })),
     inputs: { kept: stats.inputs.kept, total: stats.inputs.total },
