@@ -62,3 +62,24 @@ export function curvePoint(summary: Summary, threshold: number): ThresholdCurveP
     kept: { inputs: summary.inputs.kept, ...Object.fromEntries(summary.layers.map((l) => [l.name, l.neuronsKept])) },
   };
 }
+
+/**
+ * How close to chance a metric may come and still count as learned: 5 points of accuracy (MNIST's most common
+ * digit alone is 11.35 % of its test set, above the 10 % of a uniform guess), 0.05 of NMSE.
+ */
+export const CHANCE_MARGIN = 0.05;
+
+/**
+ * What a model that ignores its input scores: a uniform guess among `classes` (accuracy), or predicting zeros
+ * (NMSE, which divides by Σy²: exactly 1). Undefined for MSE, which has no such yardstick without the data.
+ */
+export function chanceLevel(metric: Metric, classes: number | undefined): number | undefined {
+  if (metric === 'accuracy') return classes && classes > 1 ? 1 / classes : undefined;
+  return metric === 'nmse' ? 1 : undefined;
+}
+
+/** Whether `value` is no better than chance (within `CHANCE_MARGIN`): a model that learned nothing, or lost it to pruning. */
+export function atChance(metric: Metric, value: number, chance: number | undefined): boolean {
+  if (chance === undefined) return false;
+  return metric === 'accuracy' ? value <= chance + CHANCE_MARGIN : value >= chance - CHANCE_MARGIN;
+}

@@ -8,6 +8,8 @@ import type { Metric } from '../../protocol/events.ts';
 import { writeAtomic, io } from '../../store/files.ts';
 import {
   FRONTIER_FILE,
+  pointFlaws,
+  sweepFront,
   type FrontPoint,
   type SweepAxis,
   type SweepFile,
@@ -17,18 +19,25 @@ import {
   type TrialResult,
 } from '../../protocol/sweep.ts';
 import { trialDir, writeSweepFile } from '../../store/sweepFile.ts';
-import { paretoFront } from './front.ts';
-import { frontierSvg, type ReferencePoint } from './frontier.ts';
+import { frontierSvg, type FrontierPoint, type ReferencePoint } from './frontier.ts';
 
 /** Whether a previous run's entry already holds this trial's result at the same thresholds: nothing left to do. */
 export function isFinished(entry: SweepTrialEntry | undefined, trial: Trial): boolean {
   return entry?.status === 'done' && !!entry.result && JSON.stringify(entry.thresholds) === JSON.stringify(trial.thresholds);
 }
 
-/** Every point of every finished trial, with its trial's id. */
-export function pointsOf(entries: readonly SweepTrialEntry[]): FrontPoint[] {
+/** Every point of every finished trial, with its trial's id and what makes it broken (`pointFlaws`: none when sound). */
+export function pointsOf(entries: readonly SweepTrialEntry[]): (FrontPoint & { flaws: string[] })[] {
   return entries.flatMap((e) =>
-    e.status === 'done' ? (e.result?.points ?? []).map((p) => ({ trial: e.id, threshold: p.threshold, error: p.error, params: p.params })) : [],
+    e.status === 'done'
+      ? (e.result?.points ?? []).map((p) => ({
+          trial: e.id,
+          threshold: p.threshold,
+          error: p.error,
+          params: p.params,
+          flaws: pointFlaws(p).map((f) => f.tag),
+        }))
+      : [],
   );
 }
 
@@ -70,8 +79,9 @@ export class SweepFolder {
     this.write();
   }
 
+  /** The front of the sound points only: one rule (`sweepFront`) with the sweep panel's. */
   front(): FrontPoint[] {
-    return paretoFront(pointsOf(this.entries));
+    return sweepFront(this.entries);
   }
 
   file(): SweepFile {
@@ -94,10 +104,10 @@ export class SweepFolder {
   async writeFrontier(metric: Metric, references: readonly ReferencePoint[]): Promise<string | undefined> {
     const points = pointsOf(this.entries);
     if (!points.length) return undefined;
-    const front = new Set(this.front());
-    const onFront = (p: FrontPoint): boolean => [...front].some((f) => f.trial === p.trial && f.threshold === p.threshold);
+    const front = this.front();
+    const onFront = (p: FrontPoint): boolean => front.some((f) => f.trial === p.trial && f.threshold === p.threshold);
     const svg = await frontierSvg(
-      points.map((p) => ({ ...p, onFront: onFront(p) })),
+      points.map((p): FrontierPoint => ({ ...p, onFront: onFront(p) })),
       metric,
       references,
     );

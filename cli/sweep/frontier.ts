@@ -8,6 +8,8 @@ import type { FrontPoint } from '../../protocol/sweep.ts';
 
 export interface FrontierPoint extends FrontPoint {
   onFront: boolean;
+  /** Why the point is broken (`pointFlaws`' tags): drawn as a cross, never on the front; empty when sound. */
+  flaws: string[];
 }
 
 export interface ReferencePoint {
@@ -39,7 +41,14 @@ export function isLenet300100(layers: readonly { kind: string; weightShape?: num
 export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, references: readonly ReferencePoint[]): Spec {
   const percent = metric === 'accuracy';
   const y = (e: number): number => (percent ? 100 * e : e);
-  const rows = points.map((p) => ({ label: `${p.trial} @ ${p.threshold}`, params: p.params, error: y(p.error), front: p.onFront }));
+  const rows = points.map((p) => ({
+    label: `${p.trial} @ ${p.threshold}${p.flaws.length ? ` (broken: ${p.flaws.join(', ')})` : ''}`,
+    params: p.params,
+    error: y(p.error),
+    front: p.onFront,
+    broken: p.flaws.length > 0,
+  }));
+  const broken = rows.filter((r) => r.broken).length;
   const front = rows.filter((r) => r.front).sort((a, b) => a.params - b.params);
   const refs = references.map((r) => ({ label: r.label, params: r.params, error: y(r.error) }));
   const all = [...rows, ...refs];
@@ -49,7 +58,9 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
     height: 360,
     padding: 8,
     background: 'white',
-    title: { text: `Sweep: ${percent ? 'test error' : `test ${metric}`} against kept parameters (${points.length} points, ${front.length} on the front)` },
+    title: {
+      text: `Sweep: ${percent ? 'test error' : `test ${metric}`} against kept parameters (${points.length} points, ${front.length} on the front${broken ? `, ${broken} broken` : ''})`,
+    },
     data: [
       { name: 'points', values: rows },
       { name: 'front', values: front },
@@ -62,8 +73,8 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
       {
         name: 'color',
         type: 'ordinal',
-        domain: ['trial', 'Pareto front', ...(refs.length ? ['reference'] : [])],
-        range: ['#9aa5b1', '#d9480f', '#1c7ed6'],
+        domain: ['trial', 'Pareto front', ...(broken ? ['broken (at chance, collapsed or over tolerance)'] : []), ...(refs.length ? ['reference'] : [])],
+        range: ['#9aa5b1', '#d9480f', ...(broken ? ['#c92a2a'] : []), '#1c7ed6'],
       },
     ],
     axes: [
@@ -84,8 +95,10 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
           enter: {
             x: { scale: 'x', field: 'params' },
             y: { scale: 'y', field: 'error' },
-            size: { value: 50 },
-            fill: { signal: "datum.front ? '#d9480f' : '#9aa5b1'" },
+            size: { signal: 'datum.broken ? 80 : 50' },
+            // A broken point is a red cross: shown, so that the sweep's whole story is there, but never the front's.
+            shape: { signal: "datum.broken ? 'cross' : 'circle'" },
+            fill: { signal: "datum.broken ? '#c92a2a' : datum.front ? '#d9480f' : '#9aa5b1'" },
             tooltip: { field: 'label' },
           },
         },

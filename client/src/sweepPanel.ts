@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SweepsRequest, type SweepInfo } from '../../protocol/lsp.ts';
+import { pointFlaws } from '../../protocol/sweep.ts';
 import { applySweepPoint } from './specEdits.ts';
 import { isFromSweepPage, type FromSweepPage, type ToSweepPage } from '../webview/sweepMessages.ts';
 import type { RunNode } from './views/runsView.ts';
@@ -42,9 +43,9 @@ ${r.styleUris.map((u) => `  <link rel="stylesheet" href="${escape(u)}">`).join('
     <h1 id="title">Sweep</h1>
     <span id="status" class="status">waiting for the sweep’s first results…</span>
   </header>
-  <figure class="chart sweep"><figcaption>Test error against parameters kept: each trial at each threshold; the front joined</figcaption><div class="canvas"><canvas id="chart-sweep"></canvas></div></figure>
+  <figure class="chart sweep"><figcaption>The test metric after pruning against parameters kept: each trial at each threshold; the front joined; broken points crossed</figcaption><div class="canvas"><canvas id="chart-sweep"></canvas></div></figure>
   <h2>Points</h2>
-  <p class="muted">Each trial at each threshold, smallest first; ★ marks the front. The metric is the test set’s after pruning.</p>
+  <p class="muted">Each trial at each threshold, smallest first; ★ marks the front. The metric is the test set’s after pruning. ⚠ marks a broken point — at chance, a layer emptied, or pruning that cost more than the spec’s tolerance: it is never on the front, and is not offered to Apply or Shrink.</p>
   <div class="table-scroll"><table id="points"></table></div>
   <script nonce="${escape(r.nonce)}" src="${escape(r.scriptUri)}"></script>
 </body>
@@ -57,6 +58,29 @@ export class SweepPanel {
   private info: SweepInfo | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+
+  /**
+   * Reload Window brings the panel back with its sweep: the page keeps the last message (with the spec swept) in
+   * its state, and this gives the restored panel its host side again. (The extension activates for it by
+   * `onWebviewPanel:dropneuron.sweep` in package.json's activationEvents.)
+   */
+  static register(context: vscode.ExtensionContext, client: LanguageClient, refreshRuns: () => void): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(SweepPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        const specPath = (state as { specPath?: unknown } | undefined)?.specPath;
+        // A page saved before it knew its spec cannot say which sweep it showed: closed rather than left blank.
+        if (typeof specPath !== 'string' || !specPath) return panel.dispose();
+        panel.webview.options = SweepPanel.options(context);
+        const key = path.resolve(specPath);
+        SweepPanel.panels.get(key)?.panel.dispose();
+        await new SweepPanel(panel, context, client, key, refreshRuns).refresh();
+      },
+    });
+  }
+
+  private static options(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')] };
+  }
 
   /** Shows the sweep of `specPath` (a file path), in the panel already showing it or a new one. */
   static show(context: vscode.ExtensionContext, client: LanguageClient, specPath: string, refreshRuns: () => void): SweepPanel {
@@ -71,10 +95,7 @@ export class SweepPanel {
       SweepPanel.viewType,
       `Sweep: ${path.basename(specPath)}`,
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'media')],
-      },
+      SweepPanel.options(context),
     );
     return new SweepPanel(panel, context, client, key, refreshRuns);
   }
@@ -94,7 +115,7 @@ export class SweepPanel {
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: media('sweep.js'),
-      styleUris: [media('stats.css'), media('sweep.css')],
+      styleUris: [media('stats.css'), media('sweep.css'), media('sweep-flaws.css')],
     });
     // The sweep folder lies beside the spec; a change to its sweep.json means a trial finished or started.
     const watcher = vscode.workspace.createFileSystemWatcher(
@@ -122,7 +143,7 @@ export class SweepPanel {
     const before = JSON.stringify(this.info?.sweep);
     this.info = sweeps[0];
     if (JSON.stringify(this.info?.sweep) !== before) {
-      this.post({ type: 'sweep', model: this.info?.model ?? path.basename(this.specPath), sweep: this.info?.sweep ?? null });
+      this.post({ type: 'sweep', model: this.info?.model ?? path.basename(this.specPath), specPath: this.specPath, sweep: this.info?.sweep ?? null });
       this.refreshRuns();
     }
   }
@@ -142,7 +163,14 @@ export class SweepPanel {
       const node: RunNode = { row: runRows([run])[0]!, info: run };
       return void vscode.commands.executeCommand('dropneuron.showStats', node);
     }
-    if (!trial.result?.points.some((p) => p.threshold === message.threshold)) return;
+    const point = trial.result?.points.find((p) => p.threshold === message.threshold);
+    if (!point) return;
+    // The page offers no Apply or Shrink on a broken point; the host holds to the same rule whatever it is sent.
+    const flaws = pointFlaws(point);
+    if (flaws.length)
+      return void vscode.window.showWarningMessage(
+        `Not applied: ${trial.id} at threshold ${point.threshold} is broken (${flaws.map((f) => f.reason).join('; ')}).`,
+      );
     await this.applyPoint(message, trial.settings, run?.runDir ?? path.join(this.info.sweepDir, trial.runDir));
   }
 

@@ -4,8 +4,11 @@
  */
 import type { SweepFile } from '../../protocol/sweep.ts';
 
-/** Extension → page: the sweep as sweep.json holds it now (none yet: the sweep has not written it). */
-export type ToSweepPage = { type: 'sweep'; model: string; sweep: SweepFile | null };
+/**
+ * Extension → page: the sweep as sweep.json holds it now (none yet: the sweep has not written it), and the spec
+ * swept, which the page keeps in its state so that Reload Window restores the panel with its sweep.
+ */
+export type ToSweepPage = { type: 'sweep'; model: string; specPath: string; sweep: SweepFile | null };
 
 /** Page → extension. `open`: the trial's run in its stats panel; `apply` / `shrink`: one point into the spec. */
 export type FromSweepPage = { type: 'ready' } | { type: 'open'; trial: string } | { type: 'apply' | 'shrink'; trial: string; threshold: number };
@@ -13,7 +16,7 @@ export type FromSweepPage = { type: 'ready' } | { type: 'open'; trial: string } 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export function isToSweepPage(x: unknown): x is ToSweepPage {
-  if (!isObject(x) || x.type !== 'sweep' || typeof x.model !== 'string') return false;
+  if (!isObject(x) || x.type !== 'sweep' || typeof x.model !== 'string' || typeof x.specPath !== 'string') return false;
   const sweep = x.sweep;
   return sweep === null || (isObject(sweep) && Array.isArray(sweep.trials) && Array.isArray(sweep.front));
 }

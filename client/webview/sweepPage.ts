@@ -1,14 +1,15 @@
 /**
  * The sweep panel's page (its own bundle, media/sweep.js): a scatter of every measured point (kept parameters,
- * log, against test error), the Pareto front highlighted and joined, and a table of the points with what each
- * can do. Hover shows a point's settings; a click opens its trial's run. sweep.json is re-sent by the host as
- * trials finish; the last one is kept in the webview state, so the page survives hide/show without the host.
+ * log, against the test metric after pruning in the table's unit), the Pareto front highlighted and joined, broken
+ * points marked, and a table of the points with what each can do. Hover shows a point's settings; a click opens
+ * its trial's run. sweep.json is re-sent by the host as trials finish; the last one is kept in the webview state
+ * (with the spec swept), so the page survives hide/show, and Reload Window restores it (SweepPanel.register).
  */
 import { Chart, ScatterController, type ChartConfiguration, type ChartTypeRegistry, type TooltipItem } from 'chart.js';
 import { axis, baseOptions, draw, onThemeChange, theme } from './charts.ts';
 import { isToSweepPage, type FromSweepPage, type ToSweepPage } from './sweepMessages.ts';
 import { formatCount, formatMetric } from '../../protocol/present.ts';
-import { pointLines, sweepView, trialText, type SweepPagePoint } from './sweepModel.ts';
+import { metricAxis, paramsTick, pointLines, sweepView, trialText, type SweepPagePoint, type SweepView } from './sweepModel.ts';
 
 Chart.register(ScatterController);
 
@@ -29,13 +30,17 @@ function render(): void {
   $('status').textContent = view.status;
   document.body.dataset.points = String(view.points.length);
   document.body.dataset.front = String(view.front.length);
-  drawChart(view.points, view.front);
-  renderTable(view.points);
+  document.body.dataset.broken = String(view.broken.length);
+  drawChart(view);
+  renderTable(view);
 }
 
-function drawChart(points: SweepPagePoint[], front: SweepPagePoint[]): void {
+function drawChart({ points, front, broken }: SweepView): void {
   const t = theme();
-  const xy = (p: SweepPagePoint): { x: number; y: number } => ({ x: Math.max(1, p.params), y: p.error });
+  const y = metricAxis(points[0]?.metric ?? 'accuracy');
+  const xy = (p: SweepPagePoint): { x: number; y: number } => ({ x: Math.max(1, p.params), y: y.value(p) });
+  const others = points.filter((p) => !p.onFront && !p.flaws.length);
+  const warning = t.danger;
   const datasets = [
     {
       label: 'Pareto front',
@@ -49,17 +54,39 @@ function drawChart(points: SweepPagePoint[], front: SweepPagePoint[]): void {
     },
     {
       label: 'Trials',
-      data: points.filter((p) => !p.onFront).map(xy),
+      data: others.map(xy),
       borderColor: t.palette[0],
       backgroundColor: t.palette[0],
       pointRadius: 4,
       pointHoverRadius: 6,
     },
+    {
+      // Shown, so that the sweep's whole story is on the chart, but as crosses and never joined to the front.
+      label: 'Broken (at chance, emptied or over tolerance)',
+      data: broken.map(xy),
+      borderColor: warning,
+      backgroundColor: warning,
+      pointStyle: 'crossRot',
+      pointRadius: 7,
+      pointHoverRadius: 9,
+      borderWidth: 2,
+    },
   ];
-  const byDataset = [front, points.filter((p) => !p.onFront)];
+  const byDataset = [front, others, broken];
   const options = baseOptions(t, {
-    x: axis(t, 'Parameters kept (log)', { type: 'logarithmic' }),
-    y: axis(t, 'Test error after pruning', { type: 'linear' }),
+    x: axis(t, 'parameters kept (log scale)', {
+      type: 'logarithmic',
+      // Only the round values are labelled (paramsTick), flat: labels that do not fit are skipped, never overlapped.
+      ticks: {
+        color: t.foreground,
+        maxRotation: 0,
+        autoSkip: true,
+        autoSkipPadding: 12,
+        callback: (v: number | string, _i: number, ticks: { value: number }[]) =>
+          paramsTick(Number(v), ticks[0]?.value ?? Number(v), ticks.at(-1)?.value ?? Number(v)),
+      },
+    }),
+    y: axis(t, y.title, { type: y.type, ticks: { color: t.foreground, callback: (v: number | string) => y.tick(Number(v)) } }),
   })!;
   options.interaction = { mode: 'nearest', intersect: true };
   options.plugins = {
@@ -90,7 +117,7 @@ function button(text: string, title: string, message: FromSweepPage, secondary =
   return b;
 }
 
-function renderTable(points: SweepPagePoint[]): void {
+function renderTable({ points, failed }: SweepView): void {
   const table = $('points');
   table.replaceChildren();
   const metric = points[0]?.metric ?? 'accuracy';
@@ -99,23 +126,48 @@ function renderTable(points: SweepPagePoint[]): void {
     head.appendChild(document.createElement('th')).textContent = h;
   for (const p of [...points].sort((a, b) => a.params - b.params || a.error - b.error)) {
     const row = table.appendChild(document.createElement('tr'));
-    row.className = p.onFront ? 'point front' : 'point';
+    const broken = p.flaws.length > 0;
+    row.className = ['point', ...(p.onFront ? ['front'] : []), ...(broken ? ['broken'] : [])].join(' ');
     row.dataset.trial = p.trial;
     row.dataset.threshold = String(p.threshold);
     // The whole description on hover, as the chart's tooltip says it.
     row.title = pointLines(p).join('\n');
     const trial = row.appendChild(document.createElement('td'));
     trial.className = 'trial';
-    trial.textContent = `${p.onFront ? '★ ' : ''}${trialText(p)}`;
+    trial.textContent = `${p.onFront ? '★ ' : broken ? '⚠ ' : ''}${trialText(p)}`;
+    if (broken) {
+      // Why, in plain words, on the row itself: a broken point must not read as a result.
+      const why = trial.appendChild(document.createElement('div'));
+      why.className = 'flaw';
+      why.textContent = `${p.flaws.map((f) => f.tag).join(', ')}: ${p.flaws.map((f) => f.reason).join('; ')}`;
+    }
     for (const text of [String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)])
       row.appendChild(document.createElement('td')).textContent = text;
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
-    actions.append(
-      button('Apply', 'Apply this point: its settings written into the spec (undoable)', { type: 'apply', trial: p.trial, threshold: p.threshold }, false),
-      button('Shrink', 'Shrink to this point: every layer set to its size here (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
-      button('Open run', 'Show this trial’s run', { type: 'open', trial: p.trial }),
-    );
+    // A broken point is not offered to Apply or Shrink: both would write a model known not to work into the spec.
+    // Its run stays one click away, to see what happened.
+    if (!broken)
+      actions.append(
+        button('Apply', 'Apply this point: its settings written into the spec (undoable)', { type: 'apply', trial: p.trial, threshold: p.threshold }, false),
+        button('Shrink', 'Shrink to this point: every layer set to its size here (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
+      );
+    actions.append(button('Open run', 'Show this trial’s run', { type: 'open', trial: p.trial }));
+  }
+  for (const f of failed) {
+    const row = table.appendChild(document.createElement('tr'));
+    row.className = 'trial-failed';
+    row.dataset.trial = f.trial;
+    const trial = row.appendChild(document.createElement('td'));
+    trial.className = 'trial';
+    trial.textContent = `✕ ${trialText(f)}`;
+    const why = trial.appendChild(document.createElement('div'));
+    why.className = 'flaw';
+    why.textContent = f.reason;
+    for (let i = 0; i < 3; i++) row.appendChild(document.createElement('td')).textContent = '—';
+    const actions = row.appendChild(document.createElement('td'));
+    actions.className = 'point-actions';
+    actions.append(button('Open run', 'Show this trial’s run', { type: 'open', trial: f.trial }));
   }
 }
 

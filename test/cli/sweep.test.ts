@@ -5,12 +5,11 @@ import { before, describe, it } from 'node:test';
 import type { StartEvent } from '../../protocol/events.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
 import { withOverride, OVERRIDABLE_SETTINGS } from '../../protocol/settings.ts';
-import { SWEEP_FILE, type SweepFile, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { paretoFront, pointFlaws, sweepFront, SWEEP_FILE, type SweepFile, type SweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { LocalExecutor } from '../../cli/sweep/executor.ts';
 import { expandTrials, mergeAxes, trialId } from '../../cli/sweep/expand.ts';
 import { parseSweepFlag, parseThresholds } from '../../cli/sweep/flags.ts';
-import { paretoFront } from '../../cli/sweep/front.ts';
 import { frontierSpec, isLenet300100, LENET_300_100_REFERENCES } from '../../cli/sweep/frontier.ts';
 import { dropneuron, ROOT } from '../helpers/cli.ts';
 import { syntheticSpec } from '../helpers/specs.ts';
@@ -43,6 +42,56 @@ describe('the Pareto front', () => {
       paretoFront([p('nan', NaN, 5), p('a', 0.1, 10)]).map((x) => x.trial),
       ['a'],
     );
+  });
+});
+
+describe('broken points (pointFlaws): shown, never on the front', () => {
+  const point = (threshold: number, params: number, afterPrune: number, extra: Partial<SweepPoint> = {}): SweepPoint => ({
+    threshold,
+    metric: 'accuracy',
+    afterPrune,
+    error: 1 - afterPrune,
+    params,
+    weightsKept: params,
+    compression: 2,
+    kept: { inputs: 784, fc1: 20, out: 10 },
+    beforePrune: 0.9,
+    classes: 10,
+    ...extra,
+  });
+  // The issue's trial: MNIST's most common digit is 11.35 % of its test set, and the smallest model scores just that.
+  const atChance = point(1, 10, 0.1135, { kept: { inputs: 0, fc1: 0, out: 10 }, damage: { cost: 78.65, tolerance: 1, threshold: 1, exceeded: true } });
+  const overTolerance = point(0.2, 3000, 0.8, { damage: { cost: 10, tolerance: 1, threshold: 0.2, exceeded: true } });
+  const sound = point(0.05, 20000, 0.9, { damage: { cost: 0.5, tolerance: 1, threshold: 0.05, exceeded: false } });
+
+  it('names every reason in plain words: a layer emptied, chance, the cost past the tolerance', () => {
+    assert.deepEqual(
+      pointFlaws(atChance).map((f) => f.kind),
+      ['collapsed', 'chance', 'damage'],
+    );
+    assert.match(pointFlaws(atChance)[1]!.reason, /accuracy 11\.35 % is no better than chance \(guessing among 10 classes scores 10\.00 %\)/);
+    assert.match(pointFlaws(overTolerance)[0]!.reason, /cost 10\.0 points \(90\.00 % → 80\.00 %\), more than the spec's tolerance of 1\.00 point/);
+    assert.deepEqual(pointFlaws(sound), []);
+    // NMSE: predicting zeros scores 1; MSE has no yardstick without the data.
+    assert.equal(pointFlaws({ ...sound, metric: 'nmse', afterPrune: 0.97, error: 0.97 })[0]?.kind, 'chance');
+    assert.deepEqual(pointFlaws({ ...sound, metric: 'nmse', afterPrune: 0.2, error: 0.2 }), []);
+    assert.deepEqual(pointFlaws({ ...sound, metric: 'mse', afterPrune: 5, error: 5 }), []);
+    // A sweep recorded before `classes`: the output layer's kept neurons are its classes.
+    const { classes: _, ...old } = atChance;
+    assert.ok(pointFlaws(old).some((f) => f.kind === 'chance'));
+  });
+
+  it('the front leaves them out: a tiny model at chance does not dominate the models that work', () => {
+    const trials = [
+      { id: 'a', status: 'done' as const, result: { status: 'done' as const, points: [sound, atChance] } },
+      { id: 'b', status: 'done' as const, result: { status: 'done' as const, points: [overTolerance] } },
+    ];
+    assert.deepEqual(
+      sweepFront(trials).map((f) => [f.trial, f.threshold]),
+      [['a', 0.05]],
+    );
+    // Without the rule the chance point would lead the front (fewest parameters).
+    assert.equal(paretoFront(trials.flatMap((t) => t.result.points))[0], atChance);
   });
 });
 
@@ -124,7 +173,7 @@ describe('frontier.svg', () => {
     assert.equal(isLenet300100([{ kind: 'dense', weightShape: [784, 10] }]), false);
     // 542-83-61-10: 542·83 + 83 + 83·61 + 61 + 61·10 + 10.
     assert.equal(LENET_300_100_REFERENCES[0]?.params, 542 * 83 + 83 + 83 * 61 + 61 + 61 * 10 + 10);
-    const spec = frontierSpec([{ trial: 'a', threshold: 0.01, error: 0.02, params: 1000, onFront: true }], 'accuracy', LENET_300_100_REFERENCES) as {
+    const spec = frontierSpec([{ trial: 'a', threshold: 0.01, error: 0.02, params: 1000, onFront: true, flaws: [] }], 'accuracy', LENET_300_100_REFERENCES) as {
       data: { name: string; values: { error: number }[] }[];
     };
     assert.deepEqual(
@@ -138,7 +187,10 @@ describe('frontier.svg', () => {
   });
 });
 
-/** The run-folder tests' small classifier (test/helpers/specs.ts), with a sweep of two λ and two thresholds. */
+/**
+ * The run-folder tests' small classifier (test/helpers/specs.ts), with a sweep of two λ and two thresholds. Its
+ * labels are random (fast, for the sweep's mechanics): its points are at chance, never a front.
+ */
 const SPEC = `${syntheticSpec(2, '  seed 5\n')}sweep {
   dropneuron 0.001 0.03
   threshold 0.01 0.05
@@ -175,10 +227,16 @@ describe('dropneuron sweep (the built CLI, real trainer processes)', () => {
       assert.equal(p.error, 1 - p.afterPrune);
       assert.ok(p.params > 0);
     }
-    assert.ok(file.front.length >= 1);
-    for (const f of file.front) {
-      assert.ok(!points.some((p) => p.error <= f.error && p.params <= f.params && (p.error < f.error || p.params < f.params)), `${f.trial} is dominated`);
-    }
+    // `synthetic` draws its labels at random: every point is at chance, so none is on the front (before the rule,
+    // noise made a "front" of whichever point was luckiest), and the chart crosses them all out.
+    for (const p of points)
+      assert.ok(
+        pointFlaws(p).some((f) => f.kind === 'chance'),
+        `${p.trial} at ${p.threshold}: ${p.afterPrune} is chance`,
+      );
+    assert.deepEqual(file.front, []);
+    assert.match(r.stdout, /Pareto front: 0 points/);
+    assert.match(readFileSync(join(sweepDir, 'frontier.svg'), 'utf8'), /0 on the front, 4 broken/);
     // Each trial is an ordinary run folder: its start event took the trial's settings and the shared flags.
     const start = readFileSync(join(trialDir(sweepDir, 'dropneuron=0.03'), 'events.jsonl'), 'utf8').split('\n')[0]!;
     assert.deepEqual((JSON.parse(start) as StartEvent).overrides, { dropneuron: 0.03, epochs: 1 });

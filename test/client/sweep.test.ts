@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sweepRows } from '../../client/src/views/runsModel.ts';
 import { isFromSweepPage, isToSweepPage } from '../../client/webview/sweepMessages.ts';
-import { pointLines, sweepView } from '../../client/webview/sweepModel.ts';
+import { metricAxis, paramsTick, pointLines, sweepView } from '../../client/webview/sweepModel.ts';
 import type { RunInfo, SweepInfo } from '../../protocol/lsp.ts';
 import type { SweepFile, SweepPoint } from '../../protocol/sweep.ts';
 
@@ -67,7 +67,72 @@ describe('the sweep panel’s model', () => {
     );
     assert.equal(view.points.find((p) => p.params === 15000)?.onFront, false);
     assert.equal(view.status, '4 points · 3 on the front · 2 of 3 trials done · 1 training');
-    assert.deepEqual(pointLines(view.front[0]!), ['dropneuron 0.05 · threshold 0.08', '9,000 parameters kept', 'accuracy 84.00 % after pruning (error 0.160)']);
+    // The metric in the table's unit (accuracy in %), never the front's error as a fraction.
+    assert.deepEqual(pointLines(view.front[0]!), ['dropneuron 0.05 · threshold 0.08', '9,000 parameters kept', 'accuracy 84.00 % after pruning']);
+  });
+  it('a broken point (at chance, a layer emptied, past the tolerance) is marked with why, and never on the front, even if sweep.json says so', () => {
+    // The trial: the smallest model at 11.35 %, MNIST's most common digit; an older sweep.json put it on the front.
+    const wrecked: SweepPoint = {
+      ...point(1, 10, 0.1135),
+      kept: { inputs: 0, fc1: 0, out: 10 },
+      beforePrune: 0.9,
+      classes: 10,
+      damage: { cost: 78.65, tolerance: 1, threshold: 1, exceeded: true },
+    };
+    const sweep: SweepFile = {
+      ...SWEEP,
+      trials: SWEEP.trials.map((t) => (t.id === 'dropneuron=0.05' ? { ...t, result: { status: 'done' as const, points: [...t.result!.points, wrecked] } } : t)),
+      front: [{ trial: 'dropneuron=0.05', threshold: 1, error: 1 - 0.1135, params: 10 }, ...SWEEP.front],
+    };
+    const view = sweepView(sweep);
+    assert.deepEqual(
+      view.front.map((p) => [p.trial, p.threshold]),
+      [
+        ['dropneuron=0.05', 0.08],
+        ['dropneuron=0.01', 0.08],
+        ['dropneuron=0.01', 0.05],
+      ],
+    );
+    assert.deepEqual(
+      view.broken.map((p) => [p.trial, p.threshold, p.flaws.map((f) => f.tag)]),
+      [['dropneuron=0.05', 1, ['collapsed', 'at chance', 'over tolerance']]],
+    );
+    assert.equal(view.status, '5 points · 3 on the front · 1 broken · 2 of 3 trials done · 1 training');
+    const lines = pointLines(view.broken[0]!);
+    assert.equal(lines[2], 'accuracy 11.35 % after pruning (90.00 % before)');
+    assert.match(lines[4]!, /^⚠ accuracy 11\.35 % is no better than chance \(guessing among 10 classes scores 10\.00 %\)/);
+    assert.match(lines[5]!, /^⚠ pruning at threshold 1 cost 78\.7 points \(90\.00 % → 11\.35 %\), more than the spec's tolerance of 1\.00 point/);
+  });
+  it('a failed or stopped trial is listed with why', () => {
+    const sweep: SweepFile = {
+      ...SWEEP,
+      trials: [
+        ...SWEEP.trials.slice(0, 2),
+        { ...SWEEP.trials[2]!, status: 'error', result: { status: 'error', message: 'expected the trainer to finish', points: [] } },
+        { ...SWEEP.trials[2]!, id: 'x', status: 'stopped', result: { status: 'stopped', epochsCompleted: 3, points: [] } },
+      ],
+    };
+    assert.deepEqual(
+      sweepView(sweep).failed.map((f) => f.reason),
+      ['failed: expected the trainer to finish', 'stopped after 3 epochs: it resumes on the next run of the sweep'],
+    );
+  });
+  it('the chart’s axes: the table’s metric in its unit, and parameter labels that cannot overlap', () => {
+    const accuracy = metricAxis('accuracy');
+    assert.equal(accuracy.value({ afterPrune: 0.84 }), 84);
+    assert.equal(accuracy.tick(84), '84 %');
+    assert.match(accuracy.title, /accuracy.*\(%\)/);
+    assert.equal(metricAxis('nmse').type, 'logarithmic');
+    assert.equal(metricAxis('nmse').value({ afterPrune: 0.02 }), 0.02);
+    // Within two decades: 1, 2 and 5 × a power of ten; wider, the powers of ten only; never the ticks between.
+    assert.deepEqual(
+      [1000, 2000, 3000, 5000, 10000, 20000].map((v) => paramsTick(v, 1000, 20000)),
+      ['1,000', '2,000', '', '5,000', '10,000', '20,000'],
+    );
+    assert.deepEqual(
+      [10, 20, 50, 100, 1000, 10000, 20000].map((v) => paramsTick(v, 10, 20000)),
+      ['10', '', '', '100', '1,000', '10,000', ''],
+    );
   });
   it('before sweep.json exists: no points, and says it waits', () => {
     assert.deepEqual(sweepView(null).points, []);
@@ -78,8 +143,9 @@ describe('the sweep panel’s model', () => {
     assert.ok(!isFromSweepPage({ type: 'apply', trial: 'a', threshold: '0.05' }));
     assert.ok(!isFromSweepPage({ type: 'apply', trial: 'a', threshold: 0.05, path: '/etc' }));
     assert.ok(!isFromSweepPage({ type: 'delete', trial: 'a' }));
-    assert.ok(isToSweepPage({ type: 'sweep', model: 'm', sweep: null }));
-    assert.ok(!isToSweepPage({ type: 'sweep', model: 'm', sweep: { trials: 1 } }));
+    assert.ok(isToSweepPage({ type: 'sweep', model: 'm', specPath: '/w/m.dnn', sweep: null }));
+    assert.ok(!isToSweepPage({ type: 'sweep', model: 'm', sweep: null }), 'the spec swept is what Reload Window restores the panel by');
+    assert.ok(!isToSweepPage({ type: 'sweep', model: 'm', specPath: '/w/m.dnn', sweep: { trials: 1 } }));
   });
 });
 

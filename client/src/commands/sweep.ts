@@ -5,10 +5,11 @@ import type { RunNode } from '../views/runsView.ts';
 import type { CommandDeps } from './deps.ts';
 import { activeSpec, specUri } from './spec.ts';
 
-/** "Sweep with DropNeuron" (in a terminal) and "Show Sweep" (its panel). */
+/** "Sweep with DropNeuron" (in a terminal) and "Show Sweep" (its panel), and the panel's restore after Reload Window. */
 export function registerSweepCommands(deps: CommandDeps): vscode.Disposable[] {
   const { context, client, refreshRuns } = deps;
   return [
+    SweepPanel.register(context, client, refreshRuns),
     // From the CodeLens above a `sweep` block (a URI string), or the palette (the active spec).
     vscode.commands.registerCommand('dropneuron.sweep', async (resource?: vscode.Uri | string) => {
       const spec = await sweepInTerminal(context, specUri(resource));
