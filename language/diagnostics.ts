@@ -112,7 +112,7 @@ export const DIAGNOSTIC_CODES = {
     severity: 'info',
     title: 'Dropout with DropNeuron',
     detail:
-      'Dropout (`keep_prob` below 1) in a model that DropNeuron prunes keeps far more of the network: measured on LeNet-300-100 with the seed’s settings, 44 % of the weights against 12 % with dropout off. The fix sets `keep_prob` to 1.',
+      'Dropout (`keep_prob` below 1) next to DropNeuron keeps far more of the network: LeNet-300-100 kept 44 % of its weights with keep_prob 0.5 and 12 % with 1 (docs/results.md). The quick fix sets `keep_prob` to 1.',
   },
   DNN225: {
     severity: 'warning',
@@ -156,6 +156,12 @@ export const DIAGNOSTIC_CODES = {
     title: 'Data file problem',
     detail:
       'A file the `data` line names, checked by the editor against the file system (paths are relative to the spec): missing, a directory, an IDX file with a wrong magic, header or size, images and labels that disagree, a CSV file without its `target=` column, a `test=` CSV file whose header differs from the training file’s. The editor checks again when the file changes; `train` names every such file before it starts.',
+  },
+  DNN312: {
+    severity: 'info',
+    title: 'More outputs than classes',
+    detail:
+      "A classifier whose last layer gives more values than its data files have classes (labels 0 to K−1 need K outputs): the extra outputs are never a sample's class and only learn to say no. Harmless, but the layer can be K wide.",
   },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;
 

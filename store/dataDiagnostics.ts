@@ -2,6 +2,7 @@ import { dirname, extname } from 'node:path';
 import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type Fix, type StatementNode, type Token } from '../language/index.ts';
 import { editDistance } from '../language/index.ts';
 import { MIN_TEST_SAMPLES, MIN_TRAINING_SAMPLES, tooFewSamples } from '../protocol/dataSize.ts';
+import { dataClasses } from './dataClasses.ts';
 import { checkDataFiles, dataFilePaths, dataSampleCounts, listDataFolder, resolveDataPath, type DataFileProblem, type DataFileRole } from './dataFiles.ts';
 
 /**
@@ -38,14 +39,63 @@ export function dataDiagnostics(analysis: Analysis, specPath: string): DataDiagn
     };
   });
   if (problems.length) return problems;
+  const found: DataDiagnostic[] = [];
   // Files that read well but hold too few samples: the trainer's warning, said where the data is named.
   const counts = dataSampleCounts(data, dirname(specPath));
   const few = counts && tooFewSamples(counts.train, counts.test);
-  if (!few) return [];
-  const message = `expected at least ${MIN_TRAINING_SAMPLES} training and ${MIN_TEST_SAMPLES} test samples, found ${counts.train} and ${counts.test}: ${few}`;
-  return [
-    { code: 'DNN223', severity: DIAGNOSTIC_CODES.DNN223.severity, message, span: { start: statement.start, end: statement.end }, range: statement.range },
-  ];
+  if (few) {
+    const message = `expected at least ${MIN_TRAINING_SAMPLES} training and ${MIN_TEST_SAMPLES} test samples, found ${counts.train} and ${counts.test}: ${few}`;
+    found.push({
+      code: 'DNN223',
+      severity: DIAGNOSTIC_CODES.DNN223.severity,
+      message,
+      span: { start: statement.start, end: statement.end },
+      range: statement.range,
+    });
+  }
+  const output = outputAgainstClasses(analysis, dirname(specPath));
+  if (output) found.push(output);
+  return found;
+}
+
+/**
+ * A classifier's last layer against its files' labels, said on the layer (the fix is its size, not the data):
+ * fewer outputs than classes is DNN305, the error the built-in sets get from the language; more is DNN312,
+ * information. Each offers the width the labels need.
+ */
+function outputAgainstClasses(analysis: Analysis, specDir: string): DataDiagnostic | undefined {
+  const model = analysis.model;
+  const last = model?.layers.at(-1);
+  if (!model?.data || model.task !== 'classify' || last?.outputShape?.length !== 1) return undefined;
+  const classes = dataClasses(model.data, specDir);
+  if (!classes) return undefined;
+  const outputs = last.outputShape[0]!;
+  const needed = classes.largest + 1;
+  if (outputs === needed) return undefined;
+  const who = last.named ? `\`${last.name}\`` : 'the last layer';
+  const labels = `the labels in ${classes.file} run from 0 to ${classes.largest}`;
+  const at: Token | StatementNode = last.sizeToken ?? last.statement.head;
+  const fix: Fix[] =
+    last.kind === 'dense' && last.sizeToken
+      ? [
+          {
+            title: `Give ${who} ${needed} unit${needed === 1 ? '' : 's'}`,
+            edits: [{ span: { start: at.start, end: at.end }, range: at.range, newText: String(needed) }],
+          },
+        ]
+      : [];
+  const [code, message] =
+    outputs < needed
+      ? (['DNN305', `expected ${who} to give at least ${needed} values, one per class (${labels}), found ${outputs}`] as const)
+      : (['DNN312', `${who} gives ${outputs} values for ${needed} classes (${labels}): ${outputs - needed} of them are never a sample's class`] as const);
+  return {
+    code,
+    severity: DIAGNOSTIC_CODES[code].severity,
+    message,
+    span: { start: at.start, end: at.end },
+    range: at.range,
+    ...(fix.length ? { fixes: fix } : {}),
+  };
 }
 
 /** The files a spec's data line reads, resolved against its folder: what the editor watches for it. */
@@ -54,7 +104,14 @@ export function dataPaths(analysis: Analysis, specPath: string): string[] {
   return data ? dataFilePaths(data).map((f) => resolveDataPath(f.written, dirname(specPath))) : [];
 }
 
-/** The `data` statement of the spec's model: where every data diagnostic is said. */
+/** The statements data diagnostics are said on: the `data` line, and a classifier's last layer (checked against the labels). */
+export function dataDiagnosticStatements(analysis: Analysis): StatementNode[] {
+  const data = dataStatement(analysis);
+  const last = analysis.model?.layers.at(-1)?.statement;
+  return [...(data ? [data] : []), ...(data && last ? [last] : [])];
+}
+
+/** The `data` statement of the spec's model: where the data files' diagnostics are said. */
 export function dataStatement(analysis: Analysis): StatementNode | undefined {
   return analysis.model?.block.statements.find((s) => s.head.text === 'data');
 }

@@ -91,6 +91,11 @@ function csvHeader(path: string): { header: string[] } | { problem: string; miss
   return { header: first.split(',').map((h) => h.trim()) };
 }
 
+/** The column of a CSV header that `target=` names: by name, by 0-based index, or the last column when absent; -1 or past the end when none. */
+export function csvTargetIndex(header: readonly string[], target: string | undefined): number {
+  return target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
+}
+
 /** The paths a data spec reads, by role, as written (none for mnist and the generated sets). */
 export function dataFilePaths(data: DataSpec): { role: DataFileRole; written: string }[] {
   switch (data.kind) {
@@ -176,7 +181,7 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
     const file = trainHeader ? train! : test;
     if (header && file) {
       const target = data.target;
-      const index = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
+      const index = csvTargetIndex(header, target);
       if (index < 0 || index >= header.length) {
         say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`, { kind: 'target', columns: header });
       } else if (inputSize !== undefined && header.length - 1 !== inputSize) {

@@ -6,12 +6,12 @@ import type { CheckedModel } from './model.ts';
 
 /**
  * What dropout does to DropNeuron's sparsity, measured (docs/results.md, rows `lenet-300-100` and
- * `lenet-300-100-as-run`: LeNet-300-100, the seed's settings, 100 epochs, keep_prob 0.5 against 1). The seed's
- * script discards its dropout, so the paper's numbers were made without it. One sentence, said by the DNN224
- * diagnostic and by the hover on `keep_prob`.
+ * `lenet-300-100-as-run`: LeNet-300-100, the paper's settings, 100 epochs, keep_prob 0.5 against 1; the paper's
+ * script discards its dropout, so its numbers were made without it). Said to the user, by the DNN224 diagnostic
+ * and the hover on `keep_prob`: the numbers, then what to do.
  */
 export const DROPOUT_TRAP =
-  'dropout keeps far more of the network: LeNet-300-100 with the seed’s settings kept 44 % of its weights (587-297-100 neurons) at keep_prob 0.5 and 12 % (546-113-62) at keep_prob 1; the paper’s numbers were made without dropout, which its script discards (docs/results.md)';
+  'dropout keeps far more of the network: LeNet-300-100 kept 44 % of its weights (587-297-100 neurons) at keep_prob 0.5 and 12 % (546-113-62) at keep_prob 1. Turn it off unless you need dropout more than a smaller model (docs/results.md)';
 
 /**
  * DNN224: dropout (keep_prob < 1) in a model that DropNeuron prunes (some layer's λ > 0). Said where the dropout is

@@ -1,7 +1,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Range, type TextEdit } from 'vscode-languageserver/node';
 import { shrinkEdits, type Analysis } from '../../language/index.ts';
 import { SHRINK_ACTION_KIND, type RunResult } from '../../protocol/lsp.ts';
-import { dataStatement, type DataDiagnostic } from '../../store/dataDiagnostics.ts';
+import { dataDiagnosticStatements, type DataDiagnostic } from '../../store/dataDiagnostics.ts';
 import { toLspDiagnostic } from './diagnostics.ts';
 
 /** For people only: clients find the action by its kind, SHRINK_ACTION_KIND. */
@@ -18,8 +18,8 @@ export function shrinkToRun(analysis: Analysis, run: RunResult | undefined): Tex
  * A quick fix for every diagnostic in range that carries one (did-you-mean, insert `flatten`, clamp a value,
  * remove a duplicate, ...), and after a run of this document, "Shrink layers to trained sizes". `dataFiles` gives
  * the diagnostics of the spec's data files (store/dataDiagnostics.ts: a file that is not there, a target that is
- * not a column, an `input` that is not the data's), each with its fixes: read only when the range reaches the
- * `data` line, where they are said.
+ * not a column, an `input` that is not the data's, a last layer that is not as wide as the labels need), each with
+ * its fixes: read only when the range reaches a line they are said on.
  */
 export function codeActions(
   uri: string,
@@ -34,8 +34,7 @@ export function codeActions(
   const r = params.range;
   const inRange = (range: Range): boolean => !(range.end.line < r.start.line || range.start.line > r.end.line);
   if (wants(CodeActionKind.QuickFix)) {
-    const data = dataStatement(analysis);
-    const fromFiles = data && inRange(data.range) ? dataFiles() : [];
+    const fromFiles = dataDiagnosticStatements(analysis).some((s) => inRange(s.range)) ? dataFiles() : [];
     for (const d of [...analysis.diagnostics, ...fromFiles]) {
       const fixes = (d as DataDiagnostic).fixes ?? (d.fix ? [d.fix] : []);
       if (!fixes.length || !inRange(d.range)) continue;

@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { Diagnostic as DnnDiagnostic } from '../../language/index.ts';
 import { dataDiagnostics, dataPaths } from '../../store/dataDiagnostics.ts';
+import { codeHref } from './codeDocs.ts';
 import type { DocumentStore } from './documents.ts';
 import { filePath } from './paths.ts';
 
@@ -11,7 +12,7 @@ export function toLspDiagnostic(uri: string, d: DnnDiagnostic): Diagnostic {
     range: d.range,
     severity: SEVERITY[d.severity],
     code: d.code,
-    codeDescription: { href: `https://github.com/dropneuron/dropneuron-vscode/blob/main/docs/language.md#diagnostics` },
+    codeDescription: { href: codeHref(d.code) },
     source: 'dropneuron',
     message: d.message,
   };

@@ -49,7 +49,36 @@ function writeData(): void {
 /** The user's CSV named with a slip of the keyboard, a target that is no column of it, and an `input` that is not its count. */
 const SLIPS = OWN_CSV.replace('model own', 'model slips').replace('"data/train.csv" target=y', '"data/trian.csv" target=price').replace('input 4', 'input 3');
 
-useWorkbench(() => ({ 'empty.dnn': '', 'own.dnn': OWN_CSV, 'slips.dnn': SLIPS }));
+/** Three classes (0, 1, 2) by the sign of a and b: the user's classification data. */
+function classes(rows: number): string {
+  const lines = ['a,b,kind'];
+  for (let i = 0; i < rows; i++) {
+    const [a, b] = [Math.sin(i * 1.7), Math.cos(i * 2.3)];
+    lines.push(`${a.toFixed(4)},${b.toFixed(4)},${a < 0 ? 0 : b < 0 ? 1 : 2}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A classifier of those three classes whose last layer gives `out` values. */
+const CLASSES = (name: string, out: number) => `model ${name} {
+  data csv "data/kinds.csv" target=kind
+  input 2
+  task classify
+  dense h 8 relu
+  dense out ${out}
+}
+
+regularize {
+  l1 0.001
+}
+
+train {
+  epochs 2
+  batch 20
+}
+`;
+
+useWorkbench(() => ({ 'empty.dnn': '', 'own.dnn': OWN_CSV, 'slips.dnn': SLIPS, 'narrow.dnn': CLASSES('narrow', 2), 'wide.dnn': CLASSES('wide', 10) }));
 
 /**
  * A command run from the palette as the first thing in a new window: the palette lists the extensions' commands
@@ -297,4 +326,39 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     for (let i = 1; i < (await groups.count()); i++) assert.equal(await groups.nth(i).locator('.tab[aria-label*="sparse-regression.dnn"]').count(), 0);
     await w.screenshot('newuser-5-example-in-first-group');
   });
+
+  scenario(
+    '6. the last layer against the labels: 2 outputs for 3 classes is an error on `out` before training, and Train says where; 10 is information; each fix gives it 3',
+    async () => {
+      mkdirSync(join(w.workspace, 'data'), { recursive: true });
+      writeFileSync(join(w.workspace, 'data', 'kinds.csv'), classes(120));
+      await w.openFile('narrow.dnn');
+      if (!(await w.page.locator('.markers-panel').isVisible())) await w.page.keyboard.press('Control+Shift+M');
+      const problem = (hasText: string) => w.page.locator('.markers-panel .monaco-list-row', { hasText }).first();
+      await problem('expected `out` to give at least 3 values, one per class (the labels in data/kinds.csv run from 0 to 2), found 2').waitFor({
+        timeout: 30_000,
+      });
+      // Train anyway: the trainer reads the labels and stops, naming the line of `out` and its fix (it said "Fix the spec's `data` line").
+      await lens(/^Train$/).click();
+      const toast = w.page.locator('.notifications-toasts', { hasText: 'narrow.dnn has an error on line 6 that stops training' });
+      await toast.waitFor({ timeout: 60_000 });
+      const said = (await toast.textContent()) ?? '';
+      assert.match(said, /give `out` at least 3 units/);
+      assert.doesNotMatch(said, /data` line/);
+      await w.screenshot('newuser-6-narrow-out');
+      await goTo(6, 13);
+      await quickFix('Give `out` 3 units');
+      await waitFor('the out layer fixed', async () => (/dense out 3\b/.test(await editorText()) ? true : undefined));
+      await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'narrow.dnn' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+      // Ten outputs for three classes trains, but says so, as information with the same fix.
+      await w.openFile('wide.dnn');
+      await problem("`out` gives 10 values for 3 classes (the labels in data/kinds.csv run from 0 to 2): 7 of them are never a sample's class").waitFor({
+        timeout: 30_000,
+      });
+      await w.screenshot('newuser-6-wide-out');
+      await goTo(6, 13);
+      await quickFix('Give `out` 3 units');
+      await waitFor('the wide layer fixed', async () => (/dense out 3\b/.test(await editorText()) ? true : undefined));
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -258,6 +258,11 @@ describe('the language server: data diagnostics that follow the files, the dropo
     const [hint] = await diagnosticsOf(uri, (d) => d.some((x) => x.code === 'DNN224'));
     assert.equal(hint?.severity, 3, 'an information');
     assert.match(String(hint!.message), /44 %.*12 %.*546-113-62/);
+    // Its code links to its row in the docs/language.md beside the server (the .vsix ships it), at that line.
+    const href = hint!.codeDescription?.href ?? '';
+    const [file, line] = href.split('#L');
+    assert.equal(file, pathToFileURL(join(import.meta.dirname, '..', '..', 'docs', 'language.md')).href);
+    assert.match(readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'language.md'), 'utf8').split('\n')[Number(line) - 1]!, /^\| DNN224 \| info \|/);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: hint!.range,

@@ -115,3 +115,55 @@ describe('the quick fixes of the data files’ diagnostics (store/dataDiagnostic
     assert.deepEqual(image!.fixes, [["Change the input to 3x3x1 (the images' size)", '  input 3x3x1']]);
   });
 });
+
+describe('a classifier’s last layer against its files’ labels (issue 29 item 4)', () => {
+  /** A CSV of 40 rows whose `y` holds these labels in turn. */
+  const labelled = (labels: number[]): string => `a,b,y\n${Array.from({ length: 40 }, (_, i) => `0.5,1,${labels[i % labels.length]}`).join('\n')}\n`;
+  const classify = (out: string, data = 'data csv "train.csv" target=y') => `model m {\n  ${data}\n  input 2\n  task classify\n  dense h 8 relu\n  ${out}\n}\n`;
+
+  it('fewer outputs than classes: DNN305 on the layer’s size, naming the labels’ file and range, with the width they need', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), labelled([0, 1, 2]));
+    const text = classify('dense out 2');
+    const [d, ...rest] = dataDiagnostics(analyze(text), join(dir, 'spec.dnn'));
+    assert.equal(rest.length, 0);
+    assert.deepEqual([d!.code, d!.severity], ['DNN305', 'error']);
+    assert.equal(d!.message, 'expected `out` to give at least 3 values, one per class (the labels in train.csv run from 0 to 2), found 2');
+    assert.equal(d!.range.start.line, 5, 'on the `out` layer, where the fix is');
+    assert.deepEqual(fixes(dir, text)[0]!.fixes, [['Give `out` 3 units', '  dense out 3']]);
+  });
+
+  it('more outputs than classes: DNN312 information with the same fix; as many: nothing', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), labelled([0, 2, 1]));
+    const [d] = dataDiagnostics(analyze(classify('dense out 10')), join(dir, 'spec.dnn'));
+    assert.deepEqual([d!.code, d!.severity], ['DNN312', 'info']);
+    assert.equal(d!.message, "`out` gives 10 values for 3 classes (the labels in train.csv run from 0 to 2): 7 of them are never a sample's class");
+    assert.deepEqual(fixes(dir, classify('dense out 10'))[0]!.fixes, [['Give `out` 3 units', '  dense out 3']]);
+    assert.deepEqual(dataDiagnostics(analyze(classify('dense out 3')), join(dir, 'spec.dnn')), []);
+  });
+
+  it('the largest label of either file counts: a test file’s class the training file lacks', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'train.csv'), labelled([0, 1]));
+    writeFileSync(join(dir, 'test.csv'), labelled([0, 1, 3]));
+    const [d] = dataDiagnostics(analyze(classify('dense out 2', 'data csv "train.csv" target=y test="test.csv"')), join(dir, 'spec.dnn'));
+    assert.equal(d!.message, 'expected `out` to give at least 4 values, one per class (the labels in test.csv run from 0 to 3), found 2');
+  });
+
+  it('IDX labels are read too; labels that are not whole numbers from 0, a regression, or an edited file are judged afresh', () => {
+    const dir = tempDir();
+    const labels = Buffer.concat([Buffer.from([0, 0, 8, 1, 0, 0, 0, 40]), Buffer.from(Array.from({ length: 40 }, (_, i) => i % 5))]);
+    const images = Buffer.concat([Buffer.from([0, 0, 8, 2, 0, 0, 0, 40, 0, 0, 0, 2]), Buffer.alloc(80)]);
+    writeFileSync(join(dir, 'labels.idx'), labels);
+    writeFileSync(join(dir, 'images.idx'), images);
+    const [idxOut] = dataDiagnostics(analyze(classify('dense out 4', 'data idx "images.idx" "labels.idx"')), join(dir, 'spec.dnn'));
+    assert.equal(idxOut!.message, 'expected `out` to give at least 5 values, one per class (the labels in labels.idx run from 0 to 4), found 4');
+    writeFileSync(join(dir, 'train.csv'), labelled([0, 1.5]));
+    assert.deepEqual(dataDiagnostics(analyze(classify('dense out 2')), join(dir, 'spec.dnn')), [], 'the trainer names a label that is not a class');
+    writeFileSync(join(dir, 'train.csv'), labelled([0, 1, 2, 3, 4, 5]));
+    assert.equal(dataDiagnostics(analyze(classify('dense out 2')), join(dir, 'spec.dnn'))[0]!.code, 'DNN305', 'the rewritten file is read again');
+    const regress = classify('dense out 1').replace('task classify', 'task regress');
+    assert.deepEqual(dataDiagnostics(analyze(regress), join(dir, 'spec.dnn')), []);
+  });
+});

@@ -88,14 +88,14 @@ describe('bad data is refused before step 1 with one line naming the file and th
     refused(dir, spec, /test-labels\.idx: expected at least one test sample .*, found none/);
   });
 
-  it('IDX label 200 with 10 outputs: names the label, its index and the file', () => {
+  it('IDX label 200 with 10 outputs: names the label, its index and the file, as an error of the spec at the last layer’s size (the fix is there)', () => {
     const dir = tempDir();
     idx(join(dir, 'images.idx'), [50, 2, 2], (i) => i % 255);
     idx(join(dir, 'labels.idx'), [50], (i) => (i === 7 ? 200 : i % 10));
     refused(
       dir,
       writeSpec(dir, 'm.dnn', idxSpec('"images.idx" "labels.idx"')),
-      /labels\.idx at label index 7: expected a class label from 0 to 9 \(the last layer `out` has 10 outputs\), found 200; give `out` at least 201 units/,
+      /m\.dnn:4:13: \S*labels\.idx at label index 7: expected a class label from 0 to 9 \(the last layer `out` has 10 outputs\), found 200; give `out` at least 201 units/,
     );
   });
 

@@ -136,6 +136,12 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
     data = loadDataset(model, dirname(manifest.specPath), manifest.limit);
     validateDataset(model, data, manifest.limit);
   } catch (error) {
+    if (error instanceof DataError && error.specRange) {
+      const at = error.specRange.start;
+      return fail(
+        errorEvent('spec', `${manifest.specPath}:${at.line + 1}:${at.character + 1}: ${error.message}`, { file: manifest.specPath, range: error.specRange }),
+      );
+    }
     return fail(errorEvent('data', error instanceof DataError ? error.message : `expected the data to load, found: ${(error as Error).message}`));
   }
 

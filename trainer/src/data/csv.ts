@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DataError, fromSets, maxOf, splitRows, type Dataset, type Rows } from './dataset.ts';
 import { csvTestRows } from '../../../protocol/dataSize.ts';
+import { csvTargetIndex } from '../../../store/dataFiles.ts';
 
 /** The largest magnitude a float32 holds: a CSV value beyond it would train as Infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -84,7 +85,7 @@ function readCsv(path: string, target: string | undefined, minLines: number): Cs
     );
   }
   const header = lines[0]!.split(',').map((h) => h.trim());
-  const targetIndex = target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
+  const targetIndex = csvTargetIndex(header, target);
   if (targetIndex < 0 || targetIndex >= header.length) {
     throw new DataError(`${path}: expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`);
   }

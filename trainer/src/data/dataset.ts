@@ -1,3 +1,5 @@
+import type { Range } from '../../../language/index.ts';
+
 /** Data in memory, ready for batching: row-major float32 inputs and targets. */
 export interface Dataset {
   /** Shape of one input, e.g. [784] or [28, 28, 1]. */
@@ -49,7 +51,14 @@ export function imageShapeOf(shape: readonly number[]): [number, number] | undef
 }
 
 /** A data problem the user can fix: one clear message naming the file and the problem. */
-export class DataError extends Error {}
+export class DataError extends Error {
+  /** Where in the spec the fix is, when it is there and not in the data (a last layer narrower than the labels need). */
+  readonly specRange: Range | undefined;
+  constructor(message: string, specRange?: Range) {
+    super(message);
+    this.specRange = specRange;
+  }
+}
 
 export function inputSize(d: Dataset): number {
   return d.inputShape.reduce((a, b) => a * b, 1);

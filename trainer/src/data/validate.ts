@@ -1,4 +1,4 @@
-import type { CheckedModel } from '../../../language/index.ts';
+import type { CheckedLayer, CheckedModel } from '../../../language/index.ts';
 import { DataError, inputSize, type Dataset, type RowOrigin } from './dataset.ts';
 
 /**
@@ -38,8 +38,8 @@ export function validateDataset(model: CheckedModel, data: Dataset, limit?: numb
   checkFinite(data.trainX, per, origin('train'), 'input');
   checkFinite(data.testX, per, origin('test'), 'input');
   if (model.task === 'classify') {
-    checkLabels(data.trainY, data.trainCount, outputs, named?.name ?? 'the last layer', origin('train'));
-    checkLabels(data.testY, data.testCount, outputs, named?.name ?? 'the last layer', origin('test'));
+    checkLabels(data.trainY, data.trainCount, outputs, named, origin('train'));
+    checkLabels(data.testY, data.testCount, outputs, named, origin('test'));
   } else if (model.task === 'regress') {
     if (data.targetSize !== outputs) {
       throw new DataError(
@@ -74,7 +74,8 @@ function checkFinite(values: Float32Array, per: number, locate: RowOrigin['locat
 }
 
 /** Throws at the first label that is not a whole number in [0, outputs), with the fix that fits it. */
-function checkLabels(labels: Float32Array, count: number, outputs: number, layer: string, locate: RowOrigin['locate']): void {
+function checkLabels(labels: Float32Array, count: number, outputs: number, last: CheckedLayer | undefined, locate: RowOrigin['locate']): void {
+  const layer = last?.name ?? 'the last layer';
   for (let i = 0; i < count; i++) {
     const v = labels[i]!;
     if (Number.isInteger(v) && v >= 0 && v < outputs) continue;
@@ -84,8 +85,11 @@ function checkLabels(labels: Float32Array, count: number, outputs: number, layer
     else if (Number.isInteger(v) && v < 0) fix = 'class labels count from 0: fix the label';
     else if (Number.isInteger(v)) fix = 'fix the label';
     else fix = 'a class label is a whole number: fix the label, or use `task regress` if this column is a value to predict';
+    // A label past the outputs is most often a layer too narrow: the error points at the layer's size, where the fix is.
+    const inSpec = Number.isInteger(v) && v >= outputs && v < 100_000 ? (last?.sizeToken ?? last?.statement.head)?.range : undefined;
     throw new DataError(
       `${locate(i)}: expected a class label from 0 to ${outputs - 1} (the last layer \`${layer}\` has ${outputs} outputs), found ${shown}; ${fix}`,
+      inSpec,
     );
   }
 }
