@@ -220,6 +220,11 @@ export interface Summary {
     inputsTotal: number;
   }[];
   inputs: { kept: number; total: number };
+  /**
+   * For image inputs, which pixels the summarized weights still read (`EpochEvent.inputMask`'s shape): a stopped
+   * run's summary prunes weights no epoch event saw, so its picture comes with it (absent in older runs).
+   */
+  inputMask?: { shape: [number, number]; bits: string };
   weightsKept: number;
   weightsTotal: number;
   density: number;

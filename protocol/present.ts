@@ -2,7 +2,7 @@
  * How trainer results read, everywhere they are shown (CLI, status bar, notifications, panel, views, hovers,
  * inlay hints, LSP progress): one precision per kind of number and one shape for kept neurons.
  */
-import type { EpochEvent, GpuAdapter, LayerEpochStats, Metric, Summary } from './events.ts';
+import type { EpochEvent, ExportedFile, GpuAdapter, LayerEpochStats, Metric, Summary } from './events.ts';
 
 /** Neurons a layer kept, in the one shape every view uses. */
 export interface KeptNeurons {
@@ -65,6 +65,56 @@ export function formatCompression(compression: number | null): string {
   return compression === null || !Number.isFinite(compression) ? '∞×' : `${ONE_DECIMAL.format(compression)}×`;
 }
 
+/**
+ * 2.1 → "2.1× fewer non-zero weights": the sparse-weight figure (all weights / non-zero weights of the pruned
+ * model), named for what it counts. The model the user gets is the compact one, whose size `formatCompactSize` says.
+ */
+export function formatSparseWeights(compression: number | null): string {
+  return `${formatCompression(compression)} fewer non-zero weights`;
+}
+
+/** 840840 → "821 KB", 512 → "512 bytes": a file's size in the binary units file managers show. */
+export function formatBytes(bytes: number): string {
+  const units = ['KB', 'MB', 'GB'];
+  if (bytes < 1024) return `${formatCount(bytes)} bytes`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit + 1 < units.length) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? ONE_DECIMAL.format(value) : formatCount(value)} ${units[unit]}`;
+}
+
+/** The compact model's file in the run's own format (TensorFlow.js, its compact/ folder), else the first exported. */
+export function compactFile(summary: Pick<Summary, 'exports'>): ExportedFile | undefined {
+  return summary.exports?.find((f) => f.format === 'tfjs') ?? summary.exports?.[0];
+}
+
+/**
+ * "210,210 parameters (78.8 % of 266,610) · 821 KB": the size of the model the user gets (the compact model's
+ * parameters against the full model's, and its TensorFlow.js files' bytes), what a run's summary leads with in the
+ * panel and the CLI.
+ */
+export function formatCompactSize(summary: Pick<Summary, 'compactParams' | 'fullParams' | 'exports'>): string {
+  return `${formatCount(summary.compactParams)} parameters${formatCompactDetail(summary)}`;
+}
+
+/** " (78.8 % of 266,610) · 821 KB": what follows the compact model's parameter count (the panel's card shows the count apart). */
+export function formatCompactDetail(summary: Pick<Summary, 'compactParams' | 'fullParams' | 'exports'>): string {
+  const share = summary.fullParams ? ` (${formatShare(summary.compactParams / summary.fullParams)} of ${formatCount(summary.fullParams)})` : '';
+  const file = compactFile(summary);
+  return `${share}${file ? ` · ${formatBytes(file.bytes)}` : ''}`;
+}
+
+/**
+ * "compact model 210,210 parameters (78.8 % of 266,610) · 821 KB · 2.1× fewer non-zero weights": a finished run's
+ * sizes in one line, the compact model first (panel summary, CLI summary).
+ */
+export function formatSizeHeadline(summary: Pick<Summary, 'compactParams' | 'fullParams' | 'exports' | 'compression'>): string {
+  return `compact model ${formatCompactSize(summary)} · ${formatSparseWeights(summary.compression)}`;
+}
+
 /** "epochs 1, learning_rate 0.005": a run's overrides by the spec's names; empty when there are none. */
 export function formatOverrides(overrides: Readonly<Record<string, number | string>> | undefined, separator = ', '): string {
   return Object.entries(overrides ?? {})
@@ -112,8 +162,20 @@ export function formatKeptLayers(layers: readonly LayerEpochStats[], separator =
  * hints and the Layers view show after a run.
  */
 export function keptByLayer(run: { done?: { summary: Summary }; lastEpoch?: EpochEvent } | undefined): Map<string, KeptNeurons> {
-  const layers: readonly (SummaryLayer | LayerEpochStats)[] = run?.done?.summary.layers ?? run?.lastEpoch?.layers ?? [];
-  return new Map(layers.map((l) => [l.name, keptNeurons(l)]));
+  if (run?.done) return new Map(summaryKept(run.done.summary).map((l) => [l.name, l]));
+  return new Map((run?.lastEpoch?.layers ?? []).map((l) => [l.name, keptNeurons(l)]));
+}
+
+/**
+ * A finished run's kept neurons per layer: each layer's size in its compact model, the model the user gets (0 for a
+ * layer that lost every neuron, which the compact model holds as one zero placeholder). A run recorded since the
+ * one rule of kept (`protocol/kept.ts`) says the same in `neuronsKept`; an older one counted otherwise there.
+ */
+export function summaryKept(summary: Pick<Summary, 'layers' | 'compactSizes' | 'collapsed'>): (KeptNeurons & { name: string; kind: string })[] {
+  return summary.layers.map((l) => {
+    const size = summary.collapsed.includes(l.name) ? 0 : summary.compactSizes[l.name];
+    return { name: l.name, kind: l.kind, ...keptNeurons(l), ...(size !== undefined ? { kept: size } : {}) };
+  });
 }
 
 /** 58.58 → "58.6 points": what pruning cost (see `Summary.damage`). */

@@ -6,15 +6,18 @@ import { penaltyOf, type DoneEvent, type StartEvent, type TrainerEvent } from '.
 import {
   DAMAGE_REMEDIES,
   formatBackend,
-  formatCompression,
+  formatCount,
   formatDamage,
   formatExportLines,
   formatKeptLayers,
   formatMetric,
   formatOverrides,
+  formatPart,
   formatPercent,
   formatPoints,
+  formatSizeHeadline,
   formatStrength,
+  summaryKept,
 } from '../../protocol/present.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
 import { train } from '../../trainer/src/run.ts';
@@ -153,23 +156,29 @@ function terminalView(): View {
 export function printSummary(done: DoneEvent, start: StartEvent | undefined, out: (line: string) => void): void {
   const s = done.summary;
   if (done.stopped) out(`stopped after ${done.epochsCompleted} finished epoch${done.epochsCompleted === 1 ? '' : 's'}`);
-  const table = new Table({ head: ['layer', 'density', 'weights kept', 'inputs read', 'neurons kept', 'compact size'], style: { head: [], border: [] } });
-  table.push(['inputs', '', '', '', `${s.inputs.kept} / ${s.inputs.total}`, '']);
-  for (const l of s.layers) {
+  // Neurons kept are the compact model's sizes (one rule: protocol/kept.ts): one column, as in the panel.
+  const table = new Table({ head: ['layer', 'kept (compact model)', 'inputs read', 'non-zero weights', 'density'], style: { head: [], border: [] } });
+  table.push(['inputs', formatPart(s.inputs.kept, s.inputs.total), '', '', '']);
+  const kept = summaryKept(s);
+  s.layers.forEach((l, i) => {
     table.push([
       `${l.name} (${l.kind})`,
+      formatPart(kept[i]!.kept, l.neuronsTotal),
+      `${formatCount(l.inputsKept)} / ${formatCount(l.inputsTotal)}`,
+      `${formatCount(l.weightsKept)} / ${formatCount(l.weightsTotal)}`,
       formatPercent(l.density),
-      `${l.weightsKept.toLocaleString('en')} / ${l.weightsTotal.toLocaleString('en')}`,
-      `${l.inputsKept} / ${l.inputsTotal}`,
-      `${l.neuronsKept} / ${l.neuronsTotal}`,
-      String(s.compactSizes[l.name] ?? ''),
     ]);
-  }
-  table.push(['total', formatPercent(s.density), `${s.weightsKept.toLocaleString('en')} / ${s.weightsTotal.toLocaleString('en')}`, '', '', '']);
+  });
+  table.push([
+    'total',
+    `${formatCount(s.compactParams)} parameters`,
+    '',
+    `${formatCount(s.weightsKept)} / ${formatCount(s.weightsTotal)}`,
+    formatPercent(s.density),
+  ]);
   out(table.toString());
-  out(
-    `compression ${formatCompression(s.compression)}; compact model ${s.compactParams.toLocaleString('en')} parameters (full ${s.fullParams.toLocaleString('en')})`,
-  );
+  // The panel's line: the model the user gets first, then the sparse-weight figure, named so.
+  out(formatSizeHeadline(s));
   if (s.collapsed.length) {
     out(`warning: every neuron of ${s.collapsed.join(', ')} was pruned, so the output no longer depends on the input; lower \`dropneuron\` or \`threshold\``);
   }

@@ -1,6 +1,7 @@
 /** Draws one run's panel from its view model (viewModel.ts): cards, banners, charts, layers, norms, mask, summary. */
 import type { Chart, ChartConfiguration, ChartDataset, Plugin, TooltipItem } from 'chart.js';
 import {
+  formatCompactDetail,
   formatCompression,
   formatCount,
   formatExportLines,
@@ -8,7 +9,9 @@ import {
   formatOverrides,
   formatPart,
   formatShare,
+  formatSizeHeadline,
   formatStrength,
+  summaryKept,
 } from '../../protocol/present.ts';
 import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
 import { autoView, metricWord, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
@@ -119,6 +122,8 @@ function drawCards(s: StatsState): void {
   const before = s.summary?.beforePrune ?? last?.testMetricUnpruned;
   const after = s.summary?.afterPrune ?? last?.testMetric;
   const metric = s.metric ?? 'metric';
+  // The model the user gets leads: the compact model's parameters and bytes; the sparse-weight figures follow, named so.
+  if (s.summary) cards.push(['compact', formatCount(s.summary.compactParams), `compact model parameters${formatCompactDetail(s.summary)}`]);
   if (before !== undefined) cards.push(['before', formatMetric(s.metric, before), `test ${metric} before pruning`]);
   if (after !== undefined) cards.push(['test', formatMetric(s.metric, after), `test ${metric} after pruning`]);
   const validation = s.summary ? s.summary.validationMetric : last?.validationMetric;
@@ -127,11 +132,15 @@ function drawCards(s: StatsState): void {
   if (auto?.lambdaNow !== undefined)
     cards.push(['lambda', formatStrength(auto.lambdaNow), auto.settled ? 'dropneuron λ found by auto' : 'dropneuron λ, still searching']);
   if (s.summary) {
-    cards.push(['density', formatShare(s.summary.density), `weights kept (${formatCount(s.summary.weightsKept)} of ${formatCount(s.summary.weightsTotal)})`]);
-    cards.push(['compression', formatCompression(s.summary.compression), 'compression']);
+    cards.push(['compression', formatCompression(s.summary.compression), 'fewer non-zero weights']);
+    cards.push([
+      'density',
+      formatShare(s.summary.density),
+      `non-zero weights (${formatCount(s.summary.weightsKept)} of ${formatCount(s.summary.weightsTotal)})`,
+    ]);
   } else if (last) {
-    cards.push(['density', formatShare(last.density), 'weights kept']);
-    cards.push(['compression', formatCompression(last.compression), 'compression']);
+    cards.push(['compression', formatCompression(last.compression), 'fewer non-zero weights']);
+    cards.push(['density', formatShare(last.density), 'non-zero weights']);
   }
   if (s.inputs)
     cards.push([
@@ -367,7 +376,8 @@ function drawMask(s: StatsState): void {
     image.data.set(kept ? [rgb[0]!, rgb[1]!, rgb[2]!, 255] : [128, 128, 128, 40], i * 4);
   }
   context.putImageData(image, 0, 0);
-  const kept = [...s.mask.bits].filter((b) => b === '1').length;
+  // The inputs card's number: the view model keeps the mask and the count from one event.
+  const kept = s.inputs?.kept ?? [...s.mask.bits].filter((b) => b === '1').length;
   $('mask-caption').textContent = `${formatCount(kept)} of ${formatCount(h * w)} pixels still feed the network`;
 }
 
@@ -376,11 +386,12 @@ function drawSummary(s: StatsState): void {
   box.hidden = !s.summary;
   if (!s.summary) return;
   const sum = s.summary;
-  const rows: string[][] = [['layer', 'weights kept', 'neurons kept', 'compact size']];
-  rows.push(['inputs', '', formatPart(sum.inputs.kept, sum.inputs.total), '']);
-  for (const l of sum.layers)
-    rows.push([l.name, formatPart(l.weightsKept, l.weightsTotal), formatPart(l.neuronsKept, l.neuronsTotal), formatCount(sum.compactSizes[l.name] ?? 0)]);
-  rows.push(['total', formatPart(sum.weightsKept, sum.weightsTotal), '', `${formatCount(sum.compactParams)} params`]);
+  // Neurons kept are the compact model's sizes (one rule: protocol/kept.ts), so they are one column, not two.
+  const rows: string[][] = [['layer', 'kept (compact model)', 'non-zero weights']];
+  rows.push(['inputs', formatPart(sum.inputs.kept, sum.inputs.total), '']);
+  const kept = summaryKept(sum);
+  sum.layers.forEach((l, i) => rows.push([l.name, formatPart(kept[i]!.kept, l.neuronsTotal), formatPart(l.weightsKept, l.weightsTotal)]));
+  rows.push(['total', `${formatCount(sum.compactParams)} parameters`, formatPart(sum.weightsKept, sum.weightsTotal)]);
   $('summary').replaceChildren(
     ...rows.map((cells, r) => {
       const tr = document.createElement('tr');
@@ -391,7 +402,8 @@ function drawSummary(s: StatsState): void {
   const verdict = $('verdict');
   verdict.classList.toggle('bad', !!s.damage);
   const validation = sum.validationMetric !== undefined ? ` (validation ${formatMetric(s.metric, sum.validationMetric)})` : '';
-  verdict.textContent = `Test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after${validation} · compression ${formatCompression(sum.compression)} · compact model ${formatCount(sum.compactParams)} of ${formatCount(sum.fullParams)} parameters`;
+  const sizes = formatSizeHeadline(sum);
+  verdict.textContent = `${sizes[0]!.toUpperCase()}${sizes.slice(1)} · test ${s.metric ?? 'metric'} ${formatMetric(s.metric, sum.beforePrune)} before pruning → ${formatMetric(s.metric, sum.afterPrune)} after${validation}`;
   $('collapsed').hidden = sum.collapsed.length === 0;
   $('collapsed').textContent =
     `Every neuron of ${sum.collapsed.join(', ')} was pruned: the output no longer depends on the input. Lower dropneuron or threshold.`;

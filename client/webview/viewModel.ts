@@ -14,7 +14,7 @@ import {
   type Summary,
   type TrainerEvent,
 } from '../../protocol/events.ts';
-import { formatBackend, keptNeurons, type KeptNeurons } from '../../protocol/present.ts';
+import { formatBackend, keptNeurons, summaryKept, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
   epoch: number;
@@ -105,8 +105,12 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
         summary: event.summary,
         outputs: event.outputs,
         inputs: event.summary.inputs,
-        layers: event.summary.layers.map((l) => ({ name: l.name, kind: l.kind, ...keptNeurons(l) })),
+        layers: summaryKept(event.summary),
       };
+      // One count of the inputs whatever the run's state: the summary's picture, or none when only an earlier
+      // epoch's is known and it counts otherwise (a run stopped mid-epoch, recorded before summaries carried one).
+      if (event.summary.inputMask) next.mask = event.summary.inputMask;
+      else if (next.mask && [...next.mask.bits].filter((b) => b === '1').length !== event.summary.inputs.kept) delete next.mask;
       if (event.summary.damage?.exceeded) next.damage = event.summary.damage;
       else delete next.damage;
       return next;

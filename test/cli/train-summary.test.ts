@@ -34,6 +34,16 @@ describe('the terminal summary of `dropneuron train`', () => {
     assert.doesNotMatch(text, /^note: /m);
   });
 
+  it('leads with the compact model the user gets, in the panel’s words, and counts kept as the compact sizes', () => {
+    const events = fixture('mnist-damage');
+    const text = summaryOf(events);
+    // The panel's verdict starts with the same formatter's line.
+    assert.match(text, /^compact model 24 parameters \(0\.046 % of 52,650\) · 2\.0 KB · 326\.4× fewer non-zero weights$/m);
+    assert.doesNotMatch(text, /compression/);
+    // fc2 lost every neuron: 0 kept (its compact layer is one zero placeholder), never a second number beside it.
+    assert.match(text, /fc2 \(dense\)\s*│\s*0 of 32 \(0 %\)\s*│/);
+  });
+
   it('a run that pruned nothing prints its guidance; a run without validation or auto prints neither line', () => {
     const events = fixture('mnist-small');
     const done = events.at(-1) as DoneEvent;

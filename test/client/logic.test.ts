@@ -42,6 +42,18 @@ describe('stats view model from a recorded run', () => {
     assert.ok(s.rows.every((r) => r.penalty > 0 && r.dataLoss > 0));
   });
 
+  it('a stopped run shows one count of its inputs: the summary’s, with its own picture or none', () => {
+    const bits = (n: number): string => '1'.repeat(n) + '0'.repeat(784 - n);
+    const epochs = EVENTS.slice(0, -1).map((e) => (e.type === 'epoch' ? { ...e, inputMask: { shape: [28, 28] as [number, number], bits: bits(563) } } : e));
+    const stopped = (summary: Summary): DoneEvent => ({ ...DONE, stopped: true, summary });
+    // The summary pruned weights a little past the last epoch's: 570 inputs, not the picture's 563.
+    const older = replay([...epochs, stopped({ ...DONE.summary, inputs: { kept: 570, total: 784 } })]);
+    assert.equal(older.inputs?.kept, 570);
+    assert.equal(older.mask, undefined, 'a picture that counts otherwise is not shown beside the count');
+    const now = replay([...epochs, stopped({ ...DONE.summary, inputs: { kept: 570, total: 784 }, inputMask: { shape: [28, 28], bits: bits(570) } })]);
+    assert.equal([...now.mask!.bits].filter((b) => b === '1').length, now.inputs?.kept);
+  });
+
   it('mid-run, replaying the events so far gives the state a late-opened panel shows', () => {
     const s = replay(EVENTS.slice(0, 3));
     assert.equal(s.status, 'running');
@@ -111,7 +123,11 @@ describe('tree rows', () => {
         ['layer:out', 'out', 'dense → [10] · 330 params', 'layer'],
       ],
     );
-    const halved = { ...DONE.summary, layers: DONE.summary.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 8 } : l)) };
+    const halved = {
+      ...DONE.summary,
+      layers: DONE.summary.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 8 } : l)),
+      compactSizes: { ...DONE.summary.compactSizes, fc2: 8 },
+    };
     assert.deepEqual(
       layerRows(after(halved)).map((r) => [r.description, r.icon]),
       [
@@ -120,12 +136,14 @@ describe('tree rows', () => {
         ['dense 10 → 10 kept (100.0 %)', 'kept'],
       ],
     );
-    // fc2's compact size (32 in the run) differs from the 8 kept: the tooltip says which one Shrink writes.
+    // One kept: a run recorded before the one rule of kept said 9 kept of a compact size of 8; the view says 8, the
+    // size of the model the run wrote and Shrink writes.
+    const older = { ...halved, layers: halved.layers.map((l) => (l.name === 'fc2' ? { ...l, neuronsKept: 9 } : l)) };
+    assert.equal(layerRows(after(older))[1]!.description, 'dense 32 → 8 kept (25.0 %)');
     assert.deepEqual(
-      layerRows(after(halved)).map((r) => r.tooltip.split('\n').length),
-      [2, 3, 2],
+      layerRows(after(older)).map((r) => r.tooltip.split('\n').length),
+      [2, 2, 2],
     );
-    assert.match(layerRows(after(halved))[1]!.tooltip, /Compact model: 32 \(what Shrink Layers to Trained Sizes writes\)/);
     // After Shrink the spec says fc2 8: the row shows the spec's size and the run only as history, not "8 → 8 kept".
     const shrunk = layerInfos(analyze(SPEC.replace(/(dense fc2 )32/, '$18')), { runDir: '/run', done: { ...DONE, summary: halved } });
     assert.deepEqual(

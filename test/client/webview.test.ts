@@ -161,13 +161,17 @@ describe('the stats webview in headless Chromium', () => {
     assert.equal(await page.locator('#mask-caption').textContent(), '312 of 784 pixels still feed the network');
     const summary = await page.locator('#summary tr').allTextContents();
     assert.ok(
-      summary.some((r) => r.startsWith('fc1') && r.includes('55 of 64 (85.9 %)') && r.endsWith('55')),
+      summary.some((r) => r.startsWith('fc1') && r.includes('55 of 64 (85.9 %)')),
       summary.join('\n'),
     );
     assert.match(
       (await page.locator('#verdict').textContent()) ?? '',
-      /^Test accuracy 87\.95 % before pruning → 83\.01 % after · compression 11\.9× · compact model 19,337 of 52,650 parameters$/,
+      /^Compact model 19,337 parameters \(36\.7 % of 52,650\)( · [\d.,]+ KB)? · 11\.9× fewer non-zero weights · test accuracy 87\.95 % before pruning → 83\.01 % after$/,
     );
+    // The model the user gets leads the cards; the sparse-weight figure says what it counts.
+    assert.equal(await page.locator('[data-card] >> nth=0').getAttribute('data-card'), 'compact');
+    assert.equal(await page.locator('[data-card="compact"] .value').textContent(), '19,337');
+    assert.equal(await page.locator('[data-card="compression"] .label').textContent(), 'fewer non-zero weights');
     assert.equal(await page.evaluate(() => (window as unknown as { Chart?: unknown }).Chart), undefined, 'Chart.js is bundled, not a global');
     assert.equal(await page.locator('[data-card="compression"] .value').textContent(), '11.9×');
     for (const id of ['chart-loss', 'chart-metric', 'chart-density', 'chart-neurons', 'mask']) {
@@ -432,7 +436,7 @@ describe('a dropneuron auto run in headless Chromium', () => {
       await page.locator('#auto-verdict').textContent(),
       'Settled on λ 0.0081: the strongest that kept the validation accuracy within 1 point of the unpenalised network’s (91.80 %).',
     );
-    assert.match((await page.locator('#verdict').textContent()) ?? '', /→ 92\.10 % after \(validation 92\.00 %\) · /);
+    assert.match((await page.locator('#verdict').textContent()) ?? '', /→ 92\.10 % after \(validation 92\.00 %\)$/);
     assert.equal(await page.locator('#validation-caption').textContent(), 'Validation accuracy per epoch, and the tolerance band');
     const blue = await countColour(page, 'chart-lambda', rgb(THEMES.dark!['charts-blue']!));
     assert.ok(blue > 100, `expected λ drawn in blue, found ${blue} pixels`);

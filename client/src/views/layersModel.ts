@@ -38,7 +38,8 @@ export function layerRows(layers: readonly LayerInfo[]): LayerRow[] {
         : stale
           ? `The latest run trained ${stats.total} neurons and kept ${stats.kept}; the spec has changed since. Train again to see what these sizes keep.`
           : `Latest run: ${stats.kept}/${stats.total} neurons kept, density ${formatPercent(stats.density, 1)}`,
-      // The compact model keeps only neurons that are both fed and read, which can be fewer: it is what "Shrink Layers" writes.
+      // Kept is the compact model's size (protocol/kept.ts); they differ only for a layer that lost every neuron, which the
+      // compact model holds as one zero placeholder: what "Shrink Layers" writes.
       ...(stats && !stale && compact !== undefined && compact !== stats.kept ? [`Compact model: ${compact} (what Shrink Layers to Trained Sizes writes)`] : []),
     ].join('\n');
     return { id: `layer:${layer.name}`, label: layer.name, description, tooltip, icon, line: layer.line };

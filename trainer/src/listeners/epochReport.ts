@@ -67,7 +67,7 @@ export class EpochReport implements TrainingListener {
  * Which pixels still feed the network, row by row, when the inputs are one image (the data set says its
  * shape) and the first weighted layer reads one pixel per row of its W (a dense layer on the pixels).
  */
-function inputMask(image: [number, number] | undefined, inputs: { total: number; mask: boolean[] }): EpochEvent['inputMask'] {
+export function inputMask(image: [number, number] | undefined, inputs: { total: number; mask: boolean[] }): EpochEvent['inputMask'] {
   if (!image || inputs.total !== image[0] * image[1]) return undefined;
   return { shape: [image[0], image[1]], bits: inputs.mask.map((b) => (b ? '1' : '0')).join('') };
 }

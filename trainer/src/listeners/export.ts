@@ -14,6 +14,8 @@ import type { Trainee } from '../loop.ts';
 import { prunedSpec } from '../prunedSpec.ts';
 import { summarize } from '../prune/summary.ts';
 import { zeroBelowThreshold } from '../layerWeights.ts';
+import { layerStats } from '../stats.ts';
+import { inputMask } from './epochReport.ts';
 import type { RunEnd, TrainingListener } from './listener.ts';
 
 /**
@@ -88,6 +90,9 @@ export class Exporter implements TrainingListener {
     const specText = prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir);
     io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, specText));
     const summary = { ...summarize(model, pruned, small, beforePrune, afterPrune), ...exported };
+    // The pixels these weights read, beside the count: the last epoch's picture is of other weights when the run stopped mid-epoch.
+    const mask = inputMask(data.imageShape, layerStats(model, pruned).inputs);
+    if (mask) summary.inputMask = mask;
     io(outputs.summary, 'write the summary', () => writeAtomic(outputs.summary, JSON.stringify(summary, null, 2)));
     end.done = {
       v: PROTOCOL_VERSION,
