@@ -27,7 +27,7 @@ describe('sizes: the model the user gets first', () => {
     assert.equal(formatSparseWeights(2.1), '2.1× fewer non-zero weights');
     assert.equal(formatSizeHeadline(LENET), 'compact model 210,210 parameters (78.8 % of 266,610) · 821 KB · 2.1× fewer non-zero weights');
     // A summary recorded before exports existed: no bytes to say.
-    assert.equal(formatCompactSize({ ...LENET, exports: undefined }), '210,210 parameters (78.8 % of 266,610)');
+    assert.equal(formatCompactSize({ compactParams: LENET.compactParams, fullParams: LENET.fullParams }), '210,210 parameters (78.8 % of 266,610)');
   });
 
   it('a finished run’s kept neurons are its compact sizes, in every view (an older run counted otherwise)', () => {
