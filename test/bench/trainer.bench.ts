@@ -1,7 +1,8 @@
 // npm run bench:trainer [-- BACKEND… | --profile | --job | --conv] — one DropNeuron training step (forward, loss with all
-// penalties, backward, Adam, and on wasm the batch's gathering) per available backend (or only those named), for
+// penalties, backward, Adam, and on wasm and ort the batch's gathering) per available backend (or only those named), for
 // LeNet-300-100 (batch 256) and LeNet-5 (batch 64): on wasm at 1 thread and at the cores available (data-parallel
-// workers, trainer/src/parallel/), and where /usr/bin/python3 has torch, the same steps in PyTorch at 1 and 2
+// workers, trainer/src/parallel/), on ort (the step as one onnxruntime graph, trainer/src/ort/; dense nets only) at 1
+// thread and at the cores available (onnxruntime's intra-op threads), and where /usr/bin/python3 has torch, the same steps in PyTorch at 1 and 2
 // threads, with the ratios of each to PyTorch measured in the same run. Reported, never asserted. Timings use
 // full-size random batches of MNIST's shape: the speed of a step does not depend on the pixel values.
 // --profile: where one wasm LeNet-300-100 step's time goes (data, matrix products, penalties, the rest, Adam).
@@ -25,6 +26,8 @@ import { LossSums } from '../../trainer/src/lossSums.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
+import { OrtStep } from '../../trainer/src/ort/ortStep.ts';
+import { ortRefusal } from '../../trainer/src/ort/support.ts';
 import { StepPool } from '../../trainer/src/parallel/pool.ts';
 import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
@@ -46,7 +49,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'LeNet-300-100', file: 'lenet-300-100.dnn', batch: 256, steps: { gpu: 50, webgpu: 50, node: 50, wasm: 40, cpu: 6 }, softwareSteps: 10 },
+  { name: 'LeNet-300-100', file: 'lenet-300-100.dnn', batch: 256, steps: { gpu: 50, webgpu: 50, node: 50, ort: 60, wasm: 40, cpu: 6 }, softwareSteps: 10 },
   { name: 'LeNet-5', file: 'lenet-5.dnn', batch: 64, steps: { gpu: 30, webgpu: 30, node: 20, wasm: 10 }, softwareSteps: 3 },
 ];
 
@@ -150,6 +153,38 @@ async function timeWasmSteps(c: Case, steps: number, threads: number): Promise<{
   await t.pool?.dispose();
   network.dispose();
   t.optimizer.dispose();
+  return { times, cpu };
+}
+
+/** The ort step as the loop runs it (batch gathering, dropout masks, the graph's run, weights kept on the host), on `threads` intra-op threads. */
+async function timeOrtSteps(c: Case, steps: number, threads: number): Promise<{ times: number[]; cpu: number[] }> {
+  const { model } = modelOf(c);
+  const rng = new Rng(1);
+  const data = randomData(model, c.batch, rng);
+  const network = new Network(model, rng, REBUILT_OPS);
+  const optimizer = makeOptimizer(model);
+  const batches = new Batches(data, c.batch, oneHotClasses(model));
+  const step = await OrtStep.start(model, batches.targetWidth, threads);
+  await step.load(network, optimizer);
+  const order = rng.permutation(data.trainCount);
+  const sums = new LossSums();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  const warmUp = 3;
+  for (let i = 0; i < steps + warmUp; i++) {
+    const options = { dropoutSeed: rng.seed(), scale: FULL_PENALTIES };
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await step.stepBatch(network, optimizer, batches, order, i % batches.count, options, sums);
+    if (i >= warmUp) times.push(performance.now() - t0);
+    const used = process.cpuUsage(c0);
+    if (i >= warmUp) cpu.push((used.user + used.system) / 1000);
+  }
+  await step.store(network, optimizer);
+  await step.dispose();
+  sums.dispose();
+  network.dispose();
+  optimizer.dispose();
   return { times, cpu };
 }
 
@@ -487,6 +522,8 @@ async function main(): Promise<void> {
   /** ms per step of each wasm row, by "net/threads", for the ratios. */
   const wasm = new Map<string, number>();
   const wasmCpu = new Map<string, number>();
+  /** The same for the ort rows. */
+  const ort = new Map<string, number>();
   for (const backend of BACKEND_ORDER.filter((b) => only.length === 0 || only.includes(b))) {
     let adapter: GpuAdapter | undefined;
     try {
@@ -498,26 +535,39 @@ async function main(): Promise<void> {
     const label = backend === 'webgpu' ? webgpuLabel(adapter) : backend;
     for (const c of CASES) {
       const steps = adapter?.software ? c.softwareSteps : c.steps[backend];
+      const refusal = backend === 'ort' ? ortRefusal(modelOf(c).model) : undefined;
+      if (refusal) {
+        rows.push(`| ${c.name} | ${label} | — | — | not trained: ${refusal} |`);
+        continue;
+      }
       if (!steps) {
         rows.push(`| ${c.name} | ${label} | — | — | not timed: one step takes over a minute on this backend |`);
         continue;
       }
       const ops = layerOpsFor(backend);
       const rebuilt = ops === REBUILT_OPS;
-      const threadCounts = backend === 'wasm' ? [1, ...(cores > 1 ? [cores] : [])] : [1];
+      const threaded = backend === 'wasm' || backend === 'ort';
+      const threadCounts = threaded ? [1, ...(cores > 1 ? [cores] : [])] : [1];
       let ms = 0;
       for (const threads of threadCounts) {
-        const timed = backend === 'wasm' ? await timeWasmSteps(c, steps, threads) : { times: await timeSteps(c, steps, ops), cpu: [] };
+        const timed =
+          backend === 'wasm'
+            ? await timeWasmSteps(c, steps, threads)
+            : backend === 'ort'
+              ? await timeOrtSteps(c, steps, threads)
+              : { times: await timeSteps(c, steps, ops), cpu: [] };
         const times = timed.times;
         ms = median(times);
         // CPU time of the whole process (every thread): on a shared machine, less disturbed than wall time.
         const cpuNote = timed.cpu.length ? `, CPU ${median(timed.cpu).toFixed(1)} ms/step (all threads)` : '';
         if (backend === 'wasm') wasmCpu.set(`${c.name}/${threads}`, median(timed.cpu));
         if (backend === 'wasm') wasm.set(`${c.name}/${threads}`, ms);
+        if (backend === 'ort') ort.set(`${c.name}/${threads}`, ms);
         const spread = `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}`;
-        const where = backend === 'wasm' ? `${label} · ${threads} thread${threads === 1 ? '' : 's'}` : label;
+        const where = threaded ? `${label} · ${threads} thread${threads === 1 ? '' : 's'}` : label;
+        const gradients = backend === 'ort' ? ', one ONNX graph per step' : rebuilt ? ', rebuilt gradients' : ', built-in gradients';
         rows.push(
-          `| ${c.name} | ${where} | ${ms.toFixed(1)} | ${((ms * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ${steps} steps, spread ${spread} ms${cpuNote}${rebuilt ? ', rebuilt gradients' : ', built-in gradients'} |`,
+          `| ${c.name} | ${where} | ${ms.toFixed(1)} | ${((ms * TRAIN_SAMPLES) / c.batch / 1000).toFixed(1)} | ${steps} steps, spread ${spread} ms${cpuNote}${gradients} |`,
         );
         console.log(rows[rows.length - 1]);
       }
@@ -560,6 +610,12 @@ async function main(): Promise<void> {
         `${c.name}: wasm 1 thread / PyTorch 1 thread ${r(one, t1)}; wasm ${cores} threads / PyTorch 2 threads ${r(many, t2)}; wasm ${cores} threads / wasm 1 thread ${r(many, one)}; ` +
           `in CPU time, wasm 1 thread / PyTorch 1 thread ${r(wasmCpu.get(`${c.name}/1`), peer.ms.get(`${c.name}/1/cpu`))}`,
       );
+      const best = Math.min(t1 ?? Infinity, t2 ?? Infinity);
+      if (ort.has(`${c.name}/1`))
+        console.log(
+          `${c.name}: ort 1 thread / PyTorch 1 thread ${r(ort.get(`${c.name}/1`), t1)}; ort ${cores} threads / PyTorch 2 threads ${r(ort.get(`${c.name}/${cores}`), t2)}; ` +
+            `best ort / best PyTorch ${r(Math.min(ort.get(`${c.name}/1`)!, ort.get(`${c.name}/${cores}`) ?? Infinity), best)}; wasm 1 thread / ort 1 thread ${r(one, ort.get(`${c.name}/1`))}`,
+        );
     }
   }
 }

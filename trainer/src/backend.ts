@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { BACKEND_ORDER, type BackendName, type BackendSetting } from '../../language/index.ts';
+import { BACKEND_ORDER, type BackendName, type BackendSetting, type CheckedModel } from '../../language/index.ts';
 import type { GpuAdapter } from '../../protocol/events.ts';
 import type { BackendsReport } from '../../protocol/lsp.ts';
 import { adapterName } from '../../protocol/present.ts';
+import { loadOrt } from './ort/runtime.ts';
+import { ortRefusal } from './ort/support.ts';
 import { adapterOf, allAdapters, dawn, gpuDevicePresent, preferredAdapter } from './webgpu.ts';
 
 export interface BackendChoice {
@@ -22,15 +24,33 @@ const INSTALL_HINT: Record<BackendName, string> = {
   webgpu:
     'install your GPU driver with Vulkan (Linux: libvulkan1 and the vendor’s driver), Metal (macOS) or D3D12 (Windows); `dropneuron backends` shows the adapters WebGPU sees',
   node: 'install it with: npm install @tensorflow/tfjs-node (the install downloads libtensorflow)',
+  ort: 'install it with: npm install onnxruntime-node (its CPU build ships in the package: Linux, macOS and Windows on x64 and arm64)',
   wasm: 'install it with: npm install @tensorflow/tfjs-backend-wasm',
   cpu: 'install it with: npm install @tensorflow/tfjs-backend-cpu',
 };
 
 const requireHere = createRequire(__filename);
 
-/** Loads and selects a backend; for webgpu, returns the adapter. `auto` set: a software adapter is passed over. */
-async function tryBackend(name: BackendName, auto: boolean): Promise<GpuAdapter | undefined> {
+/**
+ * The TensorFlow.js backend a backend's run holds its tensors on: `ort` steps in onnxruntime (trainer/src/ort/) and
+ * does the rest of the run (evaluation, pruning, checkpoints, export) on wasm.
+ */
+export function tensorBackendOf(name: BackendName): Exclude<BackendName, 'ort'> {
+  return name === 'ort' ? 'wasm' : name;
+}
+
+/**
+ * Loads and selects a backend; for webgpu, returns the adapter. `auto` set: a software adapter is passed over.
+ * `model`: the spec to train, which `ort` may refuse (ortRefusal).
+ */
+async function tryBackend(name: BackendName, auto: boolean, model?: CheckedModel): Promise<GpuAdapter | undefined> {
   switch (name) {
+    case 'ort': {
+      loadOrt();
+      const refusal = model && ortRefusal(model);
+      if (refusal) throw new Error(refusal);
+      return tryBackend(tensorBackendOf(name), auto);
+    }
     case 'gpu':
     case 'node': {
       // Registers the 'tensorflow' backend; -gpu registers the same name on top of CUDA.
@@ -98,11 +118,14 @@ export async function probeBackends(): Promise<BackendsReport> {
 
 /**
  * Loads the requested backend, or for `auto` the first that loads in the vocabulary's order (gpu, webgpu, node,
- * wasm, cpu), passing over a software WebGPU adapter. An explicitly requested backend that cannot load is a
- * BackendError naming how to install it.
+ * ort, wasm, cpu), passing over a software WebGPU adapter and, given the `model` to train, `ort` where it cannot
+ * train it. An explicitly requested backend that cannot load is a BackendError naming how to install it; `ort`
+ * asked for a model it does not train, one saying why.
  */
-export async function selectBackend(requested: BackendSetting): Promise<BackendChoice> {
+export async function selectBackend(requested: BackendSetting, model?: CheckedModel): Promise<BackendChoice> {
   if (requested !== 'auto') {
+    const refusal = requested === 'ort' && model ? ortRefusal(model) : undefined;
+    if (refusal) throw new BackendError(`expected a network the \`ort\` backend trains, found that ${refusal}; \`backend wasm\` (or \`auto\`) trains it`);
     let adapter: GpuAdapter | undefined;
     try {
       adapter = await tryBackend(requested, false);
@@ -114,7 +137,7 @@ export async function selectBackend(requested: BackendSetting): Promise<BackendC
   const skipped: BackendChoice['skipped'] = [];
   for (const name of BACKEND_ORDER) {
     try {
-      const adapter = await tryBackend(name, true);
+      const adapter = await tryBackend(name, true, model);
       return { name, skipped, ...(adapter ? { adapter } : {}) };
     } catch (error) {
       skipped.push({ backend: name, reason: reasonOf(error) });

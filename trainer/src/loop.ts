@@ -10,6 +10,7 @@ import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import { planEpoch, PruneMask, setLearningRate, totalEpochs, type EpochPlan } from './schedule.ts';
 import { zeroBelowThreshold } from './layerWeights.ts';
+import type { OrtStep } from './ort/ortStep.ts';
 import type { StepPool } from './parallel/pool.ts';
 import { stepLoss } from './step.ts';
 
@@ -28,6 +29,11 @@ export interface Trainee {
    * The network and optimizer here stay the run's one copy: workers only compute gradients.
    */
   pool?: StepPool | undefined;
+  /**
+   * The `ort` backend's step executor (trainer/src/ort/): it holds the weights and the optimizer's state during an
+   * epoch and writes them back into the network and the optimizer at its end, before any listener reads them.
+   */
+  ort?: OrtStep | undefined;
 }
 
 export interface LoopOptions {
@@ -81,16 +87,19 @@ async function trainEpoch(
   const t0 = performance.now();
   const order = t.rng.permutation(t.data.trainCount);
   const sums = new LossSums();
+  await t.ort?.load(t.network, t.optimizer, mask);
   try {
     for (let b = 0; b < batches.count; b++) {
       const step = { dropoutSeed: t.rng.seed(), scale: plan.penalties, inputs: t.auto?.inputsFor(epoch) };
       if (t.pool) await t.pool.step(t, order, b, step, sums);
+      else if (t.ort) await t.ort.stepBatch(t.network, t.optimizer, batches, order, b, step, sums);
       else {
         const { x, y } = batches.take(order, b);
         sums.add(stepLoss(t.network, t.optimizer, t.model.task, x, y, step));
         tf.dispose([x, y]);
       }
-      mask?.apply(t.network);
+      // The ort step applies the mask to the weights it holds.
+      if (!t.ort) mask?.apply(t.network);
       const batchEnd: BatchEnd = { epoch, batch: b + 1, batches: batches.count };
       for (const listener of options.listeners) listener.onBatchEnd?.(batchEnd);
       // Yield so that a stop request (stdin, signal) can arrive between batches.
@@ -103,6 +112,7 @@ async function trainEpoch(
     checkLoss(loss, t.model, epoch);
     return { epoch, phase: plan.phase, loss, seconds: (performance.now() - t0) / 1000 };
   } finally {
+    await t.ort?.store(t.network, t.optimizer);
     sums.dispose();
   }
 }

@@ -6,7 +6,8 @@ import { claimLock, removeLock } from '../../store/trainerLock.ts';
 import { newRunDir, readRun, RunFolder } from '../../store/runFolder.ts';
 import type { RunManifest } from '../../protocol/runFolder.ts';
 import type { TrainingOverrides } from '../../protocol/settings.ts';
-import { BackendError, selectBackend, type BackendChoice } from './backend.ts';
+import { BackendError, selectBackend, tensorBackendOf, type BackendChoice } from './backend.ts';
+import { oneHotClasses } from './batches.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 import { DataError, type Dataset } from './data/dataset.ts';
 import { loadDataset } from './data/load.ts';
@@ -29,6 +30,7 @@ import type { LayerWeights } from './layerWeights.ts';
 import { LayerSizeError, Network } from './network.ts';
 import { layerOpsFor } from './ops.ts';
 import { makeOptimizer } from './optimizer.ts';
+import { OrtStep, ortThreads } from './ort/ortStep.ts';
 import { StepPool } from './parallel/pool.ts';
 import { trainingThreads } from './parallel/threads.ts';
 import { Rng } from './rng.ts';
@@ -126,7 +128,7 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 
   let backend: BackendChoice;
   try {
-    backend = await selectBackend(model.train.backend);
+    backend = await selectBackend(model.train.backend, model);
   } catch (error) {
     return fail(errorEvent('backend', error instanceof BackendError ? error.message : `expected a backend to load, found: ${(error as Error).message}`));
   }
@@ -169,7 +171,7 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 /** The network (allocated here: a layer too big for memory fails before the run folder exists), its optimizer and RNG. */
 function trainee(model: CheckedModel, data: Dataset, backend: BackendChoice): Trainee {
   const rng = new Rng(model.train.seed);
-  const network = new Network(model, rng, layerOpsFor(backend.name));
+  const network = new Network(model, rng, layerOpsFor(tensorBackendOf(backend.name)));
   return { model, data, rng, network, optimizer: makeOptimizer(model) };
 }
 
@@ -202,8 +204,10 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
   try {
     // While this process trains here, the folder says so: a reader that finds it gone before `done` calls the run interrupted.
     claimLock(folder.dir, process.pid);
-    const threads = trainingThreads(model, p.backend.name);
-    if (threads > 1) t.pool = await StepPool.start(threads, { spec: p.manifest.spec, overrides: p.manifest.overrides }, model, data, t.network);
+    // `ort` runs its step graph's kernels on the spec's threads; wasm splits batches across worker threads.
+    const threads = p.backend.name === 'ort' ? ortThreads(model) : trainingThreads(model, p.backend.name);
+    if (p.backend.name === 'ort') t.ort = await OrtStep.start(model, oneHotClasses(model) ?? data.targetSize, threads);
+    else if (threads > 1) t.pool = await StepPool.start(threads, { spec: p.manifest.spec, overrides: p.manifest.overrides }, model, data, t.network);
     const restored = p.resumed ? await restoreCheckpoint(t, folder) : undefined;
     // The log as the checkpoint left it: epochs after the checkpoint dropped, the checkpoint's own epoch
     // appended if a kill came between the checkpoint and its append. A new run's log is empty.
@@ -266,6 +270,7 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
   } finally {
     removeLock(folder.dir, process.pid);
     await t.pool?.dispose();
+    await t.ort?.dispose();
     dispose(t);
   }
 }

@@ -1,0 +1,248 @@
+// The `ort` backend: the training step of a dense network as one onnxruntime graph (trainer/src/ort/). Every
+// comparison is against the cpu backend's step (step.ts on tfjs), with the tolerances of test/trainer/webgpu.test.ts:
+// both compute in float32 but reduce in different orders.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { analyze, type CheckedModel } from '../../language/index.ts';
+import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { BackendError, selectBackend } from '../../trainer/src/backend.ts';
+import { Network } from '../../trainer/src/network.ts';
+import { layerOpsFor } from '../../trainer/src/ops.ts';
+import { makeOptimizer } from '../../trainer/src/optimizer.ts';
+import { OrtStep } from '../../trainer/src/ort/ortStep.ts';
+import { Rng } from '../../trainer/src/rng.ts';
+import { trainStep } from '../../trainer/src/step.ts';
+import { writeSpec } from '../helpers/specs.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+import { trainCollect } from '../helpers/train.ts';
+
+const LOSS_TOL = 2e-5;
+const WEIGHT_TOL = 1e-5;
+
+const MLP = `model mlp {
+  data synthetic samples=32 classes=10
+  input 64
+  dense h1 32 relu
+  dense h2 16 relu
+  dense out 10
+}
+regularize {
+  l1 0.001
+  l2 0.001
+  keep_prob 0.8
+  dropneuron 0.01
+  group_scale sqrt
+  inputs_weight 3
+}
+train {
+  batch 32
+  optimizer sgd
+  learning_rate 0.1
+  seed 5
+}
+`;
+
+/** A whole run: training with every penalty term and dropout, then pruning, a fine-tune epoch under the fixed mask, the compact model. */
+const RUN = `model tiny {
+  data synthetic samples=64 classes=4 seed=2
+  input 16
+  dense fc1 24 relu
+  dropout d1 keep_prob=0.9
+  dense fc2 12 tanh
+  dense out 4
+}
+regularize {
+  l1 0.001
+  l2 0.001
+  dropneuron 0.01
+  threshold 0.05
+}
+train {
+  epochs 2
+  finetune 1
+  batch 32
+  optimizer sgd
+  learning_rate 0.1
+  seed 4
+}
+`;
+
+const CONVNET = `model conv {
+  data synthetic samples=16 classes=4
+  input 8x8x1
+  conv c1 4 3x3 relu
+  maxpool p1 2x2
+  flatten
+  dense out 4
+}
+`;
+
+interface Steps {
+  /** Per step, the loss parts (LOSS_PARTS order) before the update. */
+  losses: number[][];
+  /** Per step, every W and b after it. */
+  weights: Float32Array[][];
+  /** How far the steps moved the weights: max |W_after − W_before|. */
+  moved: number;
+}
+
+/** Seeded host data for `model`: x [batch, in], one-hot y [batch, classes]. */
+function batchOf(model: CheckedModel, seed: number): { x: Float32Array; y: Float32Array; labels: Float32Array } {
+  const rng = new Rng(seed);
+  const per = model.input!.reduce((a, b) => a * b, 1);
+  const classes = model.layers.at(-1)!.units!;
+  const labels = Float32Array.from({ length: model.train.batch }, () => rng.int(classes));
+  const y = new Float32Array(model.train.batch * classes);
+  labels.forEach((c, i) => (y[i * classes + c] = 1));
+  return { x: Float32Array.from({ length: model.train.batch * per }, () => rng.next()), y, labels };
+}
+
+function maxDiff(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  a.forEach((xs, i) => {
+    assert.equal(xs.length, b[i]!.length);
+    for (let k = 0; k < xs.length; k++) worst = Math.max(worst, Math.abs(xs[k]! - b[i]![k]!));
+  });
+  return worst;
+}
+
+/** `count` steps of `spec` on one batch on the cpu backend (step.ts), from the spec's seeded weights. */
+async function cpuSteps(spec: string, count: number): Promise<Steps> {
+  await selectBackend('cpu');
+  const model = analyze(spec).model!;
+  const network = new Network(model, new Rng(model.train.seed), layerOpsFor('cpu'));
+  const optimizer = makeOptimizer(model);
+  const data = batchOf(model, 11);
+  const x = tf.tensor(data.x, [model.train.batch, ...model.input!]);
+  const y = tf.tensor(data.labels, [model.train.batch, 1]);
+  const initial = (await network.read()).flatMap((l) => [l.w, l.b]);
+  const losses: number[][] = [];
+  const weights: Float32Array[][] = [];
+  for (let i = 0; i < count; i++) {
+    const parts = trainStep(network, optimizer, model.task, x, y, 1000 + i);
+    losses.push(await Promise.all(parts.map(async (p) => (await p.data())[0]!)));
+    tf.dispose(parts);
+    weights.push((await network.read()).flatMap((l) => [l.w, l.b]));
+  }
+  network.dispose();
+  optimizer.dispose();
+  tf.dispose([x, y]);
+  return { losses, weights, moved: maxDiff(weights.at(-1)!, initial) };
+}
+
+/** The same steps through the `ort` step graph (tfjs on wasm beside it, as a run on `ort` has it). */
+async function ortSteps(spec: string, count: number): Promise<Steps> {
+  await selectBackend('wasm');
+  const model = analyze(spec).model!;
+  const network = new Network(model, new Rng(model.train.seed), layerOpsFor('wasm'));
+  const optimizer = makeOptimizer(model);
+  const data = batchOf(model, 11);
+  const step = await OrtStep.start(model, model.layers.at(-1)!.units!, 1);
+  await step.load(network, optimizer);
+  const initial = (await network.read()).flatMap((l) => [l.w, l.b]);
+  const losses: number[][] = [];
+  const weights: Float32Array[][] = [];
+  for (let i = 0; i < count; i++) {
+    const parts = await step.step(network, optimizer, { x: data.x, y: data.y, n: model.train.batch }, { dropoutSeed: 1000 + i });
+    losses.push([...parts]);
+    await step.store(network, optimizer);
+    weights.push((await network.read()).flatMap((l) => [l.w, l.b]));
+  }
+  await step.dispose();
+  network.dispose();
+  optimizer.dispose();
+  return { losses, weights, moved: maxDiff(weights.at(-1)!, initial) };
+}
+
+function compareSteps(label: string, ort: Steps, cpu: Steps, tol = { loss: LOSS_TOL, weight: WEIGHT_TOL }): void {
+  for (const v of ort.losses.flat()) assert.ok(Number.isFinite(v), `${label}: finite loss ${v}`);
+  const dLoss = maxDiff(ort.losses, cpu.losses);
+  const dW = Math.max(...ort.weights.map((w, i) => maxDiff(w, cpu.weights[i]!)));
+  console.log(
+    `# ${label}: max |Δloss| ${dLoss.toExponential(2)}, max |ΔW| ${dW.toExponential(2)} (ort vs cpu; the steps moved W by ${ort.moved.toExponential(2)})`,
+  );
+  assert.ok(dLoss <= tol.loss, `${label}: max |Δloss| ${dLoss} > ${tol.loss}`);
+  assert.ok(dW <= tol.weight, `${label}: max |ΔW| ${dW} > ${tol.weight}`);
+  assert.ok(ort.moved >= 100 * tol.weight, `${label}: the steps moved the weights by only ${ort.moved}`);
+  for (const parts of ort.losses)
+    assert.ok(
+      parts.every((p) => p > 0),
+      `${label}: every loss part is on: ${parts.join(', ')}`,
+    );
+}
+
+describe('the ort backend', () => {
+  it('a dense net with dropout, l1, l2 and weighed DropNeuron groups trains SGD steps as on cpu: per step, the loss parts and weights', async () => {
+    compareSteps('MLP 64-32-16-10, 5 SGD steps', await ortSteps(MLP, 5), await cpuSteps(MLP, 5));
+  });
+
+  it('Adam steps (HostAdam’s update: bias correction, ε outside the square root) match cpu’s', async () => {
+    const adam = MLP.replace('optimizer sgd', 'optimizer adam').replace('learning_rate 0.1', 'learning_rate 0.01');
+    compareSteps('MLP 64-32-16-10, 5 Adam steps', await ortSteps(adam, 5), await cpuSteps(adam, 5));
+  });
+});
+
+/** Every file under `dir`, relative to it, sorted. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .sort();
+}
+
+async function run(backend: 'cpu' | 'ort' | 'auto', spec = RUN): Promise<{ events: TrainerEvent[]; done: DoneEvent; files: string[] }> {
+  const dir = tempDir('dnn-ort-');
+  const path = writeSpec(dir, 'tiny.dnn', spec);
+  const { events, result } = await trainCollect({ specPath: path, outDir: join(dir, 'run'), overrides: { train: { backend } } });
+  assert.equal(result.type, 'done', `${backend}: ${JSON.stringify(result)}`);
+  const done = result as DoneEvent;
+  return { events, done, files: filesUnder(done.outputs.runDir) };
+}
+
+const epochsOf = (events: TrainerEvent[]): EpochEvent[] => events.filter((e): e is EpochEvent => e.type === 'epoch');
+
+describe('a run on the ort backend', () => {
+  it('writes what the same run on cpu writes, with the same losses, pruning and compact model', async () => {
+    const cpu = await run('cpu');
+    const ort = await run('ort');
+    assert.equal((ort.events[0] as StartEvent).backend, 'ort');
+    assert.deepEqual(
+      ort.events.map((e) => (e.type === 'epoch' ? `epoch ${e.epoch} ${e.phase}` : e.type)),
+      ['start', 'epoch 1 train', 'epoch 2 train', 'epoch 3 finetune', 'done'],
+    );
+    assert.deepEqual(ort.files, cpu.files, 'the same run folder');
+    const [oe, ce] = [epochsOf(ort.events), epochsOf(cpu.events)];
+    oe.forEach((o, i) => {
+      const c = ce[i]!;
+      for (const k of ['total', 'data', 'l1', 'l2', 'dropneuron'] as const)
+        assert.ok(Math.abs(o.loss[k] - c.loss[k]) <= LOSS_TOL, `epoch ${o.epoch} loss.${k}: ort ${o.loss[k]}, cpu ${c.loss[k]}`);
+      assert.deepEqual(o.layers, c.layers, `epoch ${o.epoch}: prune statistics`);
+      assert.equal(o.testMetric, c.testMetric);
+    });
+    assert.ok(
+      oe[2]!.layers.some((l) => l.weightsKept < l.weightsTotal),
+      'the run pruned some weights, which the fine-tune epoch held at zero',
+    );
+    assert.deepEqual(ort.done.summary.compactSizes, cpu.done.summary.compactSizes);
+    assert.equal(ort.done.summary.afterPrune, cpu.done.summary.afterPrune);
+    const compactOf = (r: typeof ort) => JSON.parse(readFileSync(join(r.done.outputs.compact!, 'model.json'), 'utf8')) as { weightsManifest: unknown };
+    assert.deepEqual(compactOf(ort).weightsManifest, compactOf(cpu).weightsManifest, 'the compact models have the same weights and shapes');
+    console.log(`# whole run, ort: ${oe.map((e) => `epoch ${e.epoch} loss ${e.loss.total.toFixed(5)} test ${e.testMetric}`).join('; ')}`);
+  });
+
+  it('refuses a conv network with one sentence, and auto falls back to wasm for it', async () => {
+    const model = analyze(CONVNET).model!;
+    await assert.rejects(selectBackend('ort', model), (e: Error) => {
+      assert.ok(e instanceof BackendError);
+      assert.match(e.message, /the ort backend trains dense networks only, and layer `c1` is a conv layer/);
+      return true;
+    });
+    const auto = await selectBackend('auto', model);
+    assert.equal(auto.name, 'wasm');
+    assert.match(auto.skipped.find((s) => s.backend === 'ort')?.reason ?? '', /dense networks only/);
+    assert.equal((await selectBackend('auto', analyze(RUN).model!)).name, 'ort', 'auto prefers ort for a dense network');
+  });
+});

@@ -1,0 +1,267 @@
+import { PENALTY_TERM_NAMES, type CheckedLayer, type CheckedModel, type PenaltyTerm } from '../../../language/index.ts';
+import type { GroupWeights } from '../groupWeights.ts';
+import { SEED_SCALE, type PenaltyWeights } from '../penalties.ts';
+import { GraphBuilder, int } from './graph.ts';
+
+/**
+ * penalties.ts' ε under the group norms' square root (sqrt(Σw² + ε)): kept equal to it by test/trainer/ort.test.ts,
+ * which compares the penalties' values and gradients with the cpu backend's.
+ */
+export const NORM_EPSILON = 1e-12;
+
+/** Adam's constants, as HostAdam takes them (optimizer.ts). */
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const ADAM_EPSILON = 1e-8;
+
+/** One weighted (dense) layer of the step graph: W [inputs, units], b [units], and the penalty terms it has. */
+export interface GraphLayer {
+  layer: CheckedLayer;
+  inputs: number;
+  units: number;
+  /** The terms whose strength in the spec is above 0: the graph computes these, at the strengths fed per step. */
+  terms: PenaltyTerm[];
+}
+
+/** A dropout site, in the order the forward pass draws its seeds (network.ts forwardPass): a mask [batch, width] fed per step. */
+export interface GraphDrop {
+  width: number;
+  keep: number;
+}
+
+export interface StepGraph {
+  bytes: Uint8Array;
+  layers: GraphLayer[];
+  drops: GraphDrop[];
+  adam: boolean;
+  /** Values per input row (the input flattened) and per target row. */
+  inputWidth: number;
+  targetWidth: number;
+}
+
+/** What the backward pass needs of a forward step, in the forward's order. */
+type Saved = { kind: 'dense'; k: number; input: string; z: string; a: string; layer: CheckedLayer } | { kind: 'drop'; mask: string };
+
+/**
+ * The whole training step of a dense network as one ONNX graph (onnxruntime's inference ops only): the forward
+ * pass with dropout masks fed per step, the task loss, every penalty term of PENALTY_MATH (penalties.ts) with its
+ * hand-written gradient, the backward pass, and the optimizer's update (SGD, or Adam as HostAdam does it). The
+ * weights and Adam's moments are inputs and come back as outputs (`<name>_next`), with the loss parts (`parts`, in
+ * LOSS_PARTS order). Each op is the one the tfjs step runs, in the same order, so that the two agree to float32
+ * rounding (test/trainer/ort.test.ts). Support: ortRefusal (support.ts).
+ */
+export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
+  const g = new GraphBuilder();
+  const adam = model.train.optimizer === 'adam';
+  const inputWidth = (model.input ?? []).reduce((a, b) => a * b, 1);
+  const x = g.input('x', ['batch', inputWidth]);
+  const y = model.task === 'autoencode' ? x : g.input('y', ['batch', targetWidth]);
+  const scalar = (name: string) => g.input(name, []);
+  const zero = g.scalar(0);
+
+  const layers: GraphLayer[] = [];
+  const drops: GraphDrop[] = [];
+  const saved: Saved[] = [];
+  let h = x;
+  let width = inputWidth;
+  const drop = (keep: number) => {
+    if (keep >= 1) return;
+    const mask = g.input(`mask${drops.length}`, ['batch', width]);
+    drops.push({ width, keep });
+    saved.push({ kind: 'drop', mask });
+    h = g.mul(h, mask);
+  };
+  for (const layer of model.layers) {
+    if (layer.kind === 'dense') {
+      const [inputs, units] = layer.weightShape as [number, number];
+      const k = layers.length;
+      layers.push({ layer, inputs, units, terms: PENALTY_TERM_NAMES.filter((t) => layer.reg[t] > 0) });
+      const w = g.input(`w${k}`, [inputs, units]);
+      const b = g.input(`b${k}`, [units]);
+      const z = g.add(g.op('MatMul', [h, w]), b);
+      const a = activation(g, layer, z);
+      saved.push({ kind: 'dense', k, input: h, z, a, layer });
+      h = a;
+      width = units;
+      drop(layer.reg.keepProb);
+    } else if (layer.kind === 'dropout') drop(layer.reg.keepProb);
+  }
+
+  // The task loss and its gradient with respect to the network's output (step.ts lossVector, crossEntropy).
+  let data: string;
+  let grad: string;
+  if (model.task === 'classify') {
+    const logp = g.op('LogSoftmax', [h], [int('axis', 1)]);
+    data = g.mul(g.sum(g.mul(y, logp)), scalar('neg_inv_n'));
+    grad = g.mul(g.sub(g.op('Exp', [logp]), y), scalar('inv_n'));
+  } else {
+    const scale = scalar('mse_scale');
+    const diff = g.sub(h, y);
+    data = g.mul(g.sum(g.mul(diff, diff)), scale);
+    grad = g.mul(scale, g.mul(diff, g.scalar(2)));
+  }
+
+  // Backward, layer by layer; each weight's gradient is its data part plus its penalty part.
+  const grads = new Map<number, { w: string; b: string }>();
+  const values: Record<PenaltyTerm, string[]> = { l1: [], l2: [], dropneuron: [] };
+  for (const step of [...saved].reverse()) {
+    if (step.kind === 'drop') {
+      grad = g.mul(grad, step.mask);
+      continue;
+    }
+    const dz = activationGradient(g, step.layer, grad, step.z, step.a);
+    const w = `w${step.k}`;
+    const dw = g.op('Gemm', [step.input, dz], [int('transA', 1)]);
+    const db = g.sum(dz, [0]);
+    if (step.k > 0) grad = g.op('Gemm', [dz, w], [int('transB', 1)]);
+    const penalty = penaltyTerms(g, layers[step.k]!, step.k, values);
+    grads.set(step.k, { w: penalty.w ? g.add(dw, penalty.w) : dw, b: penalty.b ? g.add(db, penalty.b) : db });
+  }
+
+  const parts = [data, ...PENALTY_TERM_NAMES.map((t) => values[t].reduce((sum, v) => (sum ? g.add(sum, v) : v), '') || zero)];
+  g.output(
+    'parts',
+    g.op(
+      'Concat',
+      parts.map((p) => g.op('Reshape', [p, g.ints([1])])),
+      [int('axis', 0)],
+    ),
+    [parts.length],
+  );
+
+  const rate = scalar(adam ? 'adam_rate' : 'neg_lr');
+  const root = adam ? scalar('adam_root') : '';
+  const update = (name: string, gradient: string, dims: number[]) => {
+    const v = name;
+    if (!adam) {
+      g.output(`${v}_next`, g.add(g.mul(rate, gradient), v), dims);
+      return;
+    }
+    const m = g.input(`m_${v}`, dims);
+    const s = g.input(`v_${v}`, dims);
+    const m2 = g.add(g.mul(g.scalar(BETA1), m), g.mul(g.scalar(1 - BETA1), gradient));
+    const s2 = g.add(g.mul(g.scalar(BETA2), s), g.mul(g.mul(g.scalar(1 - BETA2), gradient), gradient));
+    const next = g.sub(v, g.div(g.mul(rate, m2), g.add(g.mul(g.op('Sqrt', [s2]), root), g.scalar(ADAM_EPSILON))));
+    g.output(`${v}_next`, next, dims);
+    g.output(`m_${v}_next`, m2, dims);
+    g.output(`v_${v}_next`, s2, dims);
+  };
+  layers.forEach((l, k) => {
+    update(`w${k}`, grads.get(k)!.w, [l.inputs, l.units]);
+    update(`b${k}`, grads.get(k)!.b, [l.units]);
+  });
+  return { bytes: g.encode(`${model.name}_step`), layers, drops, adam, inputWidth, targetWidth };
+}
+
+/** The layer's activation of `z`, as network.ts' activate. */
+function activation(g: GraphBuilder, layer: CheckedLayer, z: string): string {
+  switch (layer.activation) {
+    case 'linear':
+      return z;
+    case 'relu':
+      return g.op('Relu', [z]);
+    case 'tanh':
+      return g.op('Tanh', [z]);
+    case 'sigmoid':
+      return g.op('Sigmoid', [z]);
+    case 'softmax':
+      return g.op('Softmax', [z], [int('axis', -1)]);
+    case 'elu':
+      return g.op('Elu', [z]);
+    case 'softplus':
+      return g.op('Softplus', [z]);
+  }
+}
+
+/** dL/dz from dL/da, as tfjs' gradient of each activation computes it (a: the activation's output). */
+function activationGradient(g: GraphBuilder, layer: CheckedLayer, da: string, z: string, a: string): string {
+  const one = g.scalar(1);
+  switch (layer.activation) {
+    case 'linear':
+      return da;
+    case 'relu':
+      return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), da, g.scalar(0)]);
+    case 'tanh':
+      return g.mul(g.sub(one, g.mul(a, a)), da);
+    case 'sigmoid':
+      return g.mul(da, g.mul(a, g.sub(one, a)));
+    case 'softmax': {
+      const dyTimesY = g.mul(da, a);
+      return g.sub(dyTimesY, g.mul(g.sum(dyTimesY, [-1], true), a));
+    }
+    case 'elu':
+      return g.op('Where', [g.op('GreaterOrEqual', [a, g.scalar(0)]), da, g.mul(da, g.add(a, one))]);
+    case 'softplus':
+      return g.mul(da, g.op('Sigmoid', [z]));
+  }
+}
+
+/**
+ * One layer's penalty terms (PENALTY_MATH in penalties.ts, written as graph ops): each term's value goes to `values`,
+ * and the gradient on W and b comes back as penalties.ts combines it, W ⊙ Σ factors + Σ added terms.
+ */
+function penaltyTerms(g: GraphBuilder, l: GraphLayer, k: number, values: Record<PenaltyTerm, string[]>): { w?: string; b?: string } {
+  if (!l.terms.length) return {};
+  const at = (name: string) => g.input(`${name}_${k}`, []);
+  const w = `w${k}`;
+  const b = `b${k}`;
+  const sq = g.mul(w, w);
+  const has = (t: PenaltyTerm) => l.terms.includes(t);
+  let wFactor: string | undefined;
+  let bFactor: string | undefined;
+  const wPlus: string[] = [];
+  const bPlus: string[] = [];
+  // d|x|/dx as tfjs' Abs gradient takes it: −1 at 0 (penalties.ts absSlope).
+  const slope = (t: string) => g.op('Where', [g.op('Greater', [t, g.scalar(0)]), g.scalar(1), g.scalar(-1)]);
+  if (has('l1')) {
+    const a = at('a_l1');
+    values.l1.push(g.mul(g.add(g.sum(g.op('Abs', [w])), g.sum(g.op('Abs', [b]))), a));
+    wPlus.push(g.mul(slope(w), a));
+    bPlus.push(g.mul(slope(b), a));
+  }
+  if (has('l2')) {
+    values.l2.push(g.mul(g.add(g.sum(sq), g.sum(g.mul(b, b))), at('a_l2_half')));
+    wFactor = at('a_l2');
+    bFactor = wFactor;
+  }
+  if (has('dropneuron')) {
+    const eps = g.scalar(NORM_EPSILON);
+    const rows = g.op('Sqrt', [g.add(g.sum(sq, [1], true), eps)]);
+    const cols = g.op('Sqrt', [g.add(g.sum(sq, [0], true), eps)]);
+    const [a, r, c] = [at('a_dn'), at('g_rows'), at('g_cols')];
+    values.dropneuron.push(g.mul(g.sub(g.add(g.mul(g.sum(rows), r), g.mul(g.sum(cols), c)), at('dn_const')), a));
+    const factor = g.mul(g.add(g.div(r, rows), g.div(c, cols)), a);
+    wFactor = wFactor ? g.add(wFactor, factor) : factor;
+  }
+  const combine = (x: string, factor: string | undefined, plus: string[]): string | undefined => {
+    let d = factor ? g.mul(x, factor) : undefined;
+    for (const p of plus) d = d ? g.add(d, p) : p;
+    return d;
+  };
+  const dw = combine(w, wFactor, wPlus);
+  const db = combine(b, bFactor, bPlus);
+  return { ...(dw ? { w: dw } : {}), ...(db ? { b: db } : {}) };
+}
+
+/**
+ * The per-step scalars of layer `k`'s penalty terms (`<name>_<k>` in the graph): each strength as penalties.ts computes
+ * it (the layer's × the schedule's `scale` × the seed's 0.1; 0 turns a term off for the step), the groups' weights and
+ * DropNeuron's value offset (Σ of the groups' √ε, weighed).
+ */
+export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, groups: GroupWeights): Record<string, number> {
+  const feeds: Record<string, number> = {};
+  const strength = (t: PenaltyTerm) => l.layer.reg[t] * scale[t] * SEED_SCALE;
+  for (const t of l.terms) {
+    const a = strength(t);
+    if (t === 'l1') feeds[`a_l1_${k}`] = a;
+    if (t === 'l2') Object.assign(feeds, { [`a_l2_${k}`]: a, [`a_l2_half_${k}`]: a * 0.5 });
+    if (t === 'dropneuron')
+      Object.assign(feeds, {
+        [`a_dn_${k}`]: a,
+        [`g_rows_${k}`]: groups.rows,
+        [`g_cols_${k}`]: groups.cols,
+        [`dn_const_${k}`]: Math.sqrt(NORM_EPSILON) * (groups.rows * l.inputs + groups.cols * l.units),
+      });
+  }
+  return feeds;
+}
