@@ -105,7 +105,18 @@ function drawChart({ points, front, broken }: SweepView): void {
     const p = hit ? byDataset[hit.datasetIndex]?.[hit.index] : undefined;
     if (p) vscode.postMessage({ type: 'open', trial: p.trial });
   };
-  draw('chart-sweep', { type: 'scatter', data: { datasets }, options } as ChartConfiguration, t);
+  const chart = draw('chart-sweep', { type: 'scatter', data: { datasets }, options } as ChartConfiguration, t);
+  // What the axes say, on the canvas for whoever cannot read its pixels (a screen reader, the e2e suite): the
+  // vertical axis's quantity and unit, and the parameter labels Chart.js kept.
+  $('chart-caption').textContent =
+    `${y.title[0]!.toUpperCase()}${y.title.slice(1)} against parameters kept: each trial at each threshold; the front joined; broken points crossed`;
+  const canvas = $('chart-sweep');
+  canvas.setAttribute('aria-label', `${y.title} against parameters kept (log scale)`);
+  canvas.dataset.yTitle = y.title;
+  canvas.dataset.xLabels = (chart.scales['x']?.ticks ?? [])
+    .map((tick) => String(tick.label ?? ''))
+    .filter(Boolean)
+    .join('|');
 }
 
 function button(text: string, title: string, message: FromSweepPage, secondary = true): HTMLButtonElement {
@@ -135,12 +146,6 @@ function renderTable({ points, failed }: SweepView): void {
     const trial = row.appendChild(document.createElement('td'));
     trial.className = 'trial';
     trial.textContent = `${p.onFront ? '★ ' : broken ? '⚠ ' : ''}${trialText(p)}`;
-    if (broken) {
-      // Why, in plain words, on the row itself: a broken point must not read as a result.
-      const why = trial.appendChild(document.createElement('div'));
-      why.className = 'flaw';
-      why.textContent = `${p.flaws.map((f) => f.tag).join(', ')}: ${p.flaws.map((f) => f.reason).join('; ')}`;
-    }
     for (const text of [String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)])
       row.appendChild(document.createElement('td')).textContent = text;
     const actions = row.appendChild(document.createElement('td'));
@@ -153,6 +158,14 @@ function renderTable({ points, failed }: SweepView): void {
         button('Shrink', 'Shrink to this point: every layer set to its size here (undoable)', { type: 'shrink', trial: p.trial, threshold: p.threshold }),
       );
     actions.append(button('Open run', 'Show this trial’s run', { type: 'open', trial: p.trial }));
+    // Why, in plain words, under the row and across the table: a broken point must not read as a result.
+    if (broken)
+      flawRow(
+        table,
+        p.trial,
+        p.threshold,
+        p.flaws.map((f) => `${f.tag}: ${f.reason}.`),
+      );
   }
   for (const f of failed) {
     const row = table.appendChild(document.createElement('tr'));
@@ -161,14 +174,23 @@ function renderTable({ points, failed }: SweepView): void {
     const trial = row.appendChild(document.createElement('td'));
     trial.className = 'trial';
     trial.textContent = `✕ ${trialText(f)}`;
-    const why = trial.appendChild(document.createElement('div'));
-    why.className = 'flaw';
-    why.textContent = f.reason;
     for (let i = 0; i < 3; i++) row.appendChild(document.createElement('td')).textContent = '—';
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
     actions.append(button('Open run', 'Show this trial’s run', { type: 'open', trial: f.trial }));
+    flawRow(table, f.trial, undefined, [`${f.reason}.`]);
   }
+}
+
+/** The reasons a point is broken (or a trial failed), one line each, in a row of their own under the point's. */
+function flawRow(table: HTMLElement, trial: string, threshold: number | undefined, lines: string[]): void {
+  const row = table.appendChild(document.createElement('tr'));
+  row.className = 'flaw';
+  row.dataset.trial = trial;
+  if (threshold !== undefined) row.dataset.threshold = String(threshold);
+  const cell = row.appendChild(document.createElement('td'));
+  cell.colSpan = 5;
+  for (const line of lines) cell.appendChild(document.createElement('div')).textContent = line;
 }
 
 window.addEventListener('message', (e: MessageEvent) => {

@@ -10,12 +10,14 @@ import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor } from '.
 // sweep folder then holds every trial's results, the front and the chart; the sweep panel opens with it and
 // fills in as trials finish; Apply writes a point's settings into the spec, and Undo takes them back.
 
-// A tiny data slice: 4 points (2 trained runs × 2 thresholds) in about a minute. After one epoch only the strong
+// A tiny data slice: 6 points (2 trained runs × 3 thresholds) in about a minute. After one epoch only the strong
 // dropneuron (0.5) drops fc1 neurons at threshold 0.08 (its threshold curve: 33 of 64 kept), which Shrink needs.
+// Threshold 1 prunes every neuron of both runs (issue 29): the smallest models of the sweep, at chance, which a
+// front of error against size alone would put first.
 const SPEC = `${SMALL(1).replace('model small', 'model swept').replace('limit=2000', 'limit=500')}
 sweep {
   dropneuron 0.01 0.5
-  threshold 0.05 0.08
+  threshold 0.05 0.08 1
 }
 `;
 
@@ -26,7 +28,7 @@ describe('sweeps from the editor', () => {
     // From the Explorer: Quick Open's file search can take longer than its wait on a busy machine.
     await w.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'swept.dnn' }).first().click();
     await w.page.locator('.tab.active[aria-label*="swept.dnn"]').waitFor({ timeout: 30_000 });
-    const lens = w.page.locator('.codelens-decoration a', { hasText: 'Sweep with DropNeuron: 2 runs × 2 thresholds' }).first();
+    const lens = w.page.locator('.codelens-decoration a', { hasText: 'Sweep with DropNeuron: 2 runs × 3 thresholds' }).first();
     await lens.waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-1-lens');
     await lens.click();
@@ -50,8 +52,8 @@ describe('sweeps from the editor', () => {
     assert.deepEqual(
       done.trials.map((t) => [t.id, t.result?.points.length]),
       [
-        ['dropneuron=0.01', 2],
-        ['dropneuron=0.5', 2],
+        ['dropneuron=0.01', 3],
+        ['dropneuron=0.5', 3],
       ],
     );
     assert.ok(done.front.length >= 1);
@@ -61,12 +63,12 @@ describe('sweeps from the editor', () => {
   scenario('2. the sweep panel shows every point and the front; Apply writes a point into the spec, Undo restores it', async () => {
     const page = w.stats();
     // The panel opened with the sweep and re-read sweep.json as the trials finished.
-    await page.locator('body[data-points="4"]').waitFor({ timeout: 60_000 });
+    await page.locator('body[data-points="6"]').waitFor({ timeout: 60_000 });
     const front = Number(await page.locator('body').getAttribute('data-front'));
     assert.ok(front >= 1 && front <= 4, `expected a front of 1 to 4 points, found ${front}`);
-    assert.equal(await page.locator('tr.point').count(), 4);
+    assert.equal(await page.locator('tr.point').count(), 6);
     assert.equal(await page.locator('tr.point.front').count(), front);
-    assert.match((await page.locator('#status').textContent()) ?? '', /4 points · \d on the front · 2 of 2 trials done/);
+    assert.match((await page.locator('#status').textContent()) ?? '', /6 points · \d on the front · \d broken · 2 of 2 trials done/);
     await w.screenshot('sweep-2-panel');
 
     const before = await editorText();
@@ -112,6 +114,55 @@ describe('sweeps from the editor', () => {
     await waitFor('Undo to restore fc1', async () => (/dense fc1 64 relu/.test(await editorText()) ? true : undefined), 30_000);
   });
 
+  scenario(
+    '2b. a point at chance or past the tolerance is marked with why, never on the front, and not offered to Apply or Shrink; the chart speaks the table’s unit',
+    async () => {
+      const page = w.stats();
+      await page.locator('body[data-points="6"]').waitFor({ timeout: 60_000 });
+      // Issue 29: threshold 1 emptied both runs (22 parameters, accuracy at chance): the smallest points, which the
+      // front put first and offered to Apply and Shrink.
+      const wrecked = page.locator('tr.point[data-threshold="1"]');
+      assert.equal(await wrecked.count(), 2);
+      for (const trial of ['dropneuron=0.01', 'dropneuron=0.5']) {
+        const row = page.locator(`tr.point[data-trial="${trial}"][data-threshold="1"]`);
+        assert.match((await row.getAttribute('class')) ?? '', /\bbroken\b/, `${trial} at threshold 1 is marked broken`);
+        assert.doesNotMatch((await row.getAttribute('class')) ?? '', /\bfront\b/, `${trial} at threshold 1 is not on the front`);
+        assert.match((await row.locator('td.trial').textContent()) ?? '', /^⚠ dropneuron /);
+        // Why, in plain words, in a row under it: the emptied layer, chance, and the cost against the tolerance.
+        const why = (await page.locator(`tr.flaw[data-trial="${trial}"][data-threshold="1"]`).textContent()) ?? '';
+        assert.match(why, /^collapsed: inputs, fc1 lost every neuron/);
+        assert.match(why, /no better than chance \(guessing among 10 classes scores 10\.00 %\)/);
+        assert.match(why, /more than the spec's tolerance of 1\.00 point/);
+        assert.equal(await row.locator('button', { hasText: 'Apply' }).count(), 0, 'a broken point offers no Apply');
+        assert.equal(await row.locator('button', { hasText: 'Shrink' }).count(), 0, 'a broken point offers no Shrink');
+        assert.equal(await row.locator('button', { hasText: 'Open run' }).count(), 1, 'its run is still one click away');
+      }
+      assert.equal(await page.locator('tr.point.front.broken').count(), 0);
+      const broken = Number(await page.locator('body').getAttribute('data-broken'));
+      assert.equal(await page.locator('tr.point.broken').count(), broken);
+      assert.match((await page.locator('#status').textContent()) ?? '', new RegExp(`· ${broken} broken ·`));
+      // sweep.json's own front (the CLI's, and frontier.svg's) leaves them out by the same rule.
+      const sweep = JSON.parse(readFileSync(join(w.workspace, '.dropneuron', 'sweeps', 'swept', 'sweep.json'), 'utf8')) as SweepFile;
+      assert.deepEqual(
+        sweep.front.filter((f) => f.threshold === 1),
+        [],
+      );
+      assert.match(readFileSync(join(w.workspace, '.dropneuron', 'sweeps', 'swept', 'frontier.svg'), 'utf8'), new RegExp(`${broken} broken`));
+      // One unit: the chart's vertical axis is the table's Accuracy column, in %, not the error as a fraction.
+      const canvas = page.locator('#chart-sweep');
+      assert.equal(await canvas.getAttribute('data-y-title'), 'test accuracy after pruning (%)');
+      assert.match((await page.locator('#chart-caption').textContent()) ?? '', /^Test accuracy after pruning \(%\) against parameters kept/);
+      assert.equal(await page.locator('#points th').nth(3).textContent(), 'Accuracy');
+      assert.match((await page.locator('tr.point[data-threshold="1"] td').nth(3).textContent()) ?? '', /^\d+\.\d\d %$/);
+      // The parameters axis spans 22 to 50,890: labelled at the powers of ten only, so no two labels overlap.
+      const labels = ((await canvas.getAttribute('data-x-labels')) ?? '').split('|');
+      assert.ok(labels.length >= 2 && labels.length <= 6, `expected 2 to 6 labels on the parameters axis, found ${labels.join(' ')}`);
+      for (const label of labels) assert.match(label.replace(/,/g, ''), /^10+$/, `a power of ten, found ${label}`);
+      await page.locator('tr.point[data-threshold="1"]').first().scrollIntoViewIfNeeded();
+      await w.screenshot('sweep-2b-broken-points');
+    },
+  );
+
   scenario('3. the Runs view lists the sweep with its trials under it; a trial opens its run', async () => {
     await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
     const rows = w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row');
@@ -129,5 +180,24 @@ describe('sweeps from the editor', () => {
     const stats = w.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
     await stats.locator('#summary-box').waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-3-trial-run');
+  });
+  scenario('4. Reload Window restores the sweep panel with its sweep, not an empty editor group', async () => {
+    const tab = w.page.locator('.tab[aria-label*="Sweep: swept.dnn"]');
+    await tab.first().waitFor({ timeout: 30_000 });
+    await w.command('Developer: Reload Window');
+    await w.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
+    // Scenario 3 left the trial's run panel in front of the sweep's: bring the sweep's tab forward.
+    await tab.first().waitFor({ timeout: 60_000 });
+    await tab.first().click();
+    const sweep = w.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
+    await sweep.locator('body[data-page="sweep"][data-points="6"]').waitFor({ timeout: 60_000 });
+    assert.equal(await sweep.locator('#title').textContent(), 'Sweep: swept');
+    assert.equal(await sweep.locator('tr.point').count(), 6);
+    // Its host side came back too: a point's Open run shows the trial's run.
+    await sweep.locator('tr.point[data-trial="dropneuron=0.5"][data-threshold="0.08"] button', { hasText: 'Open run' }).click();
+    await w.page.locator('.tab.active[aria-label*="swept.dnn · "]').first().waitFor({ timeout: 30_000 });
+    await tab.first().click();
+    await sweep.locator('body[data-page="sweep"][data-points="6"]').waitFor({ timeout: 30_000 });
+    await w.screenshot('sweep-4-after-reload');
   });
 });
