@@ -44,9 +44,18 @@ export class GraphBuilder {
     return name;
   }
 
-  /** Makes `value` a float32 graph output named `name`. */
+  /**
+   * Makes `value` a float32 graph output named `name`: the node that computes it writes `name` directly (an Identity
+   * would copy the tensor once more per run), unless `value` is a graph input or an output already.
+   */
   output(name: string, value: string, dims: readonly Dim[]): void {
-    this.op('Identity', [value], [], name);
+    const producer = this.nodes.find((n) => n.output![0] === value);
+    if (!producer || this.outputs.some((o) => o.name === value)) this.op('Identity', [value], [], name);
+    else
+      for (const node of this.nodes) {
+        if (node.output![0] === value) node.output = [name];
+        node.input = node.input!.map((i) => (i === value ? name : i));
+      }
     this.outputs.push(valueInfo(name, dims));
   }
 
@@ -99,6 +108,13 @@ export class GraphBuilder {
   /** Σ over `axes` (all axes when none are given), keeping them as 1s when `keep`. */
   sum(x: string, axes: readonly number[] = [], keep = false): string {
     return this.op('ReduceSum', axes.length ? [x, this.ints(axes)] : [x], [int('keepdims', keep ? 1 : 0)]);
+  }
+
+  /** A reduction whose axes are an attribute in opset 13 (ReduceL1; all axes when none are given). */
+  reduce(type: 'ReduceL1', x: string, axes: readonly number[] = [], keep = false): string {
+    const attributes = [int('keepdims', keep ? 1 : 0)];
+    if (axes.length) attributes.push({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [...axes] });
+    return this.op(type, [x], attributes);
   }
 
   encode(name: string): Uint8Array {

@@ -47,9 +47,14 @@ type OptimizerLike = tf.Optimizer & { learningRate: number };
  * the other backends, and a checkpoint of either resumes with either.
  */
 export class OrtStep {
-  private weights: Float32Array[] = [];
-  private m: Float32Array[] = [];
-  private v: Float32Array[] = [];
+  /** The graph's state (StepGraph.state: weights, moments) by name, as the last step left it. */
+  private current = new Map<string, Float32Array>();
+  /**
+   * Buffers of the same shapes that the next run writes its `_next` outputs into (onnxruntime fills preallocated
+   * outputs), swapped with `current` after it: no fresh megabyte arrays per step, whose page faults cost more than
+   * the copies in these VMs (hostMemory.ts).
+   */
+  private spare = new Map<string, Float32Array>();
   private iterations = 0;
   /** The pruned weights' mask of the fine-tune epochs (1 kept, 0 pruned), per layer's W; set from the mask the loop fixed. */
   private pruned: Float32Array[] | undefined;
@@ -81,17 +86,23 @@ export class OrtStep {
   /** Takes the weights from `network` and the optimizer's state at an epoch's start; `mask`: the fine-tune's pruning mask, if fixed. */
   async load(network: Network, optimizer: tf.Optimizer, mask?: object): Promise<void> {
     const layers = await network.read();
-    this.weights = layers.flatMap((l) => [l.w, l.b]);
+    const weights = layers.flatMap((l) => [l.w, l.b]);
+    const names = this.graph.layers.flatMap((_, k) => [`w${k}`, `b${k}`]);
     this.iterations = optimizer.iterations;
+    names.forEach((name, i) => this.current.set(name, weights[i]!));
     if (this.graph.adam) {
+      // HostAdam's state: the step count, then every variable's m, then every v (network.variables order); none before its first step.
       const state = await optimizer.getWeights();
-      const moments = state.slice(1);
-      const values = await Promise.all(moments.map(async (s) => Float32Array.from(await s.tensor.data())));
+      const moments = await Promise.all(state.slice(1).map(async (s) => Float32Array.from(await s.tensor.data())));
       tf.dispose(state.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
-      const count = this.weights.length;
-      this.m = values.length === 2 * count ? values.slice(0, count) : this.weights.map((w) => new Float32Array(w.length));
-      this.v = values.length === 2 * count ? values.slice(count) : this.weights.map((w) => new Float32Array(w.length));
+      const count = names.length;
+      names.forEach((name, i) => {
+        const fresh = moments.length !== 2 * count;
+        this.current.set(`m_${name}`, fresh ? new Float32Array(weights[i]!.length) : moments[i]!);
+        this.current.set(`v_${name}`, fresh ? new Float32Array(weights[i]!.length) : moments[count + i]!);
+      });
     }
+    for (const [name, values] of this.current) if (this.spare.get(name)?.length !== values.length) this.spare.set(name, new Float32Array(values.length));
     if (!mask) this.pruned = undefined;
     else if (mask !== this.prunedFor) {
       // The loop's PruneMask was made from the network's nonzeros just now (loop.ts fixSparsity), before any step under it.
@@ -102,18 +113,15 @@ export class OrtStep {
 
   /** Writes the weights into `network` and the step count and moments into the optimizer (tf.Optimizer's weights API). */
   async store(network: Network, optimizer: tf.Optimizer): Promise<void> {
-    if (!this.weights.length) return;
-    network.write(network.params.map((_, i) => ({ w: this.weights[2 * i]!, b: this.weights[2 * i + 1]! })));
+    if (!this.current.size) return;
+    // Copies: the cpu backend would keep the arrays it is given as the tensors' storage, and these are reused.
+    const value = (name: string) => this.current.get(name)!.slice();
+    network.write(network.params.map((_, k) => ({ w: value(`w${k}`), b: value(`b${k}`) })));
     const variables = network.variables;
-    const named = [
-      { name: 'iter', tensor: tf.scalar(this.iterations, 'int32') },
-      ...(this.graph.adam
-        ? [
-            ...this.m.map((m, i) => ({ name: `${variables[i]!.name}/m`, tensor: tf.tensor(m, variables[i]!.shape) })),
-            ...this.v.map((v, i) => ({ name: `${variables[i]!.name}/v`, tensor: tf.tensor(v, variables[i]!.shape) })),
-          ]
-        : []),
-    ];
+    const names = this.graph.layers.flatMap((_, k) => [`w${k}`, `b${k}`]);
+    const moments = (kind: 'm' | 'v') =>
+      names.map((name, i) => ({ name: `${variables[i]!.name}/${kind}`, tensor: tf.tensor(value(`${kind}_${name}`), variables[i]!.shape) }));
+    const named = [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }, ...(this.graph.adam ? [...moments('m'), ...moments('v')] : [])];
     await optimizer.setWeights(named);
     tf.dispose(named.map((n) => n.tensor));
   }
@@ -138,25 +146,16 @@ export class OrtStep {
    */
   async step(network: Network, optimizer: tf.Optimizer, batch: BatchRows, options: StepOptions): Promise<Float32Array> {
     const feeds = this.feeds(network, optimizer, batch, options);
-    const out = await this.session.run(feeds);
-    const take = (name: string) => out[name]!.data as Float32Array;
+    const fetches: Record<string, OrtTensor | null> = { parts: null };
+    for (const { name, dims } of this.graph.state) fetches[`${name}_next`] = new this.ort.Tensor('float32', this.spare.get(name)!, dims);
+    const out = await this.session.run(feeds, fetches);
+    [this.current, this.spare] = [this.spare, this.current];
     this.iterations++;
-    this.graph.layers.forEach((_, k) => {
-      for (const [j, v] of [`w${k}`, `b${k}`].entries()) {
-        const i = 2 * k + j;
-        this.weights[i] = take(`${v}_next`);
-        if (this.graph.adam) {
-          this.m[i] = take(`m_${v}_next`);
-          this.v[i] = take(`v_${v}_next`);
-        }
-      }
-      const mask = this.pruned?.[k];
-      if (mask) {
-        const w = this.weights[2 * k]!;
-        for (let j = 0; j < w.length; j++) w[j]! *= mask[j]!;
-      }
+    this.pruned?.forEach((mask, k) => {
+      const w = this.current.get(`w${k}`)!;
+      for (let j = 0; j < w.length; j++) w[j]! *= mask[j]!;
     });
-    return take('parts');
+    return out.parts!.data as Float32Array;
   }
 
   private feeds(network: Network, optimizer: tf.Optimizer, { x, y, n }: BatchRows, options: StepOptions): Record<string, OrtTensor> {
@@ -186,18 +185,8 @@ export class OrtStep {
     this.graph.layers.forEach((l, k) => {
       const groups = withInputs(network.groups[k]!, options.inputs ?? 1);
       for (const [name, value] of Object.entries(termFeeds(l, k, scale, groups))) feeds[name] = scalar(value);
-      const shapes: [string, number[]][] = [
-        [`w${k}`, [l.inputs, l.units]],
-        [`b${k}`, [l.units]],
-      ];
-      shapes.forEach(([name, dims], j) => {
-        feeds[name] = new Tensor('float32', this.weights[2 * k + j]!, dims);
-        if (this.graph.adam) {
-          feeds[`m_${name}`] = new Tensor('float32', this.m[2 * k + j]!, dims);
-          feeds[`v_${name}`] = new Tensor('float32', this.v[2 * k + j]!, dims);
-        }
-      });
     });
+    for (const { name, dims } of this.graph.state) feeds[name] = new Tensor('float32', this.current.get(name)!, dims);
     return feeds;
   }
 
