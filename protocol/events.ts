@@ -181,6 +181,8 @@ export interface EpochEvent {
   compression: number;
   inputsKept: number;
   inputsTotal: number;
+  /** The kept inputs' names, when the data names its inputs (a CSV's columns), in the order the network reads them. */
+  keptInputNames?: string[];
   /** For image inputs: [height, width] and a '0'/'1' string per pixel, row by row: which inputs still feed the network. */
   inputMask?: { shape: [number, number]; bits: string };
   /**
@@ -220,6 +222,8 @@ export interface Summary {
     inputsTotal: number;
   }[];
   inputs: { kept: number; total: number };
+  /** The kept inputs' names, when the data names its inputs (a CSV's columns): `EpochEvent.keptInputNames`. */
+  keptInputNames?: string[];
   /**
    * For image inputs, which pixels the summarized weights still read (`EpochEvent.inputMask`'s shape): a stopped
    * run's summary prunes weights no epoch event saw, so its picture comes with it (absent in older runs).

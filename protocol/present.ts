@@ -115,6 +115,15 @@ export function formatSizeHeadline(summary: Pick<Summary, 'compactParams' | 'ful
   return `compact model ${formatCompactSize(summary)} · ${formatSparseWeights(summary.compression)}`;
 }
 
+/** The inputs a run reads, by name, this many at most before "and N more": a card's label stays a line or two. */
+export const INPUT_NAMES_SHOWN = 12;
+
+/** ["age", "plan", "tenure"] → "age, plan, tenure"; past `INPUT_NAMES_SHOWN`, "…, and 88 more": a CSV's kept columns. */
+export function formatInputNames(names: readonly string[]): string {
+  const shown = names.slice(0, INPUT_NAMES_SHOWN).join(', ');
+  return names.length > INPUT_NAMES_SHOWN ? `${shown}, and ${formatCount(names.length - INPUT_NAMES_SHOWN)} more` : shown;
+}
+
 /** "epochs 1, learning_rate 0.005": a run's overrides by the spec's names; empty when there are none. */
 export function formatOverrides(overrides: Readonly<Record<string, number | string>> | undefined, separator = ', '): string {
   return Object.entries(overrides ?? {})

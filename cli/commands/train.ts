@@ -9,6 +9,7 @@ import {
   formatCount,
   formatDamage,
   formatExportLines,
+  formatInputNames,
   formatKeptLayers,
   formatMetric,
   formatOverrides,
@@ -177,6 +178,7 @@ export function printSummary(done: DoneEvent, start: StartEvent | undefined, out
     formatPercent(s.density),
   ]);
   out(table.toString());
+  if (s.keptInputNames) out(`inputs read: ${formatInputNames(s.keptInputNames)}`);
   // The panel's line: the model the user gets first, then the sparse-weight figure, named so.
   out(formatSizeHeadline(s));
   if (s.collapsed.length) {

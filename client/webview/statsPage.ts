@@ -5,6 +5,7 @@ import {
   formatCompression,
   formatCount,
   formatExportLines,
+  formatInputNames,
   formatMetric,
   formatOverrides,
   formatPart,
@@ -146,7 +147,7 @@ function drawCards(s: StatsState): void {
     cards.push([
       'inputs',
       `${formatCount(s.inputs.kept)} of ${formatCount(s.inputs.total)}`,
-      `inputs read (${formatShare(s.inputs.total ? s.inputs.kept / s.inputs.total : 0)})`,
+      `inputs read (${formatShare(s.inputs.total ? s.inputs.kept / s.inputs.total : 0)})${s.inputs.names ? `: ${formatInputNames(s.inputs.names)}` : ''}`,
     ]);
   $('overview').replaceChildren(
     ...cards.map(([id, value, label]) => {

@@ -69,7 +69,8 @@ export interface StatsState {
   rows: EpochRow[];
   layers: LayerBar[];
   mask?: { shape: [number, number]; bits: string };
-  inputs?: { kept: number; total: number };
+  /** The inputs kept, and their names when the data names them (a CSV's columns). */
+  inputs?: { kept: number; total: number; names?: string[] };
   norms?: NormsView;
   summary?: Summary;
   /** What pruning cost, when it cost more than the run's tolerance: the panel must not look like a success. */
@@ -104,7 +105,7 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
         status: event.stopped ? 'stopped' : 'done',
         summary: event.summary,
         outputs: event.outputs,
-        inputs: event.summary.inputs,
+        inputs: withNames(event.summary.inputs, event.summary.keptInputNames),
         layers: summaryKept(event.summary),
       };
       // One count of the inputs whatever the run's state: the summary's picture, or none when only an earlier
@@ -120,6 +121,11 @@ export function reduce(state: StatsState, event: TrainerEvent): StatsState {
       if (isInterruption(event)) return { ...state, status: 'interrupted' };
       return { ...state, status: 'error', error: event.message + (event.stderrTail ? `\n${event.stderrTail}` : '') };
   }
+}
+
+/** The inputs' counts with their names, when the event names them and they are as many as it counts. */
+function withNames(inputs: { kept: number; total: number }, names: string[] | undefined): NonNullable<StatsState['inputs']> {
+  return names && names.length === inputs.kept ? { kept: inputs.kept, total: inputs.total, names } : { kept: inputs.kept, total: inputs.total };
 }
 
 function fromStart(state: StatsState, e: StartEvent): StatsState {
@@ -162,7 +168,7 @@ function fromEpoch(state: StatsState, e: EpochEvent): StatsState {
     epochs: e.epochs,
     rows: [...state.rows.filter((r) => r.epoch !== e.epoch), row].sort((a, b) => a.epoch - b.epoch),
     layers: e.layers.map((l) => ({ name: l.name, kind: l.kind, ...keptNeurons(l) })),
-    inputs: { kept: e.inputsKept, total: e.inputsTotal },
+    inputs: withNames({ kept: e.inputsKept, total: e.inputsTotal }, e.keptInputNames),
   };
   if (e.inputMask) next.mask = e.inputMask;
   // The picture before pruning: once the network is pruned (fine-tuning) the cut neurons are all zero, so

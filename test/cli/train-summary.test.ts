@@ -44,6 +44,14 @@ describe('the terminal summary of `dropneuron train`', () => {
     assert.match(text, /fc2 \(dense\)\s*│\s*0 of 32 \(0 %\)\s*│/);
   });
 
+  it('names the CSV columns the compact model reads, when the run names them', () => {
+    const events = fixture('csv-auto');
+    const done = events.at(-1) as DoneEvent;
+    const names = ['tenure', 'plan', 'calls', 'age'];
+    assert.match(summaryOf(events, { ...done, summary: { ...done.summary, keptInputNames: names } }), /^inputs read: tenure, plan, calls, age$/m);
+    assert.doesNotMatch(summaryOf(events), /^inputs read:/m);
+  });
+
   it('a run that pruned nothing prints its guidance; a run without validation or auto prints neither line', () => {
     const events = fixture('mnist-small');
     const done = events.at(-1) as DoneEvent;

@@ -424,6 +424,21 @@ describe('a dropneuron auto run in headless Chromium', () => {
         ),
     ) as Record<string, [string, string]>;
 
+  it('names the CSV columns a tabular run reads, beside their count', async () => {
+    const page = await open();
+    const names = ['tenure', 'plan', 'calls', 'age'];
+    const named = AUTO.map((e) =>
+      e.type === 'done'
+        ? { ...e, summary: { ...e.summary, keptInputNames: names } }
+        : e.type === 'epoch'
+          ? { ...e, keptInputNames: names.slice(0, e.inputsKept) }
+          : e,
+    );
+    await post(page, { type: 'reset', runId: 'n', title: 'churn.dnn · 10:15:00', events: named });
+    await page.waitForSelector('#summary-box:not([hidden])');
+    assert.deepEqual((await cards(page)).inputs, ['4 of 8', 'inputs read (50.0 %): tenure, plan, calls, age']);
+  });
+
   it('charts λ per epoch and the validation metric in its tolerance band; the λ found; Use these settings', async () => {
     const page = await open();
     await post(page, { type: 'reset', runId: 'a', title: 'churn.dnn · 10:15:00', events: AUTO });
@@ -437,6 +452,7 @@ describe('a dropneuron auto run in headless Chromium', () => {
       'Settled on λ 0.0081: the strongest that kept the validation accuracy within 1 point of the unpenalised network’s (91.80 %).',
     );
     assert.match((await page.locator('#verdict').textContent()) ?? '', /→ 92\.10 % after \(validation 92\.00 %\)$/);
+    assert.deepEqual(c.inputs, ['4 of 8', 'inputs read (50.0 %)'], 'a run recorded without the names counts them only');
     assert.equal(await page.locator('#validation-caption').textContent(), 'Validation accuracy per epoch, and the tolerance band');
     const blue = await countColour(page, 'chart-lambda', rgb(THEMES.dark!['charts-blue']!));
     assert.ok(blue > 100, `expected λ drawn in blue, found ${blue} pixels`);

@@ -6,6 +6,7 @@ import { compact } from '../../trainer/src/compact.ts';
 import type { LayerWeights } from '../../trainer/src/layerWeights.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { layerStats } from '../../trainer/src/stats.ts';
+import { keptInputNames } from '../../trainer/src/listeners/epochReport.ts';
 
 const SPEC = `model tiny {
   data synthetic classes=2
@@ -91,6 +92,13 @@ describe('kept: one rule, the compact model’s', () => {
     assert.deepEqual(kept.units[0], [false, false, false]);
     assert.deepEqual(kept.inputs, [false, false, false]);
     assert.equal(countKept(kept.units[1]!), 0);
+  });
+
+  it('names the kept inputs when the data names its inputs (a CSV’s columns), else none', () => {
+    const mask = layerStats(model, layers).inputs.mask;
+    assert.deepEqual(keptInputNames({ inputShape: [3], inputNames: ['age', 'plan', 'calls'] }, mask), ['age', 'plan']);
+    assert.equal(keptInputNames({ inputShape: [3] }, mask), undefined);
+    assert.equal(keptInputNames({ inputShape: [3], inputNames: ['age'] }, mask), undefined, 'names that do not match the inputs');
   });
 
   it('on random sparse networks, every layer’s kept count is its compact size', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Summary } from '../../protocol/events.ts';
-import { formatBytes, formatCompactSize, formatSizeHeadline, formatSparseWeights, keptByLayer, summaryKept } from '../../protocol/present.ts';
+import { formatBytes, formatCompactSize, formatInputNames, formatSizeHeadline, formatSparseWeights, keptByLayer, summaryKept } from '../../protocol/present.ts';
 
 /** LeNet-300-100's sizes from the issue: 210,210 of 266,610 parameters kept, 2.1× fewer non-zero weights. */
 const LENET: Pick<Summary, 'compactParams' | 'fullParams' | 'exports' | 'compression'> = {
@@ -28,6 +28,12 @@ describe('sizes: the model the user gets first', () => {
     assert.equal(formatSizeHeadline(LENET), 'compact model 210,210 parameters (78.8 % of 266,610) · 821 KB · 2.1× fewer non-zero weights');
     // A summary recorded before exports existed: no bytes to say.
     assert.equal(formatCompactSize({ compactParams: LENET.compactParams, fullParams: LENET.fullParams }), '210,210 parameters (78.8 % of 266,610)');
+  });
+
+  it('a CSV’s kept columns by name, the first dozen and how many more', () => {
+    assert.equal(formatInputNames(['age', 'plan']), 'age, plan');
+    const many = Array.from({ length: 100 }, (_, i) => `c${i}`);
+    assert.equal(formatInputNames(many), `${many.slice(0, 12).join(', ')}, and 88 more`);
   });
 
   it('a finished run’s kept neurons are its compact sizes, in every view (an older run counted otherwise)', () => {

@@ -55,6 +55,8 @@ export class EpochReport implements TrainingListener {
     };
     const mask = inputMask(data.imageShape, stats.inputs);
     if (mask) event.inputMask = mask;
+    const names = keptInputNames(data, stats.inputs.mask);
+    if (names) event.keptInputNames = names;
     if (validationMetric !== undefined) {
       checkMetric(`the validation ${metricOf(model.task)}`, validationMetric, model, end.epoch);
       event.validationMetric = validationMetric;
@@ -70,4 +72,14 @@ export class EpochReport implements TrainingListener {
 export function inputMask(image: [number, number] | undefined, inputs: { total: number; mask: boolean[] }): EpochEvent['inputMask'] {
   if (!image || inputs.total !== image[0] * image[1]) return undefined;
   return { shape: [image[0], image[1]], bits: inputs.mask.map((b) => (b ? '1' : '0')).join('') };
+}
+
+/**
+ * The kept inputs' names, when the data names its inputs (`inputNames`, one per input in the order the network
+ * reads them: a CSV's columns without its target); undefined otherwise, or when the names do not match the inputs.
+ */
+export function keptInputNames(data: { inputShape: number[]; inputNames?: readonly string[] | undefined }, mask: readonly boolean[]): string[] | undefined {
+  const names = data.inputNames;
+  if (!names || names.length !== mask.length) return undefined;
+  return names.filter((_, i) => mask[i]);
 }

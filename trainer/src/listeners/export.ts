@@ -15,7 +15,7 @@ import { prunedSpec } from '../prunedSpec.ts';
 import { summarize } from '../prune/summary.ts';
 import { zeroBelowThreshold } from '../layerWeights.ts';
 import { layerStats } from '../stats.ts';
-import { inputMask } from './epochReport.ts';
+import { inputMask, keptInputNames } from './epochReport.ts';
 import type { RunEnd, TrainingListener } from './listener.ts';
 
 /**
@@ -91,8 +91,11 @@ export class Exporter implements TrainingListener {
     io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, specText));
     const summary = { ...summarize(model, pruned, small, beforePrune, afterPrune), ...exported };
     // The pixels these weights read, beside the count: the last epoch's picture is of other weights when the run stopped mid-epoch.
-    const mask = inputMask(data.imageShape, layerStats(model, pruned).inputs);
+    const inputs = layerStats(model, pruned).inputs;
+    const mask = inputMask(data.imageShape, inputs);
     if (mask) summary.inputMask = mask;
+    const names = keptInputNames(data, inputs.mask);
+    if (names) summary.keptInputNames = names;
     io(outputs.summary, 'write the summary', () => writeAtomic(outputs.summary, JSON.stringify(summary, null, 2)));
     end.done = {
       v: PROTOCOL_VERSION,
