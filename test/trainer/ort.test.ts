@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { onnx } from 'onnx-proto';
 import { analyze, type CheckedModel } from '../../language/index.ts';
 import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import { BackendError, selectBackend } from '../../trainer/src/backend.ts';
@@ -13,6 +14,7 @@ import { Network } from '../../trainer/src/network.ts';
 import { layerOpsFor } from '../../trainer/src/ops.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { OrtStep } from '../../trainer/src/ort/ortStep.ts';
+import { stepGraph } from '../../trainer/src/ort/stepGraph.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
 import { writeSpec } from '../helpers/specs.ts';
@@ -203,6 +205,21 @@ async function run(backend: 'cpu' | 'ort' | 'auto', spec = RUN): Promise<{ event
 }
 
 const epochsOf = (events: TrainerEvent[]): EpochEvent[] => events.filter((e): e is EpochEvent => e.type === 'epoch');
+
+describe('the step graph', () => {
+  it('reads every initializer and input it declares, for each dense example under Adam and SGD (onnxruntime warns on stderr otherwise)', () => {
+    const examples = join(import.meta.dirname, '..', '..', 'examples');
+    for (const file of ['lenet-300-100.dnn', 'sparse-regression.dnn', 'autoencoder.dnn']) {
+      const model = analyze(readFileSync(join(examples, file), 'utf8')).model!;
+      for (const optimizer of ['adam', 'sgd'] as const) {
+        const graph = onnx.ModelProto.decode(stepGraph({ ...model, train: { ...model.train, optimizer } }, 10).bytes).graph!;
+        const read = new Set(graph.node!.flatMap((n) => n.input!));
+        const unread = [...graph.initializer!, ...graph.input!].map((t) => t.name!).filter((name) => !read.has(name));
+        assert.deepEqual(unread, [], `${file}, ${optimizer}`);
+      }
+    }
+  });
+});
 
 describe('a run on the ort backend', () => {
   it('writes what the same run on cpu writes, with the same losses, pruning and compact model', async () => {

@@ -79,6 +79,8 @@ export class OrtStep {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Errors only: onnxruntime's warnings go to stderr, where a run's one line of failure belongs (cli).
+      logSeverityLevel: 3,
     });
     return new OrtStep(ort, session, graph, model);
   }

@@ -8,6 +8,10 @@ let loaded: Ort | undefined;
 
 /** Loads onnxruntime-node (its native CPU build, MLAS); throws where it is not installed or does not load on this platform. */
 export function loadOrt(): Ort {
-  loaded ??= requireHere('onnxruntime-node') as Ort;
+  if (!loaded) {
+    loaded = requireHere('onnxruntime-node') as Ort;
+    // Errors only: onnxruntime's warnings go to stderr, where a failed run's one line belongs.
+    loaded.env.logLevel = 'error';
+  }
   return loaded;
 }

@@ -62,7 +62,6 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   const x = g.input('x', ['batch', inputWidth]);
   const y = model.task === 'autoencode' ? x : g.input('y', ['batch', targetWidth]);
   const scalar = (name: string) => g.input(name, []);
-  const zero = g.scalar(0);
 
   const layers: GraphLayer[] = [];
   const drops: GraphDrop[] = [];
@@ -123,7 +122,7 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     grads.set(step.k, { w: penalty.w ? g.add(dw, penalty.w) : dw, b: penalty.b ? g.add(db, penalty.b) : db });
   }
 
-  const parts = [data, ...PENALTY_TERM_NAMES.map((t) => values[t].reduce((sum, v) => (sum ? g.add(sum, v) : v), '') || zero)];
+  const parts = [data, ...PENALTY_TERM_NAMES.map((t) => values[t].reduce((sum, v) => (sum ? g.add(sum, v) : v), '') || g.scalar(0))];
   g.output(
     'parts',
     g.op(
@@ -183,22 +182,23 @@ function activation(g: GraphBuilder, layer: CheckedLayer, z: string): string {
 
 /** dL/dz from dL/da, as tfjs' gradient of each activation computes it (a: the activation's output). */
 function activationGradient(g: GraphBuilder, layer: CheckedLayer, da: string, z: string, a: string): string {
-  const one = g.scalar(1);
+  // Made where used: an initializer no node reads is a warning on stderr when the session loads.
+  const one = () => g.scalar(1);
   switch (layer.activation) {
     case 'linear':
       return da;
     case 'relu':
       return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), da, g.scalar(0)]);
     case 'tanh':
-      return g.mul(g.sub(one, g.mul(a, a)), da);
+      return g.mul(g.sub(one(), g.mul(a, a)), da);
     case 'sigmoid':
-      return g.mul(da, g.mul(a, g.sub(one, a)));
+      return g.mul(da, g.mul(a, g.sub(one(), a)));
     case 'softmax': {
       const dyTimesY = g.mul(da, a);
       return g.sub(dyTimesY, g.mul(g.sum(dyTimesY, [-1], true), a));
     }
     case 'elu':
-      return g.op('Where', [g.op('GreaterOrEqual', [a, g.scalar(0)]), da, g.mul(da, g.add(a, one))]);
+      return g.op('Where', [g.op('GreaterOrEqual', [a, g.scalar(0)]), da, g.mul(da, g.add(a, one()))]);
     case 'softplus':
       return g.mul(da, g.op('Sigmoid', [z]));
   }
