@@ -72,6 +72,8 @@ function drawChart({ points, front, broken }: SweepView): void {
       borderWidth: 2,
     },
   ];
+  // The broken points' legend only when there are some: a clean sweep's chart does not announce an empty category.
+  if (!broken.length) datasets.pop();
   const byDataset = [front, others, broken];
   const options = baseOptions(t, {
     x: axis(t, 'parameters kept (log scale)', {
