@@ -76,7 +76,7 @@ export function statsHtml(r: PageResources, extraHead = ''): string {
   <section id="charts" class="grid">
     <figure class="chart"><figcaption>Loss per epoch</figcaption><div class="canvas"><canvas id="chart-loss"></canvas></div></figure>
     <figure class="chart"><figcaption id="metric-caption">Metric per epoch</figcaption><div class="canvas"><canvas id="chart-metric"></canvas></div></figure>
-    <figure class="chart"><figcaption>Weights kept (%) and compression (×)</figcaption><div class="canvas"><canvas id="chart-density"></canvas></div></figure>
+    <figure class="chart"><figcaption>Non-zero weights: their share (%) and how many times fewer (×)</figcaption><div class="canvas"><canvas id="chart-density"></canvas></div></figure>
     <figure class="chart"><figcaption>Neurons kept per layer</figcaption><div class="canvas"><canvas id="chart-neurons"></canvas></div></figure>
   </section>
   <section id="network" class="grid">

@@ -233,13 +233,13 @@ function drawCharts(s: StatsState, t: Theme): void {
         labels: epochs,
         datasets: [
           series(
-            'weights kept (%)',
+            'non-zero weights (%)',
             s.rows.map((r) => 100 * r.density),
             purple!,
             { yAxisID: 'y' },
           ),
           series(
-            'compression (×)',
+            'fewer non-zero weights (×)',
             s.rows.map((r) => r.compression),
             orange!,
             { yAxisID: 'y1', borderDash: [5, 4] },
@@ -248,8 +248,8 @@ function drawCharts(s: StatsState, t: Theme): void {
       },
       options: baseOptions(t, {
         x: axis(t, 'epoch'),
-        y: axis(t, 'weights kept (%)', { type: 'linear', position: 'left', min: 0, ticks: { color: purple!, callback: (v: number | string) => `${v} %` } }),
-        y1: axis(t, 'compression (×)', {
+        y: axis(t, 'non-zero weights (%)', { type: 'linear', position: 'left', min: 0, ticks: { color: purple!, callback: (v: number | string) => `${v} %` } }),
+        y1: axis(t, 'fewer non-zero weights (×)', {
           type: 'linear',
           position: 'right',
           min: 0,
@@ -280,7 +280,7 @@ function drawCharts(s: StatsState, t: Theme): void {
   );
 }
 
-/** Per layer: neurons before → after as a bar, with the share of neurons and of weights kept. */
+/** Per layer: neurons before → after as a bar (the compact model's size), with the share of neurons kept and of weights non-zero. */
 function drawLayers(s: StatsState): void {
   $('layers').replaceChildren(
     ...s.layers.map((l) => {
@@ -292,7 +292,7 @@ function drawLayers(s: StatsState): void {
       const kept = el('div', 'kept');
       kept.style.width = `${l.total ? (100 * l.kept) / l.total : 0}%`;
       bar.append(kept);
-      const numbers = el('div', 'layer-numbers', `${formatPart(l.kept, l.total)} neurons · ${formatShare(l.density)} of weights`);
+      const numbers = el('div', 'layer-numbers', `${formatPart(l.kept, l.total)} neurons · ${formatShare(l.density)} of weights non-zero`);
       row.append(label, bar, numbers);
       return row;
     }),
