@@ -73,7 +73,7 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
       {
         name: 'color',
         type: 'ordinal',
-        domain: ['trial', 'Pareto front', ...(broken ? ['broken (at chance, collapsed or over tolerance)'] : []), ...(refs.length ? ['reference'] : [])],
+        domain: ['trial', 'Pareto front', ...(broken ? ['broken'] : []), ...(refs.length ? ['reference'] : [])],
         range: ['#9aa5b1', '#d9480f', ...(broken ? ['#c92a2a'] : []), '#1c7ed6'],
       },
     ],
