@@ -59,3 +59,4 @@ export { options, values } from './syntax/tree.ts';
 export { applyEdits, shrinkEdits } from './refactor/shrink.ts';
 export { assignSlots } from './check/layers.ts';
 export { DROPOUT_TRAP } from './check/dropout.ts';
+export { modelNameOf, tableSpec, type TableFacts } from './tableSpec.ts';

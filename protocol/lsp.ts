@@ -231,3 +231,15 @@ export interface SweepPointResult {
 export const SweepPointRequest = new RequestType<SweepPointParams, SweepPointResult, void>('dropneuron/sweepPoint');
 
 export type { RunInfo, RunResult };
+
+/**
+ * Client → server: a new spec for the user's CSV file at `path` (New Spec from Data File…), written for a spec in
+ * `folder`: the file's columns, target, classes and test file read by the server (store/tableFacts.ts), the text
+ * from language/tableSpec.ts. `name` is the spec's file name (`houses.dnn`); `problem` says why there is none.
+ */
+export interface SpecForDataParams {
+  path: string;
+  folder: string;
+}
+export type SpecForDataResult = { text: string; name: string } | { problem: string };
+export const SpecForDataRequest = new RequestType<SpecForDataParams, SpecForDataResult, void>('dropneuron/specForData');

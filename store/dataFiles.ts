@@ -83,7 +83,7 @@ function head(path: string, what: string, limit: number): { bytes: Uint8Array; l
 }
 
 /** A CSV file's header row, its column names trimmed, or what the file is instead. */
-function csvHeader(path: string): { header: string[] } | { problem: string; missing?: true } {
+export function csvHeader(path: string): { header: string[] } | { problem: string; missing?: true } {
   const read = head(path, 'a CSV file', CSV_HEADER_BYTES);
   if ('problem' in read) return read;
   const first = new TextDecoder().decode(read.bytes).split(/\r?\n/)[0] ?? '';

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerBackendsCommand } from './commands/backends.ts';
 import type { CommandDeps } from './commands/deps.ts';
 import { registerExportCommand } from './commands/export.ts';
+import { registerNewFromDataCommand } from './commands/newFromData.ts';
 import { registerNewFromExampleCommand } from './commands/newFromExample.ts';
 import { registerResumeCommand } from './commands/resume.ts';
 import { registerRunCommands } from './commands/runs.ts';
@@ -23,5 +24,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...registerExportCommand(deps),
     ...registerBackendsCommand(deps),
     ...registerNewFromExampleCommand(deps),
+    ...registerNewFromDataCommand(deps),
   ];
 }

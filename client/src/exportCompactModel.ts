@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ExportModelRequest, type ExportModelResult } from '../../protocol/lsp.ts';
-import { exportFormatOfExtension, MODEL_FORMATS, modelFileName, modelFormat, type ExportFormat } from '../../protocol/modelFormats.ts';
+import { exportFormatOfExtension, MODEL_FORMATS, modelFormat, type ExportFormat } from '../../protocol/modelFormats.ts';
+import { suggestedExportPath } from './exportPath.ts';
 import { formatCount } from '../../protocol/present.ts';
 
 /**
@@ -32,7 +33,7 @@ export async function exportCompactModel(
   if (!uri) {
     uri = await vscode.window.showSaveDialog({
       title: `Export the compact model as ${choice.label}`,
-      defaultUri: vscode.Uri.file(path.join(runDir, 'compact', choice.kind === 'file' ? modelFileName(choice) : choice.suggestedFolder)),
+      defaultUri: vscode.Uri.file(suggestedExportPath(runDir, choice)),
       saveLabel: 'Export',
       ...(choice.kind === 'file' ? { filters: { [choice.filterName]: [choice.extension.slice(1)] } } : {}),
     });

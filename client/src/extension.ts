@@ -29,7 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<DropNe
 
   const layers = new LayersView(client);
   const runsView = new RunsView(client);
-  layers.setDocument(vscode.window.activeTextEditor?.document.languageId === 'dnn' ? vscode.window.activeTextEditor.document : undefined);
+  // The spec the Layers view shows: the active editor's, else the last one active while it stays open (a run's panel
+  // beside it takes the focus, not the spec's place), else a visible one.
+  const isSpec = (document: vscode.TextDocument | undefined): document is vscode.TextDocument => document?.languageId === 'dnn';
+  layers.setDocument([vscode.window.activeTextEditor, ...vscode.window.visibleTextEditors].map((e) => e?.document).find(isSpec));
 
   context.subscriptions.push(
     status,
@@ -48,10 +51,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<DropNe
         runsView.refresh();
       } else if (params.event.type === 'start') {
         runsView.refresh();
+      } else {
+        runsView.refreshProgress();
       }
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) => {
-      if (!editor || editor.document.languageId === 'dnn') layers.setDocument(editor?.document);
+      if (isSpec(editor?.document)) layers.setDocument(editor.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((document) => {
+      if (document === layers.shown) layers.setDocument(vscode.window.visibleTextEditors.map((e) => e.document).find(isSpec));
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === 'dnn') layers.refreshSoon();

@@ -73,6 +73,7 @@ const exportFormat: ParamsCheck = (value) =>
   (EXPORT_FORMATS as readonly unknown[]).includes(value) ? undefined : `expected one of ${EXPORT_FORMATS.join(', ')}, found ${describe(value)}`;
 export const exportModelParams = object({ runDir: string, format: exportFormat, target: string, full: optional(boolean) });
 export const shrinkParams = object({ uri: string, runDir: optional(string) });
+export const specForDataParams = object({ path: string, folder: string });
 export const trainParams = object({ uri: string, overrides: optional(overridesCheck) });
 
 /** Overrides as protocol/settings.ts types them, each value one that setting accepts (what the CLI's flags check). */

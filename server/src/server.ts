@@ -83,6 +83,9 @@ import {
   type ThresholdCurveParams,
   type TrainResult,
   ThresholdCurveRequest,
+  SpecForDataRequest,
+  type SpecForDataParams,
+  type SpecForDataResult,
 } from '../../protocol/lsp.ts';
 import type { Analysis } from '../../language/index.ts';
 import { listDataFolder } from '../../store/dataFiles.ts';
@@ -113,6 +116,7 @@ import {
   renameParams,
   runDirParams,
   shrinkParams,
+  specForDataParams,
   trainParams,
   uriParams,
   type ParamsCheck,
@@ -122,6 +126,7 @@ import { readThresholdCurve } from '../../store/thresholdCurve.ts';
 import { pruneRun } from './prune.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
+import { specForData } from './specForData.ts';
 import { filePath } from './paths.ts';
 import { runEvents, workspaceRuns } from './runs.ts';
 import { specNotOpen, sweepPointEdits, sweepPointParams, sweepsParams, workspaceSweeps } from './sweeps.ts';
@@ -448,6 +453,12 @@ connection.onRequest(
     const summary = run?.done?.summary;
     return { edits: shrinkToRun(entry.analysis, run), ...(summary ? { summary } : {}) };
   }),
+);
+connection.onRequest(
+  SpecForDataRequest,
+  guard<SpecForDataParams, SpecForDataResult>('specForData', { problem: 'the server could not read the file (see its log)' }, specForDataParams, (p) =>
+    specForData(p),
+  ),
 );
 connection.onRequest(
   BackendsRequest,

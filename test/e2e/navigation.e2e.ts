@@ -13,6 +13,7 @@ useWorkbench(() => ({
   // Pruning at 0.1 after one epoch removes most of fc1's weights: the pruned accuracy falls far below the unpruned one.
   'wrecked.dnn': SMALL(1).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.1'),
   'tuned.dnn': SMALL(1).replace('model small', 'model tuned'),
+  'long.dnn': SMALL(300).replace('model small', 'model long'),
 }));
 
 type LoggedEvent = { type: string; summary?: { damage?: { exceeded: boolean; cost: number } } };
@@ -105,4 +106,34 @@ describe('navigation after a few runs (a real VS Code, code-server)', () => {
       await setOverrides({});
     }
   });
+
+  scenario(
+    '3. while a run trains: no notification over its panel, its Runs row follows its epochs, and the Layers view keeps the spec when the panel has the focus',
+    async () => {
+      await w.openFile('long.dnn');
+      await w.command('DropNeuron: Train with DropNeuron');
+      await showRunsView();
+      const row = rows().filter({ hasText: /^long/ }).first();
+      const epochs = async (): Promise<number | undefined> => {
+        const m = /(\d+)\/300 epochs/.exec((await row.textContent().catch(() => '')) ?? '');
+        return m ? Number(m[1]) : undefined;
+      };
+      const first = await waitFor('the row’s epochs', async () => (((await epochs()) ?? 0) > 0 ? await epochs() : undefined), 120_000);
+      // The row moves on with the run (it stayed at the epochs it was first read at, until the run ended).
+      await waitFor('the row to follow the run', async () => (((await epochs()) ?? 0) >= first + 2 ? true : undefined), 120_000);
+      // The progress notification has gone once the run trains: the panel and the status bar follow it (it covered the panel's bottom).
+      assert.equal(await w.page.locator('.notifications-toasts .notification-toast', { hasText: 'Training long.dnn' }).count(), 0);
+      await w.screenshot('navigation-3-runs-row-follows');
+      // The run's panel takes the focus; the Layers view still shows long.dnn's layers, not "Open a .dnn spec".
+      const panelTab = tab(/^long\.dnn · /);
+      await panelTab.click();
+      await w.page.locator('.editor-group-container.active .tab.active', { hasText: /^long\.dnn · / }).waitFor();
+      await w.page.locator(`${VIEW} .monaco-list-row`, { hasText: /^fc1/ }).first().waitFor({ timeout: 10_000 });
+      assert.equal(await w.page.locator(`${VIEW} .welcome-view-content`, { hasText: 'Open a .dnn spec' }).isVisible(), false);
+      await w.screenshot('navigation-3-layers-follow-spec');
+      await w.page.locator('.tab[data-resource-name="long.dnn"]').first().click();
+      await w.command('DropNeuron: Stop Training');
+      await finished('long.dnn');
+    },
+  );
 });

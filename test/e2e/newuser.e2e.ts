@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { ROOT, waitFor } from './harness.ts';
-import { editorText, goTo, runsOf, scenario, useWorkbench, w } from './scenario.ts';
+import { editorText, firstCommand, goTo, runsOf, scenario, useWorkbench, w } from './scenario.ts';
 
 // A new user's first hour (issue 29, items 1–3): an example trained from its untitled document, a CSV data line
 // written with completion (every data set, then the files beside the spec), and the user's own train.csv and
@@ -79,33 +79,6 @@ train {
 `;
 
 useWorkbench(() => ({ 'empty.dnn': '', 'own.dnn': OWN_CSV, 'slips.dnn': SLIPS, 'narrow.dnn': CLASSES('narrow', 2), 'wide.dnn': CLASSES('wide', 10) }));
-
-/**
- * A command run from the palette as the first thing in a new window: the palette lists the extensions' commands
- * only once the workbench has registered them, a few seconds after it shows, so a palette opened before lists none.
- */
-async function firstCommand(title: string): Promise<void> {
-  const input = w.page.locator('.quick-input-widget .quick-input-box input');
-  await waitFor(
-    `${title} in the command palette`,
-    async () => {
-      await w.page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      const listed = await w.page
-        .locator('.quick-input-list .monaco-list-row', { hasText: title })
-        .first()
-        .waitFor({ timeout: 3_000 })
-        .then(
-          () => true,
-          () => false,
-        );
-      await w.page.keyboard.press(listed ? 'Enter' : 'Escape');
-      return listed ? true : undefined;
-    },
-    60_000,
-  );
-}
 
 const suggestions = () => w.page.locator('.suggest-widget .monaco-list-row .label-name').allTextContents();
 const lens = (text: string | RegExp) => w.page.locator('.codelens-decoration a', { hasText: text }).first();

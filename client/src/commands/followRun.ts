@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DoneEvent, ErrorEvent } from '../../../protocol/events.ts';
 import { StopRequest } from '../../../protocol/lsp.ts';
-import { epochPercent, formatBackend, formatNamedMetric } from '../../../protocol/present.ts';
+import { formatBackend } from '../../../protocol/present.ts';
 import { failureView } from '../failures.ts';
 import type { RunRecord } from '../runStore.ts';
 import type { CommandDeps } from './deps.ts';
@@ -18,8 +18,10 @@ export function followStartedRun(deps: CommandDeps, uri: string, runId: string, 
 }
 
 /**
- * A run's progress notification (cancel = stop) until its end; then its failure, if it failed, with the buttons that
- * fix it, or, for a run that pruned (almost) nothing or everything, the trainer's guidance.
+ * A run's progress notification (cancel = stop) until its first epoch, when its panel has drawn the first points and
+ * the status bar follows it: a notification there for the whole run covered the bottom of the panel. Then, at its
+ * end, its failure, if it failed, with the buttons that fix it, or, for a run that pruned (almost) nothing or
+ * everything, the trainer's guidance.
  */
 function follow(deps: CommandDeps, uri: string, runId: string, title: string): void {
   void vscode.window.withProgress(
@@ -27,28 +29,23 @@ function follow(deps: CommandDeps, uri: string, runId: string, title: string): v
     (progress, token) =>
       new Promise<void>((resolve) => {
         token.onCancellationRequested(() => void deps.client.sendRequest(StopRequest, { uri }));
-        let last = 0;
         const subscription = deps.runs.onEvent((run, event) => {
           if (run.runId !== runId) return;
           if (event.type === 'start') progress.report({ message: `${event.model} on ${formatBackend(event)}` });
-          if (event.type === 'epoch') {
-            const pct = epochPercent(event);
-            progress.report({
-              increment: pct - last,
-              message: `epoch ${event.epoch}/${event.epochs} · ${formatNamedMetric(event.metric, event.testMetric)}`,
-            });
-            last = pct;
-          }
-          if (event.type === 'done' || event.type === 'error') {
+          if (event.type === 'epoch' || event.type === 'done' || event.type === 'error') {
             subscription.dispose();
             resolve();
-            deps.refreshRuns();
-            if (event.type === 'error') void showFailure(deps.log, event, uri);
-            else void showGuidance(deps, event, uri);
           }
         });
       }),
   );
+  const end = deps.runs.onEvent((run, event) => {
+    if (run.runId !== runId || (event.type !== 'done' && event.type !== 'error')) return;
+    end.dispose();
+    deps.refreshRuns();
+    if (event.type === 'error') void showFailure(deps.log, event, uri);
+    else void showGuidance(deps, event, uri);
+  });
 }
 
 /**

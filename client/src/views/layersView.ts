@@ -24,6 +24,11 @@ export class LayersView implements vscode.TreeDataProvider<LayerRow> {
 
   constructor(private readonly client: LanguageClient) {}
 
+  /** The spec shown. */
+  get shown(): vscode.TextDocument | undefined {
+    return this.document;
+  }
+
   setDocument(document: vscode.TextDocument | undefined): void {
     this.document = document;
     this.changed.fire();

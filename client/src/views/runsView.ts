@@ -25,15 +25,30 @@ function runIcon(row: RunRow): vscode.ThemeIcon {
   return row.verdict ? VERDICT_ICONS[row.verdict] : STATE_ICONS[row.state];
 }
 
+/** How often a running run's row follows its epochs. */
+const PROGRESS_REFRESH_MS = 2_000;
+
 /** Past runs of the workspace's specs, as the server reads them from their run folders; each expands to its layers' kept sizes. */
 export class RunsView implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
   constructor(private readonly client: LanguageClient) {}
 
   refresh(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
     this.changed.fire();
+  }
+
+  /**
+   * A refresh for a running run's epochs (its row's "7/30 epochs"), at most once per PROGRESS_REFRESH_MS: each is
+   * a request to the server, which reads the run folders. Without it the row stayed at the epoch it was first read at.
+   */
+  refreshProgress(): void {
+    this.pending ??= setTimeout(() => this.refresh(), PROGRESS_REFRESH_MS);
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
