@@ -73,6 +73,11 @@ describe('a dense model on mnist limit=2000 for 2 epochs', () => {
     );
     assert.equal(s.layers[0]!.inputsKept, s.inputs.kept);
     for (const l of s.layers) assert.ok(l.inputsKept <= l.inputsTotal);
+    // One kept: each layer's is its compact size, a later layer reads the neurons its predecessor kept, and the
+    // summary's own picture of the pixels counts what it says.
+    for (const l of s.layers) assert.equal(l.neuronsKept, s.collapsed.includes(l.name) ? 0 : s.compactSizes[l.name]);
+    s.layers.slice(1).forEach((l, i) => assert.equal(l.inputsKept, s.layers[i]!.neuronsKept));
+    assert.equal([...s.inputMask!.bits].filter((b) => b === '1').length, s.inputs.kept);
   });
 
   it('writes the run folder: events, summary, checkpoint, models, pruned spec', () => {
