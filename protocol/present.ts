@@ -69,6 +69,13 @@ export function formatCompression(compression: number | null): string {
  * 2.1 → "2.1× fewer non-zero weights": the sparse-weight figure (all weights / non-zero weights of the pruned
  * model), named for what it counts. The model the user gets is the compact one, whose size `formatCompactSize` says.
  */
+const THOUSANDS = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+
+/** 1234 → "1,234 params", 210210 → "210k params", 1234567 → "1.23M params": a model's size in a few characters (the Runs view, the status bar). */
+export function formatParamsShort(params: number): string {
+  return `${params < 10_000 ? formatCount(params) : THOUSANDS.format(params).replace('K', 'k')} params`;
+}
+
 export function formatSparseWeights(compression: number | null): string {
   return `${formatCompression(compression)} fewer non-zero weights`;
 }

@@ -49,7 +49,7 @@ function printResults(results: PruneResult[], out: (line: string) => void): void
   const metric = first.summary.metric;
   out(`${first.runDir}: trained with threshold ${first.runThreshold}; test ${metric} before pruning ${formatMetric(metric, first.summary.beforePrune)}`);
   const table = new Table({
-    head: ['threshold', `${metric} after pruning`, 'weights kept', 'compression', 'neurons kept', 'compact params'],
+    head: ['threshold', `${metric} after pruning`, 'weights kept', 'fewer non-zero weights', 'neurons kept', 'compact params'],
     style: { head: [], border: [] },
   });
   for (const r of results) {

@@ -6,7 +6,7 @@ import type { TrainerEvent } from '../../protocol/events.ts';
 import { tryReadSpecFile } from '../../store/files.ts';
 import { formatCompression, formatMetric } from '../../protocol/present.ts';
 import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
-import type { SweepAxis, Trial, TrialResult } from '../../protocol/sweep.ts';
+import { pointFlaws, type SweepAxis, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { displayUrl } from '../queue/address.ts';
 import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/executor.ts';
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
@@ -205,11 +205,21 @@ function printResults(folder: SweepFolder, chart: string | undefined, out: (line
         `${p.metric} ${formatMetric(p.metric, p.afterPrune)}`,
         p.params.toLocaleString('en'),
         formatCompression(p.compression),
-        onFront(e.id, p.threshold) ? '★' : '',
+        onFront(e.id, p.threshold)
+          ? '★'
+          : pointFlaws(p).length
+            ? `⚠ ${pointFlaws(p)
+                .map((f) => f.tag)
+                .join(', ')}`
+            : '',
       ]);
     }
   }
   out(table.toString());
-  out(`Pareto front: ${front.length} point${front.length === 1 ? '' : 's'} (no other point has both a lower error and fewer kept parameters)`);
+  const broken = folder.entries.flatMap((e) => e.result?.points ?? []).filter((p) => pointFlaws(p).length).length;
+  out(
+    `Pareto front: ${front.length} point${front.length === 1 ? '' : 's'} (no other point has both a lower error and fewer kept parameters)` +
+      (broken ? `; ${broken} broken point${broken === 1 ? '' : 's'} (⚠: at chance, a layer emptied, or pruning past the tolerance) left off it` : ''),
+  );
   out(`results: ${join(folder.dir, 'sweep.json')}${chart ? `; chart: ${chart}` : ''}`);
 }

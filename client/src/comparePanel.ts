@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { panelColumn } from './panelColumn.ts';
 import { compareHtml } from './statsHtml.ts';
-import { StatsPanel } from './statsPanel.ts';
 import { isFromWebview, type RunEvents, type ToWebview } from '../webview/messages.ts';
 
 /**
@@ -20,7 +20,7 @@ export class ComparePanel {
         vscode.window.createWebviewPanel(
           ComparePanel.viewType,
           'DropNeuron · compare',
-          { viewColumn: StatsPanel.column(), preserveFocus: true },
+          { viewColumn: panelColumn(), preserveFocus: true },
           ComparePanel.options(context),
         ),
         context,

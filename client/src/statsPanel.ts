@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { panelColumn } from './panelColumn.ts';
 import { panelTitle } from './panelTitle.ts';
 import type { RunRecord, RunStore } from './runStore.ts';
 import { isInside, revealFolder } from './reveal.ts';
@@ -59,17 +60,12 @@ export class StatsPanel {
     const panel = vscode.window.createWebviewPanel(
       StatsPanel.viewType,
       'DropNeuron',
-      { viewColumn: StatsPanel.column(), preserveFocus: true },
+      { viewColumn: panelColumn(), preserveFocus: true },
       StatsPanel.options(context),
     );
     const stats = new StatsPanel(panel, context, runs, actions);
     stats.showRun(run, options);
     return stats;
-  }
-
-  /** Where a new panel goes: beside the panels already open (as tabs of their group), else beside the editor. */
-  static column(): vscode.ViewColumn {
-    return [...StatsPanel.panels].find((p) => p.panel.viewColumn !== undefined)?.panel.viewColumn ?? vscode.ViewColumn.Beside;
   }
 
   static register(context: vscode.ExtensionContext, runs: RunStore, actions: PanelActions): vscode.Disposable {

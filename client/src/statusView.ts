@@ -4,11 +4,11 @@
 import {
   DAMAGE_REMEDIES,
   formatBackend,
-  formatCompression,
   formatDamage,
   formatKeptLayers,
   formatMetric,
   formatNamedMetric,
+  formatParamsShort,
   formatPoints,
 } from '../../protocol/present.ts';
 import type { RunRecord } from './runStore.ts';
@@ -89,7 +89,7 @@ export function statusView(live: readonly RunRecord[], last: RunRecord | undefin
   }
   if (end?.type !== 'done') return undefined;
   const s = end.summary;
-  const result = `${formatMetric(s.metric, s.afterPrune)} · ${formatCompression(s.compression)}`;
+  const result = `${formatMetric(s.metric, s.afterPrune)} · ${formatParamsShort(s.compactParams)}`;
   const show = { title: 'Show Training Stats', command: 'dropneuron.showStats' };
   if (s.damage?.exceeded) {
     return {

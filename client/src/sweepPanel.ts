@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { panelColumn } from './panelColumn.ts';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { SweepsRequest, type SweepInfo } from '../../protocol/lsp.ts';
 import { pointFlaws } from '../../protocol/sweep.ts';
@@ -94,7 +95,7 @@ export class SweepPanel {
     const panel = vscode.window.createWebviewPanel(
       SweepPanel.viewType,
       `Sweep: ${path.basename(specPath)}`,
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: panelColumn(), preserveFocus: true },
       SweepPanel.options(context),
     );
     return new SweepPanel(panel, context, client, key, refreshRuns);

@@ -178,8 +178,8 @@ describe('tree rows', () => {
     assert.deepEqual(
       rows.map((r) => [r.id, r.label, r.description, r.state]),
       [
-        ['run:/w/.dropneuron/runs/new', 'mnist-small · 83.01 %', '11.9× fewer weights · stopped at 5/5 epochs', 'stopped'],
-        ['run:/w/.dropneuron/runs/old', 'mnist-small · 83.01 %', '11.9× fewer weights', 'done'],
+        ['run:/w/.dropneuron/runs/new', 'mnist-small · 83.01 %', '11.9× fewer non-zero weights · stopped at 5/5 epochs', 'stopped'],
+        ['run:/w/.dropneuron/runs/old', 'mnist-small · 83.01 %', '11.9× fewer non-zero weights', 'done'],
       ],
     );
     assert.match(rows[0]!.tooltip, /started 2026-11-23 09:30 · 5\/5 epochs · on wasm\n\/w\/\.dropneuron\/runs\/new$/);

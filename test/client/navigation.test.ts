@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { panelTitle } from '../../client/src/panelTitle.ts';
-import { formatParamsShort, runRows, shortOverrides, sweepRows } from '../../client/src/views/runsModel.ts';
+import { runRows, shortOverrides, sweepRows } from '../../client/src/views/runsModel.ts';
+import { formatParamsShort } from '../../protocol/present.ts';
 import { runSummaryOf as summaryOfDone } from '../../protocol/runFolder.ts';
 import type { DoneEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import type { RunInfo, SweepInfo } from '../../protocol/lsp.ts';
@@ -82,7 +83,7 @@ describe('the Runs view after a few runs', () => {
     assert.deepEqual(tooltip.slice(0, 2), ['tabular: finished', 'accuracy 83.01 % after pruning (87.95 % before)']);
     assert.ok(
       tooltip.includes(
-        `compact model: ${DONE.summary.compactParams.toLocaleString('en-US')} of ${DONE.summary.fullParams.toLocaleString('en-US')} parameters; 11.9× fewer nonzero weights`,
+        `compact model: ${DONE.summary.compactParams.toLocaleString('en-US')} of ${DONE.summary.fullParams.toLocaleString('en-US')} parameters; 11.9× fewer non-zero weights`,
       ),
     );
     assert.ok(tooltip.includes('overriding the spec: dropneuron 0.1'));

@@ -152,7 +152,7 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
       180_000,
     );
     assert.equal(done.summary?.damage?.exceeded, true);
-    await statusMatches(/DropNeuron: \d+\.\d\d % · [\d.]+× · pruning cost \d+\.\d+ points/, 'the damage warning in the status bar');
+    await statusMatches(/DropNeuron: \d+\.\d\d % · [\d.,]+[kM]? params · pruning cost \d+\.\d+ points/, 'the damage warning in the status bar');
     const item = w.page.locator('.statusbar-item', { hasText: 'pruning cost' }).first();
     assert.match((await item.getAttribute('class')) ?? '', /warning-kind/, 'shown as a warning, never a check mark');
     await w.screenshot('runs-3-damage-status');

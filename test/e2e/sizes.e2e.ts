@@ -91,6 +91,13 @@ describe('sizes that agree (a real VS Code, code-server)', () => {
     // The inputs: one count, the kept-inputs file's.
     const keptInputs = (JSON.parse(readFileSync(join(runDir(), 'kept-inputs.json'), 'utf8')) as { kept: number[] }).kept;
     assert.equal(await frame.locator('[data-card="inputs"] .value').textContent(), `${keptInputs.length} of 8`);
+    // And which columns: the CSV's names of the kept inputs, in the header's order.
+    const header = readFileSync(join(w.workspace, 'customers.csv'), 'utf8')
+      .split('\n')[0]!
+      .split(',')
+      .filter((c) => c !== 'y');
+    const named = ((await frame.locator('[data-card="inputs"] .label').textContent()) ?? '').split(': ')[1];
+    assert.equal(named, keptInputs.map((i) => header[i]).join(', '));
     await frame.locator('#overview').scrollIntoViewIfNeeded();
     await w.screenshot('sizes-1-panel');
     await frame.locator('#summary-box').scrollIntoViewIfNeeded();

@@ -4,15 +4,16 @@ import type { RunInfo, SweepInfo } from '../../../protocol/lsp.ts';
 import type { RunSummary } from '../../../protocol/runFolder.ts';
 import {
   DAMAGE_REMEDIES,
-  formatCompression,
   formatCount,
+  formatParamsShort,
   formatDamage,
   formatMetric,
   formatNamedMetric,
   formatOverrides,
   formatPoints,
+  formatSparseWeights,
 } from '../../../protocol/present.ts';
-import type { SweepTrialEntry, SweepValue } from '../../../protocol/sweep.ts';
+import { sweepFront, type FrontPoint, type SweepTrialEntry, type SweepValue } from '../../../protocol/sweep.ts';
 
 export interface RunRow {
   /** Stable id: `run:<runDir>`. */
@@ -34,13 +35,6 @@ export interface RunRow {
 function metricText(metric: Metric | undefined, value: number | undefined): string {
   if (value === undefined) return '';
   return metric === 'accuracy' ? formatMetric(metric, value) : `${metric ?? ''} ${formatMetric(metric, value)}`;
-}
-
-const THOUSANDS = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
-
-/** 1234 → "1,234 params", 210210 → "210k params", 1234567 → "1.23M params": a model's size in a few characters. */
-export function formatParamsShort(params: number): string {
-  return `${params < 10_000 ? formatCount(params) : THOUSANDS.format(params).replace('K', 'k')} params`;
 }
 
 /** "dropneuron 0.1, epochs 3": a run's overrides in a row or a tab, at most `max` of them, then how many more. */
@@ -87,7 +81,7 @@ function resultLines(run: RunInfo, summary: RunSummary | undefined): string[] {
   else if (damage) lines.push(`pruning cost ${formatPoints(damage.cost)}, within the tolerance of ${formatPoints(damage.tolerance)}`);
   if (summary.guidance) lines.push(summary.guidance);
   lines.push(
-    `compact model: ${formatCount(summary.compactParams)} of ${formatCount(summary.fullParams)} parameters; ${formatCompression(summary.compression)} fewer nonzero weights`,
+    `compact model: ${formatCount(summary.compactParams)} of ${formatCount(summary.fullParams)} parameters; ${formatSparseWeights(summary.compression)}`,
   );
   return lines;
 }
@@ -107,11 +101,7 @@ export function runRows(runs: RunInfo[]): RunRow[] {
       const finished = state === 'done' || state === 'stopped';
       const result = finished ? metricText(run.metric, summary?.afterPrune ?? run.afterPrune) : '';
       const epochs = run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined;
-      const size = summary
-        ? formatParamsShort(summary.compactParams)
-        : run.compression !== undefined
-          ? `${formatCompression(run.compression)} fewer weights`
-          : undefined;
+      const size = summary ? formatParamsShort(summary.compactParams) : run.compression !== undefined ? formatSparseWeights(run.compression) : undefined;
       const description = [finished ? size : epochs, shortOverrides(run.overrides), state === 'stopped' && epochs ? `stopped at ${epochs}` : undefined].filter(
         Boolean,
       );
@@ -156,7 +146,7 @@ export function trialSettingsText(settings: Record<string, SweepValue>): string 
 }
 
 /** A front point as the tooltip says it: its trial's metric after pruning, at its size. */
-function bestText(sweep: SweepInfo['sweep'], best: SweepInfo['sweep']['front'][number]): string {
+function bestText(sweep: SweepInfo['sweep'], best: FrontPoint): string {
   const point = sweep.trials.find((t) => t.id === best.trial)?.result?.points.find((p) => p.threshold === best.threshold);
   const metric = point ? formatNamedMetric(point.metric, point.afterPrune) : `error ${best.error}`;
   return `${metric} with ${formatCount(best.params)} parameters (${best.trial}, threshold ${best.threshold})`;
@@ -167,12 +157,14 @@ export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
     const done = sweep.trials.filter((t) => t.status === 'done').length;
     const failed = sweep.trials.some((t) => t.status === 'error');
     const active = sweep.trials.some((t) => t.status === 'running' || t.status === 'pending');
-    const best = [...sweep.front].sort((a, b) => a.error - b.error)[0];
+    // The front as the panel and sweep.json draw it now (a sweep.json of an older version may list broken points on it).
+    const front = sweepFront(sweep.trials);
+    const best = [...front].sort((a, b) => a.error - b.error)[0];
     const axes = sweep.axes.map((a) => `${a.name} × ${a.values.length}`).join(', ');
     return {
       id: `sweep:${sweepDir}`,
       label: `${model} · sweep`,
-      description: [`${done}/${sweep.trials.length} trials`, `${sweep.front.length} on the front`].join(' · '),
+      description: [`${done}/${sweep.trials.length} trials`, `${front.length} on the front`].join(' · '),
       tooltip: [sweepDir, axes, ...(best ? [`best on the front: ${bestText(sweep, best)}`] : [])].join('\n'),
       state: active ? 'running' : failed ? 'failed' : 'done',
       specPath: sweep.specPath,
@@ -180,7 +172,7 @@ export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
         const info = runs[t.id];
         const row = info ? runRows([info])[0] : undefined;
         const points = t.result?.points ?? [];
-        const measured = points.map((p) => `${formatCompression(p.compression)} @ ${p.threshold}`).join(', ');
+        const measured = points.map((p) => `${formatParamsShort(p.params)} @ ${p.threshold}`).join(', ');
         return {
           id: `trial:${sweepDir}:${t.id}`,
           label: trialSettingsText(t.settings) || t.id,

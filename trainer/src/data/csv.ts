@@ -56,6 +56,8 @@ export function loadCsv(path: string, options: CsvOptions): Dataset {
     };
   }
   if (options.classify) dataset.classes = maxOf(dataset.trainY, dataset.testY) + 1;
+  // The order readCsv reads a row's features in: the header without the target.
+  dataset.inputNames = train.header.filter((_, i) => i !== train.targetIndex);
   return dataset;
 }
 

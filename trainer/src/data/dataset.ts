@@ -11,6 +11,8 @@ export interface Dataset {
   testY: Float32Array;
   trainCount: number;
   testCount: number;
+  /** The inputs' names in the order the network reads them, when the data names them (a CSV's columns without its target). */
+  inputNames?: string[];
   /** Values per target row: 1 for class labels and scalar regression. */
   targetSize: number;
   classes?: number;
