@@ -10,14 +10,10 @@ import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
 import type { StepOptions } from '../step.ts';
 import { loadOrt, type Ort } from './runtime.ts';
-import { stepGraph, termFeeds, type StepGraph } from './stepGraph.ts';
+import { adamFeeds, stepGraph, termFeeds, type AdamConfig, type StepGraph } from './stepGraph.ts';
 
 type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 type OrtTensor = InstanceType<Ort['Tensor']>;
-
-/** HostAdam's β₁ and β₂ (optimizer.ts), for the bias corrections fed per step. */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
 
 /** The threads onnxruntime's kernels use: the spec's `threads`, default the cores available. */
 export function ortThreads(model: CheckedModel, cores = availableParallelism()): number {
@@ -179,9 +175,8 @@ export class OrtStep {
     });
     const learningRate = (optimizer as OptimizerLike).learningRate;
     if (this.graph.adam) {
-      const t = this.iterations + 1;
-      feeds.adam_rate = scalar(learningRate / (1 - BETA1 ** t));
-      feeds.adam_root = scalar(1 / Math.sqrt(1 - BETA2 ** t));
+      const config = { ...(optimizer.getConfig() as unknown as AdamConfig), learningRate };
+      for (const [name, value] of Object.entries(adamFeeds(config, this.iterations + 1))) feeds[name] = scalar(value);
     } else feeds.neg_lr = scalar(-learningRate);
     const scale = options.scale ?? FULL_PENALTIES;
     this.graph.layers.forEach((l, k) => {

@@ -9,11 +9,6 @@ import { GraphBuilder, int } from './graph.ts';
  */
 export const NORM_EPSILON = 1e-12;
 
-/** Adam's constants, as HostAdam takes them (optimizer.ts). */
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const ADAM_EPSILON = 1e-8;
-
 /** One weighted (dense) layer of the step graph: W [inputs, units], b [units], and the penalty terms it has. */
 export interface GraphLayer {
   layer: CheckedLayer;
@@ -134,8 +129,8 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   );
 
   const state: StepGraph['state'] = [];
-  const rate = scalar(adam ? 'adam_rate' : 'neg_lr');
-  const root = adam ? scalar('adam_root') : '';
+  const rate = adam ? '' : scalar('neg_lr');
+  const [b1, b1c, b2, b2c, scale, eps] = adam ? ['adam_b1', 'adam_1_b1', 'adam_b2', 'adam_1_b2', 'adam_scale', 'adam_eps'].map(scalar) : [];
   const update = (name: string, gradient: string, dims: number[]) => {
     const v = name;
     state.push({ name, dims });
@@ -145,9 +140,10 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     }
     const m = g.input(`m_${v}`, dims);
     const s = g.input(`v_${v}`, dims);
-    const m2 = g.add(g.mul(g.scalar(BETA1), m), g.mul(g.scalar(1 - BETA1), gradient));
-    const s2 = g.add(g.mul(g.scalar(BETA2), s), g.mul(g.mul(g.scalar(1 - BETA2), gradient), gradient));
-    const next = g.sub(v, g.div(g.mul(rate, m2), g.add(g.mul(g.op('Sqrt', [s2]), root), g.scalar(ADAM_EPSILON))));
+    const m2 = g.add(g.mul(b1!, m), g.mul(b1c!, gradient));
+    const s2 = g.add(g.mul(b2!, s), g.mul(g.mul(b2c!, gradient), gradient));
+    // HostAdam's w − (η/c₁)·m / (√v/√c₂ + ε) with η/c₁ divided out of the quotient (adamFeeds): one pass fewer.
+    const next = g.sub(v, g.div(m2, g.add(g.mul(g.op('Sqrt', [s2]), scale!), eps!)));
     g.output(`${v}_next`, next, dims);
     g.output(`m_${v}_next`, m2, dims);
     g.output(`v_${v}_next`, s2, dims);
@@ -285,4 +281,22 @@ export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, group
       });
   }
   return feeds;
+}
+
+/** What HostAdam's getConfig gives (optimizer.ts): the step's constants. */
+export interface AdamConfig {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
+/**
+ * The per-step scalars of the graph's Adam for step `t` (1-based): HostAdam's update w − (η/c₁)·m / (√v·(1/√c₂) + ε),
+ * c = 1 − βᵗ, written as w − m / (√v·s + e) with s = (1/√c₂)/(η/c₁) and e = ε/(η/c₁).
+ */
+export function adamFeeds({ learningRate, beta1, beta2, epsilon }: AdamConfig, t: number): Record<string, number> {
+  const rate = learningRate / (1 - beta1 ** t);
+  const root = 1 / Math.sqrt(1 - beta2 ** t);
+  return { adam_b1: beta1, adam_1_b1: 1 - beta1, adam_b2: beta2, adam_1_b2: 1 - beta2, adam_scale: root / rate, adam_eps: epsilon / rate };
 }
