@@ -7,7 +7,7 @@
 // full-size random batches of MNIST's shape: the speed of a step does not depend on the pixel values.
 // --profile: where one wasm LeNet-300-100 step's time goes (data, matrix products, penalties, the rest, Adam).
 // --conv: each LeNet-5 conv layer's forward + kernel gradient as convolutions and as im2col products (ops.ts).
-// --job: the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs at 1 and at N threads, in child
+// --job: the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on wasm and on ort at 1 and at N threads, in child
 // processes: seconds per epoch, wall time and peak RSS. On webgpu it times both gradient implementations
 // (tfjs' built-in ones and the rebuilt ones of ops.ts) and counts the kernels one LeNet-300-100 step dispatches.
 import { spawnSync } from 'node:child_process';
@@ -408,7 +408,7 @@ for name, steps in (('LeNet-300-100', 40), ('LeNet-5', 20)):
 }
 
 /** Seconds per epoch, wall time and RSS of the README's job for 2 epochs (run in a child process: its own peak RSS). */
-async function job(threads: number): Promise<void> {
+async function job(threads: number, backend: 'wasm' | 'ort'): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'dnn-bench-'));
   const rss: number[] = [];
   const seconds: number[] = [];
@@ -417,7 +417,7 @@ async function job(threads: number): Promise<void> {
     const result = await train({
       specPath: join(examples, 'lenet-300-100.dnn'),
       outDir: join(dir, 'run'),
-      overrides: { train: { epochs: 2, threads, backend: 'wasm' } },
+      overrides: { train: { epochs: 2, threads, backend } },
       emit: (e) => {
         if (e.type !== 'epoch') return;
         seconds.push(e.seconds);
@@ -432,10 +432,10 @@ async function job(threads: number): Promise<void> {
   console.log(JSON.stringify({ threads, seconds, wall, rss, peak: process.resourceUsage().maxRSS * 1024 }));
 }
 
-function jobRows(threadCounts: number[]): string[] {
+function jobRows(threadCounts: number[], backend: 'wasm' | 'ort'): string[] {
   const rows = ['| threads | s/epoch (training) | wall, 2 epochs with evaluation | RSS after epoch 1 → 2 | peak RSS |', '|---|---|---|---|---|'];
   for (const threads of threadCounts) {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--job-child', String(threads)], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--job-child', String(threads), backend], { encoding: 'utf8' });
     const line = child.stdout.trim().split('\n').pop() ?? '';
     if (child.status !== 0 || !line.startsWith('{')) {
       rows.push(`| ${threads} | failed: ${child.stderr.trim().split('\n').pop()} | | | |`);
@@ -499,10 +499,12 @@ async function convFormulations(): Promise<string> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--job-child') return job(Number(args[1]));
+  if (args[0] === '--job-child') return job(Number(args[1]), args[2] === 'ort' ? 'ort' : 'wasm');
   const cores = availableParallelism();
   if (args.includes('--job')) {
-    console.log(`the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on wasm\n${jobRows([1, ...(cores > 1 ? [cores] : [])]).join('\n')}`);
+    const threadCounts = [1, ...(cores > 1 ? [cores] : [])];
+    for (const backend of ['wasm', 'ort'] as const)
+      console.log(`the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on ${backend}\n${jobRows(threadCounts, backend).join('\n')}`);
     return;
   }
   if (args.includes('--conv')) {
