@@ -575,11 +575,15 @@ export const DATASETS = {
     tasks: ['classify', 'autoencode'],
   },
   csv: {
-    doc: 'A CSV file with a header row; every column but the target is an input.',
-    signature: 'data csv "FILE" [target=COLUMN] [test="FILE"] [test_split=F]',
+    doc: 'A CSV file with a header row; every column but the target is an input, or the columns `columns=` names.',
+    signature: 'data csv "FILE" [target=COLUMN] [columns="A,B,..."] [test="FILE"] [test_split=F]',
     files: ['CSV'],
     options: {
       target: { type: 'string', doc: 'The target column, by name or 0-based index (default: the last column).', bare: true },
+      columns: {
+        type: 'string',
+        doc: 'The input columns, by name, in one quoted string separated by commas (`columns="age,income"`), read in the file’s order; the others are not read (an id, a name). Default: every column but the target. Shrink writes it when a run stopped reading some columns.',
+      },
       test: {
         type: 'string',
         doc: 'A CSV file of the test rows, with the same header as FILE; every row of FILE then trains (without it, the last `test_split` of FILE’s rows test).',

@@ -91,6 +91,26 @@ export function csvHeader(path: string): { header: string[] } | { problem: strin
   return { header: first.split(',').map((h) => h.trim()) };
 }
 
+/**
+ * The input columns of a CSV header, by index in the file's order: every column but the target, or those
+ * `columns=` names (the target not among them); a sentence naming what is not there instead. Shared by the editor's
+ * check and the trainer's reader.
+ */
+export function csvInputColumns(
+  header: readonly string[],
+  targetIndex: number,
+  columns: readonly string[] | undefined,
+): { inputs: number[] } | { problem: string } {
+  if (!columns) return { inputs: header.map((_, i) => i).filter((i) => i !== targetIndex) };
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length) {
+    return { problem: `expected the \`columns=\` ${missing.map((c) => JSON.stringify(c)).join(', ')} among ${header.join(', ')}, found none of that name` };
+  }
+  if (columns.includes(header[targetIndex]!))
+    return { problem: `expected \`columns=\` without the target column ${JSON.stringify(header[targetIndex])}, found it listed` };
+  return { inputs: header.map((h, i) => (columns.includes(h) ? i : -1)).filter((i) => i >= 0) };
+}
+
 /** The column of a CSV header that `target=` names: by name, by 0-based index, or the last column when absent; -1 or past the end when none. */
 export function csvTargetIndex(header: readonly string[], target: string | undefined): number {
   return target === undefined ? header.length - 1 : /^\d+$/.test(target) ? Number(target) : header.indexOf(target);
@@ -184,11 +204,15 @@ export function checkDataFiles(data: DataSpec, input: Shape | undefined, specDir
       const index = csvTargetIndex(header, target);
       if (index < 0 || index >= header.length) {
         say(file, `expected a target column ${JSON.stringify(target)} among ${header.join(', ')}, found none`, { kind: 'target', columns: header });
-      } else if (inputSize !== undefined && header.length - 1 !== inputSize) {
-        say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${header.length - 1}`, {
-          kind: 'input',
-          shape: [header.length - 1],
-        });
+      } else {
+        const columns = csvInputColumns(header, index, data.columns);
+        if ('problem' in columns) say(file, columns.problem);
+        else if (inputSize !== undefined && columns.inputs.length !== inputSize) {
+          say(file, `expected ${input!.join('x')} input columns as the spec's \`input\` says, found ${columns.inputs.length}`, {
+            kind: 'input',
+            shape: [columns.inputs.length],
+          });
+        }
       }
     }
   }

@@ -26,7 +26,8 @@ export function dataFacts(data: DataSpec): DataFacts {
       // The first half of the samples trains, the second tests.
       return { inputs: [[data.features]], targets: 1, trainSamples: Math.floor(data.samples / 2) };
     case 'csv':
-      return { targets: 1 };
+      // With `columns=` the spec itself says how many inputs the data has.
+      return { targets: 1, ...(data.columns ? { inputs: [[data.columns.length]] } : {}) };
     case 'synthetic':
       return { classes: data.classes, trainSamples: data.samples };
     case 'idx':
@@ -104,6 +105,11 @@ export function readData(statement: StatementNode, reporter: Reporter): DataSpec
       const result: DataSpec = { kind, file: files[0]!, testSplit: num('test_split', 0.2) };
       const target = str('target');
       if (target !== undefined) result.target = target;
+      const columns = str('columns')
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+      if (columns?.length) result.columns = columns;
       const test = str('test');
       if (test !== undefined) {
         result.test = test;

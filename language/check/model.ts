@@ -71,7 +71,7 @@ export type DataSpec =
   | { kind: 'sparse-regression'; samples: number; features: number; informative: number; noise: number; seed: number }
   | { kind: 'idx'; images: string; labels: string; testImages?: string; testLabels?: string }
   /** `test`: a file of test rows; then every row of `file` trains and `testSplit` is not used. */
-  | { kind: 'csv'; file: string; target?: string; testSplit: number; test?: string }
+  | { kind: 'csv'; file: string; target?: string; testSplit: number; test?: string; columns?: string[] }
   | { kind: 'synthetic'; samples: number; classes: number; seed: number };
 
 export interface CheckedLayer {

@@ -11,7 +11,7 @@ const SHRINK_TITLE = 'Shrink layers to trained sizes';
 export function shrinkToRun(analysis: Analysis, run: RunResult | undefined): TextEdit[] {
   const sizes = run?.done?.summary.compactSizes;
   if (!sizes) return [];
-  return shrinkEdits(analysis, sizes).map((e) => ({ range: e.range, newText: e.newText }));
+  return shrinkEdits(analysis, sizes, run?.done?.summary.keptInputNames).map((e) => ({ range: e.range, newText: e.newText }));
 }
 
 /**

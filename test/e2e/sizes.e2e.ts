@@ -109,7 +109,7 @@ describe('sizes that agree (a real VS Code, code-server)', () => {
     await w.screenshot('sizes-1-layers-view');
   });
 
-  scenario('2. after Shrink the spec, its inlay hint and the pruned spec say the same fc1 size', async () => {
+  scenario('2. after Shrink the spec, its inlay hint and the pruned spec say the same fc1 size, and read only the columns the run still read', async () => {
     const kept = summaryOf().compactSizes.fc1!;
     await focusSpecEditor(false);
     await w.command('DropNeuron: Shrink Layers to Trained Sizes');
@@ -124,6 +124,17 @@ describe('sizes that agree (a real VS Code, code-server)', () => {
     assert.deepEqual(hints, [`${kept}/64 kept`]);
     // The pruned spec the run wrote says it too.
     assert.match(readFileSync(join(runDir(), 'churn.pruned.dnn'), 'utf8'), new RegExp(`dense fc1 ${kept} relu`));
+    // The columns the run stopped reading are dropped from the data line, and `input` counts the rest.
+    const keptInputs = (JSON.parse(readFileSync(join(runDir(), 'kept-inputs.json'), 'utf8')) as { kept: number[] }).kept;
+    assert.ok(keptInputs.length < 8, 'the fixture’s λ leaves columns unread');
+    const header = readFileSync(join(w.workspace, 'customers.csv'), 'utf8')
+      .split('\n')[0]!
+      .split(',')
+      .filter((c) => c !== 'y');
+    const columns = `columns="${keptInputs.map((i) => header[i]).join(',')}"`;
+    assert.ok((await editorText()).includes(`data csv "customers.csv" target=y ${columns}`), await editorText());
+    assert.match(await editorText(), new RegExp(`input ${keptInputs.length}\\b`));
+    assert.ok(readFileSync(join(runDir(), 'churn.pruned.dnn'), 'utf8').includes(columns));
     await w.screenshot('sizes-2-shrunk');
   });
 });

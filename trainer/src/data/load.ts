@@ -61,6 +61,7 @@ function loadData(model: CheckedModel, data: NonNullable<CheckedModel['data']>, 
         target: data.target,
         testSplit: data.testSplit,
         test: data.test === undefined ? undefined : path(data.test),
+        columns: data.columns,
         classify: model.task === 'classify',
       });
       if (d.inputShape[0] !== input.reduce((a, b) => a * b, 1)) {

@@ -87,7 +87,8 @@ export class Exporter implements TrainingListener {
       const keptInputs = outputs.keptInputs;
       io(keptInputs, 'write the kept inputs', () => writeAtomic(keptInputs, JSON.stringify({ inputs: data.inputShape, kept: small.keptInputs })));
     }
-    const specText = prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir);
+    const columns = data.inputNames;
+    const specText = prunedSpec(this.analysis, small.sizes, small.keptInputs?.length, dir, columns && small.keptInputs?.map((i) => columns[i]!));
     io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, specText));
     const summary = { ...summarize(model, pruned, small, beforePrune, afterPrune), ...exported };
     // The pixels these weights read, beside the count: the last epoch's picture is of other weights when the run stopped mid-epoch.

@@ -124,7 +124,7 @@ export async function writeVariant(run: SavedRun, threshold: number, summary: Su
   const outputs: PruneOutputs = { dir, summary: join(dir, 'summary.json'), prunedSpec: join(dir, `${run.model.name}.pruned.dnn`) };
   io(dir, 'create the pruned variant', () => mkdirSync(dir, { recursive: true }));
   io(outputs.summary, 'write the pruned variant', () => writeAtomic(outputs.summary, JSON.stringify({ threshold, ...summary }, null, 2)));
-  const spec = prunedSpec(run.analysis, small.sizes, small.keptInputs?.length, run.runDir);
+  const spec = prunedSpec(run.analysis, small.sizes, small.keptInputs?.length, run.runDir, summary.keptInputNames);
   io(outputs.prunedSpec, 'write the pruned spec', () => writeAtomic(outputs.prunedSpec, spec));
   if (small.keptInputs) {
     const path = join(dir, 'kept-inputs.json');
