@@ -116,7 +116,7 @@ export class SweepPanel {
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: media('sweep.js'),
-      styleUris: [media('stats.css'), media('sweep.css'), media('sweep-flaws.css')],
+      styleUris: [media('stats.css'), media('sweep.css')],
     });
     // The sweep folder lies beside the spec; a change to its sweep.json means a trial finished or started.
     const watcher = vscode.workspace.createFileSystemWatcher(

@@ -16,6 +16,7 @@ import {
 } from '../../protocol/present.ts';
 import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
 import { autoView, metricWord, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
+import { isRoundTick } from './ticks.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -532,7 +533,10 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
         view,
         {
           x: axis(t, 'epoch'),
-          y: axis(t, 'λ (log scale)', { type: 'logarithmic', ticks: { color: t.foreground, callback: (v: number | string) => decadeTick(Number(v)) } }),
+          y: axis(t, 'λ (log scale)', {
+            type: 'logarithmic',
+            ticks: { color: t.foreground, callback: (v: number | string) => (isRoundTick(Number(v)) ? String(Number(Number(v).toPrecision(1))) : '') },
+          }),
         },
         formatStrength,
       ),
@@ -590,12 +594,6 @@ function drawAuto(s: StatsState, t: Theme, nothingToChart: boolean): void {
   $('use-settings-detail').textContent = settings
     ? `Writes ${formatOverrides(settings)} into the spec, in place of dropneuron auto: a fixed-λ run of it then reproduces this one.`
     : '';
-}
-
-/** 1, 2, 5 × a power of ten as a short label (a log axis's other ticks stay unlabelled). */
-function decadeTick(v: number): string {
-  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6) ? String(Number(v.toPrecision(1))) : '';
 }
 
 /** A CSS colour, whatever its form (a theme may give #rgb, rgba(), a name), made translucent: the canvas parses it. */

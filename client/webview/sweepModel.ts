@@ -2,6 +2,7 @@
 import type { Metric } from '../../protocol/events.ts';
 import { formatCount, formatMetric } from '../../protocol/present.ts';
 import { pointFlaws, sweepFront, type PointFlaw, type SweepFile, type SweepValue } from '../../protocol/sweep.ts';
+import { isRoundTick } from './ticks.ts';
 
 export interface SweepPagePoint {
   trial: string;
@@ -134,13 +135,6 @@ export function metricAxis(metric: Metric): MetricAxis {
     value: (p) => p.afterPrune,
     tick: (v) => (isRoundTick(v) ? v.toExponential(0) : ''),
   };
-}
-
-/** Whether `v` is 1, 2 or 5 × a power of ten: the labelled ticks of a log axis (its others stay unlabelled). */
-function isRoundTick(v: number): boolean {
-  if (!(v > 0)) return false;
-  const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  return [1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6);
 }
 
 /**
