@@ -78,7 +78,7 @@ describe('a new user’s path: walkthrough → own CSV → trained, shrunk, expo
     );
     await w.page.keyboard.press('Enter');
     const saved = join(w.workspace, 'train.dnn');
-    await waitFor('the spec saved', () => (existsSync(saved) ? true : undefined), 30_000);
+    await waitFor('the spec saved', () => (existsSync(saved) && readFileSync(saved, 'utf8').includes('model train {') ? true : undefined), 30_000);
     await waitFor('a run of train.dnn', () => (runsOf('/train.dnn').length === 1 ? true : undefined), 60_000);
     const runDir = runsOf('/train.dnn')[0]!;
     await waitFor('the run to finish', () => (readFileSync(join(runDir, 'events.jsonl'), 'utf8').includes('"type":"done"') ? true : undefined), 400_000);
