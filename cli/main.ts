@@ -151,6 +151,31 @@ program
     process.exitCode = await runExport(runDir, flags, out, err);
   });
 
+program
+  .command('import')
+  .description(
+    'write a spec mirroring an ONNX model (as torch.onnx.export writes it) and a safetensors file of its weights, which the spec names with `weights` (docs/import.md)',
+  )
+  .argument('<model>', 'the .onnx file')
+  .option('--data <data>', 'the spec\'s data: a data set\'s name and options ("synthetic classes=4") or a .csv file (default mnist)')
+  .option('--out <spec>', 'the spec to write (default MODEL.dnn beside the model; the weights beside it as .safetensors); never over an existing file')
+  .action(async (model: string, flags: { data?: string; out?: string }) => {
+    // Loaded here, not at the top: the importer is part of the trainer.
+    const { runImport } = await import('./commands/import.ts');
+    process.exitCode = await runImport(model, flags, out, err);
+  });
+
+program
+  .command('evaluate')
+  .description("the test metric of a spec's starting weights (its `weights` file's, else its initialisation's), without training")
+  .argument('<file>', '.dnn spec file')
+  .option('--json', 'print the result as one JSON object')
+  .action(async (file: string, flags: { json?: boolean }) => {
+    // Loaded here, not at the top: evaluating brings the trainer and TensorFlow.js.
+    const { runEvaluate } = await import('./commands/evaluate.ts');
+    process.exitCode = await runEvaluate(file, flags, out, err);
+  });
+
 async function main(): Promise<void> {
   await program.parseAsync();
 }

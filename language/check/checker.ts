@@ -28,7 +28,7 @@ import { formatShape, groupDigits, shapeSize, type CheckedModel, type DataSpec, 
 import { previousEnd } from './options.ts';
 import { readSettings } from './settings.ts';
 import { readSweep } from './sweep.ts';
-import { readEnum, readNumber } from './values.ts';
+import { readEnum, readNumber, readString } from './values.ts';
 
 /** Above this estimate a spec gets a DNN306 warning: more than a laptop or a small GPU holds. */
 export const MEMORY_WARNING_BYTES = 4 * 1024 ** 3;
@@ -196,10 +196,11 @@ function checkModel(
   let taskToken: Token | undefined;
   let input: Shape | undefined;
   let inputToken: Token | undefined;
+  let weights: string | undefined;
 
   for (const statement of block.statements) {
     const head = statement.head.text;
-    if (head === 'data' || head === 'input' || head === 'task') {
+    if (head === 'data' || head === 'input' || head === 'task' || head === 'weights') {
       const first = once.get(head);
       if (first) {
         reporter.report('DNN216', statement, `expected one \`${head}\` statement, found another (first on line ${first.range.start.line + 1})`, {
@@ -215,6 +216,8 @@ function checkModel(
       } else if (head === 'input') {
         inputToken = values(statement)[0]?.token;
         input = readInput(statement, reporter);
+      } else if (head === 'weights') {
+        weights = readWeights(statement, reporter);
       } else {
         taskToken = values(statement)[0]?.token;
         task = readTask(statement, reporter);
@@ -276,6 +279,7 @@ function checkModel(
   };
   if (data) model.data = data;
   if (input) model.input = input;
+  if (weights !== undefined) model.weights = weights;
   checkOutput(model, facts.classes, facts.targets, reporter);
   checkPenalties(model, regularizeBlock, reporter);
   model.memoryBytes = estimateMemory(model);
@@ -351,6 +355,23 @@ function readInput(statement: StatementNode, reporter: Reporter): Shape | undefi
   }
   reporter.report('DNN210', token, `expected a size like 784 or a shape like 28x28x1, found ${describeToken(token)}`);
   return undefined;
+}
+
+/** `weights "FILE"`: the path as written (the trainer resolves it against the spec's folder, as data paths). */
+function readWeights(statement: StatementNode, reporter: Reporter): string | undefined {
+  const args = values(statement);
+  const token = args[0]?.token;
+  if (!token) {
+    reporter.report('DNN208', statement.head, 'expected a quoted path like "model.safetensors" after `weights`, found end of line');
+    return undefined;
+  }
+  if (args[1]) reporter.report('DNN209', args[1], `expected end of line after \`weights ${clip(token.text)}\`, found ${describeToken(args[1].token)}`);
+  const path = readString({ type: 'string', doc: '', path: true }, token, 'weights', reporter);
+  if (path === '') {
+    reporter.report('DNN210', token, 'expected a path like "model.safetensors" for `weights`, found an empty string');
+    return undefined;
+  }
+  return path;
 }
 
 function readTask(statement: StatementNode, reporter: Reporter): Task | undefined {

@@ -106,6 +106,11 @@ export interface CheckedModel {
   data?: DataSpec;
   task: Task;
   input?: Shape;
+  /**
+   * The `weights` file the network starts from instead of its initialisation (safetensors: `NAME.weight` and
+   * `NAME.bias` per weighted layer in PyTorch's layout), as written: relative to the spec's folder.
+   */
+  weights?: string;
   layers: CheckedLayer[];
   regularize: GlobalRegularization;
   train: TrainSettings;

@@ -39,16 +39,22 @@ export class Network {
   /** Per layer of `params`, the DropNeuron groups' weights (`group_scale`, `inputs_weight`). */
   readonly groups: GroupWeights[];
 
-  /** `ops`: which gradient implementation trains it (layerOpsFor in ops.ts picks one per backend). */
+  /**
+   * `ops`: which gradient implementation trains it (layerOpsFor in ops.ts picks one per backend). `start`: one
+   * W and b per weighted layer, in the trainer's layout, that it starts from instead of its initialisation (a
+   * spec's `weights` file: trainer/src/import/startingWeights.ts); the initialisation still draws from `rng`,
+   * so that the rest of the run draws what it would without them.
+   */
   constructor(
     readonly model: CheckedModel,
     rng: Rng,
     readonly ops: LayerOps,
+    start?: readonly { w: Float32Array; b: Float32Array }[],
   ) {
     const tag = `dnn${++networkCount}`;
     const params: LayerParams[] = [];
     try {
-      for (const layer of model.layers.filter((l) => l.weightShape)) params.push(Network.init(model, layer, rng, tag));
+      for (const layer of model.layers.filter((l) => l.weightShape)) params.push(Network.init(model, layer, rng, tag, start?.[params.length]));
     } catch (error) {
       tf.dispose(params.flatMap((p) => [p.w, p.b]));
       throw new LayerSizeError(model.layers.filter((l) => l.weightShape)[params.length]!, error);
@@ -57,8 +63,8 @@ export class Network {
     this.groups = groupWeightsOf(model);
   }
 
-  /** One layer's initial weights and bias, seeded from the run's RNG. Throws when they cannot be allocated. */
-  private static init(model: CheckedModel, layer: CheckedLayer, rng: Rng, tag: string): LayerParams {
+  /** One layer's initial weights and bias, seeded from the run's RNG (or `start`'s). Throws when they cannot be allocated. */
+  private static init(model: CheckedModel, layer: CheckedLayer, rng: Rng, tag: string, start?: { w: Float32Array; b: Float32Array }): LayerParams {
     const shape = layer.weightShape!;
     const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const fanOut = layer.kind === 'conv' ? shape[0]! * shape[1]! * shape[3]! : shape[1]!;
@@ -75,9 +81,9 @@ export class Network {
       for (let i = 0; i < values.length; i++) values[i] = (rng.next() * 2 - 1) * limit;
     }
     // tidy frees the initial tensors (a variable holds its own reference to the data; tidy never frees variables).
-    const w = tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${tag}/${layer.name}/kernel`));
+    const w = tf.tidy(() => tf.variable(tf.tensor(start?.w ?? values, shape), true, `${tag}/${layer.name}/kernel`));
     try {
-      return { layer, w, b: tf.tidy(() => tf.variable(tf.tensor(bias, [out]), true, `${tag}/${layer.name}/bias`)) };
+      return { layer, w, b: tf.tidy(() => tf.variable(tf.tensor(start?.b ?? bias, [out]), true, `${tag}/${layer.name}/bias`)) };
     } catch (error) {
       w.dispose();
       throw error;

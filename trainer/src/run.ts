@@ -27,6 +27,8 @@ import { ThresholdCurveWriter } from './listeners/thresholdCurve.ts';
 import { PruningView } from './listeners/pruningView.ts';
 import { trainLoop, type Trainee } from './loop.ts';
 import type { LayerWeights } from './layerWeights.ts';
+import { ImportError } from './import/errors.ts';
+import { startingWeights } from './import/startingWeights.ts';
 import { LayerSizeError, Network } from './network.ts';
 import { layerOpsFor } from './ops.ts';
 import { makeOptimizer } from './optimizer.ts';
@@ -149,8 +151,11 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 
   let t: Trainee;
   try {
-    t = trainee(model, data, backend);
+    // A spec's `weights` file: the network starts from it (a tensor missing or of another shape fails here, before the run folder).
+    const start = model.weights ? startingWeights(model, resolve(dirname(manifest.specPath), model.weights)) : undefined;
+    t = trainee(model, data, backend, start);
   } catch (error) {
+    if (error instanceof ImportError) return fail(errorEvent('spec', error.message, { file: manifest.specPath }));
     if (!(error instanceof LayerSizeError)) return fail(errorEvent('trainer', `expected the network to build, found: ${(error as Error).message}`));
     const range = (error.layer.sizeToken ?? error.layer.statement).range;
     return fail(
@@ -169,9 +174,9 @@ export async function train(options: TrainOptions): Promise<DoneEvent | ErrorEve
 }
 
 /** The network (allocated here: a layer too big for memory fails before the run folder exists), its optimizer and RNG. */
-function trainee(model: CheckedModel, data: Dataset, backend: BackendChoice): Trainee {
+function trainee(model: CheckedModel, data: Dataset, backend: BackendChoice, start?: { w: Float32Array; b: Float32Array }[]): Trainee {
   const rng = new Rng(model.train.seed);
-  const network = new Network(model, rng, layerOpsFor(tensorBackendOf(backend.name)));
+  const network = new Network(model, rng, layerOpsFor(tensorBackendOf(backend.name)), start);
   return { model, data, rng, network, optimizer: makeOptimizer(model) };
 }
 

@@ -1,0 +1,72 @@
+import type { SafeTensor } from '../export/safetensors.ts';
+import type { ImportedLayer, ImportedModel } from './fromOnnx.ts';
+
+/** What the spec's header comment says of the file it came from. */
+export interface ImportSource {
+  file: string;
+  producer: string;
+  opset: number;
+}
+
+/** The spec's `data` line's words: `mnist`, or `csv "train.csv"` (a path relative to the spec). */
+export type DataWords = string;
+
+/**
+ * The spec text of an imported model: its data and input, `weights` naming the weights file, one line per
+ * layer, and blocks that fine-tune it gently (the imported weights are the starting point) under `dropneuron auto`.
+ */
+export function importedSpecText(name: string, model: ImportedModel, data: DataWords, weightsFile: string, source: ImportSource): string {
+  const weighted = model.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv').length;
+  const lines = [
+    `# Imported by \`dropneuron import\` from ${source.file} (${source.producer || 'unknown producer'}, opset ${source.opset}): ${weighted} weighted layers,`,
+    `# their weights in ${weightsFile}. \`dropneuron evaluate\` scores them as they are; \`dropneuron train\` starts from them.`,
+    `model ${name} {`,
+    `  data ${data}`,
+    `  input ${model.input.join('x')}`,
+    `  weights ${JSON.stringify(weightsFile)}`,
+    '',
+    ...model.layers.map((l) => `  ${layerLine(l)}`),
+    '}',
+    '',
+    '# Fine-tuning shrinks it: DropNeuron finds its own strength and removes the neurons the network does not',
+    '# need, within `tolerance` points of the accuracy it reaches without the penalty.',
+    'regularize {',
+    '  dropneuron auto',
+    '  threshold 0.01',
+    '  tolerance 1',
+    '}',
+    '',
+    'train {',
+    '  epochs 10',
+    '  learning_rate 0.0001',
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function layerLine(l: ImportedLayer): string {
+  const activation = (a: string): string => (a === 'linear' ? '' : ` ${a}`);
+  switch (l.kind) {
+    case 'dense':
+      return `dense ${l.name} ${l.units}${activation(l.activation)}`;
+    case 'conv':
+      return `conv ${l.name} ${l.filters} ${l.kernel.join('x')}${activation(l.activation)}${l.stride !== 1 ? ` stride=${l.stride}` : ''} padding=${l.padding}`;
+    case 'maxpool':
+      return `maxpool ${l.name} ${l.kernel.join('x')}${l.stride !== l.kernel[0] ? ` stride=${l.stride}` : ''} padding=${l.padding}`;
+    case 'flatten':
+      return `flatten ${l.name}`;
+  }
+}
+
+/** The weights file's tensors: `NAME.weight` and `NAME.bias` per weighted layer, in PyTorch's layout (weightsFile.ts reads them back). */
+export function importedTensors(model: ImportedModel): SafeTensor[] {
+  return model.layers.flatMap((l): SafeTensor[] => {
+    if (l.kind !== 'dense' && l.kind !== 'conv') return [];
+    const shape = l.kind === 'dense' ? [l.units, l.inputs] : [l.filters, l.channels, ...l.kernel];
+    return [
+      { name: `${l.name}.weight`, dtype: 'F32', shape, data: l.weight },
+      { name: `${l.name}.bias`, dtype: 'F32', shape: [l.bias.length], data: l.bias },
+    ];
+  });
+}
