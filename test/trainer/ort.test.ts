@@ -91,15 +91,25 @@ interface Steps {
   moved: number;
 }
 
-/** Seeded host data for `model`: x [batch, in], one-hot y [batch, classes]. */
-function batchOf(model: CheckedModel, seed: number): { x: Float32Array; y: Float32Array; labels: Float32Array } {
+/**
+ * Seeded host data for `model`: x [batch, in] and the targets as each side reads them: `y` as the loop gathers them
+ * (one-hot rows for classify, the targets for regress; autoencode reads x), `yCpu` [batch, width] as the tfjs step
+ * takes them (class indices for classify), and `width`, the target row's.
+ */
+function batchOf(model: CheckedModel, seed: number): { x: Float32Array; y: Float32Array; yCpu: Float32Array; width: number } {
   const rng = new Rng(seed);
   const per = model.input!.reduce((a, b) => a * b, 1);
-  const classes = model.layers.at(-1)!.units!;
-  const labels = Float32Array.from({ length: model.train.batch }, () => rng.int(classes));
-  const y = new Float32Array(model.train.batch * classes);
-  labels.forEach((c, i) => (y[i * classes + c] = 1));
-  return { x: Float32Array.from({ length: model.train.batch * per }, () => rng.next()), y, labels };
+  const outputs = model.layers.at(-1)!.units!;
+  const x = Float32Array.from({ length: model.train.batch * per }, () => rng.next());
+  if (model.task === 'autoencode') return { x, y: x, yCpu: x, width: per };
+  if (model.task === 'regress') {
+    const y = Float32Array.from({ length: model.train.batch * outputs }, () => rng.normal());
+    return { x, y, yCpu: y, width: outputs };
+  }
+  const labels = Float32Array.from({ length: model.train.batch }, () => rng.int(outputs));
+  const y = new Float32Array(model.train.batch * outputs);
+  labels.forEach((c, i) => (y[i * outputs + c] = 1));
+  return { x, y, yCpu: labels, width: outputs };
 }
 
 function maxDiff(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
@@ -120,7 +130,7 @@ async function cpuSteps(spec: string, count: number): Promise<Steps> {
   const optimizer = makeOptimizer(model);
   const data = batchOf(model, 11);
   const x = tf.tensor(data.x, [model.train.batch, ...model.input!]);
-  const y = tf.tensor(data.labels, [model.train.batch, 1]);
+  const y = tf.tensor(data.yCpu, [model.train.batch, data.yCpu.length / model.train.batch]);
   const initial = (await network.read()).flatMap((l) => [l.w, l.b]);
   const losses: number[][] = [];
   const weights: Float32Array[][] = [];
@@ -143,7 +153,7 @@ async function ortSteps(spec: string, count: number): Promise<Steps> {
   const network = new Network(model, new Rng(model.train.seed), layerOpsFor('wasm'));
   const optimizer = makeOptimizer(model);
   const data = batchOf(model, 11);
-  const step = await OrtStep.start(model, model.layers.at(-1)!.units!, 1);
+  const step = await OrtStep.start(model, data.width, 1);
   await step.load(network, optimizer);
   const initial = (await network.read()).flatMap((l) => [l.w, l.b]);
   const losses: number[][] = [];
@@ -180,6 +190,20 @@ function compareSteps(label: string, ort: Steps, cpu: Steps, tol = { loss: LOSS_
 describe('the ort backend', () => {
   it('a dense net with dropout, l1, l2 and weighed DropNeuron groups trains SGD steps as on cpu: per step, the loss parts and weights', async () => {
     compareSteps('MLP 64-32-16-10, 5 SGD steps', await ortSteps(MLP, 5), await cpuSteps(MLP, 5));
+  });
+
+  it('every activation’s gradient (sigmoid, elu, softplus, softmax, tanh), regression and autoencoding train as on cpu', async () => {
+    const acts = MLP.replace('dense h1 32 relu', 'dense h1 32 sigmoid\n  dense h1b 24 elu\n  dense h1c 20 softplus\n  dense h1d 18 softmax').replace(
+      'dense h2 16 relu',
+      'dense h2 16 tanh',
+    );
+    compareSteps('MLP with every activation, 5 SGD steps', await ortSteps(acts, 5), await cpuSteps(acts, 5));
+    const regress = MLP.replace('data synthetic samples=32 classes=10', 'data sparse-regression samples=64 features=64 informative=4 noise=0 seed=1')
+      .replace('input 64', 'input 64\n  task regress')
+      .replace('dense out 10', 'dense out 3');
+    compareSteps('regression 64-32-16-3, 5 SGD steps', await ortSteps(regress, 5), await cpuSteps(regress, 5));
+    const autoencode = MLP.replace('input 64', 'input 64\n  task autoencode').replace('dense out 10', 'dense out 64 sigmoid');
+    compareSteps('autoencoder 64-32-16-64, 5 SGD steps', await ortSteps(autoencode, 5), await cpuSteps(autoencode, 5));
   });
 
   it('Adam steps (HostAdam’s update: bias correction, ε outside the square root) match cpu’s', async () => {
