@@ -125,7 +125,7 @@ export async function probeBackends(): Promise<BackendsReport> {
 export async function selectBackend(requested: BackendSetting, model?: CheckedModel): Promise<BackendChoice> {
   if (requested !== 'auto') {
     const refusal = requested === 'ort' && model ? ortRefusal(model) : undefined;
-    if (refusal) throw new BackendError(`expected a network the \`ort\` backend trains, found that ${refusal}; \`backend wasm\` (or \`auto\`) trains it`);
+    if (refusal) throw new BackendError(`${refusal}: \`backend wasm\` trains it, and so does \`auto\`, which falls back to wasm`);
     let adapter: GpuAdapter | undefined;
     try {
       adapter = await tryBackend(requested, false);
