@@ -22,6 +22,7 @@ import {
   sensibleBounds,
   type Analysis,
   type CheckedLayer,
+  type CheckedModel,
   type GlobalRegularization,
   type Position,
   type StatementNode,
@@ -29,6 +30,8 @@ import {
   type ValueSpec,
   values,
 } from '../../language/index.ts';
+import { basename } from 'node:path';
+import { readWeightsHeader, weightsMismatches, weightsPath } from '../../store/weightsFile.ts';
 import { groupDigits, locate, shapeText } from './locate.ts';
 import type { RunResult } from '../../protocol/lsp.ts';
 import { formatPercent, keptByLayer } from '../../protocol/present.ts';
@@ -107,7 +110,11 @@ export function describeLayer(layer: CheckedLayer, run: RunResult | undefined, g
   return lines.join('\n');
 }
 
-export function hover(analysis: Analysis, position: Position, run: RunResult | undefined): Hover | null {
+/**
+ * `specPath`: where the spec is saved, for what its files hold (the `weights` file's tensors); undefined for an
+ * unsaved spec.
+ */
+export function hover(analysis: Analysis, position: Position, run: RunResult | undefined, specPath?: string): Hover | null {
   const where = locate(analysis, position);
   const token = where.token;
   if (!token || token.kind === 'comment') return null;
@@ -124,6 +131,11 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
     return reply(
       `${describeLayer(where.layer, run, analysis.model?.regularize)}\n\n---\n\`${LAYER_KINDS[where.layer.kind].signature}\`\n\n${LAYER_KINDS[where.layer.kind].doc}`,
     );
+  }
+  if (head === 'weights' && block === 'model' && specPath && analysis.model) {
+    const listing = weightsListing(analysis.model, specPath);
+    const doc = isOneOf(head, MODEL_STATEMENTS) ? `**weights** — ${MODEL_STATEMENTS[head]}\n\n` : '';
+    if (listing) return reply(`${doc}${listing}`);
   }
   if (token === statement.head) {
     if (block === 'regularize' && isOneOf(word, REGULARIZE_SETTINGS)) return reply(describeSpec(word, REGULARIZE_SETTINGS[word]));
@@ -159,4 +171,23 @@ export function hover(analysis: Analysis, position: Position, run: RunResult | u
 function dataOptions(statement: StatementNode): Record<string, ValueSpec> {
   const name = values(statement)[0]?.token.text;
   return name && isOneOf(name, DATASETS) ? (DATASETS[name].options as Record<string, ValueSpec>) : {};
+}
+
+/** A hover shows at most this many of a weights file's tensors. */
+const MAX_LISTED_TENSORS = 24;
+
+/** The `weights` file's tensors and shapes as a table (from its header), and what does not fit the spec's layers. */
+function weightsListing(model: CheckedModel, specPath: string): string | undefined {
+  const path = weightsPath(model, specPath);
+  if (!path) return undefined;
+  const read = readWeightsHeader(path);
+  if ('error' in read) return `⚠ ${read.error}`;
+  const rows = read.tensors.slice(0, MAX_LISTED_TENSORS).map((t) => `| \`${t.name}\` | [${t.shape.join(', ')}] | ${t.dtype} |`);
+  const more = read.tensors.length > MAX_LISTED_TENSORS ? `\n\n…and ${read.tensors.length - MAX_LISTED_TENSORS} more` : '';
+  const params = read.tensors.reduce((sum, t) => sum + t.shape.reduce((a, b) => a * b, 1), 0);
+  const problems = weightsMismatches(model, read.tensors, basename(path)).map((p) => `⚠ ${p.message}`);
+  const fit = problems.length
+    ? problems.join('\n\n')
+    : `Every weighted layer of \`${model.name}\` finds its tensors here: training and \`dropneuron evaluate\` start from them.`;
+  return `\`${basename(path)}\`: ${read.tensors.length} tensors, ${groupDigits(params)} values\n\n| tensor | shape | type |\n|---|---|---|\n${rows.join('\n')}${more}\n\n${fit}`;
 }

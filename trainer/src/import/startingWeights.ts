@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { CheckedLayer, CheckedModel } from '../../../language/index.ts';
+import type { CheckedModel } from '../../../language/index.ts';
 import { describeFsError } from '../../../store/files.ts';
+import { expectedTensors, weightsMismatches } from '../../../store/weightsFile.ts';
 import { decodeSafetensors, type SafeTensor } from '../export/safetensors.ts';
 import { ImportError } from './errors.ts';
-
-/** The tensors a weighted layer reads from a weights file, and their shapes there (PyTorch's layout: [out, in], [out, in, kh, kw]). */
-export function expectedTensors(layer: CheckedLayer): { weight: string; bias: string; weightShape: number[]; biasShape: number[] } {
-  const shape = layer.weightShape!;
-  const out = shape[shape.length - 1]!;
-  const weightShape = shape.length === 4 ? [out, shape[2]!, shape[0]!, shape[1]!] : [out, shape[0]!];
-  return { weight: `${layer.name}.weight`, bias: `${layer.name}.bias`, weightShape, biasShape: [out] };
-}
 
 /**
  * A spec's starting weights from its `weights` file (safetensors, as `dropneuron import` and `dropneuron export
@@ -33,6 +26,8 @@ export function startingWeights(model: CheckedModel, file: string): { w: Float32
   } catch (error) {
     throw new ImportError(`${file}: expected a safetensors file, found ${(error as Error).message.replace(/^expected /, 'one that fails: expected ')}`);
   }
+  const [mismatch] = weightsMismatches(model, [...tensors.values()], file);
+  if (mismatch) throw new ImportError(mismatch.message);
   const out: { w: Float32Array; b: Float32Array }[] = [];
   // [height, width] of the image a flatten just turned into a row, until the dense layer that reads it.
   let flattened: [number, number] | undefined;
@@ -40,20 +35,9 @@ export function startingWeights(model: CheckedModel, file: string): { w: Float32
     if (layer.kind === 'flatten' && layer.inputShape?.length === 3) flattened = [layer.inputShape[0]!, layer.inputShape[1]!];
     if (!layer.weightShape) continue;
     const expected = expectedTensors(layer);
-    const read = (name: string, shape: number[]): Float32Array => {
-      const t = tensors.get(name);
-      if (!t)
-        throw new ImportError(
-          `${file}: expected a tensor ${name} [${shape.join(', ')}] for layer \`${layer.name}\`, found none (it holds ${[...tensors.keys()].join(', ') || 'no tensors'})`,
-        );
-      if (t.dtype !== 'F32' || t.shape.join() !== shape.join())
-        throw new ImportError(
-          `${file}: expected ${name} of shape [${shape.join(', ')}] for layer \`${layer.name}\`, found [${t.shape.join(', ')}]${t.dtype !== 'F32' ? ` ${t.dtype}` : ''}`,
-        );
-      return t.data as Float32Array;
-    };
-    const weight = read(expected.weight, expected.weightShape);
-    const b = read(expected.bias, expected.biasShape).slice();
+    // Present, F32 and of the layer's shapes: weightsMismatches found nothing wrong.
+    const weight = tensors.get(expected.weight)!.data as Float32Array;
+    const b = (tensors.get(expected.bias)!.data as Float32Array).slice();
     if (layer.kind === 'conv') {
       const [kh, kw, channels, filters] = layer.weightShape as [number, number, number, number];
       out.push({ w: convToTrainer(weight, kh, kw, channels, filters), b });
