@@ -38,9 +38,9 @@ export class GraphBuilder {
   private readonly constants = new Map<string, string>();
   private count = 0;
 
-  /** A float32 graph input. */
+  /** A float32 graph input, declared once however often it is asked for. */
   input(name: string, dims: readonly Dim[]): string {
-    this.inputs.push(valueInfo(name, dims));
+    if (!this.inputs.some((i) => i.name === name)) this.inputs.push(valueInfo(name, dims));
     return name;
   }
 
@@ -110,8 +110,8 @@ export class GraphBuilder {
     return this.op('ReduceSum', axes.length ? [x, this.ints(axes)] : [x], [int('keepdims', keep ? 1 : 0)]);
   }
 
-  /** A reduction whose axes are an attribute in opset 13 (ReduceL1; all axes when none are given). */
-  reduce(type: 'ReduceL1', x: string, axes: readonly number[] = [], keep = false): string {
+  /** A reduction whose axes are an attribute in opset 13 (ReduceL1, ReduceMean; all axes when none are given). */
+  reduce(type: 'ReduceL1' | 'ReduceMean', x: string, axes: readonly number[] = [], keep = false): string {
     const attributes = [int('keepdims', keep ? 1 : 0)];
     if (axes.length) attributes.push({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [...axes] });
     return this.op(type, [x], attributes);

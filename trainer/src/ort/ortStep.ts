@@ -57,13 +57,17 @@ export class OrtStep {
   private prunedFor: object | undefined;
   private readonly maskBuffers: Float32Array[] = [];
   private readonly ones = new Map<string, tf.Tensor>();
+  /** The graph's input names: the feeds it takes (Adam's proximal scale only where a layer shrinks). */
+  private readonly inputs: Set<string>;
 
   private constructor(
     private readonly ort: Ort,
     private readonly session: Session,
     private readonly graph: StepGraph,
     private readonly model: CheckedModel,
-  ) {}
+  ) {
+    this.inputs = new Set(session.inputNames);
+  }
 
   /** Builds the spec's step graph and opens an onnxruntime session on `threads` threads. Throws where onnxruntime-node does not load. */
   static async start(model: CheckedModel, targetWidth: number, threads = ortThreads(model)): Promise<OrtStep> {
@@ -176,12 +180,12 @@ export class OrtStep {
     const learningRate = (optimizer as OptimizerLike).learningRate;
     if (this.graph.adam) {
       const config = { ...(optimizer.getConfig() as unknown as AdamConfig), learningRate };
-      for (const [name, value] of Object.entries(adamFeeds(config, this.iterations + 1))) feeds[name] = scalar(value);
+      for (const [name, value] of Object.entries(adamFeeds(config, this.iterations + 1))) if (this.inputs.has(name)) feeds[name] = scalar(value);
     } else feeds.neg_lr = scalar(-learningRate);
     const scale = options.scale ?? FULL_PENALTIES;
     this.graph.layers.forEach((l, k) => {
       const groups = withInputs(network.groups[k]!, options.inputs ?? 1);
-      for (const [name, value] of Object.entries(termFeeds(l, k, scale, groups))) feeds[name] = scalar(value);
+      for (const [name, value] of Object.entries(termFeeds(l, k, scale, groups, learningRate))) feeds[name] = scalar(value);
     });
     for (const { name, dims } of this.graph.state) feeds[name] = new Tensor('float32', this.current.get(name)!, dims);
     return feeds;

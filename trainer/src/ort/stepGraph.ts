@@ -16,6 +16,8 @@ export interface GraphLayer {
   units: number;
   /** The terms whose strength in the spec is above 0: the graph computes these, at the strengths fed per step. */
   terms: PenaltyTerm[];
+  /** DropNeuron moves W by its proximal step after the update (`update proximal`), not by its gradient. */
+  proximal: boolean;
 }
 
 /** A dropout site, in the order the forward pass draws its seeds (network.ts forwardPass): a mask [batch, width] fed per step. */
@@ -74,7 +76,8 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     if (layer.kind === 'dense') {
       const [inputs, units] = layer.weightShape as [number, number];
       const k = layers.length;
-      layers.push({ layer, inputs, units, terms: PENALTY_TERM_NAMES.filter((t) => layer.reg[t] > 0) });
+      const terms = PENALTY_TERM_NAMES.filter((t) => layer.reg[t] > 0);
+      layers.push({ layer, inputs, units, terms, proximal: model.regularize.update === 'proximal' && terms.includes('dropneuron') });
       const w = g.input(`w${k}`, [inputs, units]);
       const b = g.input(`b${k}`, [units]);
       const z = g.add(g.op('MatMul', [h, w]), b);
@@ -131,11 +134,14 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   const state: StepGraph['state'] = [];
   const rate = adam ? '' : scalar('neg_lr');
   const [b1, b1c, b2, b2c, scale, eps] = adam ? ['adam_b1', 'adam_1_b1', 'adam_b2', 'adam_1_b2', 'adam_scale', 'adam_eps'].map(scalar) : [];
+  /** Whether `name` is a W that DropNeuron's proximal step shrinks after the update. */
+  const shrinks = (name: string) => name.startsWith('w') && layers[Number(name.slice(1))]!.proximal;
   const update = (name: string, gradient: string, dims: number[]) => {
     const v = name;
     state.push({ name, dims });
     if (!adam) {
-      g.output(`${v}_next`, g.add(g.mul(rate, gradient), v), dims);
+      const next = g.add(g.mul(rate, gradient), v);
+      g.output(`${v}_next`, shrinks(name) ? proximalShrink(g, next, undefined, name) : next, dims);
       return;
     }
     const m = g.input(`m_${v}`, dims);
@@ -143,7 +149,8 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     const m2 = g.add(g.mul(b1!, m), g.mul(b1c!, gradient));
     const s2 = g.add(g.mul(b2!, s), g.mul(g.mul(b2c!, gradient), gradient));
     // HostAdam's w − (η/c₁)·m / (√v/√c₂ + ε) with η/c₁ divided out of the quotient (adamFeeds): one pass fewer.
-    const next = g.sub(v, g.div(m2, g.add(g.mul(g.op('Sqrt', [s2]), scale!), eps!)));
+    let next = g.sub(v, g.div(m2, g.add(g.mul(g.op('Sqrt', [s2]), scale!), eps!)));
+    if (shrinks(name)) next = proximalShrink(g, next, g.add(g.op('Sqrt', [g.mul(s2, scalar('prox_corr'))]), scalar('prox_eps')), name);
     g.output(`${v}_next`, next, dims);
     g.output(`m_${v}_next`, m2, dims);
     g.output(`v_${v}_next`, s2, dims);
@@ -154,6 +161,26 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     update(`b${k}`, grads.get(k)!.b, [l.units]);
   });
   return { bytes: g.encode(`${model.name}_step`), layers, drops, adam, state, inputWidth, targetWidth };
+}
+
+/**
+ * DropNeuron's proximal step on the updated W `w<k>` (proximal.ts, hostShrink): each row group, then each column group,
+ * scaled by max(0, 1 − τ / (‖w_g‖·d̄_g)), with d̄_g the mean over the group of Adam's scale `d` (√v̂ + ε; none under
+ * SGD) and τ fed per step (`tau_rows_<k>`, `tau_cols_<k>`: η·a·c_g, 0 where the schedule turns DropNeuron off). A
+ * zero group stays zero: its denominator is held above 0, so τ / it is huge (or 0 / it is 0), never NaN.
+ */
+function proximalShrink(g: GraphBuilder, w: string, d: string | undefined, name: string): string {
+  const k = name.slice(1);
+  const tiny = g.scalar(1e-30);
+  const one = g.scalar(1);
+  const factor = (x: string, axis: number, tau: string) => {
+    const norm = g.op('Sqrt', [g.sum(g.mul(x, x), [axis], true)]);
+    // d̄ over the group: Σ d / the group's size (the other axis's length).
+    const scaled = d ? g.mul(norm, g.reduce('ReduceMean', d, [axis], true)) : norm;
+    return g.op('Relu', [g.sub(one, g.div(g.input(`${tau}_${k}`, []), g.op('Max', [scaled, tiny])))]);
+  };
+  const byRows = g.mul(w, factor(w, 1, 'tau_rows'));
+  return g.mul(byRows, factor(byRows, 0, 'tau_cols'));
 }
 
 /** The layer's activation of `z`, as network.ts' activate. */
@@ -237,9 +264,11 @@ function penaltyTerms(g: GraphBuilder, l: GraphLayer, k: number, values: Record<
     const rows = g.op('Sqrt', [g.add(rowSq!, eps)]);
     const cols = g.op('Sqrt', [g.add(colSq!, eps)]);
     values.dropneuron.push(g.mul(g.sub(g.add(g.mul(g.sum(rows), at('g_rows')), g.mul(g.sum(cols), at('g_cols'))), at('dn_const')), at('a_dn')));
-    // a·(r/‖row‖ ⊕ c/‖column‖), with a·r and a·c fed as scalars.
-    rowPart = g.div(at('a_dn_rows'), rows);
-    colPart = g.div(at('a_dn_cols'), cols);
+    // a·(r/‖row‖ ⊕ c/‖column‖), with a·r and a·c fed as scalars; under `update proximal` the value only (proximalShrink).
+    if (!l.proximal) {
+      rowPart = g.div(at('a_dn_rows'), rows);
+      colPart = g.div(at('a_dn_cols'), cols);
+    }
   }
   if (has('l2')) {
     const a = at('a_l2');
@@ -263,7 +292,7 @@ function penaltyTerms(g: GraphBuilder, l: GraphLayer, k: number, values: Record<
  * it (the layer's × the schedule's `scale` × the seed's 0.1; 0 turns a term off for the step), the groups' weights and
  * DropNeuron's value offset (Σ of the groups' √ε, weighed).
  */
-export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, groups: GroupWeights): Record<string, number> {
+export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, groups: GroupWeights, learningRate: number): Record<string, number> {
   const feeds: Record<string, number> = {};
   const strength = (t: PenaltyTerm) => l.layer.reg[t] * scale[t] * SEED_SCALE;
   for (const t of l.terms) {
@@ -278,6 +307,8 @@ export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, group
         [`g_rows_${k}`]: groups.rows,
         [`g_cols_${k}`]: groups.cols,
         [`dn_const_${k}`]: Math.sqrt(NORM_EPSILON) * (groups.rows * l.inputs + groups.cols * l.units),
+        // The proximal step's thresholds (proximal.ts): the rate the step just took × a × the groups' weights.
+        ...(l.proximal ? { [`tau_rows_${k}`]: learningRate * a * groups.rows, [`tau_cols_${k}`]: learningRate * a * groups.cols } : {}),
       });
   }
   return feeds;
@@ -298,5 +329,15 @@ export interface AdamConfig {
 export function adamFeeds({ learningRate, beta1, beta2, epsilon }: AdamConfig, t: number): Record<string, number> {
   const rate = learningRate / (1 - beta1 ** t);
   const root = 1 / Math.sqrt(1 - beta2 ** t);
-  return { adam_b1: beta1, adam_1_b1: 1 - beta1, adam_b2: beta2, adam_1_b2: 1 - beta2, adam_scale: root / rate, adam_eps: epsilon / rate };
+  return {
+    adam_b1: beta1,
+    adam_1_b1: 1 - beta1,
+    adam_b2: beta2,
+    adam_1_b2: 1 - beta2,
+    adam_scale: root / rate,
+    adam_eps: epsilon / rate,
+    // The proximal step's scale √v̂ + ε after this step (HostAdam.preconditionerValues), where the graph takes one.
+    prox_corr: 1 / (1 - beta2 ** t),
+    prox_eps: epsilon,
+  };
 }
