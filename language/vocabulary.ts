@@ -196,7 +196,7 @@ export const OPTIMIZERS = {
 
 /** Every backend, in the order `auto` tries them: the one backend list (trainer, CLI, server, settings). */
 export const BACKENDS = {
-  auto: 'The first backend that loads, in the order gpu, webgpu, node, ort, wasm, cpu; webgpu only on a hardware GPU (a software adapter is slower than the CPU backends), ort only for a network it trains (dense layers, Adam or SGD, DropNeuron by its gradient).',
+  auto: 'The first backend that loads, in the order gpu, webgpu, node, ort, wasm, cpu; webgpu only on a hardware GPU (a software adapter is slower than the CPU backends), ort only for a network it trains (dense layers under Adam or SGD).',
   gpu: 'TensorFlow C library with CUDA, through @tensorflow/tfjs-node-gpu (Linux with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1).',
   webgpu: 'Any GPU through WebGPU (Dawn: Vulkan on Linux, Metal on macOS, D3D12 on Windows), through @tensorflow/tfjs-backend-webgpu: no CUDA to match.',
   node: 'TensorFlow C library on the CPU, through @tensorflow/tfjs-node.',
