@@ -3,9 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { Batches } from '../batches.ts';
 import { dropout } from '../dropout.ts';
-import { withInputs } from '../penalties.ts';
-import { FULL_PENALTIES } from '../penalties.ts';
 import { valuesOf } from '../hostMemory.ts';
+import { FULL_PENALTIES, withInputs } from '../penalties.ts';
 import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
 import type { StepOptions } from '../step.ts';
@@ -32,7 +31,7 @@ export interface BatchRows {
   n: number;
 }
 
-/** The optimizer's state as the step graph reads it between syncs: what tf.Optimizer's weights API carries. */
+/** An optimizer with the rate of its next step: every tfjs optimizer, and HostAdam, keeps it in `learningRate` (schedule.ts sets it). */
 type OptimizerLike = tf.Optimizer & { learningRate: number };
 
 /**
