@@ -348,7 +348,7 @@ describe('the language server: data diagnostics that follow the files, the dropo
     assert.ok((await complete('  data csv ".', 13)).includes('.git/ 12-13 (more)'));
     // Not a path: a column name, after the closing quote, a folder that does not exist.
     assert.deepEqual(await complete('  data csv "a.csv" target="y"', 29), []);
-    assert.deepEqual(await complete('  data csv "data/" ', 19), ['target=', 'test=', 'test_split=']);
+    assert.deepEqual(await complete('  data csv "data/" ', 19), ['target=', 'columns=', 'test=', 'test_split=']);
     assert.deepEqual(await complete('  data csv "nowhere/"', 20), []);
   });
 
