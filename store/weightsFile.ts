@@ -54,7 +54,7 @@ export function readWeightsHeader(path: string): { tensors: WeightsTensorInfo[] 
     return { tensors };
   } catch (error) {
     if (error instanceof SyntaxError) return { error: `${path}: expected a safetensors file, found a header that is not JSON` };
-    return { error: `${path}: expected the spec's weights file, found ${describeFsError(path, error)}` };
+    return { error: weightsReadError(path, error) };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -88,4 +88,10 @@ export function weightsMismatches(model: CheckedModel, tensors: readonly Weights
     }
   }
   return found;
+}
+
+/** A weights file that cannot be read, as one sentence: a missing one says so plainly (not "a folder on the path missing"). */
+export function weightsReadError(path: string, error: unknown): string {
+  const missing = (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  return `${path}: expected the spec's weights file, found ${missing ? 'no file there (ENOENT); `dropneuron import` writes one beside the spec it writes' : describeFsError(path, error)}`;
 }

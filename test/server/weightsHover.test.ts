@@ -6,6 +6,7 @@ import type { MarkupContent } from 'vscode-languageserver/node';
 import { analyze } from '../../language/index.ts';
 import { hover } from '../../server/src/hover.ts';
 import { readWeightsHeader, weightsMismatches } from '../../store/weightsFile.ts';
+import { weightsProblems } from '../../store/weightsProblems.ts';
 import { encodeSafetensors } from '../../trainer/src/export/safetensors.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -55,8 +56,36 @@ describe('the `weights` file in the editor', () => {
     writeFileSync(join(dir, 'm.safetensors'), 'not a weights file at all');
     assert.match(hoverText(dir, 3), /⚠ .*m\.safetensors: expected a safetensors file, found a header length of \d+ bytes in a file of 25/);
     const missing = readWeightsHeader(join(dir, 'none.safetensors'));
-    assert.ok('error' in missing && /none\.safetensors: expected the spec's weights file, found .*ENOENT/.test(missing.error), JSON.stringify(missing));
+    assert.ok(
+      'error' in missing && /none\.safetensors: expected the spec's weights file, found no file there \(ENOENT\)/.test(missing.error),
+      JSON.stringify(missing),
+    );
     const model = analyze(SPEC).model!;
     assert.equal(weightsMismatches(model, [], 'w').length, 4, 'W and b of each layer');
+  });
+
+  it("marks each layer whose tensors the file lacks or holds in another shape on the layer's size, and an unreadable file on its path", () => {
+    const dir = tempDir('dnn-weights-hover-');
+    const spec = join(dir, 'm.dnn');
+    assert.deepEqual(
+      weightsProblems(analyze(SPEC), spec).map((p) => [p.range.start.line, p.range.start.character, p.message]),
+      [
+        [
+          3,
+          10,
+          `${join(dir, 'm.safetensors')}: expected the spec's weights file, found no file there (ENOENT); \`dropneuron import\` writes one beside the spec it writes`,
+        ],
+      ],
+    );
+    weightsFile(dir, 5);
+    assert.deepEqual(
+      weightsProblems(analyze(SPEC), spec).map((p) => [p.range.start.line, p.range.start.character, p.message]),
+      [
+        [4, 12, 'm.safetensors: expected fc1.weight of shape [3, 4] for layer `fc1`, found [5, 4]'],
+        [4, 12, 'm.safetensors: expected fc1.bias of shape [3] for layer `fc1`, found [5]'],
+        [5, 12, 'm.safetensors: expected a tensor out.bias [2] for layer `out`, found none (it holds fc1.weight, fc1.bias, out.weight)'],
+      ],
+    );
+    assert.deepEqual(weightsProblems(analyze(SPEC.replace(/ {2}weights .*\n/, '')), spec), []);
   });
 });

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CheckedModel } from '../../../language/index.ts';
-import { describeFsError } from '../../../store/files.ts';
-import { expectedTensors, weightsMismatches } from '../../../store/weightsFile.ts';
+import { expectedTensors, weightsMismatches, weightsReadError } from '../../../store/weightsFile.ts';
 import { decodeSafetensors, type SafeTensor } from '../export/safetensors.ts';
 import { ImportError } from './errors.ts';
 
@@ -18,7 +17,7 @@ export function startingWeights(model: CheckedModel, file: string): { w: Float32
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new ImportError(`${file}: expected the spec's weights file, found ${describeFsError(file, error)}`);
+    throw new ImportError(weightsReadError(file, error));
   }
   let tensors: Map<string, SafeTensor>;
   try {
