@@ -220,6 +220,23 @@ describe('importing ONNX', () => {
     );
   });
 
+  it('refuses an opset it does not know and dynamic spatial dimensions, one sentence each', () => {
+    const gemm: onnx.INodeProto = {
+      opType: 'Gemm',
+      input: ['x', 'W'],
+      output: ['y'],
+      name: 'fc',
+      attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+    };
+    const w = floats('W', [2, 4], [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.throws(() => readOnnx(graphBytes([4], [gemm], [w], 99), 'm.onnx'), {
+      message: 'm.onnx: expected an ONNX opset from 7 to 21, found opset 99; export it again with opset_version=13',
+    });
+    assert.throws(() => importOnnx(readOnnx(graphBytes([1, 'h', 'w'], [gemm], [w]), 'm.onnx'), 'm.onnx'), {
+      message: "m.onnx: expected the input's dimensions after the batch to be fixed numbers, found [1, ?, ?] (dynamic); export with a fixed example input",
+    });
+  });
+
   it('names the file, the layer and both shapes when a weights file does not fit the spec', () => {
     const model = checked(`model m {
   data synthetic classes=2
@@ -250,16 +267,21 @@ function floats(name: string, dims: number[], values: number[]): onnx.ITensorPro
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values };
 }
 
-/** A hand-written ONNX model (opset 13) with input `x` [batch, ...dims] and output `y`. */
-export function graphBytes(dims: number[], node: onnx.INodeProto[], initializer: onnx.ITensorProto[]): Uint8Array {
-  const info = (name: string, shape: number[]): onnx.IValueInfoProto => ({
+/** A hand-written ONNX model (opset 13 unless given) with input `x` [batch, ...dims] and output `y`. */
+export function graphBytes(dims: (number | string)[], node: onnx.INodeProto[], initializer: onnx.ITensorProto[], opset = 13): Uint8Array {
+  const info = (name: string, shape: (number | string)[]): onnx.IValueInfoProto => ({
     name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, ...shape.map((d) => ({ dimValue: d }))] } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: [{ dimParam: 'batch' }, ...shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }))] },
+      },
+    },
   });
   return onnx.ModelProto.encode(
     onnx.ModelProto.create({
       irVersion: 7,
-      opsetImport: [{ domain: '', version: 13 }],
+      opsetImport: [{ domain: '', version: opset }],
       producerName: 'test',
       graph: { name: 'g', node, initializer, input: [info('x', dims)], output: [info('y', [2])] },
     }),
