@@ -29,7 +29,9 @@ describe('the `weights` statement', () => {
         .filter((c) => c !== 'DNN220'),
       [],
     );
-    assert.match(format(text).text, /^ {2}weights "m\.safetensors"$/m);
+    const formatted = format(text);
+    assert.ok(formatted.ok);
+    assert.match(formatted.text, /^ {2}weights "m\.safetensors"$/m);
   });
 
   it('leaves a bad path out of the model: unquoted, empty, twice (the first counts)', () => {
