@@ -220,6 +220,51 @@ describe('importing ONNX', () => {
     );
   });
 
+  it('reads AveragePool as `avgpool`, averaging what the ONNX model averages', () => {
+    const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+    const bytes = graphBytes(
+      [1, 4, 4],
+      [
+        {
+          opType: 'AveragePool',
+          input: ['x'],
+          output: ['p'],
+          name: 'avg',
+          attribute: [
+            { name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+            { name: 'strides', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+          ],
+        },
+        { opType: 'Flatten', input: ['p'], output: ['f'], name: 'flat' },
+        { opType: 'Gemm', input: ['f', 'W'], output: ['y'], name: 'fc', attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+      ],
+      [floats('W', [4, 4], identity)],
+    );
+    const imported = importOnnx(readOnnx(bytes, 'm.onnx'), 'm.onnx');
+    assert.deepEqual(
+      imported.layers.map((l) => `${l.kind} ${l.name}`),
+      ['avgpool pool1', 'flatten flatten1', 'dense fc1'],
+    );
+    const model = checked(`model m {
+  data synthetic classes=4
+  input 4x4x1
+  avgpool pool1 2x2 padding=valid
+  flatten flatten1
+  dense fc1 4
+}`);
+    const x = Float32Array.from({ length: 16 }, (_, i) => i);
+    const params = roundTrip(bytes, model).map((w, i) => ({
+      layer: model.layers.filter((l) => l.weightShape)[i]!,
+      w: tf.tensor(w.w, [4, 4]),
+      b: tf.tensor(w.b, [4]),
+    }));
+    const input = tf.tensor(x, [1, 4, 4, 1]);
+    const y = forwardPass(model, params, layerOpsFor('cpu'), input);
+    // Each 2x2 window's mean, row by row: (0+1+4+5)/4, (2+3+6+7)/4, …
+    assert.deepEqual(Array.from(y.dataSync()), [2.5, 4.5, 10.5, 12.5]);
+    tf.dispose([input, y, ...params.flatMap((p) => [p.w, p.b])]);
+  });
+
   it('refuses an opset it does not know and dynamic spatial dimensions, one sentence each', () => {
     const gemm: onnx.INodeProto = {
       opType: 'Gemm',

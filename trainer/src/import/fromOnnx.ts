@@ -15,6 +15,7 @@ export const IMPORTED_OPS = [
   'Conv',
   'BatchNormalization',
   'MaxPool',
+  'AveragePool',
   'Flatten',
   'Reshape',
   'Relu',
@@ -47,7 +48,7 @@ export type ImportedLayer =
       bias: Float32Array;
       node: string;
     }
-  | { kind: 'maxpool'; name: string; kernel: [number, number]; stride: number; padding: 'same' | 'valid' }
+  | { kind: 'maxpool' | 'avgpool'; name: string; kernel: [number, number]; stride: number; padding: 'same' | 'valid' }
   | { kind: 'flatten'; name: string };
 
 export interface ImportedModel {
@@ -234,14 +235,18 @@ export function importOnnx(graph: OnnxGraph, file: string): ImportedModel {
         }
         break;
       }
-      case 'MaxPool': {
+      case 'MaxPool':
+      case 'AveragePool': {
         if (!('image' in value)) throw fail(node, `expected an image input, found ${describe(value)}`);
         if (intAttr(node, 'ceil_mode', 0) !== 0) throw fail(node, 'expected ceil_mode 0');
         const kernel = intsAttr(node, 'kernel_shape') as [number, number] | undefined;
         if (kernel?.length !== 2) throw fail(node, 'expected a 2-D kernel_shape');
         const [C, H, W] = value.image;
         const { stride, padding } = windowOf(node, [H, W], kernel, fail);
-        layers.push({ kind: 'maxpool', name: `pool${++counts.pool}`, kernel, stride, padding });
+        // TensorFlow's `same` average leaves the padding out of each window's count.
+        if (op === 'AveragePool' && padding === 'same' && intAttr(node, 'count_include_pad', 0) !== 0)
+          throw fail(node, 'expected count_include_pad 0 with padding (the trainer averages over the pixels inside the image only)');
+        layers.push({ kind: op === 'MaxPool' ? 'maxpool' : 'avgpool', name: `pool${++counts.pool}`, kernel, stride, padding });
         value = { image: [C, outSize(H, kernel[0], stride, padding), outSize(W, kernel[1], stride, padding)] };
         break;
       }
@@ -266,7 +271,7 @@ export function importOnnx(graph: OnnxGraph, file: string): ImportedModel {
   return { input: inputShape, layers };
 }
 
-/** The stride (equal on both axes) and the spec's padding of a Conv's or MaxPool's window: no pads, or TensorFlow's `same`. */
+/** The stride (equal on both axes) and the spec's padding of a Conv's or pool's window: no pads, or TensorFlow's `same`. */
 function windowOf(
   node: onnx.INodeProto,
   size: [number, number],

@@ -53,7 +53,8 @@ function layerLine(l: ImportedLayer): string {
     case 'conv':
       return `conv ${l.name} ${l.filters} ${l.kernel.join('x')}${activation(l.activation)}${l.stride !== 1 ? ` stride=${l.stride}` : ''} padding=${l.padding}`;
     case 'maxpool':
-      return `maxpool ${l.name} ${l.kernel.join('x')}${l.stride !== l.kernel[0] ? ` stride=${l.stride}` : ''} padding=${l.padding}`;
+    case 'avgpool':
+      return `${l.kind} ${l.name} ${l.kernel.join('x')}${l.stride !== l.kernel[0] ? ` stride=${l.stride}` : ''} padding=${l.padding}`;
     case 'flatten':
       return `flatten ${l.name}`;
   }
