@@ -127,7 +127,11 @@ describe('sparse regression with the seed settings (shorter: lr 0.02, 10 epochs)
   it('keeps exactly the true nonzero input features', async () => {
     const dir = tempDir();
     const spec = writeSpec(dir, 'sr.dnn', readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'sparse-regression.dnn'), 'utf8'));
-    const { result } = await trainCollect({ specPath: spec, outDir: join(dir, 'run'), overrides: { train: { epochs: 10, learningRate: 0.02 } } });
+    const { result } = await trainCollect({
+      specPath: spec,
+      outDir: join(dir, 'run'),
+      overrides: { train: { epochs: 10, learningRate: 0.02, backend: 'wasm' } },
+    });
     assert.equal(result.type, 'done');
     const done = result as DoneEvent;
     const kept = (JSON.parse(readFileSync(done.outputs.keptInputs!, 'utf8')) as { kept: number[] }).kept;

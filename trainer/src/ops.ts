@@ -241,5 +241,6 @@ export const REBUILT_OPS: LayerOps = {
 
 /** The ops a backend trains with: rebuilt gradients on wasm and cpu, tfjs' own on the TensorFlow backends. */
 export function layerOpsFor(backend: BackendName): LayerOps {
-  return backend === 'wasm' || backend === 'cpu' ? REBUILT_OPS : BUILT_IN_OPS;
+  // ort's tensors (evaluation, pruning, export) are wasm's: a re-pruned ort run evaluates as it trained.
+  return backend === 'wasm' || backend === 'cpu' || backend === 'ort' ? REBUILT_OPS : BUILT_IN_OPS;
 }
