@@ -296,8 +296,9 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     const input = w.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
     await input.fill('>DropNeuron: New Spec from Example');
-    await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'DropNeuron: New Spec from Example' }).first().waitFor();
-    await w.page.keyboard.press('Enter');
+    // Clicked, not Enter: on a loaded machine Enter could land before the list was filtered (CI ran another command).
+    await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'DropNeuron: New Spec from Example' }).first().click();
+    await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New DropNeuron spec from an example' }).waitFor({ timeout: 30_000 });
     await input.fill('sparse-regression');
     await w.page.locator('.quick-input-list .monaco-list-row', { has: w.page.locator('.label-name', { hasText: /^sparse-regression$/ }) }).click();
     await groups.first().locator('.tab.active[aria-label*="sparse-regression.dnn"]').waitFor({ timeout: 30_000 });
@@ -318,7 +319,11 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
         timeout: 30_000,
       });
       // Train anyway: the trainer reads the labels and stops, naming the line of `out` and its fix (it said "Fix the spec's `data` line").
-      await lens(/^Train$/).click();
+      // The lens of the active editor's spec (another group may show another spec's).
+      await w.page
+        .locator('.editor-group-container.active .codelens-decoration a', { hasText: /^Train$/ })
+        .first()
+        .click();
       const toast = w.page.locator('.notifications-toasts', { hasText: 'narrow.dnn has an error on line 6 that stops training' });
       await toast.waitFor({ timeout: 60_000 });
       const said = (await toast.textContent()) ?? '';
