@@ -639,6 +639,8 @@ export const MODEL_STATEMENTS = {
   data: 'Where the training and test data come from.',
   input: 'The shape of one input: a size like 784, or height x width x channels like 28x28x1. Optional when the data set fixes it.',
   task: 'What the network learns: classify, regress or autoencode. Optional: the default follows the data set.',
+  weights:
+    'The weights the network starts from instead of its initialisation: `weights "FILE"`, a safetensors file relative to the spec (`dropneuron import` writes one with the spec). It holds `NAME.weight` and `NAME.bias` for each weighted layer in PyTorch’s layout ([out, in], [out, in, kh, kw]); `train` fine-tunes from them, `dropneuron evaluate` scores them. Optional.',
 } as const;
 
 export function isOneOf<T extends string>(word: string, table: Readonly<Record<T, unknown>>): word is T {

@@ -86,8 +86,8 @@ describe('completion ranking: what is legal at the cursor comes first', () => {
   it('at a model line: the statements not written yet, then layer snippets with tab stops', () => {
     const items = shown('model m {\n  data mnist\n  |\n}\n');
     assert.deepEqual(
-      items.slice(0, 3).map((i) => i.label),
-      ['input', 'task', 'dense'],
+      items.slice(0, 4).map((i) => i.label),
+      ['input', 'task', 'weights', 'dense'],
     );
     const dense = items.find((i) => i.label === 'dense');
     assert.equal(dense?.insertTextFormat, InsertTextFormat.Snippet);
