@@ -45,7 +45,11 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
     const data = dataWords(flags.data ?? 'mnist', dirname(specPath));
     if (typeof data !== 'string') return fail(data.error);
     const name = modelNameOf(basename(specPath));
-    const text = importedSpecText(name, imported, data, basename(weightsPath), { file: basename(file), producer: graph.producer, opset: graph.opset });
+    // A CSV's default task is regression; a model with several outputs classifies (one output per class).
+    const last = imported.layers.filter((l) => l.kind === 'dense').at(-1);
+    const task = data.startsWith('csv ') && last && last.units > 1 ? 'classify' : undefined;
+    const source = { file: basename(file), producer: graph.producer, opset: graph.opset };
+    const text = importedSpecText(name, imported, data, basename(weightsPath), source, task);
     // The spec as `dropneuron check` reads it, its data files included: a model whose input does not fit the data is refused here.
     const analysis = analyze(text);
     const problem = [...analysis.diagnostics, ...dataDiagnostics(analysis, specPath)].find((d) => d.severity === 'error');

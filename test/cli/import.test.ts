@@ -178,6 +178,31 @@ describe('dropneuron import and evaluate', () => {
     );
   });
 
+  it('--data FILE.csv writes `data csv "FILE"` (and `task classify` for several outputs), and refuses a CSV whose columns the input does not fit', () => {
+    const csv = tempDir('dnn-cli-import-csv-');
+    const rows = (columns: number): string =>
+      [
+        [...Array.from({ length: columns }, (_, i) => `x${i}`), 'label'].join(','),
+        ...Array.from({ length: 40 }, (_, r) => [...Array.from({ length: columns }, (_, i) => (r * (i + 1)) % 7), r % 3].join(',')),
+      ].join('\n') + '\n';
+    writeFileSync(join(csv, 'data.csv'), rows(4));
+    writeFileSync(join(csv, 'wide.csv'), rows(5));
+    const plan: Plan = {
+      input: [4],
+      outputs: 3,
+      steps: [{ op: 'dense', name: 'fc', weight: new Float32Array(12).fill(0.1), bias: new Float32Array(3), inputs: 4, units: 3 }],
+    };
+    writeFileSync(join(csv, 'm.onnx'), onnxModel(plan, 'm'));
+    assert.match(
+      refused(csv, [join(csv, 'm.onnx'), '--data', join(csv, 'wide.csv')]),
+      /expected a model that fits --data .*wide\.csv, found that its spec does not check: DNN311 .*wide\.csv: expected 4 input columns as the spec's `input` says, found 5; nothing was written/,
+    );
+    importOk([join(csv, 'm.onnx'), '--data', join(csv, 'data.csv')]);
+    const spec = readFileSync(join(csv, 'm.dnn'), 'utf8');
+    assert.match(spec, /^ {2}data csv "data\.csv"\n {2}input 4\n {2}task classify$/m);
+    assert.equal(evaluate(join(csv, 'm.dnn')).metric, 'accuracy');
+  });
+
   const python = torchPython();
   it(
     "a PyTorch MLP (784-300-100-10, one epoch) exported by torch.onnx.export evaluates to PyTorch's own test accuracy within 0.05 points",

@@ -12,10 +12,10 @@ export interface ImportSource {
 export type DataWords = string;
 
 /**
- * The spec text of an imported model: its data and input, `weights` naming the weights file, one line per
+ * The spec text of an imported model: its data, input and (where the data's default is another) task, `weights` naming the weights file, one line per
  * layer, and blocks that fine-tune it gently (the imported weights are the starting point) under `dropneuron auto`.
  */
-export function importedSpecText(name: string, model: ImportedModel, data: DataWords, weightsFile: string, source: ImportSource): string {
+export function importedSpecText(name: string, model: ImportedModel, data: DataWords, weightsFile: string, source: ImportSource, task?: 'classify'): string {
   const weighted = model.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv').length;
   const lines = [
     `# Imported by \`dropneuron import\` from ${source.file} (${source.producer || 'unknown producer'}, opset ${source.opset}): ${weighted} weighted layers,`,
@@ -23,6 +23,7 @@ export function importedSpecText(name: string, model: ImportedModel, data: DataW
     `model ${name} {`,
     `  data ${data}`,
     `  input ${model.input.join('x')}`,
+    ...(task ? [`  task ${task}`] : []),
     `  weights ${JSON.stringify(weightsFile)}`,
     '',
     ...model.layers.map((l) => `  ${layerLine(l)}`),
