@@ -255,3 +255,25 @@ export function formatExportLines(summary: Pick<Summary, 'exports' | 'exportErro
 export function formatStrength(lambda: number): string {
   return String(Number(lambda.toPrecision(3)));
 }
+
+/** The backends as a report lists them: which load, in auto's order. */
+interface BackendsSeen {
+  auto?: string | undefined;
+  backends: readonly { backend: string; loads: boolean }[];
+}
+
+/** The backend that trains what ort does not (any network but a dense one): the next in auto's order that loads. */
+function afterOrt(report: BackendsSeen): string | undefined {
+  return report.backends.slice(report.backends.findIndex((b) => b.backend === 'ort') + 1).find((b) => b.loads)?.backend;
+}
+
+/** What `auto` trains on, as the CLI and the editor say it: "ort (dense networks; others on wasm)", "webgpu". */
+export function formatAutoBackend(report: BackendsSeen): string | undefined {
+  const others = afterOrt(report);
+  return report.auto === 'ort' && others ? `ort (dense networks; others on ${others})` : report.auto;
+}
+
+/** A backend that loads, in the CLI's table and the editor's picker: ort says what it takes. */
+export function formatBackendReady(backend: string, report: BackendsSeen): string {
+  return backend === 'ort' ? `ready for dense networks (others train on ${afterOrt(report) ?? 'the next backend'})` : 'ready';
+}

@@ -33,6 +33,19 @@ export const TARGETS = {
   'win32-arm64': 'win32-arm64',
 };
 
+/**
+ * vsce target → the folder of node_modules/onnxruntime-node/bin/napi-v6/ it carries (its binding loads
+ * `${platform}/${arch}`); none for darwin-x64, which onnxruntime-node 1.30 does not build: that .vsix trains on wasm.
+ */
+export const ORT_TARGETS = {
+  'linux-x64': 'linux/x64',
+  'linux-arm64': 'linux/arm64',
+  'darwin-arm64': 'darwin/arm64',
+  'win32-x64': 'win32/x64',
+  'win32-arm64': 'win32/arm64',
+};
+const ORT = join(ROOT, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+
 /** The vsce target for this machine, or null where Dawn has no build for it (the universal .vsix then). */
 export function hostTarget() {
   const target = `${process.platform}-${process.arch}`;
@@ -79,7 +92,17 @@ function pack(target, out) {
   }
   const tmp = mkdtempSync(join(tmpdir(), 'dnn-vscodeignore-'));
   const ignoreFile = join(tmp, '.vscodeignore');
-  writeFileSync(ignoreFile, `${base.trimEnd()}\n${folder ? `# ${target}: its Dawn binary\n!node_modules/webgpu/dist/${folder}/**\n` : ''}`);
+  const ort = target && ORT_TARGETS[target];
+  if (ort && !existsSync(join(ORT, ort, 'onnxruntime_binding.node'))) {
+    throw new Error(
+      `expected ${relative(ROOT, join(ORT, ort, 'onnxruntime_binding.node'))} (from onnxruntime-node) to pack ${target}, found none: run npm install`,
+    );
+  }
+  const lines = [
+    ...(folder ? [`# ${target}: its Dawn binary`, `!node_modules/webgpu/dist/${folder}/**`] : []),
+    ...(ort ? [`# ${target}: its ONNX Runtime binary`, `!node_modules/onnxruntime-node/bin/napi-v6/${ort}/**`] : []),
+  ];
+  writeFileSync(ignoreFile, `${base.trimEnd()}\n${lines.map((l) => `${l}\n`).join('')}`);
   mkdirSync(dirname(out), { recursive: true });
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = ['package', '--ignoreFile', ignoreFile, '--out', out, ...(target ? ['--target', target] : [])];
@@ -96,7 +119,14 @@ function pack(target, out) {
   }
   const dawnBytes = entries.filter((e) => e.name.startsWith(`extension/node_modules/webgpu/dist/${folder}/`)).reduce((s, e) => s + e.size, 0);
   if (folder && dawnBytes !== dirSize(join(DAWN, folder))) throw new Error(`expected all of node_modules/webgpu/dist/${folder} in ${out}`);
-  return { target: target ?? 'universal', out, bytes: statSync(out).size, files: entries.length, dawn: folder ?? null, dawnBytes };
+  // And exactly the target's ONNX Runtime folder, complete.
+  const ortFolders = new Set(
+    entries.map((e) => /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v6\/([^/]+\/[^/]+)\//.exec(e.name)?.[1]).filter(Boolean),
+  );
+  if ([...ortFolders].join() !== (ort ?? '')) throw new Error(`expected ${out} to hold the ONNX Runtime folders [${ort ?? ''}], found [${[...ortFolders]}]`);
+  const ortBytes = entries.filter((e) => e.name.startsWith(`extension/node_modules/onnxruntime-node/bin/napi-v6/${ort}/`)).reduce((s, e) => s + e.size, 0);
+  if (ort && ortBytes !== dirSize(join(ORT, ort))) throw new Error(`expected all of node_modules/onnxruntime-node/bin/napi-v6/${ort} in ${out}`);
+  return { target: target ?? 'universal', out, bytes: statSync(out).size, files: entries.length, dawn: folder ?? null, dawnBytes, ort: ort ?? null, ortBytes };
 }
 
 function main() {
@@ -126,7 +156,10 @@ function main() {
   }
   for (const [target, out] of jobs) {
     const r = pack(target, out);
-    const dawn = r.dawn ? `Dawn ${r.dawn} ${mb(r.dawnBytes)} unpacked` : 'no Dawn (CPU backends)';
+    const dawn = [
+      r.dawn ? `Dawn ${r.dawn} ${mb(r.dawnBytes)} unpacked` : 'no Dawn (CPU backends)',
+      r.ort ? `ONNX Runtime ${r.ort} ${mb(r.ortBytes)} unpacked` : 'no ONNX Runtime (wasm for every network)',
+    ].join(', ');
     const shown = relative(process.cwd(), r.out).startsWith('..') ? r.out : relative(process.cwd(), r.out);
     console.log(`${shown}: ${r.target}, ${r.bytes} bytes (${mb(r.bytes)}), ${r.files} files, ${dawn}`);
   }

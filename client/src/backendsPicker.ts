@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { BACKENDS, type BackendSetting } from '../../language/index.ts';
 import { BackendsRequest, type BackendsReport } from '../../protocol/lsp.ts';
-import { formatAdapter } from '../../protocol/present.ts';
+import { formatAdapter, formatAutoBackend, formatBackendReady } from '../../protocol/present.ts';
 
 type Item = vscode.QuickPickItem & { backend?: BackendSetting };
 
@@ -19,7 +19,7 @@ export function backendItems(report: BackendsReport, current: BackendSetting): I
     { label: 'backends', kind: vscode.QuickPickItemKind.Separator },
     ...report.backends.map((b): Item => ({
       label: `$(${b.loads ? 'pass' : 'circle-slash'}) ${b.backend}`,
-      description: `${b.loads ? (b.adapter ? `loads, on ${formatAdapter(b.adapter)}` : 'loads') : `does not load: ${b.reason ?? 'unknown'}`}${mark(b.backend)}`,
+      description: `${b.loads ? (b.adapter ? `loads, on ${formatAdapter(b.adapter)}` : `loads, ${formatBackendReady(b.backend, report)}`) : `does not load: ${b.reason ?? 'unknown'}`}${mark(b.backend)}`,
       detail: BACKENDS[b.backend],
       ...(b.loads ? { backend: b.backend } : {}),
     })),
@@ -43,7 +43,7 @@ export async function showBackends(client: LanguageClient): Promise<void> {
   const settings = vscode.workspace.getConfiguration('dropneuron.trainer', uri);
   const current = settings.get<BackendSetting>('backend') ?? 'auto';
   const picked = await vscode.window.showQuickPick(backendItems(report, current), {
-    title: `DropNeuron backends: auto trains on ${report.auto ?? 'nothing'} here`,
+    title: `DropNeuron backends: auto trains on ${formatAutoBackend(report) ?? 'nothing'} here`,
     placeHolder: 'Pick a backend for runs started from the editor (the spec’s own `backend` setting stays as written)',
     matchOnDescription: true,
   });

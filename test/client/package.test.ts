@@ -12,6 +12,9 @@ const hostFolder = process.platform === 'darwin' ? 'darwin-universal' : `${proce
 // Dawn's Linux builds need glibc: none on musl (Alpine), where the host .vsix is the universal one.
 const glibc = !!(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime;
 const hostHasDawn = DAWN_FOLDERS.includes(hostFolder) && (process.platform !== 'linux' || glibc);
+/** The platforms onnxruntime-node builds for (scripts/package.mjs ORT_TARGETS): each .vsix but darwin-x64's carries its binary. */
+const ORT_PLATFORMS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
+const hostHasOrt = ORT_PLATFORMS.includes(`${process.platform}-${process.arch}`) && (process.platform !== 'linux' || glibc);
 
 /** Packs with scripts/package.mjs (the dist/ bundles as built; npm test builds first). */
 function pack(out: string, target?: string): void {
@@ -109,9 +112,12 @@ it('the .vsix installs a complete extension: manifest, bundles, grammar, this pl
   assert.ok(webgpu, `expected webgpu among the backends, found ${report.backends.map((b) => b.backend).join(', ')}`);
   assert.doesNotMatch(webgpu.reason ?? '', /not installed|Cannot find/, 'the .vsix carries webgpu and tfjs-backend-webgpu');
   if (adapter) assert.ok(webgpu.loads, `expected the webgpu backend to load from the .vsix, found: ${webgpu.reason}`);
+  // And ONNX Runtime's CPU kernels (the ort backend) where onnxruntime-node builds for this platform.
+  const ort = report.backends.find((b) => b.backend === 'ort');
+  if (hostHasOrt) assert.ok(ort?.loads, `expected the ort backend to load from the .vsix, found: ${ort?.reason}`);
 });
 
-it('a platform’s .vsix carries only that platform’s Dawn (win32-x64: dawn.node and its DirectX compilers)', (t) => {
+it('a platform’s .vsix carries only that platform’s Dawn (win32-x64: dawn.node and its DirectX compilers) and ONNX Runtime', (t) => {
   const dir = tempDir('dnn-vsix-', t);
   const vsix = join(dir, 'dropneuron-win32-x64.vsix');
   pack(vsix, 'win32-x64');
@@ -121,6 +127,10 @@ it('a platform’s .vsix carries only that platform’s Dawn (win32-x64: dawn.no
   for (const file of ['dawn.node', 'd3dcompiler_47.dll', 'dxcompiler.dll']) {
     assert.ok(names.includes(`extension/node_modules/webgpu/dist/win32-x64/${file}`), `expected win32-x64/${file} in the .vsix`);
   }
+  const ort = [...new Set(names.map((n) => /^extension\/node_modules\/onnxruntime-node\/bin\/napi-v6\/([^/]+\/[^/]+)\//.exec(n)?.[1]).filter(Boolean))];
+  assert.deepEqual(ort, ['win32/x64']);
+  assert.ok(names.includes('extension/node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime_binding.node'));
   const manifest = readFileSync(join(ROOT, '.vscodeignore'), 'utf8');
   assert.doesNotMatch(manifest, /^!.*webgpu\/dist/m, '.vscodeignore alone (a plain vsce package, the universal .vsix) lets no Dawn binary in');
+  assert.doesNotMatch(manifest, /^!.*onnxruntime-node\/bin/m, 'nor an ONNX Runtime binary');
 });

@@ -98,8 +98,8 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     assert.match(bars[0]!, /^fc1 64 → \d+$/);
     const kept = Number(/→ (\d+)/.exec(bars[0]!)![1]);
     assert.ok(kept < 64, `expected fc1 to shrink, found ${kept}`);
-    // On wasm the run trains on every core by default: "· 2 threads" on a 2-core machine.
-    assert.match((await stats.locator('#status').textContent()) ?? '', /^done after 2 epochs on wasm( · \d+ threads)?$/);
+    // A dense network trains on ort (ONNX Runtime's CPU kernels, in the .vsix) on every core by default: "· 2 threads" on a 2-core machine.
+    assert.match((await stats.locator('#status').textContent()) ?? '', /^done after 2 epochs on ort( · \d+ threads?)?$/);
     await w.screenshot('4-train-stats');
     await w.page.locator('.activitybar .action-item a[aria-label^="DropNeuron"]').click();
     await w.page.locator('[id="workbench.view.extension.dropneuron"] .monaco-list-row', { hasText: `64 → ${kept} kept` }).waitFor({ timeout: 30_000 });
@@ -191,7 +191,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
       await stats
         .locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1 · learning_rate 0\.005 · seed 7$/ })
         .waitFor({ timeout: 60_000 });
-      await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
+      await stats.locator('#status', { hasText: 'done after 1 epoch on ort' }).waitFor({ timeout: 180_000 });
       await w.screenshot('8-override-run');
       const start = readFileSync(join(runsOf('override.dnn').at(-1)!, 'events.jsonl'), 'utf8').split('\n')[0]!;
       const event = JSON.parse(start) as { epochs: number; settings: { learningRate: number; seed: number } };
@@ -236,7 +236,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     await w.page.keyboard.press('Enter');
     const stats = w.stats();
     await stats.locator('#overrides', { hasText: /^Overriding the spec for this run: epochs 1$/ }).waitFor({ timeout: 60_000 });
-    await stats.locator('#status', { hasText: 'done after 1 epoch on wasm' }).waitFor({ timeout: 180_000 });
+    await stats.locator('#status', { hasText: 'done after 1 epoch on ort' }).waitFor({ timeout: 180_000 });
     await w.screenshot('9-picker-trained');
     assert.equal(readFileSync(join(w.workspace, 'picker.dnn'), 'utf8'), SMALL(3).replace('model small', 'model picker'), 'the spec stays as written');
     // The next time the picker starts from this run's change, says so on the Train row, and clears it in one pick.
@@ -256,8 +256,10 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
   scenario("10. Show Backends: what the trainer can train on here, the GPU WebGPU sees, and a pick sets the editor's backend", async () => {
     await w.command('DropNeuron: Show Backends');
     const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for wasm.
-    await w.page.locator('.quick-input-widget', { hasText: 'auto trains on wasm here' }).waitFor({ timeout: 120_000 });
+    // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for the CPU: ort for
+    // dense networks, wasm for the others.
+    await w.page.locator('.quick-input-widget', { hasText: 'auto trains on ort (dense networks; others on wasm) here' }).waitFor({ timeout: 120_000 });
+    await row(/ort.*loads, ready for dense networks \(others train on wasm\)/).waitFor();
     await row(/webgpu.*loads, on llvmpipe.*\(software\)/).waitFor();
     await row(/gpu.*does not load: not installed/).waitFor();
     await w.screenshot('10-backends');
