@@ -43,3 +43,8 @@ export function dropout(t: tf.Tensor, keep: number, seed: number, rows?: { offse
   for (let i = 0; i < mask.length; i++) if (hash32((first + i) ^ salt) < threshold) mask[i] = scale;
   return tf.mul(t, tf.tensor(mask, t.shape));
 }
+
+/** The next seed of a forward pass's dropout chain: one per dropout site, in order (network.ts forwardPass, the ort step). */
+export function nextDropoutSeed(seed: number): number {
+  return (seed * 1103515245 + 12345) % 2147483647;
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedLayer, CheckedModel } from '../../language/index.ts';
-import { dropout } from './dropout.ts';
+import { dropout, nextDropoutSeed } from './dropout.ts';
 import { groupWeightsOf, type GroupWeights } from './groupWeights.ts';
 import type { LayerOps } from './ops.ts';
 import type { Rng } from './rng.ts';
@@ -139,7 +139,7 @@ export function forwardPass(
   let seed = dropoutSeed;
   const drop = (t: tf.Tensor, keep: number): tf.Tensor => {
     if (seed === undefined || keep >= 1) return t;
-    seed = (seed * 1103515245 + 12345) % 2147483647;
+    seed = nextDropoutSeed(seed);
     return dropout(t, keep, seed, rows);
   };
   const byLayer = new Map(params.map((p) => [p.layer.index, p]));

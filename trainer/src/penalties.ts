@@ -12,8 +12,12 @@ import { sumLeading } from './reduce.ts';
  */
 export const SEED_SCALE = 0.1;
 
-/** Keeps the square root differentiable at 0: d/dw sqrt(Σw² + ε) = w / sqrt(Σw² + ε) is 0, not NaN, at w = 0. */
-const EPSILON = 1e-12;
+/**
+ * Keeps the square root differentiable at 0: d/dw sqrt(Σw² + ε) = w / sqrt(Σw² + ε) is 0, not NaN, at w = 0. The
+ * ort step graph (ort/stepGraph.ts) takes the same ε, so that both compute one penalty.
+ */
+export const NORM_EPSILON = 1e-12;
+const EPSILON = NORM_EPSILON;
 const SQRT_EPSILON = Math.sqrt(EPSILON);
 
 /** The axes summed to get lo's groups (rows: input neurons or channels) and li's (columns: output ones). */

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../../language/index.ts';
 import type { Batches } from '../batches.ts';
-import { dropout } from '../dropout.ts';
+import { dropout, nextDropoutSeed } from '../dropout.ts';
 import { valuesOf } from '../hostMemory.ts';
 import { FULL_PENALTIES, withInputs } from '../penalties.ts';
 import type { LossSums } from '../lossSums.ts';
@@ -17,11 +17,6 @@ type OrtTensor = InstanceType<Ort['Tensor']>;
 /** The threads onnxruntime's kernels use: the spec's `threads`, default the cores available. */
 export function ortThreads(model: CheckedModel, cores = availableParallelism()): number {
   return Math.max(1, model.train.threads ?? cores);
-}
-
-/** The next dropout seed of the forward pass's chain (network.ts forwardPass: one per dropout site, in order). */
-function nextSeed(seed: number): number {
-  return (seed * 1103515245 + 12345) % 2147483647;
 }
 
 /** A batch's rows on the host: the first `n` rows of `x` (inputs, flat) and `y` (targets; one-hot rows for classify). */
@@ -173,7 +168,7 @@ export class OrtStep {
     let seed = options.dropoutSeed;
     this.graph.drops.forEach((d, j) => {
       if (seed === undefined) throw new Error('expected a dropout seed for a training step, found none');
-      seed = nextSeed(seed);
+      seed = nextDropoutSeed(seed);
       feeds[`mask${j}`] = new Tensor('float32', this.mask(j, n, d.width, d.keep, seed), [n, d.width]);
     });
     const learningRate = (optimizer as OptimizerLike).learningRate;

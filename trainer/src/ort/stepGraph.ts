@@ -1,13 +1,12 @@
 import { PENALTY_TERM_NAMES, type CheckedLayer, type CheckedModel, type PenaltyTerm } from '../../../language/index.ts';
 import type { GroupWeights } from '../groupWeights.ts';
-import { SEED_SCALE, type PenaltyWeights } from '../penalties.ts';
+import { NORM_EPSILON, SEED_SCALE, type PenaltyWeights } from '../penalties.ts';
 import { GraphBuilder, int } from './graph.ts';
 
 /**
  * penalties.ts' ε under the group norms' square root (sqrt(Σw² + ε)): kept equal to it by test/trainer/ort.test.ts,
  * which compares the penalties' values and gradients with the cpu backend's.
  */
-export const NORM_EPSILON = 1e-12;
 
 /** One weighted (dense) layer of the step graph: W [inputs, units], b [units], and the penalty terms it has. */
 export interface GraphLayer {
