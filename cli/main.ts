@@ -167,8 +167,10 @@ program
 
 program
   .command('evaluate')
-  .description("the test metric of a spec's starting weights (its `weights` file's, else its initialisation's), without training")
-  .argument('<file>', '.dnn spec file')
+  .description(
+    "the test metric of a spec's starting weights (its `weights` file's, else its initialisation's), or of a run folder's last checkpoint, without training",
+  )
+  .argument('<spec-or-run>', 'a .dnn spec, or a run folder')
   .option('--json', 'print the result as one JSON object')
   .action(async (file: string, flags: { json?: boolean }) => {
     // Loaded here, not at the top: evaluating brings the trainer and TensorFlow.js.

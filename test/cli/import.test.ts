@@ -97,6 +97,13 @@ describe('dropneuron import and evaluate', () => {
     assert.equal(result.testCount, 10_000);
     assert.equal(result.value, summary.afterPrune);
     assert.equal(result.weights, join(dir, 'tiny-back.safetensors'));
+    // The run folder itself: its checkpoint pruned at its threshold, and unpruned, are its summary's two metrics.
+    const run = JSON.parse(dropneuron(['evaluate', join(dir, 'run-tiny'), '--json'], { timeout: 120_000 }).stdout) as {
+      value: number;
+      beforePrune: number;
+      epoch: number;
+    };
+    assert.deepEqual([run.value, run.beforePrune, run.epoch], [summary.afterPrune, summary.beforePrune, 1]);
   });
 
   it("a convnet's compact model.onnx imports back (conv, max pool, the NCHW flatten) and evaluates to its test metric exactly", () => {

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { analyze } from '../../../language/index.ts';
+import { analyze, type CheckedModel } from '../../../language/index.ts';
 import type { Metric } from '../../../protocol/events.ts';
 import { readSpecFile } from '../../../store/files.ts';
 import { selectBackend, tensorBackendOf } from '../backend.ts';
@@ -37,21 +37,33 @@ export async function evaluateSpec(specPath: string): Promise<SpecEvaluation> {
     throw new ImportError(`${specPath}${at}`);
   }
   const model = analysis.model;
-  const backend = await selectBackend(model.train.backend, model);
   const dir = dirname(resolve(specPath));
-  const data = loadDataset(model, dir);
-  validateDataset(model, data);
   const weights = model.weights ? resolve(dir, model.weights) : undefined;
-  const network = new Network(
-    model,
-    new Rng(model.train.seed),
-    layerOpsFor(tensorBackendOf(backend.name)),
-    weights ? startingWeights(model, weights) : undefined,
-  );
-  try {
-    const value = await new Evaluator(model, network.ops, data).test(await network.read());
-    return { metric: metricOf(model.task), value, testCount: data.testCount, backend: backend.name, ...(weights ? { weights } : {}) };
-  } finally {
-    network.dispose();
+  const [result] = await testMetrics(model, dir, [weights ? startingWeights(model, weights) : undefined]);
+  return { ...result!, ...(weights ? { weights } : {}) };
+}
+
+/**
+ * The test metric of a model with each set of host weights (trainer layout, one W and b per weighted layer;
+ * undefined: the seeded initialisation), on the spec's backend and data, as a run evaluates.
+ */
+export async function testMetrics(
+  model: CheckedModel,
+  specDir: string,
+  weightSets: readonly ({ w: Float32Array; b: Float32Array }[] | undefined)[],
+): Promise<{ metric: Metric; value: number; testCount: number; backend: string }[]> {
+  const backend = await selectBackend(model.train.backend, model);
+  const data = loadDataset(model, specDir);
+  validateDataset(model, data);
+  const results: { metric: Metric; value: number; testCount: number; backend: string }[] = [];
+  for (const start of weightSets) {
+    const network = new Network(model, new Rng(model.train.seed), layerOpsFor(tensorBackendOf(backend.name)), start);
+    try {
+      const value = await new Evaluator(model, network.ops, data).test(await network.read());
+      results.push({ metric: metricOf(model.task), value, testCount: data.testCount, backend: backend.name });
+    } finally {
+      network.dispose();
+    }
   }
+  return results;
 }
