@@ -75,7 +75,7 @@ export const DIAGNOSTIC_CODES = {
   DNN213: { severity: 'error', title: 'Duplicate setting', detail: 'A setting written twice in one block.' },
   DNN214: { severity: 'error', title: 'Duplicate layer name', detail: 'Two layers with the same name (given or automatic).' },
   DNN215: { severity: 'error', title: 'Duplicate block', detail: 'A file has at most one `model`, one `regularize`, one `train` and one `sweep` block.' },
-  DNN216: { severity: 'error', title: 'Duplicate statement', detail: '`data`, `input` and `task` appear at most once in a model.' },
+  DNN216: { severity: 'error', title: 'Duplicate statement', detail: '`data`, `input`, `task` and `weights` appear at most once in a model.' },
   DNN217: { severity: 'error', title: 'Duplicate option', detail: 'An option written twice on one line.' },
   DNN218: {
     severity: 'error',
@@ -162,6 +162,12 @@ export const DIAGNOSTIC_CODES = {
     title: 'More outputs than classes',
     detail:
       "A classifier whose last layer gives more values than its data files have classes (labels 0 to K−1 need K outputs): the extra outputs are never a sample's class and only learn to say no. Harmless, but the layer can be K wide.",
+  },
+  DNN313: {
+    severity: 'error',
+    title: 'Weights file problem',
+    detail:
+      'The safetensors file `weights` names (paths are relative to the spec), checked by the editor against the spec’s layers: missing or unreadable, a tensor a layer needs that is not in it, or one of another shape. `dropneuron import` writes a spec and its weights that fit; `train` refuses a file that does not.',
   },
 } as const satisfies Record<string, { severity: Severity; title: string; detail: string }>;
 

@@ -3,6 +3,8 @@ import { DIAGNOSTIC_CODES, options, values, type Analysis, type Diagnostic, type
 import { editDistance } from '../language/index.ts';
 import { MIN_TEST_SAMPLES, MIN_TRAINING_SAMPLES, tooFewSamples } from '../protocol/dataSize.ts';
 import { dataClasses } from './dataClasses.ts';
+import { weightsPath } from './weightsFile.ts';
+import { weightsProblems } from './weightsProblems.ts';
 import { checkDataFiles, dataFilePaths, dataSampleCounts, listDataFolder, resolveDataPath, type DataFileProblem, type DataFileRole } from './dataFiles.ts';
 
 /**
@@ -23,6 +25,18 @@ const MAX_CANDIDATES = 8;
  * dataFiles.ts, which the trainer runs too before it loads anything.
  */
 export function dataDiagnostics(analysis: Analysis, specPath: string): DataDiagnostic[] {
+  // The `weights` file the spec starts from (store/weightsProblems.ts): DNN313 on its path or on the layer it does not fit.
+  const weights = weightsProblems(analysis, specPath).map((p): DataDiagnostic => ({
+    code: 'DNN313',
+    severity: DIAGNOSTIC_CODES.DNN313.severity,
+    message: p.message,
+    span: p.span,
+    range: p.range,
+  }));
+  return [...dataFileDiagnostics(analysis, specPath), ...weights];
+}
+
+function dataFileDiagnostics(analysis: Analysis, specPath: string): DataDiagnostic[] {
   const data = analysis.model?.data;
   const statement = dataStatement(analysis);
   if (!data || !statement) return [];
@@ -98,10 +112,12 @@ function outputAgainstClasses(analysis: Analysis, specDir: string): DataDiagnost
   };
 }
 
-/** The files a spec's data line reads, resolved against its folder: what the editor watches for it. */
+/** The files a spec's data line reads, and its `weights` file, resolved against its folder: what the editor watches for it. */
 export function dataPaths(analysis: Analysis, specPath: string): string[] {
-  const data = analysis.model?.data;
-  return data ? dataFilePaths(data).map((f) => resolveDataPath(f.written, dirname(specPath))) : [];
+  const model = analysis.model;
+  const data = model?.data;
+  const weights = model && weightsPath(model, specPath);
+  return [...(data ? dataFilePaths(data).map((f) => resolveDataPath(f.written, dirname(specPath))) : []), ...(weights ? [weights] : [])];
 }
 
 /** The statements data diagnostics are said on: the `data` line, and a classifier's last layer (checked against the labels). */

@@ -50,9 +50,10 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
     const task = data.startsWith('csv ') && last && last.units > 1 ? 'classify' : undefined;
     const source = { file: basename(file), producer: graph.producer, opset: graph.opset };
     const text = importedSpecText(name, imported, data, basename(weightsPath), source, task);
-    // The spec as `dropneuron check` reads it, its data files included: a model whose input does not fit the data is refused here.
+    // The spec as `dropneuron check` reads it, its data files included: a model whose input does not fit the data is
+    // refused here. Not yet its weights file (DNN313), which is written with it from the same tensors.
     const analysis = analyze(text);
-    const problem = [...analysis.diagnostics, ...dataDiagnostics(analysis, specPath)].find((d) => d.severity === 'error');
+    const problem = [...analysis.diagnostics, ...dataDiagnostics(analysis, specPath)].find((d) => d.severity === 'error' && d.code !== 'DNN313');
     if (problem) {
       return fail(
         `${file}: expected a model that fits --data ${flags.data ?? 'mnist'}, found that its spec does not check: ${problem.code} ${problem.message}; nothing was written`,

@@ -317,7 +317,7 @@ connection.onRequest(
 connection.onRequest(
   HoverRequest.type,
   withDocument<HoverParams, Hover | null>('hover', null, positionParams, ({ analysis, document }, p) =>
-    hover(analysis, p.position, training.latestRun(document.uri)),
+    hover(analysis, p.position, training.latestRun(document.uri), filePath(document.uri)),
   ),
 );
 connection.onRequest(
