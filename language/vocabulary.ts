@@ -293,7 +293,7 @@ export const TRAIN_SETTINGS = {
   },
   threads: {
     type: 'number',
-    doc: 'Threads that train on the `wasm` backend: each batch is split across this many workers, each with its own copy of the network, and their gradients are summed in a fixed order (the same run for the same count). Default: the cores available. 1 trains on one thread; the other backends always do.',
+    doc: 'Threads that train on the `wasm` backend: each batch is split across this many workers, each with its own copy of the network, and their gradients are summed in a fixed order (the same run for the same count). On `ort`, the threads ONNX Runtime runs each step’s kernels on. Default: the cores available. 1 trains on one thread; the other backends manage their own.',
     min: 1,
     integer: true,
     fallback: 1,
