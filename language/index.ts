@@ -60,3 +60,4 @@ export { applyEdits, shrinkEdits } from './refactor/shrink.ts';
 export { assignSlots } from './check/layers.ts';
 export { DROPOUT_TRAP } from './check/dropout.ts';
 export { modelNameOf, tableSpec, type TableFacts } from './tableSpec.ts';
+export { NEW_SPEC_REGULARIZE, newSpecRegularize } from './newSpec.ts';

@@ -1,3 +1,5 @@
+import { newSpecRegularize } from './newSpec.ts';
+
 /**
  * A new spec for a table of the user's (a CSV file): "New Spec from Data File…" writes it from what the server
  * reads in the file (store/tableFacts.ts). Pure: the facts in, the spec's text out. It is a starting point that
@@ -56,11 +58,7 @@ export function tableSpec(facts: TableFacts): string {
     `  dense out ${classify ? facts.classes : 1}`,
     '}',
     '',
-    'regularize {',
-    '  dropneuron auto',
-    '  threshold 0.01',
-    '  tolerance 1',
-    '}',
+    ...newSpecRegularize(),
     '',
     'train {',
     '  epochs 40',

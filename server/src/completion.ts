@@ -5,6 +5,7 @@ import {
   BLOCK_KEYWORDS,
   DATASETS,
   DATASET_NAMES,
+  NEW_SPEC_REGULARIZE,
   LAYER_KINDS,
   MODEL_STATEMENTS,
   REGULARIZE_SETTINGS,
@@ -66,7 +67,7 @@ const BLOCK_SNIPPETS: Record<string, string> = {
     DATASET_NAMES.join(',') +
     '|}\n  input ${3:784}\n\n  dense ${4:fc1} ${5:300} ${6|relu,tanh,sigmoid,linear|}\n  dense out ${7:10}\n}',
   // New specs find their strength: `dropneuron auto`, within `tolerance` (and no dropout, which DNN224 warns about).
-  regularize: 'regularize {\n  dropneuron ${1:auto}\n  threshold ${2:0.01}\n  tolerance ${3:1}\n}',
+  regularize: `regularize {\n${NEW_SPEC_REGULARIZE.map(([setting, value], i) => `  ${setting} \${${i + 1}:${value}}`).join('\n')}\n}`,
   train: 'train {\n  epochs ${1:10}\n  batch ${2:256}\n  optimizer ${3|adam,sgd,momentum,rmsprop|}\n  learning_rate ${4:0.001}\n}',
   sweep: 'sweep {\n  dropneuron ${1:0.0003 0.001 0.003}\n  threshold ${2:0.005 0.01 0.02}\n}',
 };

@@ -1,3 +1,4 @@
+import { newSpecRegularize } from '../../../language/index.ts';
 import type { SafeTensor } from '../export/safetensors.ts';
 import type { ImportedLayer, ImportedModel } from './fromOnnx.ts';
 
@@ -31,11 +32,7 @@ export function importedSpecText(name: string, model: ImportedModel, data: DataW
     '',
     '# Fine-tuning shrinks it: DropNeuron finds its own strength and removes the neurons the network does not',
     '# need, within `tolerance` points of the accuracy it reaches without the penalty.',
-    'regularize {',
-    '  dropneuron auto',
-    '  threshold 0.01',
-    '  tolerance 1',
-    '}',
+    ...newSpecRegularize(),
     '',
     'train {',
     '  epochs 10',

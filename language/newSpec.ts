@@ -1,0 +1,15 @@
+/**
+ * The `regularize` block every new spec starts with, whoever writes it (the completion snippet, New Spec from Data
+ * File…, `dropneuron import`): DropNeuron's strength found by `dropneuron auto` within `tolerance`, and no dropout
+ * (DNN224 says why). One list, so that the three stay the same.
+ */
+export const NEW_SPEC_REGULARIZE: readonly (readonly [setting: string, value: string])[] = [
+  ['dropneuron', 'auto'],
+  ['threshold', '0.01'],
+  ['tolerance', '1'],
+];
+
+/** The block as text, its lines indented as the formatter writes them. */
+export function newSpecRegularize(): string[] {
+  return ['regularize {', ...NEW_SPEC_REGULARIZE.map(([setting, value]) => `  ${setting} ${value}`), '}'];
+}
