@@ -13,7 +13,8 @@ useWorkbench(() => ({
   // Pruning at 0.1 after one epoch removes most of fc1's weights: the pruned accuracy falls far below the unpruned one.
   'wrecked.dnn': SMALL(1).replace('model small', 'model wrecked').replace('threshold 0.08', 'threshold 0.1'),
   'tuned.dnn': SMALL(1).replace('model small', 'model tuned'),
-  'long.dnn': SMALL(300).replace('model small', 'model long'),
+  // On ort an epoch of it takes a fifth of a second: long enough to be watched while it trains, then stopped.
+  'long.dnn': SMALL(5000).replace('model small', 'model long'),
 }));
 
 type LoggedEvent = { type: string; summary?: { damage?: { exceeded: boolean; cost: number } } };
@@ -115,7 +116,7 @@ describe('navigation after a few runs (a real VS Code, code-server)', () => {
       await showRunsView();
       const row = rows().filter({ hasText: /^long/ }).first();
       const epochs = async (): Promise<number | undefined> => {
-        const m = /(\d+)\/300 epochs/.exec((await row.textContent().catch(() => '')) ?? '');
+        const m = /(\d+)\/5000 epochs/.exec((await row.textContent().catch(() => '')) ?? '');
         return m ? Number(m[1]) : undefined;
       };
       const first = await waitFor('the row’s epochs', async () => (((await epochs()) ?? 0) > 0 ? await epochs() : undefined), 120_000);

@@ -13,7 +13,8 @@ useWorkbench(() => {
     'typo.dnn': lenet,
     'complete.dnn': lenet,
     'small.dnn': SMALL(2),
-    'long.dnn': SMALL(300).replace('model small', 'model long'), // long enough that the stop lands mid-run even when two threads train it in well under a second an epoch
+    // Long enough that the stop lands mid-run: on ort an epoch of it takes a fifth of a second, and 300 ended before CI saw epoch 2.
+    'long.dnn': SMALL(5000).replace('model small', 'model long'),
     'broken.dnn': SMALL(1).replace('dense fc1 64 relu', 'dense fc1 64 reluu'),
     'override.dnn': SMALL(3).replace('model small', 'model override'),
     'picker.dnn': SMALL(3).replace('model small', 'model picker'),
@@ -137,7 +138,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const item = w.page.locator('.statusbar-item', { hasText: 'DropNeuron: epoch' });
     await waitFor(
       'epoch 2 in the status bar',
-      async () => (/epoch (2|3)\/300/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined),
+      async () => (/epoch ([2-9]|\d{2,})\/5000/.test((await item.textContent().catch(() => '')) ?? '') ? true : undefined),
       120_000,
     );
     // The item's text changes every epoch, and a click that lands while it re-renders can be lost: click until the
@@ -161,7 +162,7 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
     const done = events.at(-1)!;
     assert.equal(done.type, 'done');
     assert.equal(done.stopped, true);
-    assert.ok(done.epochsCompleted! >= 2 && done.epochsCompleted! < 300);
+    assert.ok(done.epochsCompleted! >= 2 && done.epochsCompleted! < 5000);
     const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as { epoch: number };
     assert.equal(checkpoint.epoch, done.epochsCompleted);
     assert.deepEqual(
