@@ -6,9 +6,10 @@ import { FIXTURES } from './fixtures.ts';
  * The spec texts tests train and open, one file each under test/fixtures/specs/, so that a test reads the spec
  * it shares with others instead of keeping a copy: `tiny-mnist` (784-32-10 on 1 000 MNIST images, 1 epoch),
  * `tiny-synthetic` (one dense layer on generated data), `mlp` (two hidden layers of mixed activations, for the
- * export tests), `small-mnist` (784-64-32-10 on 2 000 images, 2 epochs, with dropout and every penalty).
+ * export tests), `small-mnist` (784-64-32-10 on 2 000 images, 2 epochs, with dropout and every penalty), `mlp-step` (64-32-16-10 on 32
+ * generated samples, SGD, dropout and every penalty: the step another backend must take as cpu does).
  */
-export type SpecFixture = 'tiny-mnist' | 'tiny-synthetic' | 'mlp' | 'small-mnist';
+export type SpecFixture = 'tiny-mnist' | 'tiny-synthetic' | 'mlp' | 'small-mnist' | 'mlp-step';
 
 export function specText(name: SpecFixture): string {
   return readFileSync(join(FIXTURES, 'specs', `${name}.dnn`), 'utf8');

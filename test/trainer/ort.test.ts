@@ -17,35 +17,15 @@ import { OrtStep } from '../../trainer/src/ort/ortStep.ts';
 import { stepGraph } from '../../trainer/src/ort/stepGraph.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
-import { writeSpec } from '../helpers/specs.ts';
+import { writeSpec, specText } from '../helpers/specs.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { trainCollect } from '../helpers/train.ts';
 
 const LOSS_TOL = 2e-5;
 const WEIGHT_TOL = 1e-5;
 
-const MLP = `model mlp {
-  data synthetic samples=32 classes=10
-  input 64
-  dense h1 32 relu
-  dense h2 16 relu
-  dense out 10
-}
-regularize {
-  l1 0.001
-  l2 0.001
-  keep_prob 0.8
-  dropneuron 0.01
-  group_scale sqrt
-  inputs_weight 3
-}
-train {
-  batch 32
-  optimizer sgd
-  learning_rate 0.1
-  seed 5
-}
-`;
+/** webgpu.test's step, its DropNeuron groups weighed too. */
+const MLP = specText('mlp-step').replace('  dropneuron 0.01\n', '  dropneuron 0.01\n  group_scale sqrt\n  inputs_weight 3\n');
 
 /**
  * A whole run: training with every penalty term and dropout, then pruning, a fine-tune epoch under the fixed mask, the

@@ -23,7 +23,7 @@ import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
 import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
-import { writeSpec } from '../helpers/specs.ts';
+import { writeSpec, specText } from '../helpers/specs.ts';
 import { trainCollect } from '../helpers/train.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
@@ -52,26 +52,7 @@ async function findAdapter(): Promise<{ adapter?: GpuAdapter; reason?: string }>
 const LOSS_TOL = 2e-5;
 const WEIGHT_TOL = 1e-5;
 
-const MLP = `model mlp {
-  data synthetic samples=32 classes=10
-  input 64
-  dense h1 32 relu
-  dense h2 16 relu
-  dense out 10
-}
-regularize {
-  l1 0.001
-  l2 0.001
-  keep_prob 0.8
-  dropneuron 0.01
-}
-train {
-  batch 32
-  optimizer sgd
-  learning_rate 0.1
-  seed 5
-}
-`;
+const MLP = specText('mlp-step');
 
 const CONVNET = `model conv {
   data synthetic samples=16 classes=4
