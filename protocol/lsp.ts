@@ -243,3 +243,17 @@ export interface SpecForDataParams {
 }
 export type SpecForDataResult = { text: string; name: string } | { problem: string };
 export const SpecForDataRequest = new RequestType<SpecForDataParams, SpecForDataResult, void>('dropneuron/specForData');
+
+/**
+ * Client → server: Import Model… — `dropneuron import --out SPEC -- MODEL` in a child process (docs/import.md): a
+ * spec mirroring the model at `path` (.onnx, or a TF.js LayersModel's model.json) and its weights file beside
+ * `out`, written only where no file is. `spec` is the spec written; `problem` the import's one sentence, with the
+ * `fix` the editor offers where one exists: `anotherName` when a file was already at `out` or beside it,
+ * `nodeSetting` when the Node that runs the trainer cannot be (dropneuron.trainer.nodePath).
+ */
+export interface ImportModelParams {
+  path: string;
+  out: string;
+}
+export type ImportModelResult = { spec: string; weights: string } | { problem: string; fix?: 'anotherName' | 'nodeSetting' };
+export const ImportModelRequest = new RequestType<ImportModelParams, ImportModelResult, void>('dropneuron/importModel');

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import { registerBackendsCommand } from './commands/backends.ts';
 import type { CommandDeps } from './commands/deps.ts';
 import { registerExportCommand } from './commands/export.ts';
+import { registerImportModelCommand } from './commands/importModel.ts';
 import { registerNewFromDataCommand } from './commands/newFromData.ts';
 import { registerNewFromExampleCommand } from './commands/newFromExample.ts';
 import { registerResumeCommand } from './commands/resume.ts';
@@ -25,5 +26,6 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     ...registerBackendsCommand(deps),
     ...registerNewFromExampleCommand(deps),
     ...registerNewFromDataCommand(deps),
+    ...registerImportModelCommand(deps),
   ];
 }

@@ -84,6 +84,9 @@ import {
   type TrainResult,
   ThresholdCurveRequest,
   SpecForDataRequest,
+  ImportModelRequest,
+  type ImportModelParams,
+  type ImportModelResult,
   type SpecForDataParams,
   type SpecForDataResult,
 } from '../../protocol/lsp.ts';
@@ -127,6 +130,7 @@ import { pruneRun } from './prune.ts';
 import { prepareRename, rename } from './rename.ts';
 import { layerInfos } from './layers.ts';
 import { specForData } from './specForData.ts';
+import { importModel, importModelParams } from './importModel.ts';
 import { filePath } from './paths.ts';
 import { runEvents, workspaceRuns } from './runs.ts';
 import { specNotOpen, sweepPointEdits, sweepPointParams, sweepsParams, workspaceSweeps } from './sweeps.ts';
@@ -458,6 +462,13 @@ connection.onRequest(
   SpecForDataRequest,
   guard<SpecForDataParams, SpecForDataResult>('specForData', { problem: 'the server could not read the file (see its log)' }, specForDataParams, (p) =>
     specForData(p),
+  ),
+);
+connection.onRequest(
+  ImportModelRequest,
+  // In a child process with the trainer's Node: the importer is part of the trainer (server/src/importModel.ts).
+  guard<ImportModelParams, ImportModelResult>('importModel', { problem: 'the server could not import the model (see its log)' }, importModelParams, (p) =>
+    importModel(cli, p),
   ),
 );
 connection.onRequest(

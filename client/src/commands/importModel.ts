@@ -1,0 +1,90 @@
+import * as vscode from 'vscode';
+import { ImportModelRequest, type ImportModelResult } from '../../../protocol/lsp.ts';
+import type { CommandDeps } from './deps.ts';
+import { openSetting } from './openSetting.ts';
+
+/** The model files Import Model… reads (docs/import.md): ONNX, and a TensorFlow.js LayersModel's model.json. */
+const MODEL_FILTERS = { 'ONNX or TensorFlow.js models': ['onnx', 'json'] };
+
+/**
+ * "Import Model…": the user picks an ONNX file or a TF.js model.json (or passes its URI, from the Explorer's
+ * context menu); the server runs `dropneuron import`, which writes a spec mirroring the model and its weights
+ * file beside the model (never over a file: the first free name, else the name the user gives), and the spec
+ * opens beside. A failure is the import's one sentence, with a button where a fix exists.
+ */
+export function registerImportModelCommand({ client, log }: CommandDeps): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('dropneuron.importModel', async (given?: vscode.Uri) => {
+      const model =
+        given ??
+        (
+          await vscode.window.showOpenDialog({
+            title: 'Import a trained model into a DropNeuron spec',
+            openLabel: 'Import',
+            canSelectMany: false,
+            filters: MODEL_FILTERS,
+            ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+          })
+        )?.[0];
+      if (!model) return;
+      let out: vscode.Uri | undefined = await freeSpecUri(model);
+      while (out) {
+        const reply: ImportModelResult = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Importing ${vscode.workspace.asRelativePath(model)}…` },
+          () => client.sendRequest(ImportModelRequest, { path: model.fsPath, out: out!.fsPath }),
+        );
+        if ('spec' in reply) {
+          log.info(`imported ${model.fsPath} as ${reply.spec} (weights ${reply.weights})`);
+          await vscode.window.showTextDocument(vscode.Uri.file(reply.spec), { viewColumn: vscode.ViewColumn.Beside });
+          return;
+        }
+        log.error(`importing ${model.fsPath} failed: ${reply.problem}`);
+        out = await offerFix(reply, out);
+      }
+    }),
+  ];
+}
+
+/** The failure's sentence, and its fix where one exists: another name for the spec (the one to try next), or the Node setting. */
+async function offerFix(reply: Extract<ImportModelResult, { problem: string }>, out: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const message = `Import failed: ${reply.problem}`;
+  if (reply.fix === 'anotherName') {
+    if ((await vscode.window.showErrorMessage(message, 'Choose Another Name…')) === undefined) return undefined;
+    return vscode.window.showSaveDialog({
+      title: 'Where to write the imported spec',
+      saveLabel: 'Import Here',
+      defaultUri: out,
+      filters: { 'DropNeuron spec': ['dnn'] },
+    });
+  }
+  if (reply.fix === 'nodeSetting') {
+    if (await vscode.window.showErrorMessage(message, 'Open Settings')) await openSetting('dropneuron.trainer.nodePath');
+    return undefined;
+  }
+  void vscode.window.showErrorMessage(message);
+  return undefined;
+}
+
+/**
+ * The spec's path beside the model: NAME.dnn (a model.json is named by its folder, as TF.js saves one model per
+ * folder), or NAME-2.dnn and on where the spec or its weights file (NAME.safetensors) is already there.
+ */
+async function freeSpecUri(model: vscode.Uri): Promise<vscode.Uri> {
+  const folder = vscode.Uri.joinPath(model, '..');
+  const file = model.path.slice(model.path.lastIndexOf('/') + 1);
+  const stem = file.toLowerCase() === 'model.json' ? folder.path.slice(folder.path.lastIndexOf('/') + 1) || 'model' : file.replace(/\.[^.]*$/, '');
+  for (let n = 1; ; n++) {
+    const name = `${stem}${n === 1 ? '' : `-${n}`}`;
+    const spec = vscode.Uri.joinPath(folder, `${name}.dnn`);
+    if (!(await exists(spec)) && !(await exists(vscode.Uri.joinPath(folder, `${name}.safetensors`)))) return spec;
+  }
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
