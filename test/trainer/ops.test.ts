@@ -43,6 +43,26 @@ describe('rebuilt gradients match tfjs reference gradients (cpu backend)', () =>
     const x = randomTensor([2, 7, 9, 3], 13);
     compare((ops, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', true), [randomTensor([3, 3, 3, 4], 14)], 1e-4);
   });
+  it('conv 5x5 VALID (LeNet-5-Caffe)', () =>
+    compare(
+      (ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
+      [randomTensor([2, 12, 12, 3], 23), randomTensor([5, 5, 3, 4], 24)],
+      1e-3,
+    ));
+  it('conv 3x3 stride 2 SAME on an odd input', () =>
+    compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), [randomTensor([2, 9, 7, 2], 25), randomTensor([3, 3, 2, 3], 26)], 1e-3));
+  it('conv 4x4 stride 2 SAME (an even kernel: padded more after than before)', () =>
+    compare((ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), [randomTensor([2, 8, 8, 2], 27), randomTensor([4, 4, 2, 3], 28)], 1e-3));
+  it('conv 5x5 stride 2 VALID that leaves the last row unread', () =>
+    compare(
+      (ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'valid'),
+      [randomTensor([2, 12, 11, 2], 29), randomTensor([5, 5, 2, 3], 30)],
+      1e-3,
+    ));
+  it('conv 11x11 stride 4 VALID on the network input (AlexNet conv1, small)', () => {
+    const x = randomTensor([2, 27, 27, 3], 31);
+    compare((ops, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 4, 'valid', true), [randomTensor([11, 11, 3, 4], 32)], 1e-3);
+  });
   it('bias add on dense and conv outputs (the bias gradient as a product)', () => {
     compare((ops, h, b) => ops.addBias(h!, b!), [randomTensor([6, 4], 15), randomTensor([4], 16)], 1e-5);
     compare((ops, h, b) => ops.addBias(h!, b!), [randomTensor([2, 5, 3, 4], 17), randomTensor([4], 18)], 1e-5);

@@ -63,34 +63,81 @@ function denseOpOf(inputGradient: boolean) {
 const denseOp = denseOpOf(true);
 const denseOnData = denseOpOf(false);
 
-/** The rebuilt conv gradient covers stride 1 with an odd kernel and SAME padding (LeNet-5, the convnet). */
-function convRebuildable(w: tf.Tensor4D, stride: number, padding: 'same' | 'valid'): boolean {
+/** Where the im2col kernel gradient applies: SAME, stride 1, an odd kernel (LeNet-5's and the convnet's first layer). */
+function convPatchable(w: tf.Tensor4D, stride: number, padding: 'same' | 'valid'): boolean {
   const [kh, kw] = w.shape;
   return stride === 1 && padding === 'same' && kh % 2 === 1 && kw % 2 === 1;
 }
 
-/** A SAME, stride-1 convolution whose gradients are convolutions; `inputGradient` false for data inputs. */
-function convSameOp(inputGradient: boolean) {
+/** One spatial axis of a convolution as TensorFlow pads it: the padding before and after, and the output's size. */
+interface ConvAxis {
+  before: number;
+  after: number;
+  out: number;
+  /** Padded input rows past the last window (VALID with a stride that does not tile the input): no gradient. */
+  unused: number;
+}
+
+function convAxis(size: number, kernel: number, stride: number, padding: 'same' | 'valid'): ConvAxis {
+  const out = padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
+  const total = padding === 'same' ? Math.max((out - 1) * stride + kernel - size, 0) : 0;
+  const before = Math.floor(total / 2);
+  return { before, after: total - before, out, unused: size + total - ((out - 1) * stride + kernel) };
+}
+
+/** dy with stride − 1 zeros between its rows and between its columns: a stride-1 view of a strided convolution's output. */
+function dilate(dy: tf.Tensor4D, stride: number): tf.Tensor4D {
+  if (stride === 1) return dy;
+  const [n, h, w, c] = dy.shape;
+  const spread = tf.pad(tf.reshape(dy, [n, h, 1, w, 1, c]), [
+    [0, 0],
+    [0, 0],
+    [0, stride - 1],
+    [0, 0],
+    [0, stride - 1],
+    [0, 0],
+  ]);
+  return tf.slice(tf.reshape(spread, [n, h * stride, w * stride, c]), [0, 0, 0, 0], [n, (h - 1) * stride + 1, (w - 1) * stride + 1, c]) as tf.Tensor4D;
+}
+
+/**
+ * A convolution (any stride, SAME or VALID) whose gradients are stride-1 convolutions, which every backend runs
+ * fast (wasm has no Conv2DBackpropFilter at all); `inputGradient` false for data inputs.
+ */
+function convOp(stride: number, padding: 'same' | 'valid', inputGradient: boolean) {
   return custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
     save([x, w]);
     return {
-      value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same') as tf.Tensor,
+      value: tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, stride, padding) as tf.Tensor,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sx, sw] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const [, h, wd] = sx.shape;
         const [kh, kw] = sw.shape;
-        const ph = (kh - 1) / 2;
-        const pw = (kw - 1) / 2;
-        // dx: correlate dy with the spatially flipped kernel, in/out channels swapped. Nobody reads the
+        const rows = convAxis(h, kh, stride, padding);
+        const cols = convAxis(wd, kw, stride, padding);
+        const dyd = dilate(dy as tf.Tensor4D, stride);
+        // dx: the full correlation of the dilated dy with the spatially flipped kernel, in/out channels swapped,
+        // cropped to the input (the padding taken off, the unused rows given zero gradient). Nobody reads the
         // gradient of the input images, so the first layer skips it.
-        const flipped = inputGradient ? (tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D) : undefined;
-        const dx = flipped ? tf.conv2d(dy as tf.Tensor4D, flipped, 1, 'same') : tf.zerosLike(sx);
-        // dw: a convolution over the batch axis: inputs as [cin, h, w, batch], dy as a [h, w, batch, cout] filter.
-        const xt = tf.transpose(sx, [3, 1, 2, 0]) as tf.Tensor4D;
-        const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+        const dx = inputGradient
+          ? tf.conv2d(dyd, tf.transpose(tf.reverse(sw, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, [
+              [0, 0],
+              [kh - 1 - rows.before, kh - 1 - rows.after + rows.unused],
+              [kw - 1 - cols.before, kw - 1 - cols.after + cols.unused],
+              [0, 0],
+            ])
+          : tf.zerosLike(sx);
+        // dw: a convolution over the batch axis: inputs as [cin, h, w, batch] without the rows no window reads (only
+        // VALID leaves some, and pads nothing after), the dilated dy as a [h, w, batch, cout] filter.
+        const trimRows = Math.max(rows.unused - rows.after, 0);
+        const trimCols = Math.max(cols.unused - cols.after, 0);
+        const xs = trimRows + trimCols > 0 ? tf.slice(sx, [0, 0, 0, 0], [-1, h - trimRows, wd - trimCols, -1]) : sx;
+        const xt = tf.transpose(xs, [3, 1, 2, 0]) as tf.Tensor4D;
+        const dyt = tf.transpose(dyd, [1, 2, 0, 3]) as tf.Tensor4D;
         const dwT = tf.conv2d(xt, dyt, 1, [
           [0, 0],
-          [ph, ph],
-          [pw, pw],
+          [rows.before, Math.max(rows.after - rows.unused, 0)],
+          [cols.before, Math.max(cols.after - cols.unused, 0)],
           [0, 0],
         ]);
         return [dx, tf.transpose(dwT, [1, 2, 0, 3])];
@@ -98,8 +145,14 @@ function convSameOp(inputGradient: boolean) {
     };
   });
 }
-const convSame = convSameOp(true);
-const convSameOnData = convSameOp(false);
+const convOps = new Map<string, ReturnType<typeof convOp>>();
+
+function rebuiltConvOp(stride: number, padding: 'same' | 'valid', inputGradient: boolean): ReturnType<typeof convOp> {
+  const key = `${stride} ${padding} ${inputGradient}`;
+  let op = convOps.get(key);
+  if (!op) convOps.set(key, (op = convOp(stride, padding, inputGradient)));
+  return op;
+}
 
 /**
  * The patches of a SAME, stride-1 kh×kw convolution's input written on the host, transposed: one column per output
@@ -157,7 +210,7 @@ const convPatchesOnData = custom((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveF
 
 /** The two formulations of a SAME, stride-1 convolution of the network's input, for the benchmark that picks between them. */
 export const CONV_ON_DATA_FORMULATIONS = {
-  convolution: (x: tf.Tensor4D, w: tf.Tensor4D) => convSameOnData(x, w) as tf.Tensor4D,
+  convolution: (x: tf.Tensor4D, w: tf.Tensor4D) => rebuiltConvOp(1, 'same', false)(x, w) as tf.Tensor4D,
   patches: (x: tf.Tensor4D, w: tf.Tensor4D) => convPatchesOnData(x, w) as tf.Tensor4D,
 };
 
@@ -168,10 +221,10 @@ export const CONV_ON_DATA_FORMULATIONS = {
  */
 const PATCH_VALUES_MAX = 64;
 
-function rebuiltConv(x: tf.Tensor4D, w: tf.Tensor4D, onData: boolean): tf.Tensor4D {
+function rebuiltConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, padding: 'same' | 'valid', onData: boolean): tf.Tensor4D {
   const [kh, kw, cin] = w.shape;
-  if (onData && kh * kw * cin <= PATCH_VALUES_MAX) return convPatchesOnData(x, w) as tf.Tensor4D;
-  return (onData ? convSameOnData : convSame)(x, w) as tf.Tensor4D;
+  if (onData && convPatchable(w, stride, padding) && kh * kw * cin <= PATCH_VALUES_MAX) return convPatchesOnData(x, w) as tf.Tensor4D;
+  return rebuiltConvOp(stride, padding, !onData)(x, w) as tf.Tensor4D;
 }
 
 /**
@@ -234,7 +287,7 @@ export const BUILT_IN_OPS: LayerOps = {
 /** The same forward values, with gradients rebuilt from forward ops where the shapes allow: for wasm and cpu. */
 export const REBUILT_OPS: LayerOps = {
   matMul: (x, w, onData = false) => (onData ? denseOnData : denseOp)(x, w) as tf.Tensor2D,
-  conv2d: (x, w, stride, padding, onData = false) => (convRebuildable(w, stride, padding) ? rebuiltConv(x, w, onData) : tf.conv2d(x, w, stride, padding)),
+  conv2d: (x, w, stride, padding, onData = false) => rebuiltConv(x, w, stride, padding, onData),
   maxPool: (x, window, stride, padding) => (poolRebuildable(x, window, stride) ? rebuiltMaxPool(x, window[0]) : tf.maxPool(x, window, stride, padding)),
   addBias: (h, b) => biasOp(h, b),
 };
