@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckedModel } from '../../language/index.ts';
+import { selectedBackend } from './backend.ts';
 import type { Dataset } from './data/dataset.ts';
 import { evaluate, metricFromSums } from './evaluate.ts';
 import { forwardPass } from './network.ts';
+import { OrtEvaluation } from './ort/evaluation.ts';
+import { ortRefusal } from './ort/support.ts';
 import type { LayerOps } from './ops.ts';
 import type { StepPool } from './parallel/pool.ts';
 import type { LayerWeights } from './layerWeights.ts';
@@ -11,7 +14,8 @@ import type { LayerWeights } from './layerWeights.ts';
  * The task's metric of host weights (as read from the network, or pruned) on the data set. Each call runs
  * the model's forward pass over tensors made from those weights, so the live network, which the loop
  * keeps training, is never written to: no swapping weights in and out around an evaluation. With a pool
- * (trainer/src/parallel/), its workers take shares of the rows.
+ * (trainer/src/parallel/), its workers take shares of the rows. Where the process selected `ort`, the forward pass
+ * is an onnxruntime graph instead (ort/evaluation.ts), its session kept for every later evaluation.
  */
 export class Evaluator {
   constructor(
@@ -38,6 +42,10 @@ export class Evaluator {
   }
 
   private async metric(weights: readonly LayerWeights[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
+    if (!this.pool && selectedBackend() === 'ort' && !ortRefusal(this.model)) {
+      const evaluation = await OrtEvaluation.for(this.model);
+      return metricFromSums(this.model.task, await evaluation.sums(this.model.task, weights, x, y, count), count);
+    }
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
     const predict = (t: tf.Tensor): tf.Tensor => forwardPass(this.model, params, this.ops, t);
     try {

@@ -95,19 +95,19 @@ function pads(p: Pads): onnx.IAttributeProto {
   return ints('pads', [p.top, p.left, p.bottom, p.right]);
 }
 
-function ints(name: string, values: readonly number[], single = false): onnx.IAttributeProto {
+export function ints(name: string, values: readonly number[], single = false): onnx.IAttributeProto {
   return single
     ? { name, type: onnx.AttributeProto.AttributeType.INT, i: values[0]! }
     : { name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...values] };
 }
 
-function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
+export function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
   const raw = Buffer.alloc(values.length * 4);
   values.forEach((v, k) => raw.writeFloatLE(v, k * 4));
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw };
 }
 
-function int64Tensor(name: string, values: readonly number[]): onnx.ITensorProto {
+export function int64Tensor(name: string, values: readonly number[]): onnx.ITensorProto {
   const raw = Buffer.alloc(values.length * 8);
   values.forEach((v, k) => raw.writeBigInt64LE(BigInt(v), k * 8));
   return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: raw };

@@ -1,8 +1,14 @@
 import { onnx } from 'onnx-proto';
+import { floatTensor, int64Tensor, ints } from '../export/onnx.ts';
 
-/** Opset 13, as the exporter (export/onnx.ts): ReduceSum takes its axes as an input, Softmax and LogSoftmax one axis. */
-const OPSET = 13;
-const IR_VERSION = 7;
+/**
+ * Opset 16: as the exporter's 13 (export/onnx.ts: ReduceSum takes its axes as an input, Softmax and LogSoftmax one
+ * axis; ReduceL1 and ReduceMean still an attribute), plus ScatterElements' `reduction` (16), which a max-pool's
+ * gradient adds through where windows overlap. The ops between 13 and 16 changed only in the types they take.
+ */
+const OPSET = 16;
+/** ONNX IR version 8 goes with opset 16 (onnx/docs/Versioning.md). */
+const IR_VERSION = 8;
 
 /** A dimension: a size, or a name for one that varies between runs (the batch). */
 export type Dim = number | string;
@@ -11,9 +17,15 @@ type Attribute = onnx.IAttributeProto;
 
 /** An INT attribute. */
 export function int(name: string, i: number): Attribute {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+  return ints(name, [i], true);
 }
 
+/** An INTS attribute. */
+export function intList(name: string, values: readonly number[]): Attribute {
+  return ints(name, values);
+}
+
+/** A float32 value's type and shape; unlike the exporter's (export/onnx.ts), any dimension may be named, the batch's too. */
 function valueInfo(name: string, dims: readonly Dim[]): onnx.IValueInfoProto {
   return {
     name,
@@ -49,11 +61,11 @@ export class GraphBuilder {
    * would copy the tensor once more per run), unless `value` is a graph input or an output already.
    */
   output(name: string, value: string, dims: readonly Dim[]): void {
-    const producer = this.nodes.find((n) => n.output![0] === value);
+    const producer = this.nodes.find((n) => n.output!.includes(value));
     if (!producer || this.outputs.some((o) => o.name === value)) this.op('Identity', [value], [], name);
     else
       for (const node of this.nodes) {
-        if (node.output![0] === value) node.output = [name];
+        node.output = node.output!.map((o) => (o === value ? name : o));
         node.input = node.input!.map((i) => (i === value ? name : i));
       }
     this.outputs.push(valueInfo(name, dims));
@@ -65,9 +77,7 @@ export class GraphBuilder {
     let name = this.constants.get(key);
     if (!name) {
       name = `const${this.constants.size}`;
-      const raw = Buffer.alloc(4);
-      raw.writeFloatLE(value, 0);
-      this.initializers.push({ name, dims: [], dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw });
+      this.initializers.push(floatTensor(name, [], Float32Array.of(value)));
       this.constants.set(key, name);
     }
     return name;
@@ -79,9 +89,7 @@ export class GraphBuilder {
     let name = this.constants.get(key);
     if (!name) {
       name = `const${this.constants.size}`;
-      const raw = Buffer.alloc(values.length * 8);
-      values.forEach((v, k) => raw.writeBigInt64LE(BigInt(v), k * 8));
-      this.initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: raw });
+      this.initializers.push(int64Tensor(name, values));
       this.constants.set(key, name);
     }
     return name;
@@ -91,6 +99,14 @@ export class GraphBuilder {
   op(type: string, inputs: readonly string[], attribute: Attribute[] = [], output = `${type.toLowerCase()}${this.count++}`): string {
     this.nodes.push({ opType: type, name: `${output}_node`, input: [...inputs], output: [output], attribute });
     return output;
+  }
+
+  /** One node with `count` outputs (MaxPool's values and indices); returns their names. */
+  ops(type: string, inputs: readonly string[], attribute: Attribute[], count: number): string[] {
+    const first = `${type.toLowerCase()}${this.count++}`;
+    const outputs = Array.from({ length: count }, (_, i) => (i ? `${first}_${i}` : first));
+    this.nodes.push({ opType: type, name: `${first}_node`, input: [...inputs], output: outputs, attribute });
+    return outputs;
   }
 
   add(a: string, b: string): string {
@@ -113,7 +129,7 @@ export class GraphBuilder {
   /** A reduction whose axes are an attribute in opset 13 (ReduceL1, ReduceMean; all axes when none are given). */
   reduce(type: 'ReduceL1' | 'ReduceMean', x: string, axes: readonly number[] = [], keep = false): string {
     const attributes = [int('keepdims', keep ? 1 : 0)];
-    if (axes.length) attributes.push({ name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [...axes] });
+    if (axes.length) attributes.push(intList('axes', axes));
     return this.op(type, [x], attributes);
   }
 

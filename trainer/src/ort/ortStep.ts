@@ -8,11 +8,9 @@ import { FULL_PENALTIES, withInputs } from '../penalties.ts';
 import type { LossSums } from '../lossSums.ts';
 import type { Network } from '../network.ts';
 import type { StepOptions } from '../step.ts';
-import { loadOrt, type Ort } from './runtime.ts';
+import type { Ort } from './runtime.ts';
+import { openSession, type OrtTensor, type Session } from './session.ts';
 import { adamFeeds, stepGraph, termFeeds, type AdamConfig, type StepGraph } from './stepGraph.ts';
-
-type Session = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
-type OrtTensor = InstanceType<Ort['Tensor']>;
 
 /** The threads onnxruntime's kernels use: the spec's `threads`, default the cores available. */
 export function ortThreads(model: CheckedModel, cores = availableParallelism()): number {
@@ -65,17 +63,8 @@ export class OrtStep {
 
   /** Builds the spec's step graph and opens an onnxruntime session on `threads` threads. Throws where onnxruntime-node does not load. */
   static async start(model: CheckedModel, targetWidth: number, threads = ortThreads(model)): Promise<OrtStep> {
-    const ort = loadOrt();
     const graph = stepGraph(model, targetWidth);
-    const session = await ort.InferenceSession.create(graph.bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      // Errors only: onnxruntime's warnings go to stderr, where a run's one line of failure belongs (cli).
-      logSeverityLevel: 3,
-    });
+    const { ort, session } = await openSession(graph.bytes, threads);
     return new OrtStep(ort, session, graph, model);
   }
 

@@ -1,18 +1,20 @@
 import { PENALTY_TERM_NAMES, type CheckedLayer, type CheckedModel, type PenaltyTerm } from '../../../language/index.ts';
 import type { GroupWeights } from '../groupWeights.ts';
 import { NORM_EPSILON, SEED_SCALE, type PenaltyWeights } from '../penalties.ts';
+import { backwardStep } from './backward.ts';
+import { forwardGraph } from './forward.ts';
 import { GraphBuilder, int } from './graph.ts';
 
-/**
- * penalties.ts' ε under the group norms' square root (sqrt(Σw² + ε)): kept equal to it by test/trainer/ort.test.ts,
- * which compares the penalties' values and gradients with the cpu backend's.
- */
-
-/** One weighted (dense) layer of the step graph: W [inputs, units], b [units], and the penalty terms it has. */
+/** One weighted layer of the step graph: W (dense [in, out], conv [kh, kw, in, out]), b [out], and the penalty terms it has. */
 export interface GraphLayer {
   layer: CheckedLayer;
-  inputs: number;
-  units: number;
+  shape: number[];
+  /** The axes summed for each row group (lo: an input neuron, a conv's input channel) and each column group (li: an output one). */
+  rowAxes: number[];
+  colAxes: number[];
+  /** How many row and column groups W has. */
+  rowGroups: number;
+  colGroups: number;
   /** The terms whose strength in the spec is above 0: the graph computes these, at the strengths fed per step. */
   terms: PenaltyTerm[];
   /** DropNeuron moves W by its proximal step after the update (`update proximal`), not by its gradient. */
@@ -40,9 +42,6 @@ export interface StepGraph {
   targetWidth: number;
 }
 
-/** What the backward pass needs of a forward step, in the forward's order. */
-type Saved = { kind: 'dense'; k: number; input: string; z: string; a: string; layer: CheckedLayer } | { kind: 'drop'; mask: string };
-
 /**
  * The whole training step of a dense network as one ONNX graph (onnxruntime's inference ops only): the forward
  * pass with dropout masks fed per step, the task loss, every penalty term of PENALTY_MATH (penalties.ts) with its
@@ -59,34 +58,27 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   const y = model.task === 'autoencode' ? x : g.input('y', ['batch', targetWidth]);
   const scalar = (name: string) => g.input(name, []);
 
-  const layers: GraphLayer[] = [];
   const drops: GraphDrop[] = [];
-  const saved: Saved[] = [];
-  let h = x;
-  let width = inputWidth;
-  const drop = (keep: number) => {
-    if (keep >= 1) return;
-    const mask = g.input(`mask${drops.length}`, ['batch', width]);
+  const drop = (width: number, keep: number) => {
     drops.push({ width, keep });
-    saved.push({ kind: 'drop', mask });
-    h = g.mul(h, mask);
+    return g.input(`mask${drops.length - 1}`, ['batch', width]);
   };
-  for (const layer of model.layers) {
-    if (layer.kind === 'dense') {
-      const [inputs, units] = layer.weightShape as [number, number];
-      const k = layers.length;
-      const terms = PENALTY_TERM_NAMES.filter((t) => layer.reg[t] > 0);
-      layers.push({ layer, inputs, units, terms, proximal: model.regularize.update === 'proximal' && terms.includes('dropneuron') });
-      const w = g.input(`w${k}`, [inputs, units]);
-      const b = g.input(`b${k}`, [units]);
-      const z = g.add(g.op('MatMul', [h, w]), b);
-      const a = activation(g, layer, z);
-      saved.push({ kind: 'dense', k, input: h, z, a, layer });
-      h = a;
-      width = units;
-      drop(layer.reg.keepProb);
-    } else if (layer.kind === 'dropout') drop(layer.reg.keepProb);
-  }
+  const { output: h, saved, weighted } = forwardGraph(g, model, x, drop, true);
+  const layers: GraphLayer[] = weighted.map((layer) => {
+    const terms = PENALTY_TERM_NAMES.filter((t) => layer.reg[t] > 0);
+    const shape = layer.weightShape!;
+    const conv = shape.length === 4;
+    return {
+      layer,
+      shape,
+      rowAxes: conv ? [0, 1, 3] : [1],
+      colAxes: conv ? [0, 1, 2] : [0],
+      rowGroups: shape.at(-2)!,
+      colGroups: shape.at(-1)!,
+      terms,
+      proximal: model.regularize.update === 'proximal' && terms.includes('dropneuron'),
+    };
+  });
 
   // The task loss and its gradient with respect to the network's output (step.ts lossVector, crossEntropy).
   let data: string;
@@ -105,18 +97,16 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   // Backward, layer by layer; each weight's gradient is its data part plus its penalty part.
   const grads = new Map<number, { w: string; b: string }>();
   const values: Record<PenaltyTerm, string[]> = { l1: [], l2: [], dropneuron: [] };
-  for (const step of [...saved].reverse()) {
-    if (step.kind === 'drop') {
-      grad = g.mul(grad, step.mask);
-      continue;
+  // Steps before the first weighted layer need no gradient.
+  const first = saved.findIndex((s) => s.kind === 'dense' || s.kind === 'conv');
+  for (let i = saved.length - 1; i >= first; i--) {
+    const back = backwardStep(g, saved[i]!, grad, i > first);
+    if (back.weights) {
+      const { k, w: dw, b: db } = back.weights;
+      const penalty = penaltyTerms(g, layers[k]!, k, values);
+      grads.set(k, { w: penalty.w ? g.add(dw, penalty.w) : dw, b: penalty.b ? g.add(db, penalty.b) : db });
     }
-    const dz = activationGradient(g, step.layer, grad, step.z, step.a);
-    const w = `w${step.k}`;
-    const dw = g.op('Gemm', [step.input, dz], [int('transA', 1)]);
-    const db = g.sum(dz, [0]);
-    if (step.k > 0) grad = g.op('Gemm', [dz, w], [int('transB', 1)]);
-    const penalty = penaltyTerms(g, layers[step.k]!, step.k, values);
-    grads.set(step.k, { w: penalty.w ? g.add(dw, penalty.w) : dw, b: penalty.b ? g.add(db, penalty.b) : db });
+    if (back.grad) grad = back.grad;
   }
 
   const parts = [data, ...PENALTY_TERM_NAMES.map((t) => values[t].reduce((sum, v) => (sum ? g.add(sum, v) : v), '') || g.scalar(0))];
@@ -140,7 +130,7 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     state.push({ name, dims });
     if (!adam) {
       const next = g.add(g.mul(rate, gradient), v);
-      g.output(`${v}_next`, shrinks(name) ? proximalShrink(g, next, undefined, name) : next, dims);
+      g.output(`${v}_next`, shrinks(name) ? proximalShrink(g, next, undefined, name, layers[Number(name.slice(1))]!) : next, dims);
       return;
     }
     const m = g.input(`m_${v}`, dims);
@@ -149,15 +139,16 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
     const s2 = g.add(g.mul(b2!, s), g.mul(g.mul(b2c!, gradient), gradient));
     // HostAdam's w − (η/c₁)·m / (√v/√c₂ + ε) with η/c₁ divided out of the quotient (adamFeeds): one pass fewer.
     let next = g.sub(v, g.div(m2, g.add(g.mul(g.op('Sqrt', [s2]), scale!), eps!)));
-    if (shrinks(name)) next = proximalShrink(g, next, g.add(g.op('Sqrt', [g.mul(s2, scalar('prox_corr'))]), scalar('prox_eps')), name);
+    if (shrinks(name))
+      next = proximalShrink(g, next, g.add(g.op('Sqrt', [g.mul(s2, scalar('prox_corr'))]), scalar('prox_eps')), name, layers[Number(name.slice(1))]!);
     g.output(`${v}_next`, next, dims);
     g.output(`m_${v}_next`, m2, dims);
     g.output(`v_${v}_next`, s2, dims);
     state.push({ name: `m_${v}`, dims }, { name: `v_${v}`, dims });
   };
   layers.forEach((l, k) => {
-    update(`w${k}`, grads.get(k)!.w, [l.inputs, l.units]);
-    update(`b${k}`, grads.get(k)!.b, [l.units]);
+    update(`w${k}`, grads.get(k)!.w, l.shape);
+    update(`b${k}`, grads.get(k)!.b, [l.colGroups]);
   });
   return { bytes: g.encode(`${model.name}_step`), layers, drops, adam, state, inputWidth, targetWidth };
 }
@@ -168,62 +159,18 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
  * SGD) and τ fed per step (`tau_rows_<k>`, `tau_cols_<k>`: η·a·c_g, 0 where the schedule turns DropNeuron off). A
  * zero group stays zero: its denominator is held above 0, so τ / it is huge (or 0 / it is 0), never NaN.
  */
-function proximalShrink(g: GraphBuilder, w: string, d: string | undefined, name: string): string {
+function proximalShrink(g: GraphBuilder, w: string, d: string | undefined, name: string, l: GraphLayer): string {
   const k = name.slice(1);
   const tiny = g.scalar(1e-30);
   const one = g.scalar(1);
-  const factor = (x: string, axis: number, tau: string) => {
-    const norm = g.op('Sqrt', [g.sum(g.mul(x, x), [axis], true)]);
-    // d̄ over the group: Σ d / the group's size (the other axis's length).
-    const scaled = d ? g.mul(norm, g.reduce('ReduceMean', d, [axis], true)) : norm;
+  const factor = (x: string, axes: number[], tau: string) => {
+    const norm = g.op('Sqrt', [g.sum(g.mul(x, x), axes, true)]);
+    // d̄ over the group: Σ d / the group's size.
+    const scaled = d ? g.mul(norm, g.reduce('ReduceMean', d, axes, true)) : norm;
     return g.op('Relu', [g.sub(one, g.div(g.input(`${tau}_${k}`, []), g.op('Max', [scaled, tiny])))]);
   };
-  const byRows = g.mul(w, factor(w, 1, 'tau_rows'));
-  return g.mul(byRows, factor(byRows, 0, 'tau_cols'));
-}
-
-/** The layer's activation of `z`, as network.ts' activate. */
-function activation(g: GraphBuilder, layer: CheckedLayer, z: string): string {
-  switch (layer.activation) {
-    case 'linear':
-      return z;
-    case 'relu':
-      return g.op('Relu', [z]);
-    case 'tanh':
-      return g.op('Tanh', [z]);
-    case 'sigmoid':
-      return g.op('Sigmoid', [z]);
-    case 'softmax':
-      return g.op('Softmax', [z], [int('axis', -1)]);
-    case 'elu':
-      return g.op('Elu', [z]);
-    case 'softplus':
-      return g.op('Softplus', [z]);
-  }
-}
-
-/** dL/dz from dL/da, as tfjs' gradient of each activation computes it (a: the activation's output). */
-function activationGradient(g: GraphBuilder, layer: CheckedLayer, da: string, z: string, a: string): string {
-  // Made where used: an initializer no node reads is a warning on stderr when the session loads.
-  const one = () => g.scalar(1);
-  switch (layer.activation) {
-    case 'linear':
-      return da;
-    case 'relu':
-      return g.op('Where', [g.op('Greater', [z, g.scalar(0)]), da, g.scalar(0)]);
-    case 'tanh':
-      return g.mul(g.sub(one(), g.mul(a, a)), da);
-    case 'sigmoid':
-      return g.mul(da, g.mul(a, g.sub(one(), a)));
-    case 'softmax': {
-      const dyTimesY = g.mul(da, a);
-      return g.sub(dyTimesY, g.mul(g.sum(dyTimesY, [-1], true), a));
-    }
-    case 'elu':
-      return g.op('Where', [g.op('GreaterOrEqual', [a, g.scalar(0)]), da, g.mul(da, g.add(a, one()))]);
-    case 'softplus':
-      return g.mul(da, g.op('Sigmoid', [z]));
-  }
+  const byRows = g.mul(w, factor(w, l.rowAxes, 'tau_rows'));
+  return g.mul(byRows, factor(byRows, l.colAxes, 'tau_cols'));
 }
 
 /**
@@ -241,8 +188,8 @@ function penaltyTerms(g: GraphBuilder, l: GraphLayer, k: number, values: Record<
   // W², once for l2 and the group norms (ReduceSumSquare measured 2.5× slower than Mul + ReduceSum on a 784×300 W).
   const sq = has('dropneuron') || has('l2') ? g.mul(w, w) : undefined;
   // Per group: Σ of the row's (rows: [in, 1]) and the column's (cols: [1, out]) squares.
-  const rowSq = has('dropneuron') ? g.sum(sq!, [1], true) : undefined;
-  const colSq = has('dropneuron') ? g.sum(sq!, [0], true) : undefined;
+  const rowSq = has('dropneuron') ? g.sum(sq!, l.rowAxes, true) : undefined;
+  const colSq = has('dropneuron') ? g.sum(sq!, l.colAxes, true) : undefined;
   /** The factor of W that broadcasts from a row part [in, 1] and a column part [1, out]. */
   let rowPart: string | undefined;
   let colPart: string | undefined;
@@ -305,7 +252,7 @@ export function termFeeds(l: GraphLayer, k: number, scale: PenaltyWeights, group
         [`a_dn_cols_${k}`]: a * groups.cols,
         [`g_rows_${k}`]: groups.rows,
         [`g_cols_${k}`]: groups.cols,
-        [`dn_const_${k}`]: Math.sqrt(NORM_EPSILON) * (groups.rows * l.inputs + groups.cols * l.units),
+        [`dn_const_${k}`]: Math.sqrt(NORM_EPSILON) * (groups.rows * l.rowGroups + groups.cols * l.colGroups),
         // The proximal step's thresholds (proximal.ts): the rate the step just took × a × the groups' weights.
         ...(l.proximal ? { [`tau_rows_${k}`]: learningRate * a * groups.rows, [`tau_cols_${k}`]: learningRate * a * groups.cols } : {}),
       });
