@@ -33,7 +33,10 @@ for (const name of readdirSync(systemTemp)) {
   if (/^tsx-/.test(name)) symlinkSync(join(systemTemp, name), join(runTemp, name));
 }
 const env = { ...process.env, TMPDIR: runTemp, TMP: runTemp, TEMP: runTemp };
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+// --test-force-exit: a test file's process ends once its tests and hooks have finished. CI twice saw
+// test/server/dataCheck.test.ts pass all its tests and then never exit (something the server or its trainer
+// left referenced; not reproduced alone), which held the whole run until CI's limit.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
 
 const left = existsSync(runTemp) ? readdirSync(runTemp).filter((name) => name.startsWith('dnn-')) : [];
 rmSync(runTemp, { recursive: true, force: true });
