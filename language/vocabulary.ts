@@ -284,6 +284,15 @@ export const TRAIN_SETTINGS = {
     fallback: 0.0001,
     sensible: LEARNING_RATE_RANGE,
   },
+  finetune_schedule: {
+    type: 'enum',
+    doc: 'How the learning rate of the `finetune` epochs moves from `finetune_lr`: `constant` holds it; `cosine` decays it along a cosine, from all of it in the first fine-tune epoch to a small fraction in the last, so that the run ends settled rather than at a random point of the epoch-to-epoch spread.',
+    default: 'constant',
+    values: {
+      constant: 'Every fine-tune epoch trains at `finetune_lr`.',
+      cosine: 'Fine-tune epoch k of N trains at `finetune_lr` × ½(1 + cos(π (k − 1) / N)).',
+    },
+  },
   validation: {
     type: 'number',
     doc: 'Training samples held out for validation, from the end of the training set. A whole number from 1 counts them (rows or images), a fraction below 1 is that share of the training samples; 0 holds none out, except under `dropneuron auto`, which then holds out 5 000 MNIST images (as the seed did) or a tenth of the training samples. `dropneuron auto` steers by them, and the run reports its metric on them beside the test metric.',
@@ -302,6 +311,8 @@ export const TRAIN_SETTINGS = {
 } as const satisfies Record<string, ValueSpec>;
 
 export type TrainKey = keyof typeof TRAIN_SETTINGS;
+/** The ways `finetune_schedule` moves the fine-tune epochs' learning rate (trainer/src/schedule.ts). */
+export type FinetuneSchedule = keyof (typeof TRAIN_SETTINGS)['finetune_schedule']['values'];
 
 /**
  * What a `sweep` block may list values for: every `regularize` and `train` setting, each value checked as in

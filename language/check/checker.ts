@@ -137,6 +137,7 @@ function trainSettings(block: BlockNode | undefined, reporter: Reporter): TrainS
     initStd: num('init_std'),
     warmup: num('warmup'),
     finetune: num('finetune'),
+    finetuneSchedule: (s.finetune_schedule as TrainSettings['finetuneSchedule'] | undefined) ?? TRAIN_SETTINGS.finetune_schedule.default,
     validation: num('validation'),
     ...(typeof s.finetune_lr === 'number' ? { finetuneLr: s.finetune_lr } : {}),
     ...(typeof s.threads === 'number' ? { threads: s.threads } : {}),
@@ -154,10 +155,11 @@ function checkSchedule(block: BlockNode, train: TrainSettings, reporter: Reporte
       `expected \`warmup\` at most \`epochs\` (${train.epochs}), found ${train.warmup}: the penalties would never reach their full weight`,
     );
   }
-  const finetuneLr = statement('finetune_lr');
-  if (finetuneLr && train.finetune === 0) {
-    reporter.report('DNN222', finetuneLr, 'expected `finetune` epochs for `finetune_lr` to apply to, found none: add `finetune N` or remove this line', {
-      fix: reporter.deleteLines('Remove `finetune_lr`', finetuneLr.range.start.line, finetuneLr.range.end.line),
+  for (const key of ['finetune_lr', 'finetune_schedule']) {
+    const line = statement(key);
+    if (!line || train.finetune !== 0) continue;
+    reporter.report('DNN222', line, `expected \`finetune\` epochs for \`${key}\` to apply to, found none: add \`finetune N\` or remove this line`, {
+      fix: reporter.deleteLines(`Remove \`${key}\``, line.range.start.line, line.range.end.line),
     });
   }
 }

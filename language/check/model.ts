@@ -4,7 +4,17 @@ import type { Token } from '../syntax/tokens.ts';
 import type { BlockNode, DocumentNode, StatementNode } from '../syntax/tree.ts';
 import type { SweepSetting } from './sweep.ts';
 import type { PerPenalty } from '../penalties.ts';
-import type { Activation, BackendSetting, DropneuronUpdate, GroupScale, InitializerName, LayerKind, OptimizerName, Task } from '../vocabulary.ts';
+import type {
+  Activation,
+  BackendSetting,
+  DropneuronUpdate,
+  FinetuneSchedule,
+  GroupScale,
+  InitializerName,
+  LayerKind,
+  OptimizerName,
+  Task,
+} from '../vocabulary.ts';
 
 /** [n] for a flat vector, [height, width, channels] for an image. */
 export type Shape = number[];
@@ -57,6 +67,8 @@ export interface TrainSettings {
   finetune: number;
   /** Learning rate of the fine-tune epochs; when absent, `learningRate` / 10 (resolved late so that a learning-rate override carries over). */
   finetuneLr?: number;
+  /** How the fine-tune epochs' learning rate moves from `finetuneLr`: held, or decayed along a cosine. */
+  finetuneSchedule: FinetuneSchedule;
   /** Threads that train on wasm; when absent, the cores available (resolved by the trainer, which knows them). */
   threads?: number;
   /**

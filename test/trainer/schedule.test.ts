@@ -34,6 +34,17 @@ describe('the schedule of a train block', () => {
     assert.equal(planEpoch(settings, 3).learningRate, settings.learningRate / 10);
     assert.equal(planEpoch({ ...trainOf('  finetune 3\n  finetune_lr 0.0005\n'), epochs: 2 }, 3).learningRate, 0.0005);
   });
+
+  it('decays the fine-tune learning rate along a cosine under `finetune_schedule cosine`, from finetune_lr in its first epoch', () => {
+    const settings = { ...trainOf('  finetune 4\n  finetune_lr 0.0004\n  finetune_schedule cosine\n'), epochs: 2 };
+    assert.equal(settings.finetuneSchedule, 'cosine');
+    const rates = [1, 2, 3, 4, 5, 6].map((e) => planEpoch(settings, e).learningRate);
+    // The train epochs keep learning_rate; fine-tune epoch k of 4 trains at 0.0004 × ½(1 + cos(π (k − 1) / 4)).
+    const expected = [settings.learningRate, settings.learningRate, 0.0004, 0.0004 * 0.5 * (1 + Math.SQRT1_2), 0.0002, 0.0004 * 0.5 * (1 - Math.SQRT1_2)];
+    rates.forEach((r, i) => assert.ok(Math.abs(r - expected[i]!) < 1e-12, `epoch ${i + 1}: ${r}, expected ${expected[i]}`));
+    assert.ok(rates[5]! > 0, 'the last fine-tune epoch still trains');
+    assert.equal(trainOf('  finetune 4\n').finetuneSchedule, 'constant');
+  });
 });
 
 /** Every weight of a saved model, flattened in order. */

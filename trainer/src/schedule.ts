@@ -21,6 +21,17 @@ export function finetuneLearningRate(train: TrainSettings): number {
   return train.finetuneLr ?? train.learningRate / 10;
 }
 
+/**
+ * The share of `finetune_lr` that fine-tune epoch `k` (1 … finetune) trains at. Cosine: ½(1 + cos(π (k − 1) / N)),
+ * all of it in the first epoch (the network has just lost its pruned weights and has the most to re-learn) and a
+ * small fraction in the last, so that the shipped weights are a settled point rather than wherever the last
+ * epoch's noise left them. Per epoch, not per step: a resumed run takes the same rates without counting steps.
+ */
+export function finetuneDecay(train: TrainSettings, k: number): number {
+  if (train.finetuneSchedule === 'constant') return 1;
+  return 0.5 * (1 + Math.cos((Math.PI * (k - 1)) / train.finetune));
+}
+
 export function totalEpochs(train: TrainSettings): number {
   return train.epochs + train.finetune;
 }
@@ -39,7 +50,7 @@ function scheduled(train: TrainSettings, epoch: number): EpochPlan {
   if (epoch > train.epochs) {
     // The sparsity is fixed from here on: the penalties that push towards zero would only cost accuracy.
     const penalties = perPenalty((t) => (PENALTY_TERMS[t].finetune === 'keep' ? 1 : 0));
-    return { phase: 'finetune', penalties, learningRate: finetuneLearningRate(train) };
+    return { phase: 'finetune', penalties, learningRate: finetuneLearningRate(train) * finetuneDecay(train, epoch - train.epochs) };
   }
   if (epoch <= train.warmup) {
     const f = epoch / train.warmup;
