@@ -82,6 +82,12 @@ export interface StartEvent {
     /** What pruning (and `auto`'s search) may cost, in points: the spec's `tolerance`. */
     tolerance?: number;
   };
+  /**
+   * A run of a spec with a `weights` file (an imported model, docs/import.md): those weights' test metric before
+   * any training, as `dropneuron evaluate` scores them, and the file (as the spec names it). The panel draws it as
+   * the reference line. Sent at a new run's start only (a resumed part starts from its checkpoint instead).
+   */
+  imported?: { value: number; weights: string };
 }
 
 /**

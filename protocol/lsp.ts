@@ -124,6 +124,8 @@ export interface LayerInfo {
    * shrunk): `kept` is then that run's count, not a share of the spec's size.
    */
   trainedSize?: number;
+  /** A weighted layer of a spec with a `weights` file (an imported model): the file, as the spec names it; training starts from it. */
+  imported?: string;
 }
 
 /** Client → server: the checked layers of the document `uri` (as the server sees it, unsaved edits included). */

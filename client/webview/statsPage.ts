@@ -15,7 +15,7 @@ import {
   summaryKept,
 } from '../../protocol/present.ts';
 import { axis, baseOptions, css, draw, series, theme, type Axis, type Theme } from './charts.ts';
-import { autoView, metricWord, normBins, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
+import { autoView, metricWord, normBins, referenceLine, STAGE_LABELS, type AutoStage, type AutoView, type StatsState } from './viewModel.ts';
 import { isRoundTick } from './ticks.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -118,6 +118,21 @@ function withCode(sentence: string): Node[] {
   return sentence.split('`').map((part, i) => (i % 2 ? el('code', '', part) : document.createTextNode(part)));
 }
 
+/** The imported model's metric before training as a level, labelled line across the metric chart (none for other runs). */
+function referenceSeries(s: StatsState, t: Theme): ReturnType<typeof series>[] {
+  const line = referenceLine(s);
+  if (!line) return [];
+  // A line needs two epochs: with one, its point shows where it will run.
+  return [
+    series(
+      line.label,
+      line.values.map((v) => plotted(s, v)),
+      t.foreground,
+      { borderDash: [2, 3], borderWidth: 1.5, pointRadius: line.values.length > 1 ? 0 : 3 },
+    ),
+  ];
+}
+
 function drawCards(s: StatsState): void {
   const last = s.rows.at(-1);
   const cards: [string, string, string][] = [];
@@ -126,6 +141,7 @@ function drawCards(s: StatsState): void {
   const metric = s.metric ?? 'metric';
   // The model the user gets leads: the compact model's parameters and bytes; the sparse-weight figures follow, named so.
   if (s.summary) cards.push(['compact', formatCount(s.summary.compactParams), `compact model parameters${formatCompactDetail(s.summary)}`]);
+  if (s.imported) cards.push(['imported', formatMetric(s.metric, s.imported.value), `test ${metric} of the imported model, before training`]);
   if (before !== undefined) cards.push(['before', formatMetric(s.metric, before), `test ${metric} before pruning`]);
   if (after !== undefined) cards.push(['test', formatMetric(s.metric, after), `test ${metric} after pruning`]);
   const validation = s.summary ? s.summary.validationMetric : last?.validationMetric;
@@ -212,6 +228,7 @@ function drawCharts(s: StatsState, t: Theme): void {
       s.rows.map((r) => plotted(s, r.validationMetric)),
       orange!,
     ),
+    ...referenceSeries(s, t),
   ].filter((d) => d.data.some((v) => v !== null));
   draw(
     'chart-metric',

@@ -14,7 +14,7 @@ import {
   type Summary,
   type TrainerEvent,
 } from '../../protocol/events.ts';
-import { formatBackend, keptNeurons, summaryKept, type KeptNeurons } from '../../protocol/present.ts';
+import { formatBackend, formatMetric, keptNeurons, summaryKept, type KeptNeurons } from '../../protocol/present.ts';
 
 export interface EpochRow {
   epoch: number;
@@ -66,6 +66,8 @@ export interface StatsState {
   validationSamples?: number;
   /** Settings this run took instead of the spec's, by the spec's names. */
   overrides?: Record<string, number | string>;
+  /** A run from a spec's `weights` file: those weights' test metric before training (the reference line). */
+  imported?: NonNullable<StartEvent['imported']>;
   rows: EpochRow[];
   layers: LayerBar[];
   mask?: { shape: [number, number]; bits: string };
@@ -142,7 +144,27 @@ function fromStart(state: StatsState, e: StartEvent): StatsState {
   };
   if (e.overrides) next.overrides = e.overrides;
   if (e.validationSamples) next.validationSamples = e.validationSamples;
+  // A resumed part's start has none: the run's first start said it, and it stays the reference.
+  if (e.imported) next.imported = e.imported;
   return next;
+}
+
+/** The metric chart's reference line: the imported model's test metric before training, at every epoch, and its label. */
+export interface ReferenceLine {
+  label: string;
+  /** The imported model's metric (a share for accuracy), once per epoch the chart shows. */
+  values: number[];
+}
+
+/**
+ * The reference line of a run that started from imported weights (none for any other run): what the imported model
+ * scored on the test set before DropNeuron trained it, level across the epochs, labelled with its value, so that
+ * the test curves read as better or worse than the model the user brought.
+ */
+export function referenceLine(s: StatsState): ReferenceLine | undefined {
+  if (!s.imported) return undefined;
+  const value = s.imported.value;
+  return { label: `imported model, before training (${formatMetric(s.metric, value)})`, values: s.rows.map(() => value) };
 }
 
 function fromEpoch(state: StatsState, e: EpochEvent): StatsState {

@@ -15,6 +15,9 @@ export function layerInfos(analysis: Analysis, run: RunResult | undefined): Laye
     const size = layer.outputShape?.at(-1);
     if (stats && size !== undefined && size !== stats.total) info.trainedSize = stats.total;
     if (compact[layer.name] !== undefined) info.compactSize = compact[layer.name]!;
+    // The layers whose weights come from the spec's `weights` file: the weighted ones.
+    const weights = analysis.model?.weights;
+    if (weights && layer.weightShape) info.imported = weights;
     return info;
   });
 }

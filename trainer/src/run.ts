@@ -36,7 +36,7 @@ import { OrtStep, ortThreads } from './ort/ortStep.ts';
 import { StepPool } from './parallel/pool.ts';
 import { trainingThreads } from './parallel/threads.ts';
 import { Rng } from './rng.ts';
-import { startEvent } from './startEvent.ts';
+import { importedMetric, startEvent } from './startEvent.ts';
 
 export interface TrainOptions {
   specPath: string;
@@ -227,16 +227,17 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
       if (last) autoResumed = { epoch: last.auto?.restored ?? last.epoch, weights: await t.network.read() };
     }
     const startEpoch = (restored?.epoch ?? 0) + 1;
+    const evaluator = new Evaluator(model, t.network.ops, data, t.pool);
     const start = startEvent(model, data, p.backend, {
       runDir: folder.dir,
       specPath: p.manifest.specPath,
       startEpoch,
       threads,
+      importedMetric: await importedMetric(model, startEpoch, async () => evaluator.test(await t.network.read())),
       overrides: { ...p.manifest.overrides, ...(p.manifest.limit !== undefined ? { limit: p.manifest.limit } : {}) },
     });
     const emitter = new Emitter(folder, options.emit);
     emitter.record(start);
-    const evaluator = new Evaluator(model, t.network.ops, data, t.pool);
     // The listeners run in this order at every hook, each awaited before the next: the report makes the
     // epoch event (and stops the run if the weights went non-finite), the pruning view adds the neurons' norms
     // and the unpruned test metric to it; the checkpoint writes the epoch to the

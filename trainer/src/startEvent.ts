@@ -18,7 +18,15 @@ export function startEvent(
   model: CheckedModel,
   data: Dataset,
   backend: BackendChoice,
-  at: { runDir: string; specPath: string; startEpoch: number; overrides: TrainingOverrides; threads: number },
+  at: {
+    runDir: string;
+    specPath: string;
+    startEpoch: number;
+    overrides: TrainingOverrides;
+    threads: number;
+    /** The test metric of the weights the network starts from (importedMetric measures it), for a spec with a `weights` file. */
+    importedMetric?: number | undefined;
+  },
 ): StartEvent {
   const m = model;
   const overrides = namedOverrides(at.overrides);
@@ -45,6 +53,7 @@ export function startEvent(
     inputShape: data.inputShape,
     layers: m.layers.map((l) => ({ name: l.name, kind: l.kind, outputShape: l.outputShape ?? [], params: l.params })),
     ...(Object.keys(overrides).length ? { overrides } : {}),
+    ...(m.weights && at.importedMetric !== undefined ? { imported: { value: at.importedMetric, weights: m.weights } } : {}),
     settings: {
       ...m.regularize,
       learningRate: m.train.learningRate,
@@ -55,4 +64,14 @@ export function startEvent(
       finetuneLr: finetuneLearningRate(m.train),
     },
   };
+}
+
+/**
+ * The imported weights' test metric for the start event: a new run (`startEpoch` 1) of a spec with a `weights`
+ * file scores the network it starts from, by the evaluation every epoch uses (`test`, on the network's weights as
+ * read now) — what `dropneuron evaluate` prints for the spec. Undefined otherwise: a resumed part starts from its
+ * checkpoint, not from the file.
+ */
+export async function importedMetric(model: CheckedModel, startEpoch: number, test: () => Promise<number>): Promise<number | undefined> {
+  return model.weights && startEpoch === 1 ? test() : undefined;
 }

@@ -30,9 +30,11 @@ export function layerRows(layers: readonly LayerInfo[]): LayerRow[] {
       // The spec changed since the run (Shrink wrote its sizes): show the spec, and the run only as history.
       description = `${base} · was ${stats.total}`;
     }
+    if (layer.imported !== undefined && !stats) description = `${description} · imported`;
     const compact = layer.compactSize;
     const tooltip = [
       `${layer.name}: ${base}`,
+      ...(layer.imported !== undefined ? [`Imported: its weights come from ${layer.imported} (the spec's \`weights\`); training starts from them`] : []),
       !stats
         ? 'Not trained yet'
         : stale
