@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { displayUrl } from '../../cli/queue/address.ts';
 import { queueConnection, QueueError } from '../../cli/queue/connection.ts';
 import { packRunFolder, relocate, unpackRunFolder } from '../../cli/queue/runFiles.ts';
+import { missingUserFiles } from '../../cli/queue/userFiles.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 
 /** How a run folder travels from a worker's disk to the sweep folder, and how `--queue` is read: no Redis needed. */
@@ -79,5 +80,23 @@ describe('--queue', () => {
     assert.equal(displayUrl('redis://:s3cret@queue:6379'), 'redis://:***@queue:6379');
     assert.equal(displayUrl('redis://user:s3cret@queue:6379/1'), 'redis://user:***@queue:6379/1');
     assert.equal(displayUrl('redis://queue:6379'), 'redis://queue:6379');
+  });
+});
+
+describe('the user files a worker must see before it trains a trial', () => {
+  it('names the data file and the weights file it cannot see, and nothing once both are there', () => {
+    const dir = tempDir('dnn-queue-files-');
+    const specPath = join(dir, 'imported.dnn');
+    const spec = 'model m {\n  data csv "table.csv" target=y\n  weights "m.safetensors"\n  input 2\n  dense out 2\n}\n';
+    const manifest = { version: 1 as const, specPath, spec, overrides: {}, started: '2026-12-06T00:00:00Z' };
+    const message = missingUserFiles(manifest);
+    assert.match(
+      message ?? '',
+      new RegExp(`expected the data file ${join(dir, 'table.csv')}, the weights file ${join(dir, 'm.safetensors')} at the same path`),
+    );
+    writeFileSync(join(dir, 'table.csv'), 'a,b,y\n1,2,0\n');
+    assert.match(missingUserFiles(manifest) ?? '', /expected the weights file .*m\.safetensors at the same path as on the submitting machine, found none/);
+    writeFileSync(join(dir, 'm.safetensors'), '');
+    assert.equal(missingUserFiles(manifest), undefined);
   });
 });
