@@ -1,4 +1,4 @@
-// The `ort` backend: the training step of a dense network as one onnxruntime graph (trainer/src/ort/). Every
+// The `ort` backend: the training step of a network as one onnxruntime graph (trainer/src/ort/). Every
 // comparison is against the cpu backend's step (step.ts on tfjs), with the tolerances of test/trainer/webgpu.test.ts:
 // both compute in float32 but reduce in different orders.
 import assert from 'node:assert/strict';
@@ -55,11 +55,59 @@ train {
 }
 `;
 
-const CONVNET = `model conv {
+/** A conv layer's regularize block: every penalty term (DropNeuron's groups weighed), dropout on the dense layer. */
+const CONV_REGULARIZE = `regularize {
+  l1 0.001
+  l2 0.001
+  dropneuron 0.01
+  group_scale sqrt
+  inputs_weight 3
+}
+train {
+  batch 16
+  optimizer sgd
+  learning_rate 0.1
+  seed 5
+}
+`;
+
+/** LeNet-5's shape, small: SAME convs of stride 1, tiling max-pools (ops.ts' equality-mask gradient), dropout. */
+const LENET = `model lenet {
+  data synthetic samples=16 classes=4
+  input 12x12x2
+  conv c1 4 3x3 relu
+  maxpool p1 2x2
+  conv c2 6 3x3 relu
+  maxpool p2 2x2
+  flatten
+  dense fc 12 relu keep_prob=0.8
+  dense out 4
+}
+${CONV_REGULARIZE}`;
+
+/**
+ * The other shapes: SAME and VALID padding with stride 2 (13 → 7 → 4; 3 → 1, a row left unread), an overlapping max-pool
+ * (MaxPool's indices), an avg-pool padded at the end, tanh and elu.
+ */
+const STRIDES = `model strides {
+  data synthetic samples=16 classes=4
+  input 13x13x1
+  conv c1 4 3x3 tanh stride=2
+  maxpool p1 3x3 stride=2
+  conv c2 5 2x2 elu padding=valid
+  avgpool p2 2x2 stride=1
+  conv c3 3 2x2 relu stride=2 padding=valid
+  flatten
+  dense out 4
+}
+${CONV_REGULARIZE}`;
+
+/** A layer ort does not cover. */
+const LRN = `model lrn {
   data synthetic samples=16 classes=4
   input 8x8x1
   conv c1 4 3x3 relu
-  maxpool p1 2x2
+  lrn n1
   flatten
   dense out 4
 }
@@ -199,6 +247,15 @@ describe('the ort backend', () => {
     compareSteps('MLP, proximal DropNeuron, 5 SGD steps', await ortSteps(proximal, 5), cpuSgd);
   });
 
+  it('conv nets train as on cpu: SAME and VALID padding, strides 1 and 2, tiling and overlapping max-pools, avg-pools, every penalty on the kernels', async () => {
+    compareSteps('LeNet-5-like conv net, 5 SGD steps', await ortSteps(LENET, 5), await cpuSteps(LENET, 5));
+    compareSteps('strided conv net, 5 SGD steps', await ortSteps(STRIDES, 5), await cpuSteps(STRIDES, 5));
+    const adam = LENET.replace('optimizer sgd', 'optimizer adam')
+      .replace('learning_rate 0.1', 'learning_rate 0.01')
+      .replace('  dropneuron 0.01\n', '  dropneuron 5\n  update proximal\n');
+    compareSteps('LeNet-5-like conv net, proximal DropNeuron, 5 Adam steps', await ortSteps(adam, 5), await cpuSteps(adam, 5));
+  });
+
   it('Adam steps (HostAdam’s update: bias correction, ε outside the square root) match cpu’s', async () => {
     const adam = MLP.replace('optimizer sgd', 'optimizer adam').replace('learning_rate 0.1', 'learning_rate 0.01');
     compareSteps('MLP 64-32-16-10, 5 Adam steps', await ortSteps(adam, 5), await cpuSteps(adam, 5));
@@ -224,9 +281,9 @@ async function run(backend: 'cpu' | 'ort' | 'auto', spec = RUN): Promise<{ event
 const epochsOf = (events: TrainerEvent[]): EpochEvent[] => events.filter((e): e is EpochEvent => e.type === 'epoch');
 
 describe('the step graph', () => {
-  it('reads every initializer and input it declares, for each dense example under Adam and SGD (onnxruntime warns on stderr otherwise)', () => {
+  it('reads every initializer and input it declares, for each example it trains under Adam and SGD (onnxruntime warns on stderr otherwise)', () => {
     const examples = join(import.meta.dirname, '..', '..', 'examples');
-    for (const file of ['lenet-300-100.dnn', 'sparse-regression.dnn', 'autoencoder.dnn']) {
+    for (const file of ['lenet-300-100.dnn', 'sparse-regression.dnn', 'autoencoder.dnn', 'lenet-5.dnn', 'convnet.dnn']) {
       const model = analyze(readFileSync(join(examples, file), 'utf8')).model!;
       for (const optimizer of ['adam', 'sgd'] as const) {
         const graph = onnx.ModelProto.decode(stepGraph({ ...model, train: { ...model.train, optimizer } }, 10).bytes).graph!;
@@ -267,16 +324,17 @@ describe('a run on the ort backend', () => {
     console.log(`# whole run, ort: ${oe.map((e) => `epoch ${e.epoch} loss ${e.loss.total.toFixed(5)} test ${e.testMetric}`).join('; ')}`);
   });
 
-  it('refuses a conv network with one sentence, and auto falls back to wasm for it', async () => {
-    const model = analyze(CONVNET).model!;
+  it('refuses a network with an lrn layer with one sentence, and auto falls back to wasm for it; auto prefers ort for dense and conv networks', async () => {
+    const model = analyze(LRN).model!;
     await assert.rejects(selectBackend('ort', model), (e: Error) => {
       assert.ok(e instanceof BackendError);
-      assert.match(e.message, /the ort backend trains dense networks only, and layer `c1` is a conv layer/);
+      assert.match(e.message, /the ort backend trains dense, conv and pooling layers, and layer `n1` is a lrn layer/);
       return true;
     });
     const auto = await selectBackend('auto', model);
     assert.equal(auto.name, 'wasm');
-    assert.match(auto.skipped.find((s) => s.backend === 'ort')?.reason ?? '', /dense networks only/);
+    assert.match(auto.skipped.find((s) => s.backend === 'ort')?.reason ?? '', /dense, conv and pooling layers/);
     assert.equal((await selectBackend('auto', analyze(RUN).model!)).name, 'ort', 'auto prefers ort for a dense network');
+    assert.equal((await selectBackend('auto', analyze(LENET).model!)).name, 'ort', 'and for a conv network');
   });
 });

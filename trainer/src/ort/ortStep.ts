@@ -28,7 +28,7 @@ export interface BatchRows {
 type OptimizerLike = tf.Optimizer & { learningRate: number };
 
 /**
- * The `ort` backend's step executor: every training step of a dense network as one onnxruntime run of its step graph
+ * The `ort` backend's step executor: every training step of a network as one onnxruntime run of its step graph
  * (stepGraph.ts). The weights and Adam's moments live here as Float32Arrays between the epoch's steps; `load` takes
  * them from the network and the optimizer at an epoch's start and `store` writes them back at its end, so that
  * everything else of the run (evaluation, the pruning view, checkpoints, export) reads the tfjs variables as on

@@ -43,9 +43,9 @@ export interface StepGraph {
 }
 
 /**
- * The whole training step of a dense network as one ONNX graph (onnxruntime's inference ops only): the forward
- * pass with dropout masks fed per step, the task loss, every penalty term of PENALTY_MATH (penalties.ts) with its
- * hand-written gradient, the backward pass, and the optimizer's update (SGD, or Adam as HostAdam does it). The
+ * The whole training step of a network as one ONNX graph (onnxruntime's inference ops only): the forward
+ * pass (forward.ts: dense, conv and pooling layers) with dropout masks fed per step, the task loss, every penalty term of PENALTY_MATH (penalties.ts) with its
+ * hand-written gradient, the backward pass (backward.ts), and the optimizer's update (SGD, or Adam as HostAdam does it). The
  * weights and Adam's moments are inputs and come back as outputs (`<name>_next`), with the loss parts (`parts`, in
  * LOSS_PARTS order). The ops are those of the tfjs step (a few passes fused: penaltyTerms), so that the two agree to
  * float32 rounding (test/trainer/ort.test.ts). Support: ortRefusal (support.ts).
@@ -187,7 +187,7 @@ function penaltyTerms(g: GraphBuilder, l: GraphLayer, k: number, values: Record<
   const has = (t: PenaltyTerm) => l.terms.includes(t);
   // W², once for l2 and the group norms (ReduceSumSquare measured 2.5× slower than Mul + ReduceSum on a 784×300 W).
   const sq = has('dropneuron') || has('l2') ? g.mul(w, w) : undefined;
-  // Per group: Σ of the row's (rows: [in, 1]) and the column's (cols: [1, out]) squares.
+  // Per group: Σ of the row's (rows: [in, 1]; conv [1, 1, in, 1]) and the column's (cols: [1, out]; conv [1, 1, 1, out]) squares.
   const rowSq = has('dropneuron') ? g.sum(sq!, l.rowAxes, true) : undefined;
   const colSq = has('dropneuron') ? g.sum(sq!, l.colAxes, true) : undefined;
   /** The factor of W that broadcasts from a row part [in, 1] and a column part [1, out]. */
