@@ -4,6 +4,8 @@ import { EVEN_GROUPS, type GroupWeights } from './groupWeights.ts';
 import type { LayerParams } from './network.ts';
 import './gradients.ts';
 import { sumLeading } from './reduce.ts';
+import { useFused } from './webgpu/fused.ts';
+import { FUSED_PENALTY_TERMS, fusedLayerPenalties } from './webgpu/penalties.ts';
 
 /**
  * The seed builds every penalty as `regularizer(0.1)(W)` and multiplies by the command-line value, so
@@ -130,6 +132,8 @@ export interface TermMath {
  *   dropneuron:  a·(Σ‖row‖ + Σ‖column‖)         dW = W ⊙ a·(1/‖row‖ ⊕ 1/‖column‖)
  * DropNeuron's groups may be weighed (`group_scale`, `inputs_weight`): a·(r·Σ‖row‖ + c·Σ‖column‖), dW = W ⊙ a·(r/‖row‖ ⊕ c/‖column‖),
  * with r and c the layer's GroupWeights; evenly weighed (r = c = 1) it is the seed's formula, computed as before.
+ * On webgpu the same math runs as fused programs (trainer/src/webgpu/penalt*Program.ts, groupSumsProgram.ts): a change
+ * here is made there too, and test/trainer/webgpuKernels.test.ts compares the two.
  */
 export const PENALTY_MATH: { readonly [T in PenaltyTerm]: TermMath } = {
   l1: {
@@ -219,6 +223,21 @@ function layerPenaltyOp(weights: PenaltyWeights, groups: GroupWeights = EVEN_GRO
   return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor, b: tf.Tensor) => tf.Tensor1D;
 }
 
+/** Whether the fused WebGPU kernels compute these terms: they know the three terms, in this order. */
+const FUSABLE = PENALTY_TERM_NAMES.join() === FUSED_PENALTY_TERMS.join();
+
+/**
+ * One layer's penalty terms with their gradient: on webgpu the fused kernels (webgpu/penalties.ts: the same math in
+ * four dispatches, where layerPenaltyOp's tensor ops take a few dozen), elsewhere layerPenaltyOp.
+ */
+function layerTerms(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS, proximal = false): tf.Tensor1D {
+  if (FUSABLE && useFused()) {
+    const a = perPenalty((t) => (weights[t] > 0 ? weights[t] * SEED_SCALE : 0));
+    return fusedLayerPenalties(w, b, { a1: a.l1, a2: a.l2, ad: a.dropneuron, r: groups.rows, c: groups.cols, epsilon: EPSILON, proximal });
+  }
+  return layerPenaltyOp(weights, groups, proximal)(w, b);
+}
+
 /** A layer's group weights with the input groups' multiplier of the epoch (`dropneuron auto`'s inputs stage) applied. */
 export function withInputs(g: GroupWeights, inputs: number): GroupWeights {
   return g.readsInputs && inputs !== 1 ? { ...g, rows: g.rows * inputs } : g;
@@ -239,7 +258,7 @@ export function penaltyVector(
   params.forEach((p, i) => {
     const weights = perPenalty((t) => p.layer.reg[t] * scale[t]);
     const g = groups?.[i];
-    if (hasPenalty(weights)) terms.push(layerPenaltyOp(weights, g && withInputs(g, inputs), proximal)(p.w, p.b));
+    if (hasPenalty(weights)) terms.push(layerTerms(p.w, p.b, weights, g && withInputs(g, inputs), proximal));
   });
   if (!terms.length) return tf.zeros([PENALTY_TERM_NAMES.length]);
   return terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor1D);

@@ -4,6 +4,8 @@ import { HostAdam } from './hostAdam.ts';
 import type { Network } from './network.ts';
 import { FULL_PENALTIES, penaltyVector, type PenaltyWeights } from './penalties.ts';
 import { proximalStep } from './proximal.ts';
+import { fusedCrossEntropy } from './webgpu/crossEntropy.ts';
+import { useFused } from './webgpu/fused.ts';
 
 /** The parts of a step's loss, in the order of its loss vector: the task loss, then each penalty term (PENALTY_TERMS). */
 export const LOSS_PARTS = ['data', ...PENALTY_TERM_NAMES] as const;
@@ -37,10 +39,12 @@ function custom<T extends tf.Tensor>(f: (...args: never[]) => { value: T; gradFu
 /**
  * Σ over the rows of softmax cross-entropy, divided by `divisor` (the batch's rows): tfjs'
  * softmaxCrossEntropy's value, with its gradient (softmax − labels) / divisor written out; the built-in one
- * runs its weighting and reduction machinery forward and backward, a dozen kernels more per step.
+ * runs its weighting and reduction machinery forward and backward, a dozen kernels more per step. On webgpu one
+ * fused program each way (webgpu/crossEntropy.ts).
  */
 const crossEntropyOps = new Map<number, (logits: tf.Tensor, labels: tf.Tensor) => tf.Scalar>();
 export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor, divisor: number): tf.Scalar {
+  if (useFused() && logits.rank === 2) return fusedCrossEntropy(logits, labels, divisor);
   let op = crossEntropyOps.get(divisor);
   if (!op) {
     op = custom((z: tf.Tensor, onehot: tf.Tensor, save: tf.GradSaveFunc) => {
