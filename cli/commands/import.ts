@@ -4,6 +4,8 @@ import { analyze, DATASETS, isOneOf, modelNameOf } from '../../language/index.ts
 import { dataDiagnostics } from '../../store/dataDiagnostics.ts';
 import { describeFsError, RunFolderError } from '../../store/files.ts';
 import { writeNewFiles } from '../../store/newFiles.ts';
+import type { ImportedModel } from '../../trainer/src/import/fromOnnx.ts';
+import type { ImportSource } from '../../trainer/src/import/specText.ts';
 
 export interface ImportFlags {
   data?: string;
@@ -11,7 +13,8 @@ export interface ImportFlags {
 }
 
 /**
- * `dropneuron import MODEL.onnx [--data DATA] [--out SPEC.dnn]`: a spec mirroring the model's architecture and
+ * `dropneuron import MODEL.onnx|model.json [--data DATA] [--out SPEC.dnn]`: a spec mirroring the model's architecture (an
+ * ONNX graph, or a TF.js LayersModel with its weights files beside it) and
  * a safetensors file of its weights beside it, which the spec names with `weights` (docs/import.md). `--data`:
  * a data set's name with its options (default mnist) or a CSV file. Exit 1 with one sentence (one per unsupported node) and
  * nothing written on a file that does not decode, a node the importer does not read, or a model whose input
@@ -21,6 +24,7 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
   // Loaded here: the importer is part of the trainer.
   const { readOnnx } = await import('../../trainer/src/import/onnxRead.ts');
   const { importOnnx } = await import('../../trainer/src/import/fromOnnx.ts');
+  const { importTfjs } = await import('../../trainer/src/import/fromTfjs.ts');
   const { importedSpecText, importedTensors } = await import('../../trainer/src/import/specText.ts');
   const { ImportError } = await import('../../trainer/src/import/errors.ts');
   const { encodeSafetensors } = await import('../../trainer/src/export/safetensors.ts');
@@ -29,17 +33,28 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
     return 1;
   };
   try {
-    if (extname(file).toLowerCase() !== '.onnx')
-      return fail(`${file}: expected an ONNX model (.onnx), found ${extname(file) || 'a file without an extension'}`);
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (error) {
-      return fail(`${file}: expected to read the model, found ${describeFsError(file, error)}`);
+    const kind = extname(file).toLowerCase();
+    if (kind !== '.onnx' && kind !== '.json')
+      return fail(`${file}: expected an ONNX model (.onnx) or a TF.js LayersModel (model.json), found ${kind || 'a file without an extension'}`);
+    let imported: ImportedModel;
+    let source: ImportSource;
+    if (kind === '.json') {
+      // A TF.js LayersModel: model.json names its weights files, which fromTfjs.ts reads beside it.
+      const tfjs = importTfjs(file);
+      imported = tfjs;
+      source = { file: basename(file), producer: tfjs.producer };
+    } else {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (error) {
+        return fail(`${file}: expected to read the model, found ${describeFsError(file, error)}`);
+      }
+      const graph = readOnnx(bytes, file);
+      imported = importOnnx(graph, file);
+      source = { file: basename(file), producer: graph.producer, opset: graph.opset };
     }
-    const graph = readOnnx(bytes, file);
-    const imported = importOnnx(graph, file);
-    const specPath = resolve(flags.out ?? join(dirname(file), `${basename(file, extname(file))}.dnn`));
+    const specPath = resolve(flags.out ?? join(dirname(file), `${defaultName(file)}.dnn`));
     if (extname(specPath) !== '.dnn') return fail(`${specPath}: expected --out to name a .dnn spec, found ${extname(specPath) || 'no extension'}`);
     const weightsPath = specPath.replace(/\.dnn$/, '.safetensors');
     const data = dataWords(flags.data ?? 'mnist', dirname(specPath));
@@ -48,7 +63,6 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
     // A CSV's default task is regression; a model with several outputs classifies (one output per class).
     const last = imported.layers.filter((l) => l.kind === 'dense').at(-1);
     const task = data.startsWith('csv ') && last && last.units > 1 ? 'classify' : undefined;
-    const source = { file: basename(file), producer: graph.producer, opset: graph.opset };
     const text = importedSpecText(name, imported, data, basename(weightsPath), source, task);
     // The spec as `dropneuron check` reads it, its data files included: a model whose input does not fit the data is
     // refused here. Not yet its weights file (DNN313), which is written with it from the same tensors.
@@ -73,6 +87,12 @@ export async function runImport(file: string, flags: ImportFlags, out: (line: st
     if (error instanceof ImportError || error instanceof RunFolderError) return fail(error.message);
     throw error;
   }
+}
+
+/** The spec's default name: the model file's, or for a TF.js model.json its folder's (TF.js saves one model per folder). */
+function defaultName(file: string): string {
+  const name = basename(file, extname(file));
+  return basename(file).toLowerCase() === 'model.json' ? basename(dirname(resolve(file))) || name : name;
 }
 
 /**

@@ -220,6 +220,38 @@ describe('importing ONNX', () => {
     );
   });
 
+  it('refuses an activation after an AveragePool (it does not commute with the average, as it does with a MaxPool)', () => {
+    const conv = floats('K', [1, 1, 1, 1], [1]);
+    const pool = (opType: string): onnx.INodeProto => ({
+      opType,
+      input: ['c'],
+      output: ['p'],
+      name: 'pool',
+      attribute: [
+        { name: 'kernel_shape', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+        { name: 'strides', type: onnx.AttributeProto.AttributeType.INTS, ints: [2, 2] },
+      ],
+    });
+    const graph = (opType: string): Uint8Array =>
+      graphBytes(
+        [1, 4, 4],
+        [
+          { opType: 'Conv', input: ['x', 'K'], output: ['c'], name: 'conv' },
+          pool(opType),
+          { opType: 'Relu', input: ['p'], output: ['r'], name: 'act' },
+          { opType: 'Flatten', input: ['r'], output: ['f'], name: 'flat' },
+          { opType: 'Gemm', input: ['f', 'W'], output: ['y'], name: 'fc', attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] },
+        ],
+        [conv, floats('W', [2, 4], [1, 2, 3, 4, 5, 6, 7, 8])],
+      );
+    const max = importOnnx(readOnnx(graph('MaxPool'), 'm.onnx'), 'm.onnx');
+    assert.equal(max.layers[0]!.kind === 'conv' && max.layers[0]!.activation, 'relu');
+    assert.throws(
+      () => importOnnx(readOnnx(graph('AveragePool'), 'm.onnx'), 'm.onnx'),
+      /Relu \(node "act"\): expected an activation right after a Gemm or Conv/,
+    );
+  });
+
   it('reads AveragePool as `avgpool`, averaging what the ONNX model averages', () => {
     const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
     const bytes = graphBytes(

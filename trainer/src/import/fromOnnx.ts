@@ -252,8 +252,9 @@ export function importOnnx(graph: OnnxGraph, file: string): ImportedModel {
       }
       default: {
         const activation = ACTIVATION_OF_OP[op as keyof typeof ACTIVATION_OF_OP];
-        // relu, sigmoid and tanh are monotonic: after a max pool or a flatten they give what they give before it.
-        const target = op === 'Softmax' ? lastWeighted() : [...layers].reverse().find((l) => l.kind === 'dense' || l.kind === 'conv');
+        // relu, sigmoid and tanh are monotonic: after a max pool or a flatten they give what they give before it (not
+        // after an average pool: the mean of the activations is not the activation of the mean).
+        const target = op === 'Softmax' ? lastWeighted() : [...layers].reverse().find((l) => l.kind !== 'maxpool' && l.kind !== 'flatten');
         if (!activation || !target || (target.kind !== 'dense' && target.kind !== 'conv') || target.activation !== 'linear')
           throw fail(node, 'expected an activation right after a Gemm or Conv (or after the MaxPool and Flatten that follow one) that has none yet');
         if (op === 'Softmax' && (target.kind !== 'dense' || node.output?.[0] !== graph.output))

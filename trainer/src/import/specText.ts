@@ -6,7 +6,8 @@ import type { ImportedLayer, ImportedModel } from './fromOnnx.ts';
 export interface ImportSource {
   file: string;
   producer: string;
-  opset: number;
+  /** An ONNX file's opset (none for a TF.js model). */
+  opset?: number;
 }
 
 /** The spec's `data` line's words: `mnist`, or `csv "train.csv"` (a path relative to the spec). */
@@ -19,7 +20,7 @@ export type DataWords = string;
 export function importedSpecText(name: string, model: ImportedModel, data: DataWords, weightsFile: string, source: ImportSource, task?: 'classify'): string {
   const weighted = model.layers.filter((l) => l.kind === 'dense' || l.kind === 'conv').length;
   const lines = [
-    `# Imported by \`dropneuron import\` from ${source.file} (${source.producer || 'unknown producer'}, opset ${source.opset}): ${weighted} weighted layers,`,
+    `# Imported by \`dropneuron import\` from ${source.file} (${source.producer || 'unknown producer'}${source.opset !== undefined ? `, opset ${source.opset}` : ''}): ${weighted} weighted layers,`,
     `# their weights in ${weightsFile}. \`dropneuron evaluate\` scores them as they are; \`dropneuron train\` starts from them.`,
     `model ${name} {`,
     `  data ${data}`,
