@@ -83,6 +83,23 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A float32 vector constant (Resize's scales). */
+  floats(values: readonly number[]): string {
+    const key = `fs${values.join(',')}`;
+    let name = this.constants.get(key);
+    if (!name) {
+      name = `const${this.constants.size}`;
+      this.initializers.push(floatTensor(name, [values.length], Float32Array.from(values)));
+      this.constants.set(key, name);
+    }
+    return name;
+  }
+
+  /** A STRING attribute. */
+  str(name: string, value: string): Attribute {
+    return { name, type: onnx.AttributeProto.AttributeType.STRING, s: Buffer.from(value) };
+  }
+
   /** An int64 vector constant (axes, shapes). */
   ints(values: readonly number[]): string {
     const key = `i${values.join(',')}`;
