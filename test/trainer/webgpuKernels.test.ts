@@ -1,7 +1,7 @@
 // The fused WebGPU kernels (trainer/src/webgpu/), each against the cpu backend's computation of the same thing on
 // random inputs: the penalties' values and gradients (dense and conv layers, evenly and unevenly weighed groups,
 // the proximal update, a zero row), Adam and SGD over a few steps (and Adam's state through getWeights/setWeights),
-// softmax cross-entropy and its gradient; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
+// softmax cross-entropy and its gradient, a whole step with the penalties' gradient folded into Adam's update; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
 // ≤ 60 and ≤ 90). Every value is made on the host and uploaded to each backend, so both see the same numbers.
 // Runs on lavapipe here and in CI (scripts/setup-vulkan.sh); without an adapter every test skips and says why,
 // except under CI=true.
@@ -22,6 +22,7 @@ import { crossEntropy, stepLoss } from '../../trainer/src/step.ts';
 import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { FUSED } from '../../trainer/src/webgpu/fused.ts';
 import { FusedAdam, FusedSgd } from '../../trainer/src/webgpu/optimizers.ts';
+import { specText } from '../helpers/specs.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
 
 const CI = process.env.CI === 'true';
@@ -216,6 +217,38 @@ describe('the fused WebGPU kernels compute what the cpu backend does', async () 
     const gpu = await on('webgpu', compute);
     assertClose('value', gpu[0]!, cpu[0]!);
     assertClose('gradient', gpu[1]!, cpu[1]!);
+  });
+
+  it('a step whose penalties Adam folds into its update (webgpu) trains as the cpu step with HostAdam: losses and weights', { skip }, async () => {
+    const spec = specText('mlp-step')
+      .replace('optimizer sgd', 'optimizer adam')
+      .replace('learning_rate 0.1', 'learning_rate 0.01')
+      .replace('dropneuron 0.01', 'dropneuron 0.5');
+    const model = analyze(spec).model!;
+    const x = random(model.train.batch * 64);
+    const y = Float32Array.from({ length: model.train.batch }, (_, i) => i % 10);
+    const steps = async (backend: 'cpu' | 'webgpu') => {
+      await selectBackend(backend);
+      const network = new Network(model, new Rng(model.train.seed), layerOpsFor(backend));
+      const optimizer = makeOptimizer(model);
+      assert.equal(optimizer instanceof FusedAdam, backend === 'webgpu');
+      const [xt, yt] = [tf.tensor(x, [model.train.batch, 64]), tf.tensor(y, [model.train.batch, 1])];
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const parts = stepLoss(network, optimizer, model.task, xt, yt, { dropoutSeed: 40 + i });
+        losses.push(...(await parts.data()));
+        parts.dispose();
+      }
+      const weights = (await network.read()).flatMap((l) => [l.w, l.b]);
+      network.dispose();
+      optimizer.dispose();
+      tf.dispose([xt, yt]);
+      return { losses, weights };
+    };
+    const cpu = await steps('cpu');
+    const gpu = await steps('webgpu');
+    assertClose('losses', gpu.losses, cpu.losses);
+    gpu.weights.forEach((w, i) => assertClose(`variable ${i}`, w, cpu.weights[i]!));
   });
 
   for (const [file, budget] of [

@@ -228,12 +228,13 @@ const FUSABLE = PENALTY_TERM_NAMES.join() === FUSED_PENALTY_TERMS.join();
 
 /**
  * One layer's penalty terms with their gradient: on webgpu the fused kernels (webgpu/penalties.ts: the same math in
- * four dispatches, where layerPenaltyOp's tensor ops take a few dozen), elsewhere layerPenaltyOp.
+ * four dispatches, where layerPenaltyOp's tensor ops take a few dozen; two with `fold`, the gradient then left to the
+ * fused optimizer's update), elsewhere layerPenaltyOp.
  */
-function layerTerms(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS, proximal = false): tf.Tensor1D {
+function layerTerms(w: tf.Tensor, b: tf.Tensor, weights: PenaltyWeights, groups: GroupWeights = EVEN_GROUPS, proximal = false, fold = false): tf.Tensor1D {
   if (FUSABLE && useFused()) {
     const a = perPenalty((t) => (weights[t] > 0 ? weights[t] * SEED_SCALE : 0));
-    return fusedLayerPenalties(w, b, { a1: a.l1, a2: a.l2, ad: a.dropneuron, r: groups.rows, c: groups.cols, epsilon: EPSILON, proximal });
+    return fusedLayerPenalties(w, b, { a1: a.l1, a2: a.l2, ad: a.dropneuron, r: groups.rows, c: groups.cols, epsilon: EPSILON, proximal }, fold);
   }
   return layerPenaltyOp(weights, groups, proximal)(w, b);
 }
@@ -245,7 +246,9 @@ export function withInputs(g: GroupWeights, inputs: number): GroupWeights {
 
 /**
  * Σ over the layers of their penalty terms, as a [terms] tensor (PENALTY_TERM_NAMES order): each layer's spec
- * strengths times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing.
+ * strengths times the schedule's multipliers (`scale`). Layers whose penalties are all off add nothing. `fold`: the
+ * caller differentiates the sum of the terms and steps with a fused WebGPU optimizer, which adds their gradient
+ * itself (webgpu/penaltyFold.ts): on webgpu the terms then carry no gradient here.
  */
 export function penaltyVector(
   params: readonly LayerParams[],
@@ -253,12 +256,13 @@ export function penaltyVector(
   groups?: readonly GroupWeights[],
   inputs = 1,
   proximal = false,
+  fold = false,
 ): tf.Tensor1D {
   const terms: tf.Tensor1D[] = [];
   params.forEach((p, i) => {
     const weights = perPenalty((t) => p.layer.reg[t] * scale[t]);
     const g = groups?.[i];
-    if (hasPenalty(weights)) terms.push(layerTerms(p.w, p.b, weights, g && withInputs(g, inputs), proximal));
+    if (hasPenalty(weights)) terms.push(layerTerms(p.w, p.b, weights, g && withInputs(g, inputs), proximal, fold));
   });
   if (!terms.length) return tf.zeros([PENALTY_TERM_NAMES.length]);
   return terms.length === 1 ? terms[0]! : (tf.addN(terms) as tf.Tensor1D);

@@ -6,6 +6,7 @@ import { FULL_PENALTIES, penaltyVector, type PenaltyWeights } from './penalties.
 import { proximalStep } from './proximal.ts';
 import { fusedCrossEntropy } from './webgpu/crossEntropy.ts';
 import { useFused } from './webgpu/fused.ts';
+import type { FoldingOptimizer } from './webgpu/penaltyFold.ts';
 
 /** The parts of a step's loss, in the order of its loss vector: the task loss, then each penalty term (PENALTY_TERMS). */
 export const LOSS_PARTS = ['data', ...PENALTY_TERM_NAMES] as const;
@@ -29,6 +30,11 @@ export interface StepOptions {
   /** What multiplies the input groups' DropNeuron strength this epoch (`dropneuron auto`'s inputs stage; default 1). */
   inputs?: number | undefined;
   shard?: Shard | undefined;
+  /**
+   * The penalties' gradient is left to the optimizer (a fused WebGPU one adds it in its own update:
+   * webgpu/penaltyFold.ts): stepGradients' gradients are then the task loss's alone. stepLoss sets it.
+   */
+  foldPenalties?: boolean | undefined;
 }
 
 /** tf.customGrad with the op's own parameter types (its declared signature takes a variadic union). */
@@ -84,7 +90,14 @@ export function lossVector(network: Network, task: Task, x: tf.Tensor, y: tf.Ten
   }
   const penalties =
     (options.shard?.offset ?? 0) === 0
-      ? penaltyVector(network.params, options.scale ?? FULL_PENALTIES, network.groups, options.inputs, network.model.regularize.update === 'proximal')
+      ? penaltyVector(
+          network.params,
+          options.scale ?? FULL_PENALTIES,
+          network.groups,
+          options.inputs,
+          network.model.regularize.update === 'proximal',
+          options.foldPenalties,
+        )
       : tf.zeros([PENALTY_TERM_NAMES.length]);
   return tf.concat([tf.reshape(data, [1]), penalties]) as tf.Tensor1D;
 }
@@ -133,7 +146,8 @@ export function applyFlatGradients(network: Network, optimizer: tf.Optimizer, fl
  * that they can be summed on the device without a sync per batch.
  */
 export function stepLoss(network: Network, optimizer: tf.Optimizer, task: Task, x: tf.Tensor, y: tf.Tensor, options: StepOptions): tf.Tensor1D {
-  const { parts, grads } = stepGradients(network, task, x, y, options);
+  const fold = (optimizer as Partial<FoldingOptimizer>).foldsPenalties === true;
+  const { parts, grads } = stepGradients(network, task, x, y, fold ? { ...options, foldPenalties: true } : options);
   applyGradients(network, optimizer, grads, options);
   return parts;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamMomentsProgram } from './adamMomentsProgram.ts';
 import { AdamWeightProgram } from './adamWeightProgram.ts';
+import { disposeFold, foldedGradient, takeFold, type FoldingOptimizer } from './penaltyFold.ts';
 import { f32, i32, runProgram } from './program.ts';
 import { SgdProgram } from './sgdProgram.ts';
 
@@ -22,9 +23,11 @@ function variableNamed(name: string): tf.Variable {
  * (AdamMomentsProgram, both packed in one tensor), its weight in the other (AdamWeightProgram). The update is
  * HostAdam's (bias corrections 1 − β^t from the step count, ε outside the square root), and so is the state as
  * getWeights and setWeights see it (`iter`, `<variable>/m`, `<variable>/v`): a checkpoint of either resumes with
- * either, and with tfjs' Adam.
+ * either, and with tfjs' Adam. Where the step folded a layer's penalty gradient into the update (penaltyFold.ts),
+ * the moments' program adds it to the data gradient.
  */
-export class FusedAdam extends tf.Optimizer {
+export class FusedAdam extends tf.Optimizer implements FoldingOptimizer {
+  readonly foldsPenalties = true;
   /** Serialization name of tfjs' Adam: a checkpoint records the same optimizer. */
   static get className(): string {
     return 'Adam';
@@ -66,7 +69,10 @@ export class FusedAdam extends tf.Optimizer {
         this.moments[i] = tf.keep(tf.zeros([2 * n]));
       }
       const old = this.moments[i]!;
-      const next = tf.keep(runProgram(new AdamMomentsProgram(n), [tensor, old], [...moment, i32(n)]));
+      const fold = takeFold(name);
+      const g = foldedGradient(fold, variable, false);
+      const next = tf.keep(runProgram(new AdamMomentsProgram(n, g), [tensor, old, ...g.inputs], [...moment, i32(n), ...g.values]));
+      if (fold) disposeFold(fold);
       const w = runProgram(new AdamWeightProgram(variable.shape), [variable, next], [...weight, i32(n)]);
       variable.assign(w);
       w.dispose();
@@ -120,14 +126,20 @@ export class FusedAdam extends tf.Optimizer {
 
 /**
  * SGD on the webgpu backend in one dispatch per variable (tfjs' SGD runs two): tfjs' SGDOptimizer, its state
- * and learning rate (`setLearningRate`), with the update w' = −η·g + w written as one program.
+ * and learning rate (`setLearningRate`), with the update w' = −η·g + w written as one program (with the layer's
+ * penalty gradient where the step folded it here: penaltyFold.ts).
  */
-export class FusedSgd extends tf.SGDOptimizer {
+export class FusedSgd extends tf.SGDOptimizer implements FoldingOptimizer {
+  readonly foldsPenalties = true;
+
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const c = f32(-this.learningRate);
     for (const { name, tensor } of listOf(variableGradients)) {
       const variable = variableNamed(name);
-      const w = runProgram(new SgdProgram(variable.shape), [variable, tensor], [c]);
+      const fold = takeFold(name);
+      const g = foldedGradient(fold, variable, true);
+      const w = runProgram(new SgdProgram(variable.shape, g), [variable, tensor, ...g.inputs], [c, ...g.values]);
+      if (fold) disposeFold(fold);
       variable.assign(w);
       w.dispose();
     }

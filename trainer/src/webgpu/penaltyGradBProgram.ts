@@ -1,20 +1,19 @@
+import { BIAS_PENALTY_GRADIENT, BIAS_PENALTY_UNIFORMS } from './penaltyGradient.ts';
 import { FusedProgram } from './program.ts';
 
-/**
- * dPenalty/db of one layer (DropNeuron leaves the bias alone): db = b·s₂ + slope(b)·s₁, s_t = dy_t·a_t as in
- * PenaltyGradWProgram. Inputs B, DY; uniforms a₁, a₂.
- */
+/** dPenalty/db of one layer (DropNeuron leaves the bias alone; penaltyGradient.ts). Inputs B, DY; uniforms a₁, a₂. */
 export class PenaltyGradBProgram extends FusedProgram {
   constructor(n: number) {
-    super([n], ['B', 'DY'], 'dnn_penalty_grad_b', 'a1 : f32, a2 : f32,');
+    super([n], ['B', 'DY'], 'dnn_penalty_grad_b', BIAS_PENALTY_UNIFORMS);
   }
 
   getUserCode(): string {
     return `
+      ${BIAS_PENALTY_GRADIENT}
+
       fn main(index : i32) {
         if (index < uniforms.size) {
-          let b = B[index];
-          result[index] = b * (DY[1] * uniforms.a2) + select(-1.0, 1.0, b > 0.0) * (DY[0] * uniforms.a1);
+          result[index] = biasPenaltyGradient(B[index], DY[0] * uniforms.a1, DY[1] * uniforms.a2);
         }
       }`;
   }
