@@ -122,13 +122,14 @@ function withCode(sentence: string): Node[] {
 function referenceSeries(s: StatsState, t: Theme): ReturnType<typeof series>[] {
   const line = referenceLine(s);
   if (!line) return [];
-  // A line needs two epochs: with one, its point shows where it will run.
+  // Yellow: the one colour of the palette no other series of this chart takes. A line needs two epochs: with one,
+  // its point shows where it will run.
   return [
     series(
       line.label,
       line.values.map((v) => plotted(s, v)),
-      t.foreground,
-      { borderDash: [2, 3], borderWidth: 1.5, pointRadius: line.values.length > 1 ? 0 : 3 },
+      t.palette[4]!,
+      { borderDash: [6, 4], borderWidth: 2, pointRadius: line.values.length > 1 ? 0 : 3 },
     ),
   ];
 }

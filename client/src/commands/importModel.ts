@@ -35,7 +35,9 @@ export function registerImportModelCommand({ client, log }: CommandDeps): vscode
         );
         if ('spec' in reply) {
           log.info(`imported ${model.fsPath} as ${reply.spec} (weights ${reply.weights})`);
-          await vscode.window.showTextDocument(vscode.Uri.file(reply.spec), { viewColumn: vscode.ViewColumn.Beside });
+          // Beside the editor in use; with none, where specs are edited (a first group left empty is no use).
+          const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+          await vscode.window.showTextDocument(vscode.Uri.file(reply.spec), { viewColumn: column });
           return;
         }
         log.error(`importing ${model.fsPath} failed: ${reply.problem}`);
