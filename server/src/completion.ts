@@ -25,6 +25,7 @@ import {
   type ValueSpec,
   assignSlots,
 } from '../../language/index.ts';
+import { modelFormat } from '../../protocol/modelFormats.ts';
 import { describeSpec } from './hover.ts';
 import { lastIndexBefore, layerOf, locate } from './locate.ts';
 
@@ -150,15 +151,20 @@ export function complete(analysis: Analysis, position: Position, listFolder?: Li
  */
 export type ListFolder = (folder: string, hidden: boolean) => readonly { name: string; folder: boolean }[];
 
-/** A data path being written: the string token, and the offset of the cursor in it. */
+/** A data path being written: the string token, the offset of the cursor in it, and which files it may name. */
 interface DataPath {
   token: Token;
   offset: number;
+  /** Files of these extensions only (folders always): a `weights` file is a `.safetensors`. Any file when absent. */
+  extensions?: readonly string[];
 }
+
+/** What `dropneuron import` writes and the trainer reads for `weights "…"`: the safetensors format's files. */
+const WEIGHTS_EXTENSIONS = [modelFormat('safetensors').extension];
 
 /**
  * The cursor inside the quotes of a path on the `data` line: a data set's file (`data csv "…"`, `data idx "…" "…"`)
- * or a path option's value (`test="…"`, `test_images="…"`). Not after the closing quote.
+ * or a path option's value (`test="…"`, `test_images="…"`); or of the `weights` file. Not after the closing quote.
  */
 function dataPathAt(analysis: Analysis, position: Position): DataPath | undefined {
   const where = locate(analysis, position);
@@ -166,6 +172,7 @@ function dataPathAt(analysis: Analysis, position: Position): DataPath | undefine
   const token = analysis.tokens[lastIndexBefore(analysis.tokens, offset)];
   if (token?.kind !== 'string' || offset > (token.unterminated ? token.end : token.end - 1)) return undefined;
   const statement = where.block?.keyword.text === 'model' && where.insideBlock ? where.statement : undefined;
+  if (statement?.head.text === 'weights') return values(statement)[0]?.token === token ? { token, offset, extensions: WEIGHTS_EXTENSIONS } : undefined;
   if (statement?.head.text !== 'data') return undefined;
   const [name, ...files] = values(statement);
   if (!name || !isOneOf(name.token.text, DATASETS)) return undefined;
@@ -191,19 +198,22 @@ function pathItems(analysis: Analysis, path: DataPath, listFolder: ListFolder): 
   const next = text.indexOf('/', offset);
   const end = next >= 0 && next < contentEnd ? next : contentEnd;
   const range = { start: analysis.lines.positionAt(offset - part.length), end: analysis.lines.positionAt(end) };
-  return listFolder(folder, part.startsWith('.')).map((entry, n) => {
-    const name = entry.folder ? `${entry.name}/` : entry.name;
-    return item(
-      name,
-      entry.folder ? CompletionItemKind.Folder : CompletionItemKind.File,
-      entry.folder ? `\`${folder}${name}\`: a folder beside the spec; its files come next.` : `\`${folder}${name}\`, relative to the spec's folder.`,
-      {
-        textEdit: { range, newText: name },
-        sortText: `${entry.folder ? 0 : 1}${String(n).padStart(4, '0')}`,
-        ...(entry.folder ? { command: SUGGEST_AGAIN } : {}),
-      },
-    );
-  });
+  const named = (entry: { name: string; folder: boolean }): boolean => entry.folder || !path.extensions || path.extensions.some((e) => entry.name.endsWith(e));
+  return listFolder(folder, part.startsWith('.'))
+    .filter(named)
+    .map((entry, n) => {
+      const name = entry.folder ? `${entry.name}/` : entry.name;
+      return item(
+        name,
+        entry.folder ? CompletionItemKind.Folder : CompletionItemKind.File,
+        entry.folder ? `\`${folder}${name}\`: a folder beside the spec; its files come next.` : `\`${folder}${name}\`, relative to the spec's folder.`,
+        {
+          textEdit: { range, newText: name },
+          sortText: `${entry.folder ? 0 : 1}${String(n).padStart(4, '0')}`,
+          ...(entry.folder ? { command: SUGGEST_AGAIN } : {}),
+        },
+      );
+    });
 }
 
 /** Reads the cursor's surroundings; undefined where nothing may be offered (a comment, a string). */

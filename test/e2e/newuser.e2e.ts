@@ -216,6 +216,22 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     await waitFor('the test path', async () => ((await editorText()).includes('data csv "data/train.csv" target=y test="data/test.csv"') ? true : undefined));
     await w.page.locator('.markers-panel .monaco-list-row', { hasText: 'quoted path' }).first().waitFor({ state: 'detached', timeout: 30_000 });
     await w.screenshot('newuser-2-csv-line');
+
+    // A `weights` line completes its path the same way, offering only safetensors files (and folders).
+    writeFileSync(join(w.workspace, 'houses.safetensors'), '');
+    await w.page.keyboard.press('End');
+    await w.page.keyboard.press('Enter');
+    await w.page.keyboard.type('weights "');
+    await w.page.locator('.suggest-widget .monaco-list-row', { hasText: 'houses.safetensors' }).first().waitFor({ timeout: 15_000 });
+    const offered = await suggestions();
+    assert.deepEqual(
+      offered.filter((s) => !s.endsWith('/')),
+      ['houses.safetensors'],
+      `expected the safetensors file and no other file, found ${offered.join(', ')}`,
+    );
+    assert.ok(offered.includes('data/'), `expected the folders too, found ${offered.join(', ')}`);
+    await w.screenshot('newuser-2-weights-path');
+    await w.page.keyboard.press('Escape');
   });
 
   scenario('3. the user’s own train.csv and test.csv: `test="…"` trains on every row of the one and tests on the other', async () => {

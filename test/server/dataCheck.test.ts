@@ -350,6 +350,11 @@ describe('the language server: data diagnostics that follow the files, the dropo
     assert.deepEqual(await complete('  data csv "a.csv" target="y"', 29), []);
     assert.deepEqual(await complete('  data csv "data/" ', 19), ['target=', 'columns=', 'test=', 'test_split=']);
     assert.deepEqual(await complete('  data csv "nowhere/"', 20), []);
+    // A `weights` file: folders and safetensors files only.
+    writeFileSync(join(root, 'data', 'model.safetensors'), '');
+    writeFileSync(join(root, 'm.safetensors'), '');
+    assert.deepEqual(await complete('  weights ""', 11), ['data/ 11-11 (more)', 'm.safetensors 11-11']);
+    assert.deepEqual(await complete('  weights "data/m', 17), ['raw/ 16-17 (more)', 'model.safetensors 16-17']);
   });
 
   it('the analysis alone (no files) has no DNN311: the language core stays without a file system', () => {
