@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
+import { onnxModel } from '../../trainer/src/export/onnx.ts';
+import type { Plan } from '../../trainer/src/export/plan.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { OUT, waitFor } from './harness.ts';
@@ -104,5 +106,28 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     assert.equal(readFileSync(join(w.workspace, 'models', 'mlp.dnn'), 'utf8'), before);
     assert.ok(existsSync(join(w.workspace, 'models', 'mlp-2.safetensors')));
     await w.screenshot('import-2-second');
+  });
+
+  scenario('3. a model the importer does not read: its one sentence in a notification, and nothing written', async () => {
+    const plan: Plan = {
+      input: [784],
+      outputs: 10,
+      steps: [
+        { op: 'dense', name: 'fc', weight: new Float32Array(7840), bias: new Float32Array(10), inputs: 784, units: 10 },
+        { op: 'activation', fn: 'elu' },
+      ],
+    };
+    const model = join(w.workspace, 'models', 'elu.onnx');
+    writeFileSync(model, onnxModel(plan, 'elu'));
+    await w.command('DropNeuron: Import Model…');
+    await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
+    await input().fill(model);
+    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === model ? true : undefined));
+    await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Import)$/ }).click();
+    await w.page
+      .locator('.notifications-toasts', { hasText: /Import failed: models\/elu\.onnx: expected nodes the importer reads .*found Elu/ })
+      .waitFor({ timeout: 60_000 });
+    assert.ok(!existsSync(join(w.workspace, 'models', 'elu.dnn')) && !existsSync(join(w.workspace, 'models', 'elu.safetensors')));
+    await w.screenshot('import-3-unsupported');
   });
 });

@@ -41,7 +41,8 @@ export function registerImportModelCommand({ client, log }: CommandDeps): vscode
           return;
         }
         log.error(`importing ${model.fsPath} failed: ${reply.problem}`);
-        out = await offerFix(reply, out);
+        // The sentence names the model by its absolute path; the notification by the path the user sees in the Explorer.
+        out = await offerFix({ ...reply, problem: reply.problem.split(model.fsPath).join(vscode.workspace.asRelativePath(model)) }, out);
       }
     }),
   ];
