@@ -1,7 +1,7 @@
 // The fused WebGPU kernels (trainer/src/webgpu/), each against the cpu backend's computation of the same thing on
 // random inputs: the penalties' values and gradients (dense and conv layers, evenly and unevenly weighed groups,
 // the proximal update, a zero row), Adam and SGD over a few steps (and Adam's state through getWeights/setWeights),
-// softmax cross-entropy and its gradient, a whole step with the penalties' gradient folded into Adam's update; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
+// softmax cross-entropy and its gradient, the proximal step's shrink, a whole step with the penalties' gradient folded into Adam's update; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
 // ≤ 60 and ≤ 90). Every value is made on the host and uploaded to each backend, so both see the same numbers.
 // Runs on lavapipe here and in CI (scripts/setup-vulkan.sh); without an adapter every test skips and says why,
 // except under CI=true.
@@ -17,11 +17,13 @@ import { Network, type LayerParams } from '../../trainer/src/network.ts';
 import { layerOpsFor } from '../../trainer/src/ops.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
+import { shrink } from '../../trainer/src/proximal.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { crossEntropy, stepLoss } from '../../trainer/src/step.ts';
 import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { FUSED } from '../../trainer/src/webgpu/fused.ts';
 import { FusedAdam, FusedSgd } from '../../trainer/src/webgpu/optimizers.ts';
+import { fusedShrink } from '../../trainer/src/webgpu/shrink.ts';
 import { specText } from '../helpers/specs.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
 
@@ -50,9 +52,9 @@ function assertClose(label: string, a: ArrayLike<number>, b: ArrayLike<number>):
 }
 
 /** `f` on the backend, its tensors read back and disposed. */
-async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor[]): Promise<Float32Array[]> {
+async function on(backend: 'cpu' | 'webgpu', f: () => tf.Tensor[] | Promise<tf.Tensor[]>): Promise<Float32Array[]> {
   await selectBackend(backend);
-  const out = f();
+  const out = await f();
   const values = await Promise.all(out.map(async (t) => (await t.data()) as Float32Array));
   tf.dispose(out);
   return values;
@@ -218,6 +220,45 @@ describe('the fused WebGPU kernels compute what the cpu backend does', async () 
     assertClose('value', gpu[0]!, cpu[0]!);
     assertClose('gradient', gpu[1]!, cpu[1]!);
   });
+
+  for (const adam of [true, false])
+    it(
+      `the proximal step's shrink (rows, then columns) ${adam ? 'in Adam’s metric' : 'without a preconditioner'}, as proximal.ts’ shrink on cpu`,
+      { skip },
+      async () => {
+        const shape = [3, 1, 11, 6]; // a conv kernel [kh, kw, in, out]: rows are its 11 input channels
+        const size = 3 * 11 * 6;
+        const w = random(size);
+        // Row 0 zero (stays zero), row 1 small (shrinks to zero), the rest shrink part way.
+        for (let k = 0; k < 3; k++) {
+          w.fill(0, k * 66, k * 66 + 6);
+          for (let o = 0; o < 6; o++) w[k * 66 + 6 + o]! *= 0.01;
+        }
+        const m = random(size);
+        const v = Float32Array.from(random(size), (x) => x * x * 0.01);
+        const [t, tauRows, tauCols] = [3, 0.05, 0.08];
+        const cpu = await on('cpu', () => {
+          const d = adam ? tf.add(tf.sqrt(tf.div(tf.tensor(v, shape), 1 - 0.999 ** t)), 1e-8) : undefined;
+          return [shrink(shrink(tf.tensor(w, shape), d, 'rows', tauRows), d, 'cols', tauCols)];
+        });
+        const gpu = await on('webgpu', async () => {
+          const optimizer = adam ? new FusedAdam(0.01) : new FusedSgd(0.01);
+          const state = [
+            { name: 'iter', tensor: tf.scalar(t) },
+            { name: 'w/m', tensor: tf.tensor(m, shape) },
+            { name: 'w/v', tensor: tf.tensor(v, shape) },
+          ];
+          if (optimizer instanceof FusedAdam) await optimizer.setWeights(state);
+          const wt = tf.tensor(w, shape);
+          const shrunk = fusedShrink(wt, optimizer, 0, tauRows, tauCols);
+          tf.dispose([wt, ...state.map((x) => x.tensor)]);
+          optimizer.dispose();
+          return [shrunk];
+        });
+        assertClose('shrunk W', gpu[0]!, cpu[0]!);
+        assert.ok(cpu[0]!.slice(6, 12).every((x) => x === 0) && cpu[0]!.some((x) => x !== 0), 'a row shrank to zero, others did not');
+      },
+    );
 
   it('a step whose penalties Adam folds into its update (webgpu) trains as the cpu step with HostAdam: losses and weights', { skip }, async () => {
     const spec = specText('mlp-step')

@@ -82,6 +82,11 @@ export class FusedAdam extends tf.Optimizer implements FoldingOptimizer {
     this.incrementIterations();
   }
 
+  /** The packed moments [m; v] of the variable at `index` (in the order of the gradients), for the fused proximal step (shrink.ts). */
+  momentsOf(index: number): tf.Tensor | undefined {
+    return this.moments[index];
+  }
+
   /**
    * The second moments as proximal.ts reads tfjs' Adam's (`accumulatedSecondMoment[i].variable`): each a slice of
    * the packed moments, made only when read (proximal.ts reads it inside a tidy, which disposes it).
