@@ -7,10 +7,13 @@
 // full-size random batches of MNIST's shape: the speed of a step does not depend on the pixel values.
 // --profile: where one wasm LeNet-300-100 step's time goes (data, matrix products, penalties, the rest, Adam).
 // --conv: each LeNet-5 conv layer's forward + kernel gradient as convolutions and as im2col products (ops.ts).
+// --ort-threads: LeNet-300-100's ort step on one onnxruntime session at 1 and 2 intra-op threads against two worker
+// threads with a session of 1 thread each, taking half the batch (the worker pool's data parallelism).
 // --job: the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on wasm and on ort at 1 and at N threads, in child
 // processes: seconds per epoch, wall time and peak RSS. On webgpu it times both gradient implementations
 // (tfjs' built-in ones and the rebuilt ones of ops.ts) and counts the kernels one LeNet-300-100 step dispatches.
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +30,8 @@ import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { OrtStep } from '../../trainer/src/ort/ortStep.ts';
+import { openSession } from '../../trainer/src/ort/session.ts';
+import { adamFeeds, stepGraph, type StepGraph } from '../../trainer/src/ort/stepGraph.ts';
 import { ortRefusal } from '../../trainer/src/ort/support.ts';
 import { StepPool } from '../../trainer/src/parallel/pool.ts';
 import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
@@ -497,6 +502,94 @@ async function convFormulations(): Promise<string> {
   return `LeNet-5's conv layers on wasm, batch 64, one thread, CPU time (median of 10)\n${lines.join('\n')}`;
 }
 
+/** Random feeds of `graph` for `batch` rows (every per-step scalar 0.001, Adam's at its first step), as plain arrays a worker can take. */
+function graphFeeds(graph: StepGraph, names: readonly string[], batch: number, rng: Rng): Record<string, { data: Float32Array; dims: number[] }> {
+  const adam = adamFeeds({ learningRate: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 }, 1);
+  const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
+  const random = (dims: number[]) => ({ data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.next() * 0.01), dims });
+  for (const name of names) {
+    const state = graph.state.find((s) => s.name === name);
+    if (name === 'x') feeds.x = random([batch, graph.inputWidth]);
+    else if (name === 'y') {
+      const y = new Float32Array(batch * graph.targetWidth);
+      for (let i = 0; i < batch; i++) y[i * graph.targetWidth + rng.int(graph.targetWidth)] = 1;
+      feeds.y = { data: y, dims: [batch, graph.targetWidth] };
+    } else if (name.startsWith('mask'))
+      feeds[name] = {
+        data: new Float32Array(batch * graph.drops[Number(name.slice(4))]!.width).fill(1),
+        dims: [batch, graph.drops[Number(name.slice(4))]!.width],
+      };
+    else if (state) feeds[name] = random(state.dims);
+    else feeds[name] = { data: Float32Array.of(adam[name as keyof typeof adam] ?? 0.001), dims: [] };
+  }
+  return feeds;
+}
+
+/** A worker thread holding one onnxruntime session of 1 thread: each message runs a step and posts back W₀'s next value (as big as its gradient). */
+const ORT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ort);
+ort.InferenceSession.create(workerData.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 }).then((session) => {
+  const feeds = {};
+  for (const [name, f] of Object.entries(workerData.feeds)) feeds[name] = new ort.Tensor('float32', f.data, f.dims);
+  parentPort.on('message', async () => {
+    const out = await session.run(feeds);
+    parentPort.postMessage(out.w0_next.data);
+  });
+  parentPort.postMessage('ready');
+});`;
+
+/**
+ * LeNet-300-100's step graph on one session at 1 and 2 intra-op threads, against two workers of one thread each on
+ * half the batch with their W₀-sized results added on this thread: what the worker pool's data parallelism would
+ * take at best (a real one would also run the update once more, on the summed gradients). Medians of CPU-heavy runs.
+ */
+async function ortThreadRows(): Promise<string> {
+  const c = CASES[0]!;
+  const { model } = modelOf(c);
+  const rng = new Rng(1);
+  const graph = stepGraph(model, 10);
+  const steps = 60;
+  const rows = ['| LeNet-300-100 ort step | ms/step (median) | spread |', '|---|---|---|'];
+  const row = (label: string, times: number[]) =>
+    rows.push(`| ${label} | ${median(times).toFixed(2)} | ${Math.min(...times).toFixed(1)}–${Math.max(...times).toFixed(1)} |`);
+  for (const [threads, spinning] of [
+    [1, true],
+    [2, true],
+    [2, false],
+  ] as const) {
+    const { ort, session } = await openSession(graph.bytes, threads, spinning);
+    const raw = graphFeeds(graph, session.inputNames, c.batch, rng);
+    const feeds = Object.fromEntries(Object.entries(raw).map(([name, f]) => [name, new ort.Tensor('float32', f.data, f.dims)]));
+    const times: number[] = [];
+    for (let i = 0; i < steps + 3; i++) {
+      const t0 = performance.now();
+      await session.run(feeds);
+      if (i >= 3) times.push(performance.now() - t0);
+    }
+    await session.release();
+    row(`one session, ${threads} intra-op thread${threads > 1 ? `s${spinning ? '' : ', not spinning'}` : ''}, batch ${c.batch}`, times);
+  }
+  const { session } = await openSession(graph.bytes, 1);
+  const half = graphFeeds(graph, session.inputNames, c.batch / 2, rng);
+  await session.release();
+  const workers = [0, 1].map(
+    () => new Worker(ORT_WORKER, { eval: true, workerData: { ort: require.resolve('onnxruntime-node'), bytes: graph.bytes, feeds: half } }),
+  );
+  await Promise.all(workers.map((w) => new Promise((done) => w.once('message', done))));
+  const times: number[] = [];
+  for (let i = 0; i < steps + 3; i++) {
+    const t0 = performance.now();
+    const parts = await Promise.all(workers.map((w) => new Promise<Float32Array>((done) => (w.once('message', done), w.postMessage('step')))));
+    const sum = parts[0]!;
+    for (let j = 0; j < sum.length; j++) sum[j]! += parts[1]![j]!;
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  row(`two worker sessions of 1 thread, ${c.batch / 2} rows each, results added`, times);
+  return rows.join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--job-child') return job(Number(args[1]), args[2] === 'ort' ? 'ort' : 'wasm');
@@ -505,6 +598,11 @@ async function main(): Promise<void> {
     const threadCounts = [1, ...(cores > 1 ? [cores] : [])];
     for (const backend of ['wasm', 'ort'] as const)
       console.log(`the README's job (examples/lenet-300-100.dnn, full MNIST), 2 epochs on ${backend}\n${jobRows(threadCounts, backend).join('\n')}`);
+    return;
+  }
+  if (args.includes('--ort-threads')) {
+    await selectBackend('wasm');
+    console.log(await ortThreadRows());
     return;
   }
   if (args.includes('--conv')) {
