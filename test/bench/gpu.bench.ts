@@ -95,6 +95,8 @@ interface Row {
   programs: Record<string, number>;
   gpuBackendMsPerStep?: number | undefined;
   pytorchCudaMsPerStep?: number | undefined;
+  /** Why a peer has no figure (not installed, no CUDA device). */
+  notes?: string[];
 }
 
 const perEpoch = (ms: number, batch: number): number => (ms * TRAIN_SAMPLES) / batch / 1000;
@@ -207,15 +209,17 @@ async function main(): Promise<void> {
   }
   const torch = pytorchCuda();
   const node = await tfjsNodeGpu();
+  const notes = [node, torch].filter((n): n is string => typeof n === 'string');
   for (const r of rows) {
     if (typeof node !== 'string') r.gpuBackendMsPerStep = node.get(r.model);
     if (typeof torch !== 'string') r.pytorchCudaMsPerStep = torch.get(r.model);
+    if (notes.length) r.notes = notes;
   }
   if (json) {
     for (const r of rows) console.log(JSON.stringify(r));
     return;
   }
-  for (const note of [node, torch]) if (typeof note === 'string') say(note);
+  for (const note of notes) say(note);
   for (const r of rows) {
     const ratio = (other: number | undefined, label: string) =>
       other === undefined ? '' : `; ${label} ${other.toFixed(2)} ms/step, webgpu/${label} ${(r.msPerStep / other).toFixed(2)}×`;
