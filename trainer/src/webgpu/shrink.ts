@@ -5,7 +5,7 @@ import { ShrinkApplyProgram, ShrinkColsProgram, ShrinkRowsProgram } from './shri
 
 /**
  * proximal.ts' `shrink(shrink(w, d, 'rows', tauRows), d, 'cols', tauCols)` for the variable at `index` of the
- * optimizer's variables, in three dispatches (shrinkPrograms.ts) where the tensor ops take about twenty: d is
+ * optimizer's variables, in three dispatches (shrinkPrograms.ts) where the tensor ops take about twenty-five: d is
  * FusedAdam's scale of its last step, read from its moments in the shader, or 1 for any other optimizer (as
  * proximal.ts takes it for one without a preconditioner). The new weights, as a new tensor.
  */
