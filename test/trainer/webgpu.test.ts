@@ -237,13 +237,17 @@ describe('the webgpu backend', async () => {
     compareSteps('MLP with weighed groups, 5 SGD steps, webgpu ops', await trainSteps('webgpu', weighed, 5), cpu);
   });
 
-  it('the proximal update under Adam (the fused Adam on the GPU, trainer/src/webgpu/optimizers.ts; HostAdam on cpu) trains steps as on cpu', { skip }, async () => {
-    const proximal = MLP.replace('  dropneuron 0.01\n', '  dropneuron 5\n  group_scale sqrt\n  update proximal\n')
-      .replace('optimizer sgd', 'optimizer adam')
-      .replace('learning_rate 0.1', 'learning_rate 0.01');
-    const cpu = await trainSteps('cpu', proximal, 5);
-    compareSteps('MLP, proximal DropNeuron, 5 Adam steps, webgpu ops', await trainSteps('webgpu', proximal, 5), cpu);
-  });
+  it(
+    'the proximal update under Adam (the fused Adam on the GPU, trainer/src/webgpu/optimizers.ts; HostAdam on cpu) trains steps as on cpu',
+    { skip },
+    async () => {
+      const proximal = MLP.replace('  dropneuron 0.01\n', '  dropneuron 5\n  group_scale sqrt\n  update proximal\n')
+        .replace('optimizer sgd', 'optimizer adam')
+        .replace('learning_rate 0.1', 'learning_rate 0.01');
+      const cpu = await trainSteps('cpu', proximal, 5);
+      compareSteps('MLP, proximal DropNeuron, 5 Adam steps, webgpu ops', await trainSteps('webgpu', proximal, 5), cpu);
+    },
+  );
 
   it('a conv + maxpool + dense net trains a step as it does on cpu', { skip }, async () => {
     const cpu = await trainSteps('cpu', CONVNET, 1);
