@@ -9,7 +9,7 @@ export const NEW_SPEC_REGULARIZE: readonly (readonly [setting: string, value: st
   ['tolerance', '1'],
 ];
 
-/** The block as text, its lines indented as the formatter writes them. */
-export function newSpecRegularize(): string[] {
-  return ['regularize {', ...NEW_SPEC_REGULARIZE.map(([setting, value]) => `  ${setting} ${value}`), '}'];
+/** The block as text, its lines indented as the formatter writes them; `extra`: settings one kind of spec adds. */
+export function newSpecRegularize(extra: readonly (readonly [setting: string, value: string])[] = []): string[] {
+  return ['regularize {', ...[...NEW_SPEC_REGULARIZE, ...extra].map(([setting, value]) => `  ${setting} ${value}`), '}'];
 }
