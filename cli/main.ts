@@ -154,9 +154,9 @@ program
 program
   .command('import')
   .description(
-    'write a spec mirroring an ONNX model (as torch.onnx.export writes it) and a safetensors file of its weights, which the spec names with `weights` (docs/import.md)',
+    'write a spec mirroring an ONNX model (as torch.onnx.export writes it) or a TF.js LayersModel (model.json) and a safetensors file of its weights, which the spec names with `weights` (docs/import.md)',
   )
-  .argument('<model>', 'the .onnx file')
+  .argument('<model>', 'the .onnx file, or a TF.js model.json')
   .option('--data <data>', 'the spec\'s data: a data set\'s name and options ("synthetic classes=4") or a .csv file (default mnist)')
   .option('--out <spec>', 'the spec to write (default MODEL.dnn beside the model; the weights beside it as .safetensors); never over an existing file')
   .action(async (model: string, flags: { data?: string; out?: string }) => {
