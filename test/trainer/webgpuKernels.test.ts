@@ -1,7 +1,7 @@
 // The fused WebGPU kernels (trainer/src/webgpu/), each against the cpu backend's computation of the same thing on
 // random inputs: the penalties' values and gradients (dense and conv layers, evenly and unevenly weighed groups,
 // the proximal update, a zero row), Adam and SGD over a few steps (and Adam's state through getWeights/setWeights),
-// softmax cross-entropy and its gradient, the proximal step's shrink, a whole step with the penalties' gradient folded into Adam's update; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
+// softmax cross-entropy and its gradient, dropout's mask hashed in the shader, the proximal step's shrink, a whole step with the penalties' gradient folded into Adam's update; then the dispatch budget of a LeNet-300-100 and a LeNet-5 step (issue 31:
 // ≤ 60 and ≤ 90). Every value is made on the host and uploaded to each backend, so both see the same numbers.
 // Runs on lavapipe here and in CI (scripts/setup-vulkan.sh); without an adapter every test skips and says why,
 // except under CI=true.
@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { analyze, type CheckedLayer } from '../../language/index.ts';
 import { reasonOf, selectBackend } from '../../trainer/src/backend.ts';
 import { HostAdam } from '../../trainer/src/hostAdam.ts';
+import { dropout } from '../../trainer/src/dropout.ts';
 import { Network, type LayerParams } from '../../trainer/src/network.ts';
 import { layerOpsFor } from '../../trainer/src/ops.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
@@ -23,6 +24,7 @@ import { crossEntropy, stepLoss } from '../../trainer/src/step.ts';
 import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { FUSED } from '../../trainer/src/webgpu/fused.ts';
 import { FusedAdam, FusedSgd } from '../../trainer/src/webgpu/optimizers.ts';
+import { fusedDropout } from '../../trainer/src/webgpu/dropout.ts';
 import { fusedShrink } from '../../trainer/src/webgpu/shrink.ts';
 import { specText } from '../helpers/specs.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
@@ -219,6 +221,27 @@ describe('the fused WebGPU kernels compute what the cpu backend does', async () 
     const gpu = await on('webgpu', compute);
     assertClose('value', gpu[0]!, cpu[0]!);
     assertClose('gradient', gpu[1]!, cpu[1]!);
+  });
+
+  it('dropout with its mask hashed in the shader: the values and gradient of dropout.ts’ host mask (a shard’s rows)', { skip }, async () => {
+    const shape = [4, 37];
+    const x = random(4 * 37);
+    const dy = random(4 * 37);
+    const rows = { offset: 3, total: 10 };
+    const compute = (f: typeof dropout) => () => {
+      const xt = tf.tensor(x, shape);
+      const u = tf.tensor(dy, shape);
+      const value = f(xt, 0.7, 123456789, rows);
+      const grad = tf.grad((xi: tf.Tensor) => tf.sum(tf.mul(f(xi, 0.7, 123456789, rows), u)))(xt);
+      tf.dispose([xt, u]);
+      return [value, grad];
+    };
+    const cpu = await on('cpu', compute(dropout));
+    const gpu = await on('webgpu', compute(fusedDropout));
+    assertClose('value', gpu[0]!, cpu[0]!);
+    assertClose('gradient', gpu[1]!, cpu[1]!);
+    const dropped = cpu[0]!.filter((v) => v === 0).length;
+    assert.ok(dropped > 20 && dropped < 80, `about 30 % of 148 dropped, found ${dropped}`);
   });
 
   for (const adam of [true, false])

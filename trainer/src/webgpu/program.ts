@@ -39,10 +39,11 @@ export abstract class FusedProgram {
 }
 
 /** A program's own uniforms' values, in the order of its `uniforms` declaration. */
-export type UniformValue = { type: 'float32' | 'int32'; data: number[] };
+export type UniformValue = { type: 'float32' | 'int32' | 'uint32'; data: number[] };
 
 export const f32 = (...data: number[]): UniformValue => ({ type: 'float32', data });
 export const i32 = (...data: number[]): UniformValue => ({ type: 'int32', data });
+export const u32 = (...data: number[]): UniformValue => ({ type: 'uint32', data });
 
 interface WebGpuBackend {
   runWebGPUProgram(program: FusedProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: UniformValue[]): tf.TensorInfo;
