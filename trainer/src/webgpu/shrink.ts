@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FusedAdam } from './optimizers.ts';
 import { f32, i32, runProgram } from './program.ts';
-import { ShrinkApplyProgram, ShrinkColsProgram, ShrinkRowsProgram } from './shrinkPrograms.ts';
+import { ShrinkApplyProgram } from './shrinkApplyProgram.ts';
+import { ShrinkColsProgram } from './shrinkColsProgram.ts';
+import { ShrinkRowsProgram } from './shrinkRowsProgram.ts';
 
 /**
  * proximal.ts' `shrink(shrink(w, d, 'rows', tauRows), d, 'cols', tauCols)` for the variable at `index` of the
- * optimizer's variables, in three dispatches (shrinkPrograms.ts) where the tensor ops take about twenty-five: d is
+ * optimizer's variables, in three dispatches (shrinkRowsProgram.ts, shrinkColsProgram.ts, shrinkApplyProgram.ts) where the tensor ops take about twenty-five: d is
  * FusedAdam's scale of its last step, read from its moments in the shader, or 1 for any other optimizer (as
  * proximal.ts takes it for one without a preconditioner). The new weights, as a new tensor.
  */
