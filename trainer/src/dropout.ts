@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedDropout } from './webgpu/dropout.ts';
+import { useFused } from './webgpu/fused.ts';
 
 /** Wellons' lowbias32: a 32-bit integer hash with good avalanche, a few ns in JS. */
 function hash32(x: number): number {
@@ -33,6 +35,8 @@ function maskBuffer(size: number): Float32Array {
  * three more kernels (add, floor, divide) per layer on the step.
  */
 export function dropout(t: tf.Tensor, keep: number, seed: number, rows?: { offset: number; total: number }): tf.Tensor {
+  // webgpu: the same mask hashed in the shader, nothing written here or uploaded (trainer/src/webgpu/dropout.ts).
+  if (useFused()) return fusedDropout(t, keep, seed, rows);
   const n = t.shape[0]!;
   const width = t.size / n;
   const mask = maskBuffer(t.size);

@@ -3,6 +3,8 @@ import { HostAdam } from './hostAdam.ts';
 import { hostMemory, Scratch, tensorFromScratch, valuesOf } from './hostMemory.ts';
 import type { Network } from './network.ts';
 import { groupSums, SEED_SCALE, withInputs, type Norms, type PenaltyWeights } from './penalties.ts';
+import { useFused } from './webgpu/fused.ts';
+import { fusedShrink } from './webgpu/shrink.ts';
 
 /**
  * DropNeuron's proximal step (`regularize { update proximal }`). The optimizer steps on the loss without DropNeuron's
@@ -37,10 +39,12 @@ export function proximalStep(network: Network, optimizer: tf.Optimizer, scale: P
     const index = variables.indexOf(p.w);
     const next = onHost
       ? hostShrink(p.w, optimizer instanceof HostAdam ? optimizer.preconditionerValues(index) : undefined, tauRows, tauCols)
-      : tf.tidy(() => {
-          const d = tensorPreconditioner(optimizer, index);
-          return shrink(shrink(p.w, d, 'rows', tauRows), d, 'cols', tauCols);
-        });
+      : useFused()
+        ? fusedShrink(p.w, optimizer, index, tauRows, tauCols) // webgpu: three dispatches (trainer/src/webgpu/shrink.ts)
+        : tf.tidy(() => {
+            const d = tensorPreconditioner(optimizer, index);
+            return shrink(shrink(p.w, d, 'rows', tauRows), d, 'cols', tauCols);
+          });
     p.w.assign(next);
     next.dispose();
   });
