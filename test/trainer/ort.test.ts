@@ -55,6 +55,11 @@ train {
 }
 `;
 
+/** RUN's run with a conv and a max-pool layer before its dense ones. */
+const CONV_RUN = RUN.replace('model tiny {', 'model tinyconv {')
+  .replace('input 16', 'input 6x6x1\n  conv c1 4 3x3 relu\n  maxpool p1 2x2\n  flatten')
+  .replace('dense fc1 24 relu', 'dense fc1 16 relu');
+
 /** A conv layer's regularize block: every penalty term (DropNeuron's groups weighed), dropout on the dense layer. */
 const CONV_REGULARIZE = `regularize {
   l1 0.001
@@ -296,33 +301,37 @@ describe('the step graph', () => {
 });
 
 describe('a run on the ort backend', () => {
-  it('writes what the same run on cpu writes, with the same losses, pruning and compact model', async () => {
-    const cpu = await run('cpu');
-    const ort = await run('ort');
-    assert.equal((ort.events[0] as StartEvent).backend, 'ort');
-    assert.deepEqual(
-      ort.events.map((e) => (e.type === 'epoch' ? `epoch ${e.epoch} ${e.phase}` : e.type)),
-      ['start', 'epoch 1 train', 'epoch 2 train', 'epoch 3 finetune', 'done'],
-    );
-    assert.deepEqual(ort.files, cpu.files, 'the same run folder');
-    const [oe, ce] = [epochsOf(ort.events), epochsOf(cpu.events)];
-    oe.forEach((o, i) => {
-      const c = ce[i]!;
-      for (const k of ['total', 'data', 'l1', 'l2', 'dropneuron'] as const)
-        assert.ok(Math.abs(o.loss[k] - c.loss[k]) <= LOSS_TOL, `epoch ${o.epoch} loss.${k}: ort ${o.loss[k]}, cpu ${c.loss[k]}`);
-      assert.deepEqual(o.layers, c.layers, `epoch ${o.epoch}: prune statistics`);
-      assert.equal(o.testMetric, c.testMetric);
+  for (const [name, spec] of [
+    ['a dense net', RUN],
+    ['a conv net', CONV_RUN],
+  ] as const)
+    it(`${name}: writes what the same run on cpu writes, with the same losses, pruning and compact model`, async () => {
+      const cpu = await run('cpu', spec);
+      const ort = await run('ort', spec);
+      assert.equal((ort.events[0] as StartEvent).backend, 'ort');
+      assert.deepEqual(
+        ort.events.map((e) => (e.type === 'epoch' ? `epoch ${e.epoch} ${e.phase}` : e.type)),
+        ['start', 'epoch 1 train', 'epoch 2 train', 'epoch 3 finetune', 'done'],
+      );
+      assert.deepEqual(ort.files, cpu.files, 'the same run folder');
+      const [oe, ce] = [epochsOf(ort.events), epochsOf(cpu.events)];
+      oe.forEach((o, i) => {
+        const c = ce[i]!;
+        for (const k of ['total', 'data', 'l1', 'l2', 'dropneuron'] as const)
+          assert.ok(Math.abs(o.loss[k] - c.loss[k]) <= LOSS_TOL, `epoch ${o.epoch} loss.${k}: ort ${o.loss[k]}, cpu ${c.loss[k]}`);
+        assert.deepEqual(o.layers, c.layers, `epoch ${o.epoch}: prune statistics`);
+        assert.equal(o.testMetric, c.testMetric);
+      });
+      assert.ok(
+        oe[2]!.layers.some((l) => l.weightsKept < l.weightsTotal),
+        'the run pruned some weights, which the fine-tune epoch held at zero',
+      );
+      assert.deepEqual(ort.done.summary.compactSizes, cpu.done.summary.compactSizes);
+      assert.equal(ort.done.summary.afterPrune, cpu.done.summary.afterPrune);
+      const compactOf = (r: typeof ort) => JSON.parse(readFileSync(join(r.done.outputs.compact!, 'model.json'), 'utf8')) as { weightsManifest: unknown };
+      assert.deepEqual(compactOf(ort).weightsManifest, compactOf(cpu).weightsManifest, 'the compact models have the same weights and shapes');
+      console.log(`# ${name}'s whole run, ort: ${oe.map((e) => `epoch ${e.epoch} loss ${e.loss.total.toFixed(5)} test ${e.testMetric}`).join('; ')}`);
     });
-    assert.ok(
-      oe[2]!.layers.some((l) => l.weightsKept < l.weightsTotal),
-      'the run pruned some weights, which the fine-tune epoch held at zero',
-    );
-    assert.deepEqual(ort.done.summary.compactSizes, cpu.done.summary.compactSizes);
-    assert.equal(ort.done.summary.afterPrune, cpu.done.summary.afterPrune);
-    const compactOf = (r: typeof ort) => JSON.parse(readFileSync(join(r.done.outputs.compact!, 'model.json'), 'utf8')) as { weightsManifest: unknown };
-    assert.deepEqual(compactOf(ort).weightsManifest, compactOf(cpu).weightsManifest, 'the compact models have the same weights and shapes');
-    console.log(`# whole run, ort: ${oe.map((e) => `epoch ${e.epoch} loss ${e.loss.total.toFixed(5)} test ${e.testMetric}`).join('; ')}`);
-  });
 
   it('refuses a network with an lrn layer with one sentence, and auto falls back to wasm for it; auto prefers ort for dense and conv networks', async () => {
     const model = analyze(LRN).model!;
