@@ -76,12 +76,13 @@ train {
 }
 `;
 
-/** LeNet-5's shape, small: SAME convs of stride 1, tiling max-pools (ops.ts' equality-mask gradient), dropout. */
+/** LeNet-5's shape, small: SAME convs of stride 1, tiling max-pools (ops.ts' equality-mask gradient), dropout on an image (its mask in NHWC order) and on a dense layer. */
 const LENET = `model lenet {
   data synthetic samples=16 classes=4
   input 12x12x2
   conv c1 4 3x3 relu
   maxpool p1 2x2
+  dropout d1 keep_prob=0.9
   conv c2 6 3x3 relu
   maxpool p2 2x2
   flatten
@@ -92,7 +93,7 @@ ${CONV_REGULARIZE}`;
 
 /**
  * The other shapes: SAME and VALID padding with stride 2 (13 → 7 → 4; 3 → 1, a row left unread), an overlapping max-pool
- * (MaxPool's indices), an avg-pool padded at the end, tanh and elu.
+ * (MaxPool's indices), an avg-pool padded at the end, tanh, elu and softmax (over a conv layer's channels).
  */
 const STRIDES = `model strides {
   data synthetic samples=16 classes=4
@@ -101,7 +102,7 @@ const STRIDES = `model strides {
   maxpool p1 3x3 stride=2
   conv c2 5 2x2 elu padding=valid
   avgpool p2 2x2 stride=1
-  conv c3 3 2x2 relu stride=2 padding=valid
+  conv c3 3 2x2 softmax stride=2 padding=valid
   flatten
   dense out 4
 }
