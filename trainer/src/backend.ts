@@ -19,15 +19,6 @@ export interface BackendChoice {
 
 export class BackendError extends Error {}
 
-/**
- * The backend this process last selected (selectBackend): tfjs' own (tf.getBackend()) names wasm under `ort`, whose
- * runs evaluate on onnxruntime (evaluator.ts).
- */
-let selected: BackendName | undefined;
-export function selectedBackend(): BackendName | undefined {
-  return selected;
-}
-
 const INSTALL_HINT: Record<BackendName, string> = {
   gpu: 'install it with: npm install @tensorflow/tfjs-node-gpu (Linux x64 with CUDA 11.2 and cuDNN 8.1; the install downloads libtensorflow)',
   webgpu:
@@ -108,14 +99,13 @@ export function reasonOf(error: unknown): string {
 
 /**
  * Tries every backend here (as `--backend NAME` would) and lists the WebGPU adapters: what `dropneuron backends`
- * prints. Leaves the last backend that loaded selected.
+ * prints. Leaves the last backend that loaded as tfjs' backend.
  */
 export async function probeBackends(): Promise<BackendsReport> {
   const report: BackendsReport = { backends: [], adapters: [] };
   for (const backend of BACKEND_ORDER) {
     try {
       const adapter = await tryBackend(backend, false);
-      selected = backend;
       report.backends.push({ backend, loads: true, ...(adapter ? { adapter } : {}) });
       if (!report.auto && !adapter?.software) report.auto = backend;
     } catch (error) {
@@ -142,14 +132,12 @@ export async function selectBackend(requested: BackendSetting, model?: CheckedMo
     } catch (error) {
       throw new BackendError(`expected the \`${requested}\` backend to load, found: ${reasonOf(error)}; ${INSTALL_HINT[requested]}`);
     }
-    selected = requested;
     return { name: requested, skipped: [], ...(adapter ? { adapter } : {}) };
   }
   const skipped: BackendChoice['skipped'] = [];
   for (const name of BACKEND_ORDER) {
     try {
       const adapter = await tryBackend(name, true, model);
-      selected = name;
       return { name, skipped, ...(adapter ? { adapter } : {}) };
     } catch (error) {
       skipped.push({ backend: name, reason: reasonOf(error) });

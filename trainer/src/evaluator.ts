@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { CheckedModel } from '../../language/index.ts';
-import { selectedBackend } from './backend.ts';
+import type { BackendName, CheckedModel } from '../../language/index.ts';
 import type { Dataset } from './data/dataset.ts';
 import { evaluate, metricFromSums } from './evaluate.ts';
 import { forwardPass } from './network.ts';
@@ -14,15 +13,16 @@ import type { LayerWeights } from './layerWeights.ts';
  * The task's metric of host weights (as read from the network, or pruned) on the data set. Each call runs
  * the model's forward pass over tensors made from those weights, so the live network, which the loop
  * keeps training, is never written to: no swapping weights in and out around an evaluation. With a pool
- * (trainer/src/parallel/), its workers take shares of the rows. Where the process selected `ort`, the forward pass
- * is an onnxruntime graph instead (ort/evaluation.ts), its session kept for every later evaluation.
+ * (trainer/src/parallel/), its workers take shares of the rows. On the `ort` backend (whose tensors are wasm's:
+ * tf.getBackend() does not tell) the forward pass is an onnxruntime graph instead (ort/evaluation.ts), its session
+ * kept for every later evaluation.
  */
 export class Evaluator {
   constructor(
     private readonly model: CheckedModel,
     private readonly ops: LayerOps,
     private readonly data: Dataset,
-    private readonly pool?: StepPool,
+    private readonly on: { backend?: BackendName; pool?: StepPool | undefined } = {},
   ) {}
 
   /** On the first `count` training samples. */
@@ -42,15 +42,16 @@ export class Evaluator {
   }
 
   private async metric(weights: readonly LayerWeights[], x: Float32Array, y: Float32Array, count: number): Promise<number> {
-    if (!this.pool && selectedBackend() === 'ort' && !ortRefusal(this.model)) {
+    const pool = this.on.pool;
+    if (!pool && this.on.backend === 'ort' && !ortRefusal(this.model)) {
       const evaluation = await OrtEvaluation.for(this.model);
       return metricFromSums(this.model.task, await evaluation.sums(this.model.task, weights, x, y, count), count);
     }
     const params = weights.map(({ layer, w, b }) => ({ layer, w: tf.tensor(w, layer.weightShape!), b: tf.tensor(b, [b.length]) }));
     const predict = (t: tf.Tensor): tf.Tensor => forwardPass(this.model, params, this.ops, t);
     try {
-      if (!this.pool) return await evaluate(predict, this.model.task, x, y, this.data.inputShape, count);
-      const sums = await this.pool.evaluate(weights, predict, this.model, x, y, this.data.inputShape, count);
+      if (!pool) return await evaluate(predict, this.model.task, x, y, this.data.inputShape, count);
+      const sums = await pool.evaluate(weights, predict, this.model, x, y, this.data.inputShape, count);
       return metricFromSums(this.model.task, sums, count);
     } finally {
       tf.dispose(params.flatMap((p) => [p.w, p.b]));

@@ -227,7 +227,7 @@ async function runTraining(p: Prepared, options: TrainOptions): Promise<DoneEven
       if (last) autoResumed = { epoch: last.auto?.restored ?? last.epoch, weights: await t.network.read() };
     }
     const startEpoch = (restored?.epoch ?? 0) + 1;
-    const evaluator = new Evaluator(model, t.network.ops, data, t.pool);
+    const evaluator = new Evaluator(model, t.network.ops, data, { backend: p.backend.name, pool: t.pool });
     const start = startEvent(model, data, p.backend, {
       runDir: folder.dir,
       specPath: p.manifest.specPath,

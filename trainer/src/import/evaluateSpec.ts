@@ -59,7 +59,7 @@ export async function testMetrics(
   for (const start of weightSets) {
     const network = new Network(model, new Rng(model.train.seed), layerOpsFor(tensorBackendOf(backend.name)), start);
     try {
-      const value = await new Evaluator(model, network.ops, data).test(await network.read());
+      const value = await new Evaluator(model, network.ops, data, { backend: backend.name }).test(await network.read());
       results.push({ metric: metricOf(model.task), value, testCount: data.testCount, backend: backend.name });
     } finally {
       network.dispose();

@@ -68,7 +68,7 @@ export async function openRun(runDir: string): Promise<SavedRun> {
     // (not 60 000); other data sets split theirs from the (limited) samples, so they load as the run did.
     const limit = model.data?.kind === 'mnist' ? 1 : manifest.limit;
     const data = loadDataset(model, dirname(manifest.specPath), limit);
-    const evaluator = new Evaluator(model, layerOpsFor(backend.name), data);
+    const evaluator = new Evaluator(model, layerOpsFor(backend.name), data, { backend: backend.name });
     return { runDir: dir, manifest, analysis, model, done, weights, evaluator, backend, inputShape: data.inputShape };
   } catch (error) {
     if (error instanceof PruneError) throw error;
