@@ -262,18 +262,18 @@ interface BackendsSeen {
   backends: readonly { backend: string; loads: boolean }[];
 }
 
-/** The backend that trains what ort does not (any network but a dense one): the next in auto's order that loads. */
+/** The backend that trains what ort does not (lrn layers; momentum or rmsprop): the next in auto's order that loads. */
 function afterOrt(report: BackendsSeen): string | undefined {
   return report.backends.slice(report.backends.findIndex((b) => b.backend === 'ort') + 1).find((b) => b.loads)?.backend;
 }
 
-/** What `auto` trains on, as the CLI and the editor say it: "ort (dense networks; others on wasm)", "webgpu". */
+/** What `auto` trains on, as the CLI and the editor say it: "ort (lrn layers, momentum and rmsprop on wasm)", "webgpu". */
 export function formatAutoBackend(report: BackendsSeen): string | undefined {
   const others = afterOrt(report);
-  return report.auto === 'ort' && others ? `ort (dense networks; others on ${others})` : report.auto;
+  return report.auto === 'ort' && others ? `ort (lrn layers, momentum and rmsprop on ${others})` : report.auto;
 }
 
 /** A backend that loads, in the CLI's table and the editor's picker: ort says what it takes. */
 export function formatBackendReady(backend: string, report: BackendsSeen): string {
-  return backend === 'ort' ? `ready for dense networks (others train on ${afterOrt(report) ?? 'the next backend'})` : 'ready';
+  return backend === 'ort' ? `ready for dense, conv and pooling layers with adam or sgd (others train on ${afterOrt(report) ?? 'the next backend'})` : 'ready';
 }

@@ -257,10 +257,12 @@ describe('DropNeuron in a real VS Code (code-server), installed from its .vsix',
   scenario("10. Show Backends: what the trainer can train on here, the GPU WebGPU sees, and a pick sets the editor's backend", async () => {
     await w.command('DropNeuron: Show Backends');
     const row = (label: string | RegExp) => w.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
-    // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for the CPU: ort for
-    // dense networks, wasm for the others.
-    await w.page.locator('.quick-input-widget', { hasText: 'auto trains on ort (dense networks; others on wasm) here' }).waitFor({ timeout: 120_000 });
-    await row(/ort.*loads, ready for dense networks \(others train on wasm\)/).waitFor();
+    // This machine has no GPU: WebGPU loads on Mesa's software adapter, and auto passes it over for the CPU: ort, wasm
+    // for what ort does not train.
+    await w.page
+      .locator('.quick-input-widget', { hasText: 'auto trains on ort (lrn layers, momentum and rmsprop on wasm) here' })
+      .waitFor({ timeout: 120_000 });
+    await row(/ort.*loads, ready for dense, conv and pooling layers with adam or sgd \(others train on wasm\)/).waitFor();
     await row(/webgpu.*loads, on llvmpipe.*\(software\)/).waitFor();
     await row(/gpu.*does not load: not installed/).waitFor();
     await w.screenshot('10-backends');
