@@ -200,7 +200,7 @@ export const BACKENDS = {
   gpu: 'TensorFlow C library with CUDA, through @tensorflow/tfjs-node-gpu (Linux with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1).',
   webgpu: 'Any GPU through WebGPU (Dawn: Vulkan on Linux, Metal on macOS, D3D12 on Windows), through @tensorflow/tfjs-backend-webgpu: no CUDA to match.',
   node: 'TensorFlow C library on the CPU, through @tensorflow/tfjs-node.',
-  ort: 'ONNX Runtime’s native CPU kernels, through onnxruntime-node: each training step of a dense network is one ONNX graph (forward, penalties, backward, the optimizer’s update) on `threads` threads; the rest of the run on wasm. Dense networks under Adam or SGD only: `dropneuron backends` and `auto` say why a spec is not.',
+  ort: 'ONNX Runtime’s native CPU kernels, through onnxruntime-node: each training step is one ONNX graph (forward, penalties, backward, the optimizer’s update) on `threads` threads, and so is each evaluation; pruning and export on wasm. Dense, conv and pooling layers under Adam or SGD (not lrn): `dropneuron backends` and `auto` say why a spec is not.',
   wasm: 'WebAssembly with SIMD, through @tensorflow/tfjs-backend-wasm: works everywhere, no native install.',
   cpu: 'Plain JavaScript: slowest, for debugging.',
 } as const;
