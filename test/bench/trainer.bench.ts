@@ -508,7 +508,7 @@ function graphFeeds(graph: StepGraph, names: readonly string[], batch: number, r
   const feeds: Record<string, { data: Float32Array; dims: number[] }> = {};
   const random = (dims: number[]) => ({ data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => rng.next() * 0.01), dims });
   for (const name of names) {
-    const state = graph.state.find((s) => s.name === name);
+    const state = [...graph.state, ...graph.variables].find((s) => s.name === name);
     if (name === 'x') feeds.x = random([batch, graph.inputWidth]);
     else if (name === 'y') {
       const y = new Float32Array(batch * graph.targetWidth);
@@ -525,7 +525,7 @@ function graphFeeds(graph: StepGraph, names: readonly string[], batch: number, r
   return feeds;
 }
 
-/** A worker thread holding one onnxruntime session of 1 thread: each message runs a step and posts back W₀'s next value (as big as its gradient). */
+/** A worker thread holding one onnxruntime session of 1 thread: each message runs a step and posts back the weights' next values (as big as their gradients). */
 const ORT_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ort);
@@ -534,14 +534,14 @@ ort.InferenceSession.create(workerData.bytes, { intraOpNumThreads: 1, interOpNum
   for (const [name, f] of Object.entries(workerData.feeds)) feeds[name] = new ort.Tensor('float32', f.data, f.dims);
   parentPort.on('message', async () => {
     const out = await session.run(feeds);
-    parentPort.postMessage(out.w0_next.data);
+    parentPort.postMessage(out.params_next.data);
   });
   parentPort.postMessage('ready');
 });`;
 
 /**
  * LeNet-300-100's step graph on one session at 1 and 2 intra-op threads, against two workers of one thread each on
- * half the batch with their W₀-sized results added on this thread: what the worker pool's data parallelism would
+ * half the batch with their results (every weight's next value) added on this thread: what the worker pool's data parallelism would
  * take at best (a real one would also run the update once more, on the summed gradients). Medians of CPU-heavy runs.
  */
 async function ortThreadRows(): Promise<string> {

@@ -2,7 +2,7 @@ import type { CheckedLayer } from '../../../language/index.ts';
 import { channelAxis, type Saved } from './forward.ts';
 import { int, intList, type GraphBuilder } from './graph.ts';
 
-/** A weighted layer's data gradients: W's in the trainer's layout (dense [in, out], conv [kh, kw, in, out]) and b's. */
+/** A weighted layer's data gradients: W's in the trainer's layout (dense [in, out], conv [kh, kw, in, out]), plus the `plusW` asked for, and b's. */
 export interface DataGradient {
   k: number;
   w: string;
@@ -11,12 +11,12 @@ export interface DataGradient {
 
 /**
  * One forward step (forward.ts Saved) backwards: from dL/d(its output), dL/d(its input) where `input` asks for it
- * (some earlier layer has weights) and, for a weighted layer, its W and b gradients. The formulas are the trainer's
+ * (some earlier layer has weights) and, for a weighted layer, its W and b gradients (W's with `plusW` added: the penalties' part). The formulas are the trainer's
  * gradients (ops.ts, tfjs' own where ops.ts defers to them): dense as products, conv's input gradient as
  * ConvTranspose and its kernel gradient as a Conv over the batch axis, max-pool through an equality mask (ops.ts
  * maxPoolOp) or MaxPool's indices, avg-pool as tfjs' (each window's gradient spread evenly over its kh·kw cells).
  */
-export function backwardStep(g: GraphBuilder, step: Saved, grad: string, input: boolean): { grad?: string; weights?: DataGradient } {
+export function backwardStep(g: GraphBuilder, step: Saved, grad: string, input: boolean, plusW?: string): { grad?: string; weights?: DataGradient } {
   switch (step.kind) {
     case 'drop':
       return { grad: g.mul(grad, step.mask) };
@@ -27,12 +27,14 @@ export function backwardStep(g: GraphBuilder, step: Saved, grad: string, input: 
     }
     case 'dense': {
       const dz = activationGradient(g, step.layer, grad, step.z, step.a);
-      const weights = { k: step.k, w: g.op('Gemm', [step.input, dz], [int('transA', 1)]), b: g.sum(dz, [0]) };
+      // Gemm's C (β = 1) adds `plusW` as the product is written: one pass over W fewer than an Add after it.
+      const weights = { k: step.k, w: g.op('Gemm', [step.input, dz, ...(plusW ? [plusW] : [])], [int('transA', 1)]), b: g.sum(dz, [0]) };
       return { weights, ...(input ? { grad: g.op('Gemm', [dz, `w${step.k}`], [int('transB', 1)]) } : {}) };
     }
     case 'conv': {
       const dz = activationGradient(g, step.layer, grad, step.z, step.a);
-      const weights = { k: step.k, w: kernelGradient(g, step, dz), b: g.sum(dz, [0, 2, 3]) };
+      const dw = kernelGradient(g, step, dz);
+      const weights = { k: step.k, w: plusW ? g.add(dw, plusW) : dw, b: g.sum(dz, [0, 2, 3]) };
       return { weights, ...(input ? { grad: inputGradient(g, step, dz) } : {}) };
     }
     case 'maxpool':

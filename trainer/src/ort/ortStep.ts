@@ -29,7 +29,7 @@ type OptimizerLike = tf.Optimizer & { learningRate: number };
 
 /**
  * The `ort` backend's step executor: every training step of a network as one onnxruntime run of its step graph
- * (stepGraph.ts). The weights and Adam's moments live here as Float32Arrays between the epoch's steps; `load` takes
+ * (stepGraph.ts). The weights and Adam's moments live here as flat Float32Arrays (StepGraph.state) between the epoch's steps; `load` takes
  * them from the network and the optimizer at an epoch's start and `store` writes them back at its end, so that
  * everything else of the run (evaluation, the pruning view, checkpoints, export) reads the tfjs variables as on
  * the other backends, and a checkpoint of either resumes with either.
@@ -49,6 +49,8 @@ export class OrtStep {
   private prunedFor: object | undefined;
   private readonly maskBuffers: Float32Array[] = [];
   private readonly ones = new Map<string, tf.Tensor>();
+  private readonly tensors = new WeakMap<Float32Array, OrtTensor[]>();
+  private readonly scalars = new Map<string, OrtTensor>();
   /** The graph's input names: the feeds it takes (Adam's proximal scale only where a layer shrinks). */
   private readonly inputs: Set<string>;
 
@@ -72,20 +74,24 @@ export class OrtStep {
   async load(network: Network, optimizer: tf.Optimizer, mask?: object): Promise<void> {
     const layers = await network.read();
     const weights = layers.flatMap((l) => [l.w, l.b]);
-    const names = this.graph.layers.flatMap((_, k) => [`w${k}`, `b${k}`]);
+    const { variables, size } = this.graph;
     this.iterations = optimizer.iterations;
-    names.forEach((name, i) => this.current.set(name, weights[i]!));
+    /** One flat state array from each variable's values (StepGraph.state's layout). */
+    const flat = (values: readonly Float32Array[]) => {
+      const out = new Float32Array(size);
+      variables.forEach((v, i) => out.set(values[i]!, v.offset));
+      return out;
+    };
+    this.current.set('params', flat(weights));
     if (this.graph.adam) {
       // HostAdam's state: the step count, then every variable's m, then every v (network.variables order); none before its first step.
       const state = await optimizer.getWeights();
-      const moments = await Promise.all(state.slice(1).map(async (s) => Float32Array.from(await s.tensor.data())));
+      const moments = await Promise.all(state.slice(1).map(async (s) => (await s.tensor.data()) as Float32Array));
       tf.dispose(state.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
-      const count = names.length;
-      names.forEach((name, i) => {
-        const fresh = moments.length !== 2 * count;
-        this.current.set(`m_${name}`, fresh ? new Float32Array(weights[i]!.length) : moments[i]!);
-        this.current.set(`v_${name}`, fresh ? new Float32Array(weights[i]!.length) : moments[count + i]!);
-      });
+      const count = variables.length;
+      const fresh = moments.length !== 2 * count;
+      this.current.set('m', fresh ? new Float32Array(size) : flat(moments.slice(0, count)));
+      this.current.set('v', fresh ? new Float32Array(size) : flat(moments.slice(count)));
     }
     for (const [name, values] of this.current) if (this.spare.get(name)?.length !== values.length) this.spare.set(name, new Float32Array(values.length));
     if (!mask) this.pruned = undefined;
@@ -100,12 +106,11 @@ export class OrtStep {
   async store(network: Network, optimizer: tf.Optimizer): Promise<void> {
     if (!this.current.size) return;
     // Copies: the cpu backend would keep the arrays it is given as the tensors' storage, and these are reused.
-    const value = (name: string) => this.current.get(name)!.slice();
-    network.write(network.params.map((_, k) => ({ w: value(`w${k}`), b: value(`b${k}`) })));
-    const variables = network.variables;
-    const names = this.graph.layers.flatMap((_, k) => [`w${k}`, `b${k}`]);
-    const moments = (kind: 'm' | 'v') =>
-      names.map((name, i) => ({ name: `${variables[i]!.name}/${kind}`, tensor: tf.tensor(value(`${kind}_${name}`), variables[i]!.shape) }));
+    const { variables } = this.graph;
+    const value = (state: string, i: number) => this.current.get(state)!.slice(variables[i]!.offset, variables[i]!.offset + variables[i]!.size);
+    network.write(network.params.map((_, k) => ({ w: value('params', 2 * k), b: value('params', 2 * k + 1) })));
+    const tensors = network.variables;
+    const moments = (kind: 'm' | 'v') => tensors.map((t, i) => ({ name: `${t.name}/${kind}`, tensor: tf.tensor(value(kind, i), t.shape) }));
     const named = [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }, ...(this.graph.adam ? [...moments('m'), ...moments('v')] : [])];
     await optimizer.setWeights(named);
     tf.dispose(named.map((n) => n.tensor));
@@ -132,28 +137,37 @@ export class OrtStep {
   async step(network: Network, optimizer: tf.Optimizer, batch: BatchRows, options: StepOptions): Promise<Float32Array> {
     const feeds = this.feeds(network, optimizer, batch, options);
     const fetches: Record<string, OrtTensor | null> = { parts: null };
-    for (const { name, dims } of this.graph.state) fetches[`${name}_next`] = new this.ort.Tensor('float32', this.spare.get(name)!, dims);
+    for (const { name } of this.graph.state) fetches[`${name}_next`] = this.tensorsOf(this.spare.get(name)!)[0]!;
     const out = await this.session.run(feeds, fetches);
     [this.current, this.spare] = [this.spare, this.current];
     this.iterations++;
-    this.pruned?.forEach((mask, k) => {
-      const w = this.current.get(`w${k}`)!;
-      for (let j = 0; j < w.length; j++) w[j]! *= mask[j]!;
-    });
+    if (this.pruned) {
+      const params = this.current.get('params')!;
+      this.pruned.forEach((mask, k) => {
+        const w = params.subarray(this.graph.variables[2 * k]!.offset);
+        for (let j = 0; j < mask.length; j++) w[j]! *= mask[j]!;
+      });
+    }
     return out.parts!.data as Float32Array;
   }
 
   private feeds(network: Network, optimizer: tf.Optimizer, { x, y, n }: BatchRows, options: StepOptions): Record<string, OrtTensor> {
     const { Tensor } = this.ort;
-    const scalar = (value: number) => new Tensor('float32', Float32Array.of(value), []);
     const feeds: Record<string, OrtTensor> = {};
+    /** A per-step scalar: its tensor made once, its value written into it. */
+    const scalar = (name: string, value: number) => {
+      let tensor = this.scalars.get(name);
+      if (!tensor) this.scalars.set(name, (tensor = new Tensor('float32', new Float32Array(1), [])));
+      (tensor.data as Float32Array)[0] = value;
+      feeds[name] = tensor;
+    };
     const { inputWidth, targetWidth } = this.graph;
     feeds.x = new Tensor('float32', x.subarray(0, n * inputWidth), [n, inputWidth]);
     if (this.model.task !== 'autoencode') feeds.y = new Tensor('float32', y.subarray(0, n * targetWidth), [n, targetWidth]);
     if (this.model.task === 'classify') {
-      feeds.inv_n = scalar(1 / n);
-      feeds.neg_inv_n = scalar(-1 / n);
-    } else feeds.mse_scale = scalar(1 / (targetWidth * n));
+      scalar('inv_n', 1 / n);
+      scalar('neg_inv_n', -1 / n);
+    } else scalar('mse_scale', 1 / (targetWidth * n));
     let seed = options.dropoutSeed;
     this.graph.drops.forEach((d, j) => {
       if (seed === undefined) throw new Error('expected a dropout seed for a training step, found none');
@@ -163,15 +177,35 @@ export class OrtStep {
     const learningRate = (optimizer as OptimizerLike).learningRate;
     if (this.graph.adam) {
       const config = { ...(optimizer.getConfig() as unknown as AdamConfig), learningRate };
-      for (const [name, value] of Object.entries(adamFeeds(config, this.iterations + 1))) if (this.inputs.has(name)) feeds[name] = scalar(value);
-    } else feeds.neg_lr = scalar(-learningRate);
+      for (const [name, value] of Object.entries(adamFeeds(config, this.iterations + 1))) if (this.inputs.has(name)) scalar(name, value);
+    } else scalar('neg_lr', -learningRate);
     const scale = options.scale ?? FULL_PENALTIES;
     this.graph.layers.forEach((l, k) => {
       const groups = withInputs(network.groups[k]!, options.inputs ?? 1);
-      for (const [name, value] of Object.entries(termFeeds(l, k, scale, groups, learningRate))) feeds[name] = scalar(value);
+      for (const [name, value] of Object.entries(termFeeds(l, k, scale, groups, learningRate))) scalar(name, value);
     });
-    for (const { name, dims } of this.graph.state) feeds[name] = new Tensor('float32', this.current.get(name)!, dims);
+    for (const { name } of this.graph.state) feeds[name] = this.tensorsOf(this.current.get(name)!)[0]!;
+    // The variables as the forward pass reads them: views of `params`.
+    const views = this.tensorsOf(this.current.get('params')!);
+    this.graph.variables.forEach((v, i) => (feeds[v.name] = views[i + 1]!));
     return feeds;
+  }
+
+  /**
+   * The onnxruntime tensors over a flat state array: the whole, then each variable's view of it (StepGraph.variables),
+   * made once per array (the same few arrays alternate from step to step).
+   */
+  private tensorsOf(values: Float32Array): OrtTensor[] {
+    let tensors = this.tensors.get(values);
+    if (!tensors) {
+      const { Tensor } = this.ort;
+      tensors = [
+        new Tensor('float32', values, [values.length]),
+        ...this.graph.variables.map((v) => new Tensor('float32', values.subarray(v.offset, v.offset + v.size), v.dims)),
+      ];
+      this.tensors.set(values, tensors);
+    }
+    return tensors;
   }
 
   /**
