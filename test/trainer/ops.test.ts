@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { BUILT_IN_OPS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
+import { reasonOf, selectBackend } from '../../trainer/src/backend.ts';
+import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
+import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
+import { countDispatches } from '../helpers/webgpuDispatches.ts';
 import { randomTensor } from './random.ts';
 
 before(async () => {
@@ -89,4 +92,108 @@ describe('which ops a backend trains with', () => {
     assert.equal(layerOpsFor('node'), BUILT_IN_OPS);
     assert.equal(layerOpsFor('gpu'), BUILT_IN_OPS);
   });
+
+  it('webgpu: tfjs’ built-in gradients (no layer kind dispatches fewer compute shaders rebuilt: the next test)', () => {
+    assert.equal(layerOpsFor('webgpu'), BUILT_IN_OPS);
+  });
+});
+
+/** Why webgpu cannot be tested here (no Dawn, no adapter), or undefined. */
+async function webgpuMissing(): Promise<string | undefined> {
+  try {
+    await dawn();
+    return (await preferredAdapter()) ? undefined : 'WebGPU (Dawn) found no adapter: no Vulkan driver (scripts/setup-vulkan.sh installs lavapipe)';
+  } catch (error) {
+    return `WebGPU (Dawn) did not load: ${reasonOf(error)}`;
+  }
+}
+
+/**
+ * Why layerOpsFor('webgpu') takes BUILT_IN_OPS: a small net's GPU step costs what it dispatches (docs/benchmarks.md,
+ * "Which layer ops webgpu takes"), and per layer kind the built-in op's forward + backward dispatches no more compute
+ * shaders than the rebuilt one (ties go to tfjs' op, tuned for GPUs). Small shapes, for lavapipe: tfjs picks other
+ * shaders for some of them than at LeNet's shapes (a conv: 4 against 11 here, 3 against 8 in
+ * test/bench/layerOps.bench.ts); the order is the same. Fails when a tfjs upgrade makes a rebuilt op cheaper: then
+ * webgpu should take it for that kind. A stride-2 conv is left out: REBUILT_OPS' dilation pads a 6-D tensor, for
+ * which tfjs-backend-webgpu 4.22 writes an invalid shader.
+ */
+describe('webgpu takes, per layer kind, the op that dispatches fewer compute shaders', async () => {
+  const missing = await webgpuMissing();
+  const skip = missing && process.env.CI !== 'true' ? `${missing}; with CI=true this fails` : false;
+  after(async () => {
+    await tf.setBackend('cpu');
+  });
+  /** The rebuilt first conv as a convolution: REBUILT_OPS' im2col writes its patches on the host, which webgpu cannot read synchronously. */
+  const rebuiltOnWebgpu: LayerOps = {
+    ...REBUILT_OPS,
+    conv2d: (x, w, stride, padding, onData) =>
+      onData && stride === 1 && padding === 'same' ? CONV_ON_DATA_FORMULATIONS.convolution(x, w) : REBUILT_OPS.conv2d(x, w, stride, padding, onData),
+  };
+  const kinds: { kind: string; fixed: number[][]; differentiable: number[][]; op: (ops: LayerOps, ...xs: tf.Tensor[]) => tf.Tensor }[] = [
+    {
+      kind: 'dense',
+      fixed: [],
+      differentiable: [
+        [8, 16],
+        [16, 12],
+      ],
+      op: (ops, x, w) => ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D),
+    },
+    {
+      kind: 'dense on the network input',
+      fixed: [[8, 16]],
+      differentiable: [[16, 12]],
+      op: (ops, x, w) => ops.matMul(x as tf.Tensor2D, w as tf.Tensor2D, true),
+    },
+    {
+      kind: 'conv SAME',
+      fixed: [],
+      differentiable: [
+        [2, 8, 8, 3],
+        [3, 3, 3, 4],
+      ],
+      op: (ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+    },
+    {
+      kind: 'conv VALID',
+      fixed: [],
+      differentiable: [
+        [2, 8, 8, 3],
+        [3, 3, 3, 4],
+      ],
+      op: (ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid'),
+    },
+    {
+      kind: 'conv SAME on the network input',
+      fixed: [[2, 8, 8, 1]],
+      differentiable: [[5, 5, 1, 4]],
+      op: (ops, x, w) => ops.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', true),
+    },
+    { kind: 'maxPool 2x2 tiling', fixed: [], differentiable: [[2, 8, 8, 3]], op: (ops, x) => ops.maxPool(x as tf.Tensor4D, [2, 2], 2, 'same') },
+    { kind: 'maxPool 3x3 stride 2', fixed: [], differentiable: [[2, 9, 9, 3]], op: (ops, x) => ops.maxPool(x as tf.Tensor4D, [3, 3], 2, 'valid') },
+    { kind: 'addBias', fixed: [], differentiable: [[2, 4, 4, 3], [3]], op: (ops, h, b) => ops.addBias(h!, b!) },
+  ];
+  for (const { kind, fixed, differentiable, op } of kinds)
+    it(kind, { skip }, async () => {
+      await selectBackend('webgpu');
+      const count = async (ops: LayerOps): Promise<number> => {
+        const constants = fixed.map((shape, i) => randomTensor(shape, 40 + i));
+        const xs = differentiable.map((shape, i) => randomTensor(shape, 50 + i));
+        const dy = tf.tidy(() => tf.onesLike(op(ops, ...constants, ...xs)));
+        const step = async (): Promise<void> => {
+          const grads = tf.tidy(() => tf.grads((...d: tf.Tensor[]) => op(ops, ...constants, ...d))(xs, dy));
+          await Promise.all(grads.map((g) => g.data()));
+          tf.dispose(grads.filter((g) => g !== dy)); // addBias' gradient of h is dy itself
+        };
+        await step(); // compiles the shaders
+        const { dispatches } = await countDispatches(step);
+        tf.dispose([...constants, ...xs, dy]);
+        return dispatches;
+      };
+      const builtIn = await count(BUILT_IN_OPS);
+      const rebuilt = await count(rebuiltOnWebgpu);
+      const taken = await count(layerOpsFor('webgpu'));
+      console.log(`# ${kind}: built-in ${builtIn}, rebuilt ${rebuilt}, layerOpsFor('webgpu') ${taken} dispatches forward + backward`);
+      assert.ok(taken <= Math.min(builtIn, rebuilt), `${kind}: layerOpsFor('webgpu') dispatches ${taken}, built-in ${builtIn}, rebuilt ${rebuilt}`);
+    });
 });

@@ -292,7 +292,15 @@ export const REBUILT_OPS: LayerOps = {
   addBias: (h, b) => biasOp(h, b),
 };
 
-/** The ops a backend trains with: rebuilt gradients on wasm and cpu, tfjs' own on the TensorFlow backends. */
+/**
+ * The ops a backend trains with: rebuilt gradients on wasm and cpu, tfjs' own on the TensorFlow backends and on webgpu.
+ * webgpu's choice, per layer kind, is by compute dispatches per forward + backward, which set a small net's step time
+ * on a GPU and are the same on any adapter (test/bench/layerOps.bench.ts at LeNet-300-100's and LeNet-5's shapes,
+ * docs/benchmarks.md "Which layer ops webgpu takes"): built-in against rebuilt, dense 2–3 against 4–6, conv 2–3
+ * against 8–10, a tiling max-pool 3 against 5, addBias and other pools 3 and 3 (ties go to tfjs' op, tuned for GPUs).
+ * No kind dispatches fewer rebuilt, so webgpu takes BUILT_IN_OPS whole; test/trainer/ops.test.ts re-counts per kind.
+ * lavapipe's ms (a CPU running the shaders) were not used.
+ */
 export function layerOpsFor(backend: BackendName): LayerOps {
   // ort's tensors (evaluation, pruning, export) are wasm's: a re-pruned ort run evaluates as it trained.
   return backend === 'wasm' || backend === 'cpu' || backend === 'ort' ? REBUILT_OPS : BUILT_IN_OPS;
