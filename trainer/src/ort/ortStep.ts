@@ -10,7 +10,7 @@ import type { Network } from '../network.ts';
 import type { StepOptions } from '../step.ts';
 import type { Ort } from './runtime.ts';
 import { openSession, type OrtTensor, type Session } from './session.ts';
-import { adamFeeds, stepGraph, termFeeds, type AdamConfig, type StepGraph } from './stepGraph.ts';
+import { adamFeeds, momentScales, stepGraph, termFeeds, type AdamConfig, type StepGraph } from './stepGraph.ts';
 
 /** The threads onnxruntime's kernels use: the spec's `threads`, default the cores available. */
 export function ortThreads(model: CheckedModel, cores = availableParallelism()): number {
@@ -90,8 +90,15 @@ export class OrtStep {
       tf.dispose(state.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
       const count = variables.length;
       const fresh = moments.length !== 2 * count;
-      this.current.set('m', fresh ? new Float32Array(size) : flat(moments.slice(0, count)));
-      this.current.set('v', fresh ? new Float32Array(size) : flat(moments.slice(count)));
+      const scales = momentScales(optimizer.getConfig() as unknown as AdamConfig);
+      /** The graph's moments: HostAdam's divided by their scales. */
+      const scaled = (values: Float32Array[], by: number) => {
+        const out = flat(values);
+        for (let j = 0; j < out.length; j++) out[j]! /= by;
+        return out;
+      };
+      this.current.set('m', fresh ? new Float32Array(size) : scaled(moments.slice(0, count), scales.m));
+      this.current.set('v', fresh ? new Float32Array(size) : scaled(moments.slice(count), scales.v));
     }
     for (const [name, values] of this.current) if (this.spare.get(name)?.length !== values.length) this.spare.set(name, new Float32Array(values.length));
     if (!mask) this.pruned = undefined;
@@ -110,7 +117,15 @@ export class OrtStep {
     const value = (state: string, i: number) => this.current.get(state)!.slice(variables[i]!.offset, variables[i]!.offset + variables[i]!.size);
     network.write(network.params.map((_, k) => ({ w: value('params', 2 * k), b: value('params', 2 * k + 1) })));
     const tensors = network.variables;
-    const moments = (kind: 'm' | 'v') => tensors.map((t, i) => ({ name: `${t.name}/${kind}`, tensor: tf.tensor(value(kind, i), t.shape) }));
+    const scales = this.graph.adam ? momentScales(optimizer.getConfig() as unknown as AdamConfig) : { m: 1, v: 1 };
+    const moments = (kind: 'm' | 'v') =>
+      tensors.map((t, i) => ({
+        name: `${t.name}/${kind}`,
+        tensor: tf.tensor(
+          value(kind, i).map((x) => x * scales[kind]),
+          t.shape,
+        ),
+      }));
     const named = [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }, ...(this.graph.adam ? [...moments('m'), ...moments('v')] : [])];
     await optimizer.setWeights(named);
     tf.dispose(named.map((n) => n.tensor));

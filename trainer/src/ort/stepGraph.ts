@@ -42,7 +42,7 @@ export interface StepGraph {
   /**
    * What the graph reads and writes back each step, each flat [size] and in `variables`' order: the weights
    * (`params`: the same values as the inputs w<k> and b<k>, which the caller feeds as views of it) and under Adam
-   * their moments (`m`, `v`), each an input and an output `<name>_next`.
+   * their moments (`m`, `v`, scaled: momentScales), each an input and an output `<name>_next`.
    */
   state: { name: string; dims: number[] }[];
   /** Values per input row (the input flattened) and per target row. */
@@ -157,19 +157,13 @@ export function stepGraph(model: CheckedModel, targetWidth: number): StepGraph {
   /** Adam's √v̂ + ε after this step, flat: the proximal step's scale (none under SGD), where a layer takes that step. */
   let d: string | undefined;
   if (adam) {
-    const [b1, b1c, b2, b2c, scale, eps] = ['adam_b1', 'adam_1_b1', 'adam_b2', 'adam_1_b2', 'adam_scale', 'adam_eps'].map(scalar) as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [b1, b2, scale, eps] = ['adam_b1', 'adam_b2', 'adam_scale', 'adam_eps'].map(scalar) as [string, string, string, string];
+    // The moments as kept (momentScales): m/(1 − β₁) and v/(1 − β₂), so that the gradient goes in unscaled.
     const m = g.input('m', [size]);
     const s = g.input('v', [size]);
-    const m2 = g.add(g.mul(b1, m), g.mul(b1c, gradient));
-    const s2 = g.add(g.mul(b2, s), g.mul(g.mul(b2c, gradient), gradient));
-    // HostAdam's w − (η/c₁)·m / (√v/√c₂ + ε) with η/c₁ divided out of the quotient (adamFeeds): one pass fewer.
+    const m2 = g.add(g.mul(b1, m), gradient);
+    const s2 = g.add(g.mul(b2, s), g.mul(gradient, gradient));
+    // HostAdam's w − (η/c₁)·m / (√v/√c₂ + ε) with η/c₁ and the moments' scales divided out of the quotient (adamFeeds).
     next = g.sub(params, g.div(m2, g.add(g.mul(g.op('Sqrt', [s2]), scale), eps)));
     if (proximal) d = g.add(g.op('Sqrt', [g.mul(s2, scalar('prox_corr'))]), scalar('prox_eps'));
     g.output('m_next', m2, [size]);
@@ -312,21 +306,30 @@ export interface AdamConfig {
 }
 
 /**
- * The per-step scalars of the graph's Adam for step `t` (1-based): HostAdam's update w − (η/c₁)·m / (√v·(1/√c₂) + ε),
- * c = 1 − βᵗ, written as w − m / (√v·s + e) with s = (1/√c₂)/(η/c₁) and e = ε/(η/c₁).
+ * What the step graph's Adam moments are HostAdam's times: the graph keeps m/(1 − β₁) and v/(1 − β₂), whose updates
+ * β·m + g and β·v + g² take two passes over the weights fewer than HostAdam's β·m + (1 − β)·g and β·v + (1 − β)·g².
  */
-export function adamFeeds({ learningRate, beta1, beta2, epsilon }: AdamConfig, t: number): Record<string, number> {
-  const rate = learningRate / (1 - beta1 ** t);
-  const root = 1 / Math.sqrt(1 - beta2 ** t);
+export function momentScales({ beta1, beta2 }: Pick<AdamConfig, 'beta1' | 'beta2'>): { m: number; v: number } {
+  return { m: 1 - beta1, v: 1 - beta2 };
+}
+
+/**
+ * The per-step scalars of the graph's Adam for step `t` (1-based): HostAdam's update w − (η/c₁)·m / (√v·(1/√c₂) + ε),
+ * c = 1 − βᵗ, on the graph's moments m' = m/(1 − β₁), v' = v/(1 − β₂) (momentScales), written as
+ * w − m' / (√v'·s + e) with s = (√(1 − β₂)/√c₂)/(η(1 − β₁)/c₁) and e = ε/(η(1 − β₁)/c₁).
+ */
+export function adamFeeds(config: AdamConfig, t: number): Record<string, number> {
+  const { learningRate, beta1, beta2, epsilon } = config;
+  const scales = momentScales(config);
+  const rate = (learningRate * scales.m) / (1 - beta1 ** t);
+  const root = Math.sqrt(scales.v / (1 - beta2 ** t));
   return {
     adam_b1: beta1,
-    adam_1_b1: 1 - beta1,
     adam_b2: beta2,
-    adam_1_b2: 1 - beta2,
     adam_scale: root / rate,
     adam_eps: epsilon / rate,
     // The proximal step's scale √v̂ + ε after this step (HostAdam.preconditionerValues), where the graph takes one.
-    prox_corr: 1 / (1 - beta2 ** t),
+    prox_corr: scales.v / (1 - beta2 ** t),
     prox_eps: epsilon,
   };
 }
