@@ -1,4 +1,4 @@
-// node --import tsx test/bench/layerOps.bench.ts [-- --json] [-- --no-time] — which layer ops webgpu should take
+// npm run bench:layer-ops [-- --json | --no-time] — which layer ops webgpu should take
 // (issue 31, the loose ends): each layer kind's op, forward + backward (the gradients a training step asks for: of
 // the weight, and of the input unless it is the network's input), on the webgpu backend with REBUILT_OPS and with
 // BUILT_IN_OPS (trainer/src/ops.ts), at LeNet-300-100's (batch 256) and LeNet-5's (batch 64) layer shapes. Per op:

@@ -11,7 +11,7 @@ import { sumLeading } from './reduce.ts';
  * - wasm matMul with transpose flags is ~12× slower than an explicit transpose + plain matMul;
  * - wasm has no Conv2DBackpropFilter kernel; its Conv2DBackpropInput and MaxPoolGrad are very slow;
  * - cpu Conv2DBackpropFilter takes over a minute for LeNet-5's second layer.
- * On the native TensorFlow backends BUILT_IN_OPS uses tfjs' own gradients as they are. Both compute the
+ * On the native TensorFlow backends and on webgpu BUILT_IN_OPS uses tfjs' own gradients as they are. Both compute the
  * same forward values. The choice is passed to each Network (see layerOpsFor), never set globally.
  * test/trainer/ops.test.ts checks every rebuilt gradient against tfjs' reference on the cpu backend.
  */
@@ -276,7 +276,7 @@ const biasOp = custom((h: tf.Tensor, b: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => [dy, sumLeading(dy)],
 }));
 
-/** tfjs' ops with their built-in gradients: for the TensorFlow backends. */
+/** tfjs' ops with their built-in gradients: for the TensorFlow backends and webgpu (see layerOpsFor). */
 export const BUILT_IN_OPS: LayerOps = {
   matMul: (x, w) => tf.matMul(x, w),
   conv2d: (x, w, stride, padding) => tf.conv2d(x, w, stride, padding),
