@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { runsOf, scenario, SMALL, useWorkbench, w } from './scenario.ts';
+import { runsOf, scenario, SMALL, typePath, useWorkbench, w } from './scenario.ts';
 
 useWorkbench(() => ({ 'exported.dnn': SMALL(1).replace('model small', 'model exported') }));
 
@@ -49,9 +49,7 @@ describe('Export Compact Model… in a real VS Code (code-server)', () => {
     // Beside the spec, named after it: the run's own compact/model.onnx was suggested, and overwritten, before.
     assert.equal(await input.inputValue(), target);
     await w.screenshot('export-2-save-dialog');
-    await input.fill(target);
-    // The dialog checks the typed path as it changes; its OK button accepts once it has.
-    await waitFor('the dialog to take the path', async () => ((await input.inputValue()) === target ? true : undefined));
+    await typePath(target);
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
     await w.page.locator('.notifications-toasts', { hasText: 'exported the compact model to' }).waitFor({ timeout: 60_000 });
     assert.ok(existsSync(target), `${target} was not written`);

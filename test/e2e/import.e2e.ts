@@ -7,7 +7,7 @@ import type { Plan } from '../../trainer/src/export/plan.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { OUT, waitFor } from './harness.ts';
-import { editorText, frameWith, pixels, scenario, setOverrides, SMALL, useWorkbench, w } from './scenario.ts';
+import { editorText, frameWith, pixels, scenario, setOverrides, SMALL, typePath, useWorkbench, w } from './scenario.ts';
 
 // Bring your own model (issue 30): an ONNX file in the workspace imported with Import Model…, the spec it writes
 // trained from the imported weights (the run's panel draws their accuracy as the reference line), then exported.
@@ -32,8 +32,7 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     copyFileSync(trainedOnnx(), model);
     await w.command('DropNeuron: Import Model…');
     await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
-    await input().fill(model);
-    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === model ? true : undefined));
+    await typePath(model);
     await w.screenshot('import-1-pick');
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Import)$/ }).click();
 
@@ -86,8 +85,7 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     await input().fill('ONNX');
     await w.page.keyboard.press('Enter');
     await waitFor('the save dialog', async () => ((await input().inputValue()).endsWith('.onnx') ? true : undefined), 30_000);
-    await input().fill(target);
-    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === target ? true : undefined));
+    await typePath(target);
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
     await w.page.locator('.notifications-toasts', { hasText: 'exported the compact model to' }).waitFor({ timeout: 60_000 });
     assert.ok(existsSync(target), `${target} was not written`);
@@ -99,8 +97,7 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     await w.command('DropNeuron: Import Model…');
     const model = join(w.workspace, 'models', 'mlp.onnx');
     await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
-    await input().fill(model);
-    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === model ? true : undefined));
+    await typePath(model);
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Import)$/ }).click();
     await w.page.locator('.editor-group-container .tab.active[aria-label*="mlp-2.dnn"]').waitFor({ timeout: 60_000 });
     assert.equal(readFileSync(join(w.workspace, 'models', 'mlp.dnn'), 'utf8'), before);
@@ -121,8 +118,7 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     writeFileSync(model, onnxModel(plan, 'elu'));
     await w.command('DropNeuron: Import Model…');
     await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
-    await input().fill(model);
-    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === model ? true : undefined));
+    await typePath(model);
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Import)$/ }).click();
     await w.page
       .locator('.notifications-toasts', { hasText: /Import failed: models\/elu\.onnx: expected nodes the importer reads .*found Elu/ })

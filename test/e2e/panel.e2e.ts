@@ -43,7 +43,9 @@ describe('the stats panels in a real VS Code (code-server)', () => {
     await tab('a.dnn').waitFor({ timeout: 60_000 });
     await train('b.dnn');
     await tab('b.dnn').waitFor({ timeout: 60_000 });
-    assert.ok(!existsSync(join(runsOf('a.dnn').at(-1)!, 'summary.json')), 'a still trains while b starts');
+    // The panel opens as Train is pressed; the run folder comes once the trainer has loaded (seconds on a busy machine).
+    const runA = await waitFor("a's run folder", () => runsOf('a.dnn').at(-1), 60_000);
+    assert.ok(!existsSync(join(runA, 'summary.json')), 'a still trains while b starts');
     const titles = [await tab('a.dnn').textContent(), await tab('b.dnn').textContent()];
     assert.notEqual(titles[0], titles[1]);
     await waitFor('both runs to finish', () => (runsOf('a.dnn').length && runsOf('b.dnn').length ? true : undefined));

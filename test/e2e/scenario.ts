@@ -173,3 +173,17 @@ export async function firstCommand(title: string): Promise<void> {
     60_000,
   );
 }
+
+/**
+ * Types `path` into code-server's simple file dialog (a quick input holding the path), again while the dialog, still
+ * listing its folder, puts its own value back; it checks the typed path as it changes, and its OK button accepts
+ * once it has.
+ */
+export async function typePath(path: string): Promise<void> {
+  const input = w.page.locator('.quick-input-widget .quick-input-box input');
+  await waitFor('the dialog to take the path', async () => {
+    if ((await input.inputValue()) === path) return true;
+    await input.fill(path);
+    return undefined;
+  });
+}
