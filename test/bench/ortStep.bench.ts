@@ -7,6 +7,7 @@
 //    e.g. trainer/src/ort/_base/), that step and this one alternate, step by step, in one process, on the same
 //    batches: medians of each (the machine is shared: the interleaving is what makes the two comparable).
 // Usage: node --import tsx test/bench/ortStep.bench.ts [--threads 1] [--runs 200] [--profile] [--base trainer/src/ort/_base]
+// (ORT_NODES=1 with --profile: the kernel time by op type and output size too.)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -120,8 +121,8 @@ async function profile(Step: StepClass, label: string): Promise<void> {
     o.n++;
     byOp.set(op, o);
     const bytes = Number(e.args.output_size ?? 0);
-    if (op === 'MatMul' || op === 'Gemm' || op === 'FusedMatMul' || op === 'FusedGemm') continue;
     if (process.env.ORT_NODES) perNode.set(`${op} ${bytes / 4}`, (perNode.get(`${op} ${bytes / 4}`) ?? 0) + e.dur);
+    if (op === 'MatMul' || op === 'Gemm' || op === 'FusedMatMul' || op === 'FusedGemm') continue;
     if (bytes >= 4 * 100_000) big += e.dur;
     else {
       small += e.dur;
