@@ -103,56 +103,13 @@ const perEpoch = (ms: number, batch: number): number => (ms * TRAIN_SAMPLES) / b
 
 /** The same nets, penalties (l1 + DropNeuron on every weight tensor) and Adam in PyTorch on CUDA: ms/step by net, or why not. */
 function pytorchCuda(): Map<string, number> | string {
-  const script = `
-import sys, time, torch
-import torch.nn.functional as F
-if not torch.cuda.is_available(): print('no-cuda'); sys.exit(0)
-dev = torch.device('cuda'); torch.manual_seed(0)
-def dn(w):
-    if w.dim() == 4:
-        s = w.pow(2)
-        return s.sum((0,2,3)).add(1e-12).sqrt().sum() + s.sum((1,2,3)).add(1e-12).sqrt().sum()
-    return w.pow(2).sum(1).add(1e-12).sqrt().sum() + w.pow(2).sum(0).add(1e-12).sqrt().sum()
-def net(name):
-    if name == 'LeNet-300-100':
-        W = [torch.randn(300,784)*0.01, torch.randn(100,300)*0.01, torch.randn(10,100)*0.01]
-        x = torch.rand(256,784, device=dev); y = torch.randint(0,10,(256,), device=dev)
-        def fwd(P):
-            h = x
-            for i in range(3):
-                h = F.linear(h, P[2*i], P[2*i+1])
-                if i < 2: h = torch.relu(h)
-            return h
-    else:
-        W = [torch.randn(32,1,5,5)*0.01, torch.randn(64,32,5,5)*0.01, torch.randn(512,3136)*0.01, torch.randn(10,512)*0.01]
-        x = torch.rand(64,1,28,28, device=dev); y = torch.randint(0,10,(64,), device=dev)
-        def fwd(P):
-            h = F.max_pool2d(torch.relu(F.conv2d(x, P[0], P[1], padding=2)), 2)
-            h = F.max_pool2d(torch.relu(F.conv2d(h, P[2], P[3], padding=2)), 2)
-            h = torch.relu(F.linear(h.flatten(1), P[4], P[5]))
-            return F.linear(h, P[6], P[7])
-    P = []
-    for w in W: P += [w.to(dev).requires_grad_(), torch.zeros(w.shape[0], device=dev, requires_grad=True)]
-    opt = torch.optim.Adam(P, 1e-3)
-    def step():
-        loss = F.cross_entropy(fwd(P), y)
-        for w in P[0::2]: loss = loss + 5e-5*dn(w) + 1e-5*w.abs().sum()
-        opt.zero_grad(); loss.backward(); opt.step(); loss.item()
-    return step
-for name, steps in (('LeNet-300-100', 100), ('LeNet-5', 50)):
-    step = net(name)
-    for _ in range(5): step()
-    torch.cuda.synchronize(); ts = []
-    for _ in range(steps):
-        t = time.perf_counter(); step(); torch.cuda.synchronize(); ts.append((time.perf_counter()-t)*1000)
-    ts.sort(); print(name, ts[len(ts)//2])`;
-  const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' });
+  const run = spawnSync('python3', [join(import.meta.dirname, 'pytorch-peer.py'), 'cuda', '1'], { encoding: 'utf8' });
   if (run.error || run.status !== 0) return `PyTorch CUDA: not loaded (${run.error?.message ?? run.stderr.trim().split('\n').pop()})`;
   if (run.stdout.trim() === 'no-cuda') return 'PyTorch CUDA: python3 has torch but no CUDA device';
   const ms = new Map<string, number>();
   for (const line of run.stdout.trim().split('\n')) {
-    const at = line.lastIndexOf(' ');
-    ms.set(line.slice(0, at), Number(line.slice(at + 1)));
+    const [net, wall] = line.split(' ');
+    ms.set(net!, Number(wall));
   }
   return ms;
 }

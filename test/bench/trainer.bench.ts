@@ -38,9 +38,11 @@ import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { train } from '../../trainer/src/run.ts';
 import { applyGradients, lossVector, stepGradients, stepLoss } from '../../trainer/src/step.ts';
+import { countDispatches } from '../helpers/webgpuDispatches.ts';
 import { median } from './measure.ts';
 
 const TRAIN_SAMPLES = 60_000;
+const PYTORCH_PEER = join(import.meta.dirname, 'pytorch-peer.py');
 const examples = join(import.meta.dirname, '..', '..', 'examples');
 
 interface Case {
@@ -286,27 +288,18 @@ async function profileStep(): Promise<string> {
  * fused kernel would reduce. Wraps the backend's recordAndSubmit, an internal of tfjs-backend-webgpu 4.22.
  */
 async function countKernels(c: Case, ops: LayerOps): Promise<string> {
-  const backend = tf.backend() as unknown as { recordAndSubmit: (program: object, ...rest: unknown[]) => unknown };
-  const record = backend.recordAndSubmit;
-  let dispatches = 0;
-  const byProgram = new Map<string, number>();
-  backend.recordAndSubmit = function (this: unknown, program: object, ...rest: unknown[]) {
-    dispatches++;
-    byProgram.set(program.constructor.name, (byProgram.get(program.constructor.name) ?? 0) + 1);
-    return record.call(this, program, ...rest);
-  };
   const s = setUp(c, ops);
+  let byProgram = new Map<string, number>();
+  const counted = async (f: () => Promise<void>): Promise<number> => {
+    const counts = await countDispatches(f);
+    byProgram = counts.byProgram;
+    return counts.dispatches;
+  };
   try {
     await s.step(); // compiles every shader; counts are the same from here on
     await s.step();
     const total = (): tf.Scalar => {
       return tf.sum(lossVector(s.network, s.model.task, s.x, s.y, { dropoutSeed: s.rng.seed() })) as tf.Scalar;
-    };
-    const counted = async (f: () => Promise<void>): Promise<number> => {
-      dispatches = 0;
-      byProgram.clear();
-      await f();
-      return dispatches;
     };
     const forward = await counted(async () => {
       const loss = tf.tidy(() => total());
@@ -342,7 +335,6 @@ async function countKernels(c: Case, ops: LayerOps): Promise<string> {
     ].join('\n');
   } finally {
     s.dispose();
-    backend.recordAndSubmit = record;
   }
 }
 
@@ -350,54 +342,10 @@ async function countKernels(c: Case, ops: LayerOps): Promise<string> {
 function pytorch(): { version: string; ms: Map<string, number> } | string {
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'PyTorch: not installed for /usr/bin/python3 (apt-get install python3-torch libopenblas0-pthread), peer skipped';
-  // The same nets, penalties (l1 + DropNeuron on every weight tensor: rows and columns, or input and output
-  // channels), dropout and Adam; NCHW, PyTorch's native layout.
-  const script = `
-import sys, time, torch
-import torch.nn.functional as F
-torch.manual_seed(0)
-threads = int(sys.argv[1]); torch.set_num_threads(threads)
-def dn(w):
-    if w.dim() == 4:
-        s = w.pow(2)
-        return s.sum((0,2,3)).add(1e-12).sqrt().sum() + s.sum((1,2,3)).add(1e-12).sqrt().sum()
-    return w.pow(2).sum(1).add(1e-12).sqrt().sum() + w.pow(2).sum(0).add(1e-12).sqrt().sum()
-def net(name):
-    if name == 'LeNet-300-100':
-        W = [torch.randn(300,784)*0.01, torch.randn(100,300)*0.01, torch.randn(10,100)*0.01]
-        x = torch.rand(256,784); y = torch.randint(0,10,(256,))
-        def fwd(P):
-            h = x
-            for i in range(3):
-                h = F.linear(h, P[2*i], P[2*i+1])
-                if i < 2: h = F.dropout(torch.relu(h), 0.5)
-            return h
-    else:
-        W = [torch.randn(32,1,5,5)*0.01, torch.randn(64,32,5,5)*0.01, torch.randn(512,3136)*0.01, torch.randn(10,512)*0.01]
-        x = torch.rand(64,1,28,28); y = torch.randint(0,10,(64,))
-        def fwd(P):
-            h = F.max_pool2d(torch.relu(F.conv2d(x, P[0], P[1], padding=2)), 2)
-            h = F.max_pool2d(torch.relu(F.conv2d(h, P[2], P[3], padding=2)), 2)
-            h = torch.relu(F.linear(h.flatten(1), P[4], P[5]))
-            return F.linear(h, P[6], P[7])
-    P = []
-    for w in W: P += [w.requires_grad_(), torch.zeros(w.shape[0], requires_grad=True)]
-    opt = torch.optim.Adam(P, 1e-3)
-    def step():
-        loss = F.cross_entropy(fwd(P), y)
-        for w in P[0::2]: loss = loss + 5e-5*dn(w) + 1e-5*w.abs().sum()
-        opt.zero_grad(); loss.backward(); opt.step()
-    return step
-for name, steps in (('LeNet-300-100', 40), ('LeNet-5', 20)):
-    step = net(name)
-    for _ in range(3): step()
-    ts = []; cs = []
-    for _ in range(steps):
-        t = time.perf_counter(); c = time.process_time(); step(); ts.append((time.perf_counter()-t)*1000); cs.append((time.process_time()-c)*1000)
-    ts.sort(); cs.sort(); print(name, ts[len(ts)//2], cs[len(cs)//2])`;
+  // The same nets, penalties and Adam as the examples: test/bench/pytorch-peer.py, shared with bench:gpu's CUDA row.
   const ms = new Map<string, number>();
   for (const threads of [1, 2]) {
-    const run = spawnSync('/usr/bin/python3', ['-c', script, String(threads)], {
+    const run = spawnSync('/usr/bin/python3', [PYTORCH_PEER, 'cpu', String(threads)], {
       encoding: 'utf8',
       // glibc returning freed memory to the OS costs page faults on every step in these VMs: the shared note's settings.
       env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '2000000000', MALLOC_TRIM_THRESHOLD_: '2000000000' },
