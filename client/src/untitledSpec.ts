@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
+import { uriExists } from './uriExists.ts';
 
 /**
  * An `untitled:` URI with a file path, `NAME.dnn` in `folder` (else the active spec's workspace folder, else the
@@ -15,7 +16,7 @@ export async function untitledSpecUri(name: string, folder?: vscode.Uri): Promis
   for (let n = 1; ; n++) {
     const file = vscode.Uri.joinPath(base, `${name}${n === 1 ? '' : `-${n}`}.dnn`);
     const untitled = file.with({ scheme: 'untitled' });
-    if (open.has(untitled.toString()) || (await exists(file))) continue;
+    if (open.has(untitled.toString()) || (await uriExists(file))) continue;
     return untitled;
   }
 }
@@ -27,13 +28,4 @@ export async function openNewSpec(uri: vscode.Uri, text: string): Promise<vscode
   await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
   editor.selection = new vscode.Selection(0, 0, 0, 0);
   return editor;
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

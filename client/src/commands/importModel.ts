@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { uriExists } from '../uriExists.ts';
 import { ImportModelRequest, type ImportModelResult } from '../../../protocol/lsp.ts';
 import type { CommandDeps } from './deps.ts';
 import { openSetting } from './openSetting.ts';
@@ -79,15 +80,6 @@ async function freeSpecUri(model: vscode.Uri): Promise<vscode.Uri> {
   for (let n = 1; ; n++) {
     const name = `${stem}${n === 1 ? '' : `-${n}`}`;
     const spec = vscode.Uri.joinPath(folder, `${name}.dnn`);
-    if (!(await exists(spec)) && !(await exists(vscode.Uri.joinPath(folder, `${name}.safetensors`)))) return spec;
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
+    if (!(await uriExists(spec)) && !(await uriExists(vscode.Uri.joinPath(folder, `${name}.safetensors`)))) return spec;
   }
 }
