@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { reasonOf, selectBackend } from '../../trainer/src/backend.ts';
+import { selectBackend } from '../../trainer/src/backend.ts';
 import { BUILT_IN_OPS, CONV_ON_DATA_FORMULATIONS, layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
-import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
 import { randomTensor } from './random.ts';
+import { findAdapter } from '../helpers/webgpuAdapter.ts';
 
 before(async () => {
   await tf.setBackend('cpu');
@@ -98,16 +98,6 @@ describe('which ops a backend trains with', () => {
   });
 });
 
-/** Why webgpu cannot be tested here (no Dawn, no adapter), or undefined. */
-async function webgpuMissing(): Promise<string | undefined> {
-  try {
-    await dawn();
-    return (await preferredAdapter()) ? undefined : 'WebGPU (Dawn) found no adapter: no Vulkan driver (scripts/setup-vulkan.sh installs lavapipe)';
-  } catch (error) {
-    return `WebGPU (Dawn) did not load: ${reasonOf(error)}`;
-  }
-}
-
 /**
  * Why layerOpsFor('webgpu') takes BUILT_IN_OPS: a small net's GPU step costs what it dispatches (docs/benchmarks.md,
  * "Which layer ops webgpu takes"), and per layer kind the built-in op's forward + backward dispatches no more compute
@@ -118,7 +108,7 @@ async function webgpuMissing(): Promise<string | undefined> {
  * which tfjs-backend-webgpu 4.22 writes an invalid shader.
  */
 describe('webgpu takes, per layer kind, the op that dispatches fewer compute shaders', async () => {
-  const missing = await webgpuMissing();
+  const missing = (await findAdapter()).reason;
   const skip = missing && process.env.CI !== 'true' ? `${missing}; with CI=true this fails` : false;
   after(async () => {
     await tf.setBackend('cpu');

@@ -15,30 +15,19 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyze, type CheckedModel } from '../../language/index.ts';
-import type { DoneEvent, EpochEvent, GpuAdapter, StartEvent, TrainerEvent } from '../../protocol/events.ts';
-import { reasonOf, selectBackend } from '../../trainer/src/backend.ts';
+import type { DoneEvent, EpochEvent, StartEvent, TrainerEvent } from '../../protocol/events.ts';
+import { selectBackend } from '../../trainer/src/backend.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { layerOpsFor, REBUILT_OPS, type LayerOps } from '../../trainer/src/ops.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { trainStep } from '../../trainer/src/step.ts';
-import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { writeSpec, specText } from '../helpers/specs.ts';
 import { trainCollect } from '../helpers/train.ts';
 import { tempDir } from '../helpers/tempDir.ts';
+import { findAdapter } from '../helpers/webgpuAdapter.ts';
 
 const CI = process.env.CI === 'true';
-
-/** The adapter tfjs would open, or why there is none. */
-async function findAdapter(): Promise<{ adapter?: GpuAdapter; reason?: string }> {
-  try {
-    await dawn();
-    const adapter = await preferredAdapter();
-    return adapter ? { adapter } : { reason: 'WebGPU (Dawn) found no adapter: no Vulkan driver (scripts/setup-vulkan.sh installs lavapipe)' };
-  } catch (error) {
-    return { reason: `WebGPU (Dawn) did not load: ${reasonOf(error)}` };
-  }
-}
 
 /*
  * Tolerances. Both backends compute in float32 (ε = 1.2e-7) but sum in different orders (a GPU reduces in

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { analyze, type CheckedLayer } from '../../language/index.ts';
-import { reasonOf, selectBackend } from '../../trainer/src/backend.ts';
+import { selectBackend } from '../../trainer/src/backend.ts';
 import { HostAdam } from '../../trainer/src/hostAdam.ts';
 import { dropout } from '../../trainer/src/dropout.ts';
 import { Network, type LayerParams } from '../../trainer/src/network.ts';
@@ -21,25 +21,16 @@ import { FULL_PENALTIES, penaltyVector } from '../../trainer/src/penalties.ts';
 import { shrink } from '../../trainer/src/proximal.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { crossEntropy, stepLoss } from '../../trainer/src/step.ts';
-import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { FUSED } from '../../trainer/src/webgpu/fused.ts';
 import { FusedAdam, FusedSgd } from '../../trainer/src/webgpu/optimizers.ts';
 import { fusedDropout } from '../../trainer/src/webgpu/dropout.ts';
 import { fusedShrink } from '../../trainer/src/webgpu/shrink.ts';
 import { specText } from '../helpers/specs.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
+import { findAdapter } from '../helpers/webgpuAdapter.ts';
 
 const CI = process.env.CI === 'true';
 const TOL = 1e-5;
-
-async function adapterMissing(): Promise<string | undefined> {
-  try {
-    await dawn();
-    return (await preferredAdapter()) ? undefined : 'WebGPU (Dawn) found no adapter: no Vulkan driver (scripts/setup-vulkan.sh installs lavapipe)';
-  } catch (error) {
-    return `WebGPU (Dawn) did not load: ${reasonOf(error)}`;
-  }
-}
 
 const rng = new Rng(31);
 const random = (n: number, scale = 1): Float32Array => Float32Array.from({ length: n }, () => (rng.next() * 2 - 1) * scale);
@@ -79,7 +70,7 @@ const PENALTY_CASES: PenaltyCase[] = [
 ];
 
 describe('the fused WebGPU kernels compute what the cpu backend does', async () => {
-  const missing = await adapterMissing();
+  const missing = (await findAdapter()).reason;
   const skip = missing && !CI ? `${missing}; with CI=true this fails` : false;
   if (skip) console.log(`# webgpu kernel tests skipped: ${skip}`);
 

@@ -7,29 +7,19 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EpochEvent, TrainerEvent } from '../../protocol/events.ts';
 import { readEvents, RunFolder } from '../../store/runFolder.ts';
-import { reasonOf } from '../../trainer/src/backend.ts';
 import { train } from '../../trainer/src/run.ts';
-import { dawn, preferredAdapter } from '../../trainer/src/webgpu.ts';
 import { syntheticSpec, writeSpec } from '../helpers/specs.ts';
 import { trainCollect } from '../helpers/train.ts';
 import { tempDir } from '../helpers/tempDir.ts';
+import { findAdapter } from '../helpers/webgpuAdapter.ts';
 
 const CI = process.env.CI === 'true';
 const SPEC = syntheticSpec(4, '  optimizer adam\n  learning_rate 0.01\n  seed 7\n  backend webgpu\n');
 
-async function adapterMissing(): Promise<string | undefined> {
-  try {
-    await dawn();
-    return (await preferredAdapter()) ? undefined : 'WebGPU (Dawn) found no adapter: no Vulkan driver (scripts/setup-vulkan.sh installs lavapipe)';
-  } catch (error) {
-    return `WebGPU (Dawn) did not load: ${reasonOf(error)}`;
-  }
-}
-
 const epochs = (events: TrainerEvent[]) => events.filter((e): e is EpochEvent => e.type === 'epoch').map((e) => [e.epoch, e.loss.total, e.testMetric]);
 
 describe('a webgpu run resumes', async () => {
-  const missing = await adapterMissing();
+  const missing = (await findAdapter()).reason;
   const skip = missing && !CI ? `${missing}; with CI=true this fails` : false;
   if (skip) console.log(`# webgpu resume test skipped: ${skip}`);
 
