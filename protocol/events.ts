@@ -5,6 +5,7 @@
  */
 // The penalty terms (language/penalties.ts), whose values a loss and the start event's settings carry.
 import { sumOfPenalties, type PerPenalty } from '../language/penalties.ts';
+import type { FinetuneSchedule } from '../language/vocabulary.ts';
 import type { ExportFormat } from './modelFormats.ts';
 
 export const PROTOCOL_VERSION = 1;
@@ -71,6 +72,8 @@ export interface StartEvent {
     warmup?: number;
     finetune?: number;
     finetuneLr?: number;
+    /** How the fine-tune's rate moves over its epochs: `constant` or `cosine` (absent in runs recorded before it existed). */
+    finetuneSchedule?: FinetuneSchedule;
     /** `dropneuron auto`: the run finds λ itself (`dropneuron` above is then the unit its layers' weights multiply). */
     auto?: boolean;
     /** λ of the input groups (pixels, CSV columns, flattened features), relative to the neurons' (`inputs_weight`). */

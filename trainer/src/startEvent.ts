@@ -62,6 +62,7 @@ export function startEvent(
       warmup: m.train.warmup,
       finetune: m.train.finetune,
       finetuneLr: finetuneLearningRate(m.train),
+      finetuneSchedule: m.train.finetuneSchedule,
     },
   };
 }
