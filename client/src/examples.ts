@@ -15,6 +15,8 @@ export const EXAMPLES: readonly ExampleEntry[] = [
   { name: 'autoencoder', description: 'Digits compressed to 64 numbers and rebuilt: DropNeuron drops the pixels it never needs.' },
   { name: 'lenet-5', description: 'A convolutional network on digits, DropNeuron on its dense layers (slower: convolutions).' },
   { name: 'convnet', description: 'The TensorFlow tutorial’s convnet on digits: 2 % of its dense weights kept.' },
+  { name: 'lenet-300-100-l0', description: 'Digits towards the best published sizes: inputs pruned too, 314 pixels and 85-47 neurons at 1.8 % error.' },
+  { name: 'lenet-5-caffe', description: 'The convnet every pruning paper uses: filters and neurons pruned, 0.7 % error (slower: convolutions).' },
   { name: 'lenet-300-100-sweep', description: 'A sweep: six trainings at different strengths, and the accuracy–size front they make.' },
   { name: 'alexnet', description: 'AlexNet at 224×224×3 on generated images: a size and speed check, not a data set to learn.' },
 ];
