@@ -144,7 +144,8 @@ export interface LayerEpochStats {
   kept: number;
   /**
    * The layer's inputs that kept neurons read, by the same rule: the kept inputs for a first dense layer, the kept
-   * neurons of the layer before when it reads them one for one, else `aliveOut` (absent in runs recorded before it existed).
+   * neurons of the layer before when it reads them one for one (after a flatten, a kept channel's features at every
+   * spatial position: in the layer's own rows, as `inputs`), else `aliveOut` (absent in runs recorded before it existed).
    */
   inputsRead?: number;
   weightsKept: number;

@@ -121,3 +121,28 @@ describe('kept: one rule, the compact model’s', () => {
     }
   });
 });
+
+describe('inputs read after a flatten', () => {
+  it("a dense layer after a conv counts a kept channel's features at every spatial position, in its own rows' units", () => {
+    const model = analyze(`model c {
+  data synthetic classes=2
+  input 4x4x1
+  conv c 3 3x3 relu padding=same
+  flatten
+  dense out 2
+}
+`).model!;
+    const [conv, out] = model.layers.filter((l) => l.weightShape);
+    const rng = new Rng(5);
+    // Channel 1 of 3 is dead: no kernel weights, no bias, and out reads none of its 16 features (channels last).
+    const kernel = Float32Array.from({ length: 3 * 3 * 1 * 3 }, (_, k) => (k % 3 === 1 ? 0 : rng.normal()));
+    const dense = Float32Array.from({ length: 48 * 2 }, (_, k) => (Math.floor(k / 2) % 3 === 1 ? 0 : rng.normal()));
+    const stats = layerStats(model, [
+      { layer: conv!, w: kernel, b: Float32Array.from([0.1, 0, 0.1]) },
+      { layer: out!, w: dense, b: new Float32Array(2) },
+    ]);
+    assert.equal(stats.layers[0]!.kept, 2);
+    assert.equal(stats.layers[1]!.inputs, 48);
+    assert.equal(stats.layers[1]!.inputsRead, 32, 'two kept channels × 16 positions, not the 2 channels');
+  });
+});

@@ -25,6 +25,14 @@ export function liveGroups(layer: CheckedLayer, w: Float32Array): { rows: boolea
 const count = (xs: boolean[]): number => xs.reduce((n, x) => n + (x ? 1 : 0), 0);
 
 /**
+ * The inputs a layer reads from the kept units before it, counted as its rows are: one for one, or after a flatten
+ * (a conv's channels into a dense layer) each kept channel at every spatial position, as the compact model keeps it.
+ */
+function readFrom(units: readonly boolean[], rows: number): number {
+  return countKept(units) * (rows / units.length);
+}
+
+/**
  * The statistics of (already pruned) weights: density per layer (nonzero / size), the neurons kept per layer and
  * the inputs kept, both by the one rule of kept (`protocol/kept.ts`, what the compact model keeps: a neuron
  * nothing kept reads, or one nothing feeds whose constant folds into the next bias, is not kept), so a layer's
@@ -51,7 +59,7 @@ export function layerStats(
       aliveIn: count(g.cols),
       aliveOut: count(g.rows),
       kept: countKept(kept.units[i]!),
-      inputsRead: i === 0 ? countKept(inputs) : kept.links[i - 1] ? countKept(kept.units[i - 1]!) : count(g.rows),
+      inputsRead: i === 0 ? countKept(inputs) : kept.links[i - 1] ? readFrom(kept.units[i - 1]!, g.rows.length) : count(g.rows),
       weightsKept: nonzero,
       weightsTotal: w.length,
       density: w.length ? nonzero / w.length : 0,
