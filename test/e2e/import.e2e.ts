@@ -7,7 +7,7 @@ import type { Plan } from '../../trainer/src/export/plan.ts';
 import { dropneuron } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/tempDir.ts';
 import { OUT, waitFor } from './harness.ts';
-import { editorText, frameWith, pixels, scenario, setOverrides, SMALL, typePath, useWorkbench, w } from './scenario.ts';
+import { editorText, exportOnnx, frameWith, pixels, scenario, setOverrides, SMALL, typePath, useWorkbench, w } from './scenario.ts';
 
 // Bring your own model (issue 30): an ONNX file in the workspace imported with Import Model…, the spec it writes
 // trained from the imported weights (the run's panel draws their accuracy as the reference line), then exported.
@@ -71,23 +71,7 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     // Export: the compact model as ONNX, beside the imported one.
     await w.page.locator('.tab[data-resource-name="mlp.dnn"]').first().click();
     const target = join(w.workspace, 'models', 'mlp-small.onnx');
-    await w.command('DropNeuron: Export Compact Model…');
-    await waitFor('a pick', async () => ((await input().isVisible()) ? true : undefined), 30_000);
-    if (
-      await w.page
-        .locator('.quick-input-list .monaco-list-row', { hasText: 'mlp.dnn' })
-        .first()
-        .isVisible({ timeout: 2_000 })
-        .catch(() => false)
-    ) {
-      await w.page.keyboard.press('Enter');
-    }
-    await input().fill('ONNX');
-    await w.page.keyboard.press('Enter');
-    await waitFor('the save dialog', async () => ((await input().inputValue()).endsWith('.onnx') ? true : undefined), 30_000);
-    await typePath(target);
-    await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
-    await w.page.locator('.notifications-toasts', { hasText: 'exported the compact model to' }).waitFor({ timeout: 60_000 });
+    await exportOnnx('mlp.dnn', target);
     assert.ok(existsSync(target), `${target} was not written`);
     await w.screenshot('import-1-exported');
   });

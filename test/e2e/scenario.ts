@@ -187,3 +187,30 @@ export async function typePath(path: string): Promise<void> {
     return undefined;
   });
 }
+
+/**
+ * Export Compact Model… as ONNX from the palette: the run of `spec` when the command asks which, the format, then
+ * `target` typed into the save dialog (`dialogShot`: a screenshot of the dialog before), until the notification.
+ */
+export async function exportOnnx(spec: string, target: string, dialogShot?: string): Promise<void> {
+  const input = w.page.locator('.quick-input-widget .quick-input-box input');
+  await w.command('DropNeuron: Export Compact Model…');
+  await waitFor('a pick', async () => ((await input.isVisible()) ? true : undefined), 30_000);
+  // Which run (when asked), then the format.
+  if (
+    await w.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: spec })
+      .first()
+      .isVisible({ timeout: 2_000 })
+      .catch(() => false)
+  ) {
+    await w.page.keyboard.press('Enter');
+  }
+  await input.fill('ONNX');
+  await w.page.keyboard.press('Enter');
+  await waitFor('the save dialog', async () => ((await input.inputValue()).endsWith('.onnx') ? true : undefined), 30_000);
+  if (dialogShot) await w.screenshot(dialogShot);
+  await typePath(target);
+  await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
+  await w.page.locator('.notifications-toasts', { hasText: 'exported the compact model to' }).waitFor({ timeout: 60_000 });
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { editorText, firstCommand, runsOf, scenario, useWorkbench, w } from './scenario.ts';
+import { editorText, exportOnnx, firstCommand, runsOf, scenario, useWorkbench, w } from './scenario.ts';
 
 // A new user's path from nothing (issue 29, item 10 and "Done when"): a workspace with only their CSV files, the
 // walkthrough, a spec written for the CSV, trained, the spec shrunk to what the run kept, the model exported.
@@ -98,26 +98,7 @@ describe('a new user’s path: walkthrough → own CSV → trained, shrunk, expo
 
     // Export: the compact model as ONNX, where the user names it.
     const target = join(w.workspace, 'kinds.onnx');
-    await w.command('DropNeuron: Export Compact Model…');
-    await waitFor('a pick', async () => ((await input().isVisible()) ? true : undefined), 30_000);
-    // Which run (when asked), then the format.
-    if (
-      await w.page
-        .locator('.quick-input-list .monaco-list-row', { hasText: 'train.dnn' })
-        .first()
-        .isVisible({ timeout: 2_000 })
-        .catch(() => false)
-    ) {
-      await w.page.keyboard.press('Enter');
-    }
-    await input().fill('ONNX');
-    await w.page.keyboard.press('Enter');
-    await waitFor('the save dialog', async () => ((await input().inputValue()).endsWith('.onnx') ? true : undefined), 30_000);
-    await w.screenshot('walkthrough-1-export-dialog');
-    await input().fill(target);
-    await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === target ? true : undefined));
-    await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
-    await w.page.locator('.notifications-toasts', { hasText: 'exported the compact model to' }).waitFor({ timeout: 60_000 });
+    await exportOnnx('train.dnn', target, 'walkthrough-1-export-dialog');
     assert.ok(existsSync(target), `${target} was not written`);
     await w.screenshot('walkthrough-1-exported');
   });
