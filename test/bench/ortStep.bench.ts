@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { analyze } from '../../language/index.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { Batches, oneHotClasses } from '../../trainer/src/batches.ts';
-import type { Dataset } from '../../trainer/src/data/dataset.ts';
 import { LossSums } from '../../trainer/src/lossSums.ts';
 import { Network } from '../../trainer/src/network.ts';
 import { REBUILT_OPS } from '../../trainer/src/ops.ts';
@@ -26,6 +25,7 @@ import type { Session } from '../../trainer/src/ort/session.ts';
 import { FULL_PENALTIES } from '../../trainer/src/penalties.ts';
 import { Rng } from '../../trainer/src/rng.ts';
 import { median } from './measure.ts';
+import { randomData } from './randomData.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,28 +41,13 @@ const BATCH = 256;
 const spec = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'lenet-300-100.dnn'), 'utf8');
 const model = analyze(spec, { train: { batch: BATCH } }).model!;
 
-/** Eight batches of random samples of MNIST's shape. */
-function randomData(rng: Rng): Dataset {
-  const count = BATCH * 8;
-  return {
-    inputShape: model.input!,
-    trainX: Float32Array.from({ length: count * 784 }, () => rng.next()),
-    trainY: Float32Array.from({ length: count }, () => rng.int(10)),
-    testX: new Float32Array(0),
-    testY: new Float32Array(0),
-    trainCount: count,
-    testCount: 0,
-    targetSize: 1,
-  } as Dataset;
-}
-
 type Stepper = Pick<OrtStep, 'load' | 'stepBatch' | 'dispose'>;
 type StepClass = { start(m: typeof model, targetWidth: number, threads: number): Promise<Stepper> };
 
 /** A stepper of `Step` on its own network and data (the same seed for each: the same batches). */
 async function make(Step: StepClass) {
   const rng = new Rng(1);
-  const data = randomData(rng);
+  const data = randomData(model, BATCH, rng);
   const network = new Network(model, rng, REBUILT_OPS);
   const optimizer = makeOptimizer(model);
   const batches = new Batches(data, BATCH, oneHotClasses(model));

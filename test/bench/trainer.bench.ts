@@ -23,7 +23,6 @@ import { BACKEND_ORDER, type BackendName } from '../../language/index.ts';
 import type { GpuAdapter } from '../../protocol/events.ts';
 import { selectBackend } from '../../trainer/src/backend.ts';
 import { Batches, oneHotClasses } from '../../trainer/src/batches.ts';
-import type { Dataset } from '../../trainer/src/data/dataset.ts';
 import type { Trainee } from '../../trainer/src/loop.ts';
 import { LossSums } from '../../trainer/src/lossSums.ts';
 import { makeOptimizer } from '../../trainer/src/optimizer.ts';
@@ -40,6 +39,7 @@ import { train } from '../../trainer/src/run.ts';
 import { applyGradients, lossVector, stepGradients, stepLoss } from '../../trainer/src/step.ts';
 import { countDispatches } from '../helpers/webgpuDispatches.ts';
 import { median } from './measure.ts';
+import { randomData } from './randomData.ts';
 
 const TRAIN_SAMPLES = 60_000;
 const PYTORCH_PEER = join(import.meta.dirname, 'pytorch-peer.py');
@@ -64,23 +64,6 @@ const CASES: Case[] = [
 function modelOf(c: Case): { spec: string; model: CheckedModel } {
   const spec = readFileSync(join(examples, c.file), 'utf8');
   return { spec, model: analyze(spec, { train: { batch: c.batch } }).model! };
-}
-
-/** Eight batches of random samples of MNIST's shape, as the loop gathers them. */
-function randomData(model: CheckedModel, batch: number, rng: Rng): Dataset {
-  const inputShape = model.input!;
-  const per = inputShape.reduce((a, b) => a * b, 1);
-  const count = batch * 8;
-  return {
-    inputShape,
-    trainX: Float32Array.from({ length: count * per }, () => rng.next()),
-    trainY: Float32Array.from({ length: count }, () => rng.int(10)),
-    testX: new Float32Array(0),
-    testY: new Float32Array(0),
-    trainCount: count,
-    testCount: 0,
-    targetSize: 1,
-  };
 }
 
 /** One step's inputs: the example's model at the case's batch size, a fresh network and Adam, a random batch. */
