@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Scratch, tensorFromScratch, valuesOf } from './hostMemory.ts';
-
-/** A named tensor as tf.Optimizer's weights API passes them (tfjs-core does not export the type by name). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
+import { OwnAdam, type NamedTensor } from './ownAdam.ts';
 
 /**
  * Adam as one loop over host memory, for the backends whose tensors live there (wasm, cpu). tfjs' Adam runs
@@ -12,21 +10,7 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
  * AdamOptimizer (bias correction by 1 − β^t, ε outside the square root) and the same state under the same names
  * (`iter`, `<variable>/m`, `<variable>/v`), so checkpoints of either resume with either.
  */
-export class HostAdam extends tf.Optimizer {
-  /** Serialization name of tfjs' Adam: a checkpoint records the same optimizer. */
-  static get className(): string {
-    return 'Adam';
-  }
-
-  /**
-   * An ordinary instanceof. tf.Optimizer answers `instanceof` by duck typing (any object with minimize,
-   * computeGradients and applyGradients, so that optimizers from another copy of tfjs pass), and a subclass inherits
-   * that: without this every tfjs optimizer would pass `instanceof HostAdam`.
-   */
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, instance);
-  }
-
+export class HostAdam extends OwnAdam {
   private names: string[] = [];
   private shapes: number[][] = [];
   private m: Float32Array[] = [];

@@ -1,12 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { OwnAdam, type NamedTensor } from '../ownAdam.ts';
 import { AdamMomentsProgram } from './adamMomentsProgram.ts';
 import { AdamWeightProgram } from './adamWeightProgram.ts';
 import { disposeFold, foldedGradient, takeFold, type FoldingOptimizer } from './penaltyFold.ts';
 import { f32, i32, runProgram } from './program.ts';
 import { SgdProgram } from './sgdProgram.ts';
-
-/** A named tensor as tf.Optimizer's weights API passes them (tfjs-core does not export the type by name). */
-type NamedTensor = { name: string; tensor: tf.Tensor };
 
 function listOf(variableGradients: tf.NamedTensorMap | NamedTensor[]): NamedTensor[] {
   return Array.isArray(variableGradients) ? variableGradients : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
@@ -26,17 +24,8 @@ function variableNamed(name: string): tf.Variable {
  * either, and with tfjs' Adam. Where the step folded a layer's penalty gradient into the update (penaltyFold.ts),
  * the moments' program adds it to the data gradient.
  */
-export class FusedAdam extends tf.Optimizer implements FoldingOptimizer {
+export class FusedAdam extends OwnAdam implements FoldingOptimizer {
   readonly foldsPenalties = true;
-  /** Serialization name of tfjs' Adam: a checkpoint records the same optimizer. */
-  static get className(): string {
-    return 'Adam';
-  }
-
-  /** An ordinary instanceof: tf.Optimizer answers by duck typing, which every optimizer passes. */
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, instance);
-  }
 
   private names: string[] = [];
   private shapes: number[][] = [];
