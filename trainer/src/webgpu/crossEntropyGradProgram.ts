@@ -1,4 +1,5 @@
 import { FusedProgram } from './program.ts';
+import { ROW_LOG_SUM_EXP } from './rowLogSumExp.ts';
 
 /**
  * The gradient of CrossEntropyProgram's loss by the logits, as step.ts' crossEntropy writes it:
@@ -13,19 +14,13 @@ export class CrossEntropyGradProgram extends FusedProgram {
 
   getUserCode(): string {
     return `
+      ${ROW_LOG_SUM_EXP}
+
       fn main(index : i32) {
         if (index < uniforms.size) {
           let k = uniforms.k;
-          let base = (index / k) * k;
-          var top = Z[base];
-          for (var j = 1; j < k; j++) {
-            top = max(top, Z[base + j]);
-          }
-          var total = 0.0;
-          for (var j = 0; j < k; j++) {
-            total = total + exp(Z[base + j] - top);
-          }
-          let logp = (Z[index] - top) - log(total);
+          let norm = rowLogSumExp((index / k) * k, k);
+          let logp = (Z[index] - norm.x) - norm.y;
           result[index] = (exp(logp) - f32(Y[index])) * (DY[0] / uniforms.divisor);
         }
       }`;

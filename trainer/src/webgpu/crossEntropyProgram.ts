@@ -1,4 +1,5 @@
 import { FusedProgram } from './program.ts';
+import { ROW_LOG_SUM_EXP } from './rowLogSumExp.ts';
 
 /** Invocations of the one workgroup that sums the rows. */
 const WORKGROUP = 64;
@@ -17,6 +18,7 @@ export class CrossEntropyProgram extends FusedProgram {
   getUserCode(): string {
     return `
       var<workgroup> shares : array<f32, ${WORKGROUP}>;
+      ${ROW_LOG_SUM_EXP}
 
       fn main(index : i32) {
         let at = i32(localId.x);
@@ -24,17 +26,9 @@ export class CrossEntropyProgram extends FusedProgram {
         var sum = 0.0;
         for (var row = at; row < uniforms.n; row += ${WORKGROUP}) {
           let base = row * k;
-          var top = Z[base];
-          for (var j = 1; j < k; j++) {
-            top = max(top, Z[base + j]);
-          }
-          var total = 0.0;
+          let norm = rowLogSumExp(base, k);
           for (var j = 0; j < k; j++) {
-            total = total + exp(Z[base + j] - top);
-          }
-          let logTotal = log(total);
-          for (var j = 0; j < k; j++) {
-            sum = sum + f32(Y[base + j]) * ((Z[base + j] - top) - logTotal);
+            sum = sum + f32(Y[base + j]) * ((Z[base + j] - norm.x) - norm.y);
           }
         }
         shares[at] = sum;
