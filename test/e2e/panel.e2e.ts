@@ -11,8 +11,9 @@ import { frameWith, pixels, runsOf, scenario, SMALL, useWorkbench, w } from './s
 // error, the pruning-damage banner, and the compare panel of runs picked together in the Runs view.
 
 useWorkbench(() => ({
-  // Long enough that b starts while a still trains.
-  'a.dnn': SMALL(8).replace('model small', 'model a'),
+  // Far longer than the scenario needs: a still trains when b starts and ends on every backend (ort ran 8 epochs
+  // of it before b's panel opened), and is stopped from its panel once b is done.
+  'a.dnn': SMALL(2000).replace('model small', 'model a'),
   // A different λ, so that its curves and the compare table differ from a's.
   'b.dnn': SMALL(3).replace('model small', 'model b').replace('dropneuron 0.05', 'dropneuron 0.02'),
   // Trained twice, then compared from the command palette.
@@ -48,17 +49,23 @@ describe('the stats panels in a real VS Code (code-server)', () => {
     assert.ok(!existsSync(join(runA, 'summary.json')), 'a still trains while b starts');
     const titles = [await tab('a.dnn').textContent(), await tab('b.dnn').textContent()];
     assert.notEqual(titles[0], titles[1]);
-    await waitFor('both runs to finish', () => (runsOf('a.dnn').length && runsOf('b.dnn').length ? true : undefined));
-    for (const model of ['a', 'b']) {
-      await tab(`${model}.dnn`).click();
-      const frame = await frameWith(`#title:text-is("DropNeuron · ${model}")`);
-      await frame.locator('#status', { hasText: `done after ${model === 'a' ? 8 : 3} epochs` }).waitFor({ timeout: 180_000 });
-      await frame.locator('#norms-box:not([hidden])').waitFor();
-    }
+    await tab('b.dnn').click();
+    const b = await frameWith('#title:text-is("DropNeuron · b")');
+    await b.locator('#status', { hasText: 'done after 3 epochs' }).waitFor({ timeout: 180_000 });
+    await b.locator('#norms-box:not([hidden])').waitFor();
+    await tab('a.dnn').click();
+    const a = await frameWith('#title:text-is("DropNeuron · a")');
+    // Its own run, still live after b ended: an epoch count of a's 2000, then Stop ends it with what it trained.
+    await a.locator('#status', { hasText: /^epoch [1-9]\d*\/2000/ }).waitFor({ timeout: 60_000 });
+    assert.ok(!existsSync(join(runA, 'summary.json')), 'a trains on after b is done');
+    await a.locator('#stop').click();
+    await a.locator('#status', { hasText: /^stopped after \d+ epochs? on / }).waitFor({ timeout: 120_000 });
+    await a.locator('#norms-box:not([hidden])').waitFor();
     await w.screenshot('panel-1-two-runs');
   });
 
   scenario('2. switching the colour theme with a panel open redraws its charts in the new colours', async () => {
+    await tab('b.dnn').click();
     const frame = await frameWith('#title:text-is("DropNeuron · b")');
     await frame.locator('#summary-box:not([hidden])').waitFor();
     const light = await foreground(frame);
