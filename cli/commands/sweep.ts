@@ -12,7 +12,7 @@ import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/exe
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
 import { readSweepFile } from '../../store/sweepFile.ts';
 import { isFinished, SweepFolder } from '../sweep/folder.ts';
-import { isLenet300100, LENET_300_100_REFERENCES } from '../sweep/frontier.ts';
+import { anchoredModel } from '../sweep/anchors.ts';
 import { formatDiagnostic } from './check.ts';
 
 export interface SweepFlags {
@@ -121,7 +121,7 @@ export async function runSweep(file: string, flags: SweepFlags, out: (line: stri
   const metric = folder.entries.flatMap((e) => e.result?.points ?? [])[0]?.metric;
   let chart: string | undefined;
   try {
-    chart = metric ? await folder.writeFrontier(metric, isLenet300100(model.layers) ? LENET_300_100_REFERENCES : []) : undefined;
+    chart = metric ? await folder.writeFrontier(metric, anchoredModel(model.layers)?.anchors ?? []) : undefined;
   } catch (error) {
     // The results are in sweep.json whatever happens to the chart (Vega missing from a trimmed install).
     err(`dropneuron sweep: expected to draw ${join(sweepDir, 'frontier.svg')}, found: ${(error as Error).message}`);

@@ -10,7 +10,6 @@ import { trialDir } from '../../store/sweepFile.ts';
 import { LocalExecutor } from '../../cli/sweep/executor.ts';
 import { expandTrials, mergeAxes, trialId } from '../../cli/sweep/expand.ts';
 import { parseSweepFlag, parseThresholds } from '../../cli/sweep/flags.ts';
-import { frontierSpec, isLenet300100, LENET_300_100_REFERENCES } from '../../cli/sweep/frontier.ts';
 import { dropneuron, ROOT } from '../helpers/cli.ts';
 import { syntheticSpec } from '../helpers/specs.ts';
 import { tempDir } from '../helpers/tempDir.ts';
@@ -157,33 +156,6 @@ describe('sweep expansion', () => {
     assert.throws(() => parseSweepFlag('l1'), /expected l1=V1,V2, found no values/);
     assert.throws(() => parseSweepFlag('l1=1', [{ name: 'l1', values: [2] }]), /once among the --sweep flags/);
     assert.throws(() => parseThresholds('-1'), /expected a number ≥ 0/);
-  });
-});
-
-describe('frontier.svg', () => {
-  it('draws LeNet-300-100’s reference points only for that model', () => {
-    assert.equal(
-      isLenet300100([
-        { kind: 'dense', weightShape: [784, 300] },
-        { kind: 'dense', weightShape: [300, 100] },
-        { kind: 'dense', weightShape: [100, 10] },
-      ]),
-      true,
-    );
-    assert.equal(isLenet300100([{ kind: 'dense', weightShape: [784, 10] }]), false);
-    // 542-83-61-10: 542·83 + 83 + 83·61 + 61 + 61·10 + 10.
-    assert.equal(LENET_300_100_REFERENCES[0]?.params, 542 * 83 + 83 + 83 * 61 + 61 + 61 * 10 + 10);
-    const spec = frontierSpec([{ trial: 'a', threshold: 0.01, error: 0.02, params: 1000, onFront: true, flaws: [] }], 'accuracy', LENET_300_100_REFERENCES) as {
-      data: { name: string; values: { error: number }[] }[];
-    };
-    assert.deepEqual(
-      spec.data.find((d) => d.name === 'refs')?.values.map((v) => v.error),
-      [1.83, 1.6],
-    );
-    assert.deepEqual(
-      spec.data.find((d) => d.name === 'front')?.values.map((v) => v.error),
-      [2],
-    );
   });
 });
 
