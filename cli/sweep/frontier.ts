@@ -95,7 +95,9 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
     x: (WIDTH * Math.log(p.params / domain.x[0])) / Math.log(domain.x[1] / domain.x[0]),
     y: (HEIGHT * (domain.y[1] - p.error)) / (domain.y[1] - domain.y[0]),
   });
-  const columns = options.labelPoints ? pointColumns(rows, percent ? ' %' : '') : [];
+  // A point without a number to place (a failed measurement) is left out of the labels' layout.
+  const finite = (p: { params: number; error: number }): boolean => p.params > 0 && Number.isFinite(p.params) && Number.isFinite(p.error);
+  const columns = options.labelPoints ? pointColumns(rows.filter(finite), percent ? ' %' : '') : [];
   const boxOf = (ps: readonly { params: number; error: number }[]): Pick<LabelRequest, 'x0' | 'x1' | 'y0' | 'y1'> => {
     const at = ps.map(px);
     return {
@@ -118,7 +120,7 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
   });
   const legendEntries = 2 + (broken ? 1 : 0) + (refs.length ? 1 : 0);
   const legend = { x0: WIDTH - 110, y0: 0, x1: WIDTH, y1: 8 + 16 * legendEntries };
-  const placed = placeLabels(requests, [...all.map(px), ...line], [legend], WIDTH + RIGHT - 4, HEIGHT);
+  const placed = placeLabels(requests, [...all.filter(finite).map(px), ...line], [legend], WIDTH + RIGHT - 4, HEIGHT);
   const labels = requests.map((r, i) => ({ lines: r.lines, fill: r.fill, ...placed[i]! }));
   const pointName = options.pointName ?? 'trial';
   const subtitle =

@@ -78,7 +78,7 @@ export function placeLabels(
   const placed: PlacedLabel[] = new Array<PlacedLabel>(requests.length);
   for (const { r, i, w, h } of [...sized].sort((a, b) => b.w * b.h - a.w * a.h)) {
     const order: Spot[] = [...(r.prefer ? [r.prefer, ...SIDES.filter((s) => s !== r.prefer)] : SIDES), ...CORNERS];
-    let best: Box | undefined;
+    let best = candidate(r, order[0]!, w, h);
     let bestCost = Infinity;
     for (const spot of order) {
       const box = candidate(r, spot, w, h);
@@ -90,8 +90,8 @@ export function placeLabels(
         bestCost = cost;
       }
     }
-    taken.push({ ...best!, weight: TEXT_OVER_TEXT });
-    placed[i] = { left: best!.x0, top: best!.y0 };
+    taken.push({ ...best, weight: TEXT_OVER_TEXT });
+    placed[i] = { left: best.x0, top: best.y0 };
   }
   return placed;
 }

@@ -121,6 +121,20 @@ describe('frontier.svg’s spec', () => {
   });
 });
 
+describe('frontier.svg with a point that has no error (a failed measurement)', () => {
+  it('still draws, labelling the others', () => {
+    const p = (trial: string, error: number): FrontierPoint => ({ trial, threshold: 0, error, params: 5000, onFront: false, flaws: ['nan'] });
+    const spec = frontierSpec([p('a', NaN), p('b', 0.02)], 'accuracy', LENET_300_100.anchors, { labelPoints: true });
+    assert.deepEqual(
+      data(spec, 'labels')
+        .map((l) => l.lines as string[])
+        .filter((lines) => lines[0]!.startsWith('b')),
+      [['b  2.00 %']],
+    );
+    for (const l of data(spec, 'labels')) assert.ok(Number.isFinite(l.left) && Number.isFinite(l.top), JSON.stringify(l));
+  });
+});
+
 describe('label placement', () => {
   const box = (l: { left: number; top: number }, chars: number, lines = 1) => ({ x0: l.left, y0: l.top, x1: l.left + chars * 5.5, y1: l.top + 12 * lines });
   const apart = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
