@@ -191,6 +191,14 @@ describe('the structured-pruning record’s charts', () => {
       0,
     );
     assert.equal(points.length, trials, `every finished trial of ${runs}*.json`);
+    // Dense layers: the anchors' rule from the kept sizes is the trainer's own count, point for point.
+    const own = recordFiles(RESULTS, RECORD_CHARTS[0]!).flatMap((f) =>
+      record(f.path.slice(RESULTS.length + 1)).trials.flatMap((t) => (t.result?.points ?? []).map((p) => p.params)),
+    );
+    assert.deepEqual(
+      points.map((p) => p.params),
+      own,
+    );
   });
 
   it('count LeNet-5-Caffe’s runs by the anchors’ rule, from the sizes the record gives', () => {
