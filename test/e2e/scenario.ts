@@ -71,7 +71,9 @@ export async function editorText(): Promise<string> {
 /**
  * Makes a spec's editor the active one, as a user's click does, with its first lines in view: a click near the top
  * of its visible area (the overflow guard, which does not scroll; the lines' own box moves with the scroll position),
- * then Ctrl+Home, since the scenarios read the rendered lines. `active`: the active group's editor, else the first one.
+ * then Ctrl+Home, since the scenarios read the rendered lines. `active`: the active group's editor, else the first one:
+ * after a click in a webview the spec's group is not always the active one yet (CI saw Apply's edit land while the
+ * panel's group kept the focus), so a scenario that comes back from a panel names the first.
  */
 export async function focusSpecEditor(active = true): Promise<void> {
   await w.page

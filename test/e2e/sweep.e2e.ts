@@ -88,7 +88,7 @@ describe('sweeps from the editor', () => {
     await w.screenshot('sweep-2-applied');
 
     // One WorkspaceEdit: one Undo takes both settings back.
-    await focusSpecEditor();
+    await focusSpecEditor(false);
     await w.page.keyboard.press('Control+Z');
     await waitFor(
       'Undo to restore the spec',
@@ -109,7 +109,7 @@ describe('sweeps from the editor', () => {
     await page.locator(`tr.point[data-trial="${smallest.trial}"][data-threshold="${smallest.threshold}"] button`, { hasText: 'Shrink' }).click();
     await waitFor(`Shrink to write fc1 ${kept}`, async () => (new RegExp(`dense fc1 ${kept} relu`).test(await editorText()) ? true : undefined), 60_000);
     await w.screenshot('sweep-2-shrunk');
-    await focusSpecEditor();
+    await focusSpecEditor(false);
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore fc1', async () => (/dense fc1 64 relu/.test(await editorText()) ? true : undefined), 30_000);
   });

@@ -50,7 +50,7 @@ describe('the threshold slider in a real VS Code (code-server)', () => {
     );
     await w.screenshot('threshold-1-used');
 
-    await focusSpecEditor();
+    await focusSpecEditor(false);
     await w.page.keyboard.press('Control+Z');
     await waitFor('Undo to restore the spec', async () => (/threshold 0\.08(?!\d)/.test(await specText()) ? true : undefined), 30_000);
     await w.screenshot('threshold-1-undone');
