@@ -12,7 +12,7 @@ export interface NodeProblem {
   message: string;
 }
 
-/** What a short CLI command left: its stdout, and when it failed, why, as one plain sentence. */
+/** What a short CLI command left: its stdout, and when it failed, why: one plain sentence per fault, a line each. */
 export interface CliOutcome {
   stdout: string;
   failure?: string;
@@ -55,7 +55,7 @@ export class CliRunner {
     return [this.cliPath, command, ...options, ...(paths.length ? ['--', ...paths.map((p) => resolve(p))] : [])];
   }
 
-  /** Runs a short command to its end. A failure is the CLI's own sentence (its last stderr line), or why it did not run. */
+  /** Runs a short command to its end. A failure is the CLI's own sentences (its tagged stderr lines), or why it did not run. */
   async run(scope: string | undefined, cli: CliCommand): Promise<CliOutcome> {
     const node = await this.node(scope);
     if ('message' in node) return { stdout: '', failure: node.message };
@@ -98,6 +98,10 @@ function failureSentence(cli: CliCommand, node: string, error: Error & { code?: 
   // A spawn failure has the errno's name as its code; a command that ran and failed, its exit status.
   if (typeof error.code === 'string') return `\`dropneuron ${cli.command}\` could not start: ${nodeStartFault(node, error)}`;
   if (error.killed) return `\`dropneuron ${cli.command}\` took over ${cli.timeoutMs / 1000} s and was stopped.`;
-  const last = stderr.trim().split('\n').at(-1)?.trim();
-  return (last || error.message).replace(new RegExp(`^dropneuron ${cli.command}: `), '');
+  // The CLI's own sentences are the lines it tags with its command, one per fault (`import` prints one per node it
+  // does not read): all of them, a line each. Anything else failed before the CLI could say why: its last line.
+  const tag = `dropneuron ${cli.command}: `;
+  const lines = stderr.split('\n').map((line) => line.trim());
+  const own = lines.filter((line) => line.startsWith(tag)).map((line) => line.slice(tag.length));
+  return own.length ? own.join('\n') : lines.filter(Boolean).at(-1) || error.message;
 }

@@ -89,12 +89,14 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     await w.screenshot('import-2-second');
   });
 
-  scenario('3. a model the importer does not read: its one sentence in a notification, and nothing written', async () => {
+  scenario('3. a model the importer does not read: its sentence in a notification, how many more, Show All, and nothing written', async () => {
     const plan: Plan = {
       input: [784],
       outputs: 10,
       steps: [
         { op: 'dense', name: 'fc', weight: new Float32Array(7840), bias: new Float32Array(10), inputs: 784, units: 10 },
+        { op: 'activation', fn: 'elu' },
+        { op: 'dense', name: 'fc2', weight: new Float32Array(100), bias: new Float32Array(10), inputs: 10, units: 10 },
         { op: 'activation', fn: 'elu' },
       ],
     };
@@ -104,10 +106,21 @@ describe('bring your own model: Import Model… → the spec opens → Train →
     await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
     await typePath(model);
     await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Import)$/ }).click();
-    await w.page
-      .locator('.notifications-toasts', { hasText: /Import failed: models\/elu\.onnx: expected nodes the importer reads .*found Elu/ })
-      .waitFor({ timeout: 60_000 });
+    // Two Elu nodes: the first one's sentence and a count, not only the last line the CLI printed.
+    const toast = w.page.locator('.notifications-toasts .notification-toast', {
+      hasText: /Import failed: models\/elu\.onnx: expected nodes the importer reads .*found Elu \(node "[^"]*"\); nothing was written \(and 1 more like it\)/,
+    });
+    await toast.waitFor({ timeout: 60_000 });
     assert.ok(!existsSync(join(w.workspace, 'models', 'elu.dnn')) && !existsSync(join(w.workspace, 'models', 'elu.safetensors')));
     await w.screenshot('import-3-unsupported');
+    await toast.locator('.monaco-button', { hasText: 'Show All' }).click();
+    // The log has both sentences, each naming its own node (its lines render spaces as no-break spaces: \s).
+    const output = w.page.locator('.part.panel .monaco-editor .view-lines');
+    await waitFor(
+      'the log to show both nodes',
+      async () => (((await output.textContent()) ?? '').match(/found\sElu\s\(node/g)?.length === 2 ? true : undefined),
+      30_000,
+    );
+    await w.screenshot('import-3-show-all');
   });
 });

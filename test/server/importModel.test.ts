@@ -24,6 +24,12 @@ before(async () => {
   dir = tempDir('dnn-server-import-');
   writeFileSync(join(dir, 'mlp.onnx'), onnxModel(dense(), 'mlp'));
   writeFileSync(join(dir, 'elu.onnx'), onnxModel(dense('elu'), 'elu'));
+  const twice = dense('elu');
+  twice.steps.push(
+    { op: 'dense', name: 'fc2', weight: new Float32Array(100), bias: new Float32Array(10), inputs: 10, units: 10 },
+    { op: 'activation', fn: 'elu' },
+  );
+  writeFileSync(join(dir, 'elu2.onnx'), onnxModel(twice, 'elu2'));
   client = new TestClient();
   await client.initialize();
 });
@@ -51,6 +57,15 @@ describe('dropneuron/importModel (a real server process, the CLI in a child proc
     assert.ok('problem' in reply && reply.fix === undefined, JSON.stringify(reply));
     assert.match(reply.problem, /elu\.onnx: expected nodes the importer reads \(.*\), found Elu/);
     assert.ok(!readdirSync(dir).includes('elu.dnn'));
+  });
+
+  it('a model with two such nodes is two sentences, a line each, not only the last one the CLI printed', async () => {
+    const reply = await client.request<ImportModelResult>(ImportModelRequest.method, { path: join(dir, 'elu2.onnx'), out: join(dir, 'elu2.dnn') });
+    assert.ok('problem' in reply, JSON.stringify(reply));
+    const lines = reply.problem.split('\n');
+    assert.equal(lines.length, 2, reply.problem);
+    for (const line of lines) assert.match(line, /^\S*elu2\.onnx: expected nodes the importer reads \(.*\), found Elu \(node "[^"]*"\); nothing was written$/);
+    assert.notEqual(lines[0], lines[1], 'each names its own node');
   });
 
   it('params without a .dnn `out` get the empty answer', async () => {

@@ -43,15 +43,20 @@ export function registerImportModelCommand({ client, log }: CommandDeps): vscode
         }
         log.error(`importing ${model.fsPath} failed: ${reply.problem}`);
         // The sentence names the model by its absolute path; the notification by the path the user sees in the Explorer.
-        out = await offerFix({ ...reply, problem: reply.problem.split(model.fsPath).join(vscode.workspace.asRelativePath(model)) }, out);
+        out = await offerFix({ ...reply, problem: reply.problem.split(model.fsPath).join(vscode.workspace.asRelativePath(model)) }, out, log);
       }
     }),
   ];
 }
 
-/** The failure's sentence, and its fix where one exists: another name for the spec (the one to try next), or the Node setting. */
-async function offerFix(reply: Extract<ImportModelResult, { problem: string }>, out: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const message = `Import failed: ${reply.problem}`;
+/**
+ * The failure's sentence, and its fix where one exists: another name for the spec (the one to try next), or the Node
+ * setting. A model with several nodes the importer does not read fails with a sentence per node: the notification
+ * gives the first and how many more, and Show All opens the log, which has every one.
+ */
+async function offerFix(reply: Extract<ImportModelResult, { problem: string }>, out: vscode.Uri, log: CommandDeps['log']): Promise<vscode.Uri | undefined> {
+  const [first, ...more] = reply.problem.split('\n');
+  const message = `Import failed: ${first}${more.length ? ` (and ${more.length} more like it)` : ''}`;
   if (reply.fix === 'anotherName') {
     if ((await vscode.window.showErrorMessage(message, 'Choose Another Name…')) === undefined) return undefined;
     return vscode.window.showSaveDialog({
@@ -65,7 +70,8 @@ async function offerFix(reply: Extract<ImportModelResult, { problem: string }>, 
     if (await vscode.window.showErrorMessage(message, 'Open Settings')) await openSetting('dropneuron.trainer.nodePath');
     return undefined;
   }
-  void vscode.window.showErrorMessage(message);
+  if (more.length && (await vscode.window.showErrorMessage(message, 'Show All'))) log.show();
+  else if (!more.length) void vscode.window.showErrorMessage(message);
   return undefined;
 }
 
