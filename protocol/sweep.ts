@@ -14,7 +14,7 @@
  * training run plus the thresholds it is measured at; each (trial, threshold) is one point of the front.
  */
 import type { Metric, PruningDamage, Summary } from './events.ts';
-import { formatMetric, formatPoints } from './present.ts';
+import { formatCount, formatMetric, formatPoints } from './present.ts';
 import { atChance, chanceLevel } from './prune.ts';
 import type { TrainingOverrides } from './settings.ts';
 
@@ -53,8 +53,12 @@ export interface SweepPoint {
   metric: Metric;
   /** The test metric after pruning at `threshold` (Summary.afterPrune). */
   afterPrune: number;
-  /** What the front minimises: 1 − accuracy, or the NMSE/MSE itself (`sweepError`). */
+  /** The test error: 1 − accuracy, or the NMSE/MSE itself (`sweepError`). What the point is reported with. */
   error: number;
+  /** The metric after pruning on the run's validation rows (Summary.validationMetric; absent without `validation`). */
+  validationMetric?: number;
+  /** `sweepError` of `validationMetric`: what the front minimises when every point has one (`frontSet`). */
+  validationError?: number;
   /** Parameters of the compact model (Summary.compactParams): what the front minimises beside the error. */
   params: number;
   weightsKept: number;
@@ -79,6 +83,8 @@ export interface TrialResult {
   /** Training time of the run (the done event's), seconds. */
   seconds?: number;
   epochsCompleted?: number;
+  /** Training samples the run held out for validation (its start event's; absent: none). */
+  validationSamples?: number;
   /** One per measured threshold, in the trial's threshold order (the run's own threshold when it has none). */
   points: SweepPoint[];
 }
@@ -94,13 +100,26 @@ export interface SweepTrialEntry {
   result?: TrialResult;
 }
 
-/** A point on the Pareto front: no other point has both a lower error and fewer parameters, and it is not broken (`pointFlaws`). */
+/**
+ * A point on the Pareto front: no other point has both a lower error and fewer parameters on the set that chose
+ * the front (`frontSet`), and it is not broken (`pointFlaws`).
+ */
 export interface FrontPoint {
   trial: string;
   threshold: number;
+  /** The TEST error, whichever set chose the front: what the point ships with and is reported by. */
   error: number;
+  /** The validation error, where the run held rows out: what chose the front when `frontSet` says 'validation'. */
+  validationError?: number;
   params: number;
 }
+
+/**
+ * Which data chose a sweep's front. 'validation': the training samples each run held out (`validation N`), so the
+ * test error stays an honest estimate of the model shipped; 'test': the runs held none out, so the front is picked
+ * on the very set it is reported on (an optimistic choice, said as such wherever the front is shown).
+ */
+export type FrontSet = 'validation' | 'test';
 
 /** `sweep.json`. */
 export interface SweepFile {
@@ -113,6 +132,8 @@ export interface SweepFile {
   trials: SweepTrialEntry[];
   /** Sorted by parameters, ascending. */
   front: FrontPoint[];
+  /** Which set chose `front` (`frontSet`); absent in sweeps written before it was kept: 'test'. */
+  frontSelectedOn?: FrontSet;
   updated: string;
 }
 
@@ -128,6 +149,9 @@ export function sweepPoint(summary: Summary, threshold: number): SweepPoint {
     metric: summary.metric,
     afterPrune: summary.afterPrune,
     error: sweepError(summary.metric, summary.afterPrune),
+    ...(summary.validationMetric === undefined
+      ? {}
+      : { validationMetric: summary.validationMetric, validationError: sweepError(summary.metric, summary.validationMetric) }),
     params: summary.compactParams,
     weightsKept: summary.weightsKept,
     compression: summary.compression,
@@ -212,12 +236,70 @@ export function paretoFront<P extends Pick<FrontPoint, 'error' | 'params'>>(poin
   return front;
 }
 
-/** A sweep's front: the Pareto front of its finished trials' sound points (`pointFlaws` empty). */
-export function sweepFront(trials: readonly Pick<SweepTrialEntry, 'id' | 'status' | 'result'>[]): FrontPoint[] {
-  const sound = trials.flatMap((t) =>
+type FinishedTrial = Pick<SweepTrialEntry, 'id' | 'status' | 'result'>;
+
+/** Every finished trial's sound points (`pointFlaws` empty), as front candidates. */
+function soundPoints(trials: readonly FinishedTrial[]): FrontPoint[] {
+  return trials.flatMap((t) =>
     t.status === 'done'
-      ? (t.result?.points ?? []).filter((p) => !pointFlaws(p).length).map((p) => ({ trial: t.id, threshold: p.threshold, error: p.error, params: p.params }))
+      ? (t.result?.points ?? [])
+          .filter((p) => !pointFlaws(p).length)
+          .map((p) => ({
+            trial: t.id,
+            threshold: p.threshold,
+            error: p.error,
+            ...(p.validationError === undefined ? {} : { validationError: p.validationError }),
+            params: p.params,
+          }))
       : [],
   );
-  return paretoFront(sound);
+}
+
+/**
+ * The one rule for which set chooses a sweep's front: validation when every sound finished point has a validation
+ * error (every run held rows out), else test — one point without would be judged on another set than the rest.
+ * With no sound point yet, the finished points say it (so that an all-broken validation sweep still says validation).
+ */
+export function frontSet(trials: readonly FinishedTrial[]): FrontSet {
+  const sound = soundPoints(trials);
+  const finished: readonly { validationError?: number }[] = sound.length ? sound : trials.flatMap((t) => (t.status === 'done' ? (t.result?.points ?? []) : []));
+  return finished.length && finished.every((p) => p.validationError !== undefined && Number.isFinite(p.validationError)) ? 'validation' : 'test';
+}
+
+/** How many training samples the sweep's runs held out for validation: one count, or the smallest and largest. */
+export function heldOutSamples(trials: readonly FinishedTrial[]): { min: number; max: number } | undefined {
+  const counts = trials.flatMap((t) => (t.status === 'done' && t.result?.validationSamples ? [t.result.validationSamples] : []));
+  return counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : undefined;
+}
+
+/**
+ * Which set chose the front, in one sentence for whoever shows it (the CLI under its table, the sweep panel under
+ * its own): the validation rows held out, with the test error reported; or the test set, with how to do better.
+ */
+export function frontSetText(trials: readonly FinishedTrial[]): string {
+  if (frontSet(trials) === 'test') return 'front chosen on the test set: add `validation N` to the train block to choose on held-out data';
+  const held = heldOutSamples(trials);
+  const count = !held
+    ? ''
+    : held.min === held.max
+      ? ` (${formatCount(held.min)} samples held out of training)`
+      : ` (${formatCount(held.min)} to ${formatCount(held.max)} samples held out of training)`;
+  return `front chosen on validation${count}; test error reported`;
+}
+
+/** The error a front is chosen by (`frontSet`): a point's validation error on a validation front, its test error otherwise. */
+export function selectionError(p: Pick<FrontPoint, 'error' | 'validationError'>, on: FrontSet): number {
+  return on === 'validation' ? (p.validationError ?? NaN) : p.error;
+}
+
+/**
+ * A sweep's front: the Pareto front of its finished trials' sound points (`pointFlaws` empty), chosen on the set
+ * `frontSet` says. Each point keeps its test `error`: what it ships with, and what every view reports.
+ */
+export function sweepFront(trials: readonly FinishedTrial[]): FrontPoint[] {
+  const sound = soundPoints(trials);
+  const on = frontSet(trials);
+  if (on === 'test') return paretoFront(sound);
+  // paretoFront minimises `error`: handed the validation error as it, and each point back with its test error.
+  return paretoFront(sound.map((point) => ({ point, error: selectionError(point, on), params: point.params }))).map((c) => c.point);
 }

@@ -6,7 +6,7 @@ import type { TrainerEvent } from '../../protocol/events.ts';
 import { tryReadSpecFile } from '../../store/files.ts';
 import { formatCompression, formatMetric } from '../../protocol/present.ts';
 import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
-import { pointFlaws, type SweepAxis, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { frontSetText, pointFlaws, type SweepAxis, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { displayUrl } from '../queue/address.ts';
 import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/executor.ts';
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
@@ -192,16 +192,20 @@ function terminalDisplay(todo: readonly Trial[], out: (line: string) => void): D
 function printResults(folder: SweepFolder, chart: string | undefined, out: (line: string) => void): void {
   const front = folder.front();
   const onFront = (trial: string, threshold: number): boolean => front.some((f) => f.trial === trial && f.threshold === threshold);
-  const table = new Table({ head: ['trial', 'threshold', 'test metric', 'kept params', 'compression', 'front'], style: { head: [], border: [] } });
+  // The validation column only when a run held rows out: beside the test metric, as the front may be chosen on it.
+  const validation = folder.entries.some((e) => e.result?.points.some((p) => p.validationMetric !== undefined));
+  const head = ['trial', 'threshold', ...(validation ? ['validation metric'] : []), 'test metric', 'kept params', 'compression', 'front'];
+  const table = new Table({ head, style: { head: [], border: [] } });
   for (const e of folder.entries) {
     if (!e.result?.points.length) {
-      table.push([e.id, '', e.status, '', '', '']);
+      table.push([e.id, '', e.status, ...head.slice(3).map(() => '')]);
       continue;
     }
     for (const p of e.result.points) {
       table.push([
         e.id,
         String(p.threshold),
+        ...(validation ? [p.validationMetric === undefined ? '—' : `${p.metric} ${formatMetric(p.metric, p.validationMetric)}`] : []),
         `${p.metric} ${formatMetric(p.metric, p.afterPrune)}`,
         p.params.toLocaleString('en'),
         formatCompression(p.compression),
@@ -221,5 +225,6 @@ function printResults(folder: SweepFolder, chart: string | undefined, out: (line
     `Pareto front: ${front.length} point${front.length === 1 ? '' : 's'} (no other point has both a lower error and fewer kept parameters)` +
       (broken ? `; ${broken} broken point${broken === 1 ? '' : 's'} (⚠: at chance, a layer emptied, or pruning past the tolerance) left off it` : ''),
   );
+  out(frontSetText(folder.entries));
   out(`results: ${join(folder.dir, 'sweep.json')}${chart ? `; chart: ${chart}` : ''}`);
 }

@@ -8,6 +8,7 @@ import type { Metric } from '../../protocol/events.ts';
 import { writeAtomic, io } from '../../store/files.ts';
 import {
   FRONTIER_FILE,
+  frontSet,
   pointFlaws,
   sweepFront,
   type FrontPoint,
@@ -92,6 +93,7 @@ export class SweepFolder {
       shared: this.shared,
       trials: this.entries,
       front: this.front(),
+      frontSelectedOn: frontSet(this.entries),
       updated: new Date().toISOString(),
     };
   }

@@ -8,9 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { TrainerEvent } from '../../protocol/events.ts';
+import type { StartEvent, TrainerEvent } from '../../protocol/events.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
-import { readRun } from '../../store/runFolder.ts';
+import { readEvents, readRun } from '../../store/runFolder.ts';
 import { namedOverrides, overrideArgs } from '../../protocol/settings.ts';
 import { sweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
@@ -96,10 +96,13 @@ export async function runTrial(
   // No thresholds: `prune` measures the run at its own.
   const measured = await pruneChild(cli, dir, trial.thresholds, signal);
   if ('error' in measured) return { status: signal.aborted ? 'stopped' : 'error', message: measured.error, points: [] };
+  // How many training samples the run held out: the sweep says what chose its front (protocol's `frontSetText`).
+  const validationSamples = readEvents(dir).find((e): e is StartEvent => e.type === 'start')?.validationSamples;
   return {
     status: 'done',
     seconds: done!.seconds,
     epochsCompleted: done!.epochsCompleted,
+    ...(validationSamples ? { validationSamples } : {}),
     points: measured.map((r) => sweepPoint(r.summary, r.threshold)),
   };
 }

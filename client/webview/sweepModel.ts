@@ -1,7 +1,7 @@
 /** The sweep panel's points, as a pure function of sweep.json: what the scatter and the table show. */
 import type { Metric } from '../../protocol/events.ts';
 import { formatCount, formatMetric } from '../../protocol/present.ts';
-import { pointFlaws, sweepFront, type PointFlaw, type SweepFile, type SweepValue } from '../../protocol/sweep.ts';
+import { frontSet, frontSetText, pointFlaws, sweepFront, type FrontSet, type PointFlaw, type SweepFile, type SweepValue } from '../../protocol/sweep.ts';
 import { isRoundTick } from './ticks.ts';
 
 export interface SweepPagePoint {
@@ -15,6 +15,8 @@ export interface SweepPagePoint {
   metric: Metric;
   afterPrune: number;
   beforePrune?: number | undefined;
+  /** The metric after pruning on the run's validation rows (absent when it held none out). */
+  validationMetric?: number | undefined;
   onFront: boolean;
   /** Why no one should pick this point (`pointFlaws`): shown marked, never on the front, no Apply or Shrink. */
   flaws: PointFlaw[];
@@ -35,6 +37,9 @@ export interface SweepView {
   /** The points that are broken (`flaws` not empty). */
   broken: SweepPagePoint[];
   failed: SweepFailedTrial[];
+  /** Which set chose the front (`frontSet`), and that in a sentence (`frontSetText`): under the table. */
+  frontSet: FrontSet;
+  frontSetText: string;
   /** "4 points · 2 on the front · 1 broken · 2 of 2 trials done". */
   status: string;
 }
@@ -42,7 +47,7 @@ export interface SweepView {
 const pointKey = (trial: string, threshold: number): string => `${trial}@${threshold}`;
 
 export function sweepView(sweep: SweepFile | null): SweepView {
-  if (!sweep) return { points: [], front: [], broken: [], failed: [], status: 'waiting for the sweep’s first results…' };
+  if (!sweep) return { points: [], front: [], broken: [], failed: [], frontSet: 'test', frontSetText: '', status: 'waiting for the sweep’s first results…' };
   // The front by the one rule (protocol's `sweepFront`), not sweep.json's own: a sweep written before broken
   // points were left out is judged the same way.
   const onFront = new Set(sweepFront(sweep.trials).map((f) => pointKey(f.trial, f.threshold)));
@@ -58,6 +63,7 @@ export function sweepView(sweep: SweepFile | null): SweepView {
           metric: p.metric,
           afterPrune: p.afterPrune,
           beforePrune: p.beforePrune,
+          validationMetric: p.validationMetric,
           onFront: onFront.has(pointKey(t.id, p.threshold)),
           flaws: pointFlaws(p),
         }))
@@ -90,7 +96,8 @@ export function sweepView(sweep: SweepFile | null): SweepView {
     ...(running ? [`${running} training`] : []),
     ...(errors ? [`${errors} failed`] : []),
   ].join(' · ');
-  return { points, front, broken, failed, status };
+  const frontText = points.length ? frontSetText(sweep.trials) : '';
+  return { points, front, broken, failed, frontSet: frontSet(sweep.trials), frontSetText: frontText, status };
 }
 
 /** The trial's swept settings: `dropneuron 0.05 · learning_rate 0.001`. */
@@ -111,7 +118,9 @@ export function pointLines(p: SweepPagePoint): string[] {
   return [
     p.label,
     `${formatCount(p.params)} parameters kept`,
-    `${p.metric} ${formatMetric(p.metric, p.afterPrune)} after pruning${before}`,
+    // "test" said only beside a validation line: without one, the table's paragraph says the metric is the test set's.
+    `${p.validationMetric === undefined ? '' : 'test '}${p.metric} ${formatMetric(p.metric, p.afterPrune)} after pruning${before}`,
+    ...(p.validationMetric === undefined ? [] : [`validation ${p.metric} ${formatMetric(p.metric, p.validationMetric)} after pruning`]),
     ...p.flaws.map((f) => `⚠ ${f.reason}`),
   ];
 }

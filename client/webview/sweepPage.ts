@@ -31,6 +31,9 @@ function render(): void {
   document.body.dataset.points = String(view.points.length);
   document.body.dataset.front = String(view.front.length);
   document.body.dataset.broken = String(view.broken.length);
+  document.body.dataset.frontSet = view.frontSet;
+  // Which set chose ★, after the paragraph's "The metric is the test set's after pruning": said, never implied.
+  $('front-set').textContent = view.frontSetText ? `${view.frontSetText[0]!.toUpperCase()}${view.frontSetText.slice(1)}.` : '';
   drawChart(view);
   renderTable(view);
 }
@@ -134,9 +137,19 @@ function renderTable({ points, failed }: SweepView): void {
   const table = $('points');
   table.replaceChildren();
   const metric = points[0]?.metric ?? 'accuracy';
+  const name = metric === 'accuracy' ? 'accuracy' : metric.toUpperCase();
+  // The validation column only when a run held rows out: the set the front is then chosen on, beside the test set's.
+  const validation = points.some((p) => p.validationMetric !== undefined);
   const head = table.appendChild(document.createElement('tr'));
-  for (const h of ['Trial', 'Threshold', 'Parameters', metric === 'accuracy' ? 'Accuracy' : metric.toUpperCase(), ''])
-    head.appendChild(document.createElement('th')).textContent = h;
+  const headings = [
+    'Trial',
+    'Threshold',
+    'Parameters',
+    ...(validation ? [`Validation ${name}`] : []),
+    validation ? `Test ${name}` : name[0]!.toUpperCase() + name.slice(1),
+    '',
+  ];
+  for (const h of headings) head.appendChild(document.createElement('th')).textContent = h;
   for (const p of [...points].sort((a, b) => a.params - b.params || a.error - b.error)) {
     const row = table.appendChild(document.createElement('tr'));
     const broken = p.flaws.length > 0;
@@ -148,7 +161,8 @@ function renderTable({ points, failed }: SweepView): void {
     const trial = row.appendChild(document.createElement('td'));
     trial.className = 'trial';
     trial.textContent = `${p.onFront ? '★ ' : broken ? '⚠ ' : ''}${trialText(p)}`;
-    for (const text of [String(p.threshold), formatCount(p.params), formatMetric(p.metric, p.afterPrune)])
+    const measured = validation ? [p.validationMetric === undefined ? '—' : formatMetric(p.metric, p.validationMetric)] : [];
+    for (const text of [String(p.threshold), formatCount(p.params), ...measured, formatMetric(p.metric, p.afterPrune)])
       row.appendChild(document.createElement('td')).textContent = text;
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
@@ -167,6 +181,7 @@ function renderTable({ points, failed }: SweepView): void {
         p.trial,
         p.threshold,
         p.flaws.map((f) => `${f.tag}: ${f.reason}.`),
+        headings.length,
       );
   }
   for (const f of failed) {
@@ -176,22 +191,22 @@ function renderTable({ points, failed }: SweepView): void {
     const trial = row.appendChild(document.createElement('td'));
     trial.className = 'trial';
     trial.textContent = `✕ ${trialText(f)}`;
-    for (let i = 0; i < 3; i++) row.appendChild(document.createElement('td')).textContent = '—';
+    for (let i = 0; i < headings.length - 2; i++) row.appendChild(document.createElement('td')).textContent = '—';
     const actions = row.appendChild(document.createElement('td'));
     actions.className = 'point-actions';
     actions.append(button('Open run', 'Show this trial’s run', { type: 'open', trial: f.trial }));
-    flawRow(table, f.trial, undefined, [`${f.reason}.`]);
+    flawRow(table, f.trial, undefined, [`${f.reason}.`], headings.length);
   }
 }
 
 /** The reasons a point is broken (or a trial failed), one line each, in a row of their own under the point's. */
-function flawRow(table: HTMLElement, trial: string, threshold: number | undefined, lines: string[]): void {
+function flawRow(table: HTMLElement, trial: string, threshold: number | undefined, lines: string[], columns: number): void {
   const row = table.appendChild(document.createElement('tr'));
   row.className = 'flaw';
   row.dataset.trial = trial;
   if (threshold !== undefined) row.dataset.threshold = String(threshold);
   const cell = row.appendChild(document.createElement('td'));
-  cell.colSpan = 5;
+  cell.colSpan = columns;
   for (const line of lines) cell.appendChild(document.createElement('div')).textContent = line;
 }
 

@@ -13,7 +13,7 @@ import {
   formatPoints,
   formatSparseWeights,
 } from '../../../protocol/present.ts';
-import { sweepFront, type FrontPoint, type SweepTrialEntry, type SweepValue } from '../../../protocol/sweep.ts';
+import { frontSet, frontSetText, selectionError, sweepFront, type FrontPoint, type SweepTrialEntry, type SweepValue } from '../../../protocol/sweep.ts';
 
 export interface RunRow {
   /** Stable id: `run:<runDir>`. */
@@ -159,13 +159,15 @@ export function sweepRows(sweeps: SweepInfo[]): SweepRow[] {
     const active = sweep.trials.some((t) => t.status === 'running' || t.status === 'pending');
     // The front as the panel and sweep.json draw it now (a sweep.json of an older version may list broken points on it).
     const front = sweepFront(sweep.trials);
-    const best = [...front].sort((a, b) => a.error - b.error)[0];
+    // Best by the set that chose the front: on a validation front, never the point the test set happens to favour.
+    const on = frontSet(sweep.trials);
+    const best = [...front].sort((a, b) => selectionError(a, on) - selectionError(b, on))[0];
     const axes = sweep.axes.map((a) => `${a.name} × ${a.values.length}`).join(', ');
     return {
       id: `sweep:${sweepDir}`,
       label: `${model} · sweep`,
       description: [`${done}/${sweep.trials.length} trials`, `${front.length} on the front`].join(' · '),
-      tooltip: [sweepDir, axes, ...(best ? [`best on the front: ${bestText(sweep, best)}`] : [])].join('\n'),
+      tooltip: [sweepDir, axes, ...(best ? [`best on the front: ${bestText(sweep, best)}`, frontSetText(sweep.trials)] : [])].join('\n'),
       state: active ? 'running' : failed ? 'failed' : 'done',
       specPath: sweep.specPath,
       trials: sweep.trials.map((t) => {

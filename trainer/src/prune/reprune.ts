@@ -48,7 +48,8 @@ export async function openRun(runDir: string): Promise<SavedRun> {
     const manifest = folder.manifest();
     const events = readEvents(dir);
     const done = events.filter((e): e is DoneEvent => e.type === 'done').at(-1);
-    const trainedOn = events.find((e): e is StartEvent => e.type === 'start')?.backend;
+    const start = events.find((e): e is StartEvent => e.type === 'start');
+    const trainedOn = start?.backend;
     if (!done) throw new PruneError(`${dir}: expected a finished run, found one without its done event: finish it with \`dropneuron train --resume ${dir}\``);
     const analysis = analyze(manifest.spec, manifest.overrides);
     const model = analysis.model;
@@ -64,9 +65,11 @@ export async function openRun(runDir: string): Promise<SavedRun> {
     }
     const weights = layers.map((layer, i) => ({ layer, w: variables[2 * i]!, b: variables[2 * i + 1]! }));
     const backend = await backendOf(trainedOn, model.train.backend);
-    // Only the test set is read. MNIST's is a file of its own whatever the limit, so one training sample will do
-    // (not 60 000); other data sets split theirs from the (limited) samples, so they load as the run did.
-    const limit = model.data?.kind === 'mnist' ? 1 : manifest.limit;
+    // The test set is read, and the validation rows when the run held some out (the last of its training samples,
+    // so the training set loads as the run loaded it). Without them, MNIST's test set is a file of its own whatever
+    // the limit, so one training sample will do (not 60 000); other data sets split theirs from the (limited)
+    // samples, so they load as the run did.
+    const limit = model.data?.kind === 'mnist' && !start?.validationSamples ? 1 : manifest.limit;
     const data = loadDataset(model, dirname(manifest.specPath), limit);
     const evaluator = new Evaluator(model, layerOpsFor(backend.name), data, { backend: backend.name });
     return { runDir: dir, manifest, analysis, model, done, weights, evaluator, backend, inputShape: data.inputShape };
@@ -104,6 +107,10 @@ export async function pruneAt(run: SavedRun, threshold: number): Promise<{ summa
   const afterPrune = await run.evaluator.test(pruned);
   const small = compact(run.model, pruned);
   const summary = summarize(run.model, pruned, small, await before, afterPrune);
+  // On the validation rows too, as the run's end measures its shipped model (listeners/verdict.ts): what a sweep
+  // chooses its front by, so that the test set is only reported on.
+  const validation = await run.evaluator.validation(pruned);
+  if (validation !== undefined) summary.validationMetric = validation;
   summary.damage = pruningDamage(summary.metric, summary.beforePrune, afterPrune, threshold, run.model.regularize.tolerance);
   return { summary, pruned };
 }

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { Summary } from '../../protocol/events.ts';
+import { sweepFront, SWEEP_FILE, type SweepFile } from '../../protocol/sweep.ts';
+import { trialDir } from '../../store/sweepFile.ts';
+import { dropneuron } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/tempDir.ts';
+
+/**
+ * 784-32-10 on 1 000 MNIST images, 200 of them held out (`validation 200`), one epoch: learnt enough to be far
+ * from chance (synthetic data's random labels would leave every point at chance, and the front empty). The spec's
+ * own threshold is one of the swept ones, so a re-pruned point can be checked against the run's own summary.
+ */
+const SPEC = `model tinyv {
+  data mnist limit=1000
+  input 784
+  dense fc1 32 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.0001
+  dropneuron 0.001
+  threshold 0.01
+}
+
+train {
+  epochs 1
+  batch 100
+  seed 1
+  validation 200
+}
+
+sweep {
+  dropneuron 0.001 0.01
+  threshold 0.01 0.05
+}
+`;
+
+describe('dropneuron sweep with a validation split (the built CLI, real trainer processes)', () => {
+  let dir: string;
+  let sweepDir: string;
+  let run: { status: number | null; stdout: string; stderr: string };
+  before(() => {
+    dir = tempDir('dnn-sweepval-');
+    writeFileSync(join(dir, 'v.dnn'), SPEC);
+    sweepDir = join(dir, 'sweep');
+    run = dropneuron(['sweep', join(dir, 'v.dnn'), '--out', sweepDir, '--parallel', '1'], { timeout: 240_000 });
+  });
+  const read = (): SweepFile => JSON.parse(readFileSync(join(sweepDir, SWEEP_FILE), 'utf8')) as SweepFile;
+
+  it('every re-pruned point carries its validation error, and sweep.json says the front was chosen on validation', () => {
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const file = read();
+    const points = file.trials.flatMap((t) => t.result!.points);
+    assert.equal(points.length, 4);
+    for (const p of points) {
+      assert.ok(p.validationMetric !== undefined && p.validationMetric > 0.2, `a validation metric past chance, found ${p.validationMetric}`);
+      assert.equal(p.validationError, 1 - p.validationMetric);
+      assert.equal(p.error, 1 - p.afterPrune, 'the error stays the test set’s');
+    }
+    for (const t of file.trials) assert.equal(t.result!.validationSamples, 200);
+    assert.equal(file.frontSelectedOn, 'validation');
+    assert.ok(file.front.length >= 1, 'a front of the sound points');
+    assert.deepEqual(file.front, sweepFront(file.trials));
+    for (const f of file.front) assert.equal(typeof f.validationError, 'number');
+  });
+
+  it('re-pruned at the run’s own threshold, the validation metric is the one the run’s end measured', () => {
+    for (const t of read().trials) {
+      const own = t.result!.points.find((p) => p.threshold === 0.01)!;
+      const summary = JSON.parse(readFileSync(join(trialDir(sweepDir, t.id), 'summary.json'), 'utf8')) as Summary;
+      assert.equal(own.validationMetric, summary.validationMetric, t.id);
+    }
+  });
+
+  it('the table has a validation column and a line saying which set chose the front', () => {
+    assert.match(run.stdout, /│ trial\s+│ threshold │ validation metric │ test metric/);
+    assert.match(run.stdout, /\nfront chosen on validation \(200 samples held out of training\); test error reported\n/);
+  });
+});
