@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
+import { formatMetric } from '../../protocol/present.ts';
 import type { SweepFile } from '../../protocol/sweep.ts';
 import { waitFor } from './harness.ts';
 import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor } from './scenario.ts';
@@ -13,8 +14,9 @@ import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor } from '.
 // A tiny data slice: 6 points (2 trained runs × 3 thresholds) in about a minute. After one epoch only the strong
 // dropneuron (0.5) drops fc1 neurons at threshold 0.08 (its threshold curve: 33 of 64 kept), which Shrink needs.
 // Threshold 1 prunes every neuron of both runs (issue 29): the smallest models of the sweep, at chance, which a
-// front of error against size alone would put first.
-const SPEC = `${SMALL(1).replace('model small', 'model swept').replace('limit=2000', 'limit=500')}
+// front of error against size alone would put first. `validation 100` holds the last 100 of the 500 images out:
+// the front is chosen on them, never on the test set it is reported on.
+const SPEC = `${SMALL(1).replace('model small', 'model swept').replace('limit=2000', 'limit=500').replace('  seed 1\n', '  seed 1\n  validation 100\n')}
 sweep {
   dropneuron 0.01 0.5
   threshold 0.05 0.08 1
@@ -69,6 +71,18 @@ describe('sweeps from the editor', () => {
     assert.equal(await page.locator('tr.point').count(), 6);
     assert.equal(await page.locator('tr.point.front').count(), front);
     assert.match((await page.locator('#status').textContent()) ?? '', /6 points · \d on the front · \d broken · 2 of 2 trials done/);
+    // The runs held 100 images out: ★ was chosen on them, and the page says so where it explains the table, with the
+    // validation accuracy in a column of its own beside the test accuracy each point is reported with.
+    assert.equal(await page.locator('body').getAttribute('data-front-set'), 'validation');
+    assert.equal(await page.locator('#front-set').textContent(), 'Front chosen on validation (100 samples held out of training); test error reported.');
+    assert.deepEqual(await page.locator('#points th').allTextContents(), ['Trial', 'Threshold', 'Parameters', 'Validation accuracy', 'Test accuracy', '']);
+    const sweepFile = JSON.parse(readFileSync(join(w.workspace, '.dropneuron', 'sweeps', 'swept', 'sweep.json'), 'utf8')) as SweepFile;
+    assert.equal(sweepFile.frontSelectedOn, 'validation');
+    for (const t of sweepFile.trials)
+      for (const p of t.result?.points ?? []) {
+        const cell = page.locator(`tr.point[data-trial="${t.id}"][data-threshold="${p.threshold}"] td`).nth(3);
+        assert.equal(await cell.textContent(), formatMetric(p.metric, p.validationMetric!), `${t.id} at ${p.threshold}: its validation accuracy`);
+      }
     await w.screenshot('sweep-2-panel');
 
     const before = await editorText();
@@ -152,8 +166,8 @@ describe('sweeps from the editor', () => {
       const canvas = page.locator('#chart-sweep');
       assert.equal(await canvas.getAttribute('data-y-title'), 'test accuracy after pruning (%)');
       assert.match((await page.locator('#chart-caption').textContent()) ?? '', /^Test accuracy after pruning \(%\) against parameters kept/);
-      assert.equal(await page.locator('#points th').nth(3).textContent(), 'Accuracy');
-      assert.match((await page.locator('tr.point[data-threshold="1"] td').nth(3).textContent()) ?? '', /^\d+\.\d\d %$/);
+      assert.equal(await page.locator('#points th').nth(4).textContent(), 'Test accuracy');
+      assert.match((await page.locator('tr.point[data-threshold="1"] td').nth(4).textContent()) ?? '', /^\d+\.\d\d %$/);
       // The parameters axis spans 22 to 50,890: labelled at the powers of ten only, so no two labels overlap.
       const labels = ((await canvas.getAttribute('data-x-labels')) ?? '').split('|');
       assert.ok(labels.length >= 2 && labels.length <= 6, `expected 2 to 6 labels on the parameters axis, found ${labels.join(' ')}`);
