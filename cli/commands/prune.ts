@@ -48,14 +48,24 @@ function printResults(results: PruneResult[], out: (line: string) => void): void
   if (!first) return;
   const metric = first.summary.metric;
   out(`${first.runDir}: trained with threshold ${first.runThreshold}; test ${metric} before pruning ${formatMetric(metric, first.summary.beforePrune)}`);
+  // A run that held rows out is measured on them too (what a sweep chooses its front by): their column beside the test's.
+  const validation = results.some((r) => r.summary.validationMetric !== undefined);
   const table = new Table({
-    head: ['threshold', `${metric} after pruning`, 'weights kept', 'fewer non-zero weights', 'neurons kept', 'compact params'],
+    head: [
+      'threshold',
+      ...(validation ? [`validation ${metric} after pruning`, `test ${metric} after pruning`] : [`${metric} after pruning`]),
+      'weights kept',
+      'fewer non-zero weights',
+      'neurons kept',
+      'compact params',
+    ],
     style: { head: [], border: [] },
   });
   for (const r of results) {
     const s = r.summary;
     table.push([
       `${r.threshold}${r.threshold === r.runThreshold ? ' (the run’s)' : ''}`,
+      ...(validation ? [s.validationMetric === undefined ? '—' : formatMetric(metric, s.validationMetric)] : []),
       formatMetric(metric, s.afterPrune),
       `${s.weightsKept.toLocaleString('en')} (${formatPercent(s.density)})`,
       formatCompression(s.compression),

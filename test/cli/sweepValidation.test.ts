@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Summary } from '../../protocol/events.ts';
+import { formatMetric } from '../../protocol/present.ts';
 import { sweepFront, SWEEP_FILE, type SweepFile } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { dropneuron } from '../helpers/cli.ts';
@@ -79,5 +80,19 @@ describe('dropneuron sweep with a validation split (the built CLI, real trainer 
   it('the table has a validation column and a line saying which set chose the front', () => {
     assert.match(run.stdout, /│ trial\s+│ threshold │ validation metric │ test metric/);
     assert.match(run.stdout, /\nfront chosen on validation \(200 samples held out of training\); test error reported\n/);
+  });
+
+  it('dropneuron prune shows a trial’s validation accuracy beside its test accuracy, the run’s end’s at its own threshold', () => {
+    const t = read().trials[0]!;
+    const r = dropneuron(['prune', trialDir(sweepDir, t.id), '--threshold', '0.01']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /│ threshold\s+│ validation accuracy after pruning │ test accuracy after pruning │/);
+    const own = t.result!.points.find((p) => p.threshold === 0.01)!;
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `│ 0\\.01 \\(the run’s\\) │ ${formatMetric('accuracy', own.validationMetric!).replace('.', '\\.')}\\s+│ ${formatMetric('accuracy', own.afterPrune).replace('.', '\\.')}`,
+      ),
+    );
   });
 });
