@@ -118,8 +118,6 @@ export interface RunInfo {
   epochsCompleted?: number;
   epochs?: number;
   metric?: Metric;
-  afterPrune?: number;
-  compression?: number;
   finished: boolean;
   stopped?: boolean;
   /** Layer sizes of the compact model, when the run finished. */

@@ -306,8 +306,6 @@ export function readRun(runDir: string): { info: RunInfo; result: RunResult; tim
     if (done)
       Object.assign(info, {
         stopped: done.stopped,
-        afterPrune: done.summary.afterPrune,
-        compression: done.summary.compression,
         compactSizes: done.summary.compactSizes,
         epochsCompleted: done.epochsCompleted,
         summary: runSummaryOf(done.summary),

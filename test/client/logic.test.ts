@@ -167,9 +167,8 @@ describe('tree rows', () => {
       epochs: 5,
       epochsCompleted: 5,
       metric: 'accuracy' as const,
-      afterPrune: 0.8301,
-      compression: 11.9093,
       compactSizes: { fc1: 55, fc2: 32, out: 10 },
+      summary: { metric: 'accuracy' as const, beforePrune: 0.8795, afterPrune: 0.8301, compactParams: 19_302, fullParams: 50_890, compression: 11.9093 },
     };
     const rows = runRows([
       { ...base, runDir: '/w/.dropneuron/runs/old', started: '2026-11-20T10:00:00.000Z' },
@@ -178,8 +177,8 @@ describe('tree rows', () => {
     assert.deepEqual(
       rows.map((r) => [r.id, r.label, r.description, r.state]),
       [
-        ['run:/w/.dropneuron/runs/new', 'mnist-small · 83.01 %', '11.9× fewer non-zero weights · stopped at 5/5 epochs', 'stopped'],
-        ['run:/w/.dropneuron/runs/old', 'mnist-small · 83.01 %', '11.9× fewer non-zero weights', 'done'],
+        ['run:/w/.dropneuron/runs/new', 'mnist-small · 83.01 %', '19.3k params · stopped at 5/5 epochs', 'stopped'],
+        ['run:/w/.dropneuron/runs/old', 'mnist-small · 83.01 %', '19.3k params', 'done'],
       ],
     );
     assert.match(rows[0]!.tooltip, /started 2026-11-23 09:30 · 5\/5 epochs · on wasm\n\/w\/\.dropneuron\/runs\/new$/);

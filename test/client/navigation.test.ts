@@ -39,8 +39,6 @@ const INFO: RunInfo = {
   epochs: 5,
   epochsCompleted: 5,
   metric: 'accuracy',
-  afterPrune: 0.2958,
-  compression: DONE.summary.compression,
   compactSizes: DONE.summary.compactSizes,
 };
 
@@ -74,7 +72,7 @@ describe('the Runs view after a few runs', () => {
   });
 
   it('the row leads with the model, its pruned metric and the compact model’s size; dates, backend and folder are in the tooltip', () => {
-    const [row] = runRows([{ ...INFO, afterPrune: DONE.summary.afterPrune, overrides: { dropneuron: 0.1 }, summary: runSummaryOf(EVENTS)! }]);
+    const [row] = runRows([{ ...INFO, overrides: { dropneuron: 0.1 }, summary: runSummaryOf(EVENTS)! }]);
     assert.equal(row!.label, 'tabular · 83.01 %');
     assert.equal(row!.description, `${formatParamsShort(DONE.summary.compactParams)} · dropneuron 0.1`);
     assert.equal(row!.description, '19.3k params · dropneuron 0.1');
@@ -92,7 +90,7 @@ describe('the Runs view after a few runs', () => {
 
   it('a run without a result says where it stands after the model', () => {
     const running = { ...INFO, finished: false, state: 'running' as const, epochsCompleted: 7, epochs: 30 };
-    for (const k of ['afterPrune', 'compression', 'compactSizes'] as const) delete running[k];
+    delete running.compactSizes;
     assert.deepEqual(
       [running, { ...running, state: 'interrupted' as const }, { ...running, state: 'failed' as const }].map((r) => {
         const [row] = runRows([r]);

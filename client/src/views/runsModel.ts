@@ -69,8 +69,8 @@ function rowState(run: RunInfo): RunRow['state'] {
 }
 
 /** The tooltip's lines on the result: the metric before and after pruning, the damage, the compact model. */
-function resultLines(run: RunInfo, summary: RunSummary | undefined): string[] {
-  if (!summary) return run.afterPrune !== undefined ? [`${metricText(run.metric, run.afterPrune)} after pruning`] : [];
+function resultLines(summary: RunSummary | undefined): string[] {
+  if (!summary) return [];
   const metric = summary.metric;
   const lines = [`${formatNamedMetric(metric, summary.afterPrune)} after pruning (${formatMetric(metric, summary.beforePrune)} before)`];
   const damage = summary.damage;
@@ -99,9 +99,9 @@ export function runRows(runs: RunInfo[]): RunRow[] {
       const state = rowState(run);
       const summary = run.finished ? run.summary : undefined;
       const finished = state === 'done' || state === 'stopped';
-      const result = finished ? metricText(run.metric, summary?.afterPrune ?? run.afterPrune) : '';
+      const result = finished && summary ? metricText(summary.metric, summary.afterPrune) : '';
       const epochs = run.epochsCompleted !== undefined ? `${run.epochsCompleted}/${run.epochs ?? '?'} epochs` : undefined;
-      const size = summary ? formatParamsShort(summary.compactParams) : run.compression !== undefined ? formatSparseWeights(run.compression) : undefined;
+      const size = summary ? formatParamsShort(summary.compactParams) : undefined;
       const description = [finished ? size : epochs, shortOverrides(run.overrides), state === 'stopped' && epochs ? `stopped at ${epochs}` : undefined].filter(
         Boolean,
       );
@@ -112,7 +112,7 @@ export function runRows(runs: RunInfo[]): RunRow[] {
         description: description.join(' · '),
         tooltip: [
           `${run.model}: ${STATE_TEXT[state]}`,
-          ...resultLines(run, summary),
+          ...resultLines(summary),
           ...(run.overrides ? [`overriding the spec: ${formatOverrides(run.overrides)}`] : []),
           [`started ${date}`, epochs, run.backend ? `on ${run.backend}` : undefined].filter(Boolean).join(' · '),
           run.runDir,
