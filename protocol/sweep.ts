@@ -121,6 +121,41 @@ export interface FrontPoint {
  */
 export type FrontSet = 'validation' | 'test';
 
+/**
+ * What a published result's error is, in the words every view says beside it (frontier.svg's subtitle, sweep.json's
+ * `anchors.note`, which the sweep panel shows): their papers' code picks its checkpoint on the test set, so no view
+ * may let them read as shipped test errors. (Here rather than in cli/sweep/anchors.ts, the anchors' table: that
+ * file imports the chart's types from frontier.ts, which says this sentence, and an import cycle would follow.)
+ */
+export const ANCHOR_ERROR_NOTE = 'the best test error seen during training (a checkpoint picked on the test set)';
+
+/** A published structured-pruning result of the swept model (cli/sweep/anchors.ts), as a reader of sweep.json needs it. */
+export interface SweepAnchor {
+  /** The method's short name and the kept sizes: `L0 266-88-33`. */
+  label: string;
+  /** The method and its paper. */
+  method: string;
+  /** Kept sizes, in the order `SweepAnchors.sizesAre` names. */
+  sizes: number[];
+  /** Its test error (`ANCHOR_ERROR_NOTE`), as `sweepError` counts a point's. */
+  error: number;
+  /** Weights plus biases of the network its sizes leave. */
+  params: number;
+  /** A target: at most this size at most this error. */
+  target?: boolean;
+}
+
+/** The published results of the swept model, when it is one that has them (LeNet-300-100, LeNet-5-Caffe). */
+export interface SweepAnchors {
+  /** The model they are of: `LeNet-300-100`. */
+  model: string;
+  /** What each anchor's `sizes` count, in order: `inputs-fc1-fc2`. */
+  sizesAre: string;
+  /** What their errors are: `ANCHOR_ERROR_NOTE`. */
+  note: string;
+  points: SweepAnchor[];
+}
+
 /** `sweep.json`. */
 export interface SweepFile {
   version: 1;
@@ -134,12 +169,19 @@ export interface SweepFile {
   front: FrontPoint[];
   /** Which set chose `front` (`frontSet`); absent in sweeps written before it was kept: 'test'. */
   frontSelectedOn?: FrontSet;
+  /** The swept model's published results; absent for a model without any (and in sweeps written before they were kept). */
+  anchors?: SweepAnchors;
   updated: string;
 }
 
 /** The one definition of a point's error: what is lost, in the metric's own terms, smaller = better. */
 export function sweepError(metric: Metric, afterPrune: number): number {
   return metric === 'accuracy' ? 1 - afterPrune : afterPrune;
+}
+
+/** `sweepError`'s inverse: the metric an error stands for (accuracy 1 − error; NMSE and MSE are their error). */
+export function errorMetric(metric: Metric, error: number): number {
+  return metric === 'accuracy' ? 1 - error : error;
 }
 
 /** A trained run's summary at one threshold as a point of the front. */

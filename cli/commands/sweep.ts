@@ -11,7 +11,7 @@ import { displayUrl } from '../queue/address.ts';
 import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/executor.ts';
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
 import { readSweepFile } from '../../store/sweepFile.ts';
-import { isFinished, SweepFolder } from '../sweep/folder.ts';
+import { isFinished, SweepFolder, sweepAnchors } from '../sweep/folder.ts';
 import { anchoredModel } from '../sweep/anchors.ts';
 import { formatDiagnostic } from './check.ts';
 
@@ -62,7 +62,16 @@ export async function runSweep(file: string, flags: SweepFlags, out: (line: stri
   }
   const sweepDir = resolve(flags.out ?? defaultSweepDir(file, model.name));
   const trials = expandTrials(file, axes, flags.overrides);
-  const folder = new SweepFolder(sweepDir, resolve(file), axes, namedOverrides(flags.overrides), trials, readSweepFile(sweepDir));
+  const anchored = anchoredModel(model.layers);
+  const folder = new SweepFolder(
+    sweepDir,
+    resolve(file),
+    axes,
+    namedOverrides(flags.overrides),
+    trials,
+    readSweepFile(sweepDir),
+    anchored && sweepAnchors(anchored),
+  );
   folder.write();
   const todo = trials.filter((t) => !isFinished(folder.entry(t.id), t));
   const backend = model.train.backend;
@@ -121,7 +130,7 @@ export async function runSweep(file: string, flags: SweepFlags, out: (line: stri
   const metric = folder.entries.flatMap((e) => e.result?.points ?? [])[0]?.metric;
   let chart: string | undefined;
   try {
-    chart = metric ? await folder.writeFrontier(metric, anchoredModel(model.layers)?.anchors ?? []) : undefined;
+    chart = metric ? await folder.writeFrontier(metric, anchored?.anchors ?? []) : undefined;
   } catch (error) {
     // The results are in sweep.json whatever happens to the chart (Vega missing from a trimmed install).
     err(`dropneuron sweep: expected to draw ${join(sweepDir, 'frontier.svg')}, found: ${(error as Error).message}`);

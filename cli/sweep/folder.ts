@@ -7,11 +7,13 @@ import { join, relative } from 'node:path';
 import type { Metric } from '../../protocol/events.ts';
 import { writeAtomic, io } from '../../store/files.ts';
 import {
+  ANCHOR_ERROR_NOTE,
   FRONTIER_FILE,
   frontSet,
   pointFlaws,
   sweepFront,
   type FrontPoint,
+  type SweepAnchors,
   type SweepAxis,
   type SweepFile,
   type SweepTrialEntry,
@@ -20,6 +22,7 @@ import {
   type TrialResult,
 } from '../../protocol/sweep.ts';
 import { trialDir, writeSweepFile } from '../../store/sweepFile.ts';
+import type { AnchoredModel } from './anchors.ts';
 import { frontierSvg, type FrontierPoint, type ReferencePoint } from './frontier.ts';
 
 /** Whether a previous run's entry already holds this trial's result at the same thresholds: nothing left to do. */
@@ -42,6 +45,23 @@ export function pointsOf(entries: readonly SweepTrialEntry[]): (FrontPoint & { f
   );
 }
 
+/** A model's published results as sweep.json keeps them: what the sweep panel draws and names. */
+export function sweepAnchors(model: AnchoredModel): SweepAnchors {
+  return {
+    model: model.name,
+    sizesAre: model.sizesAre,
+    note: ANCHOR_ERROR_NOTE,
+    points: model.anchors.map((a) => ({
+      label: a.label,
+      method: a.method,
+      sizes: [...a.sizes],
+      error: a.error,
+      params: a.params,
+      ...(a.target ? { target: true } : {}),
+    })),
+  };
+}
+
 /** The sweep's state: sweep.json in memory, written atomically after every change. */
 export class SweepFolder {
   readonly entries: SweepTrialEntry[];
@@ -53,6 +73,8 @@ export class SweepFolder {
     private readonly shared: Record<string, SweepValue>,
     trials: readonly Trial[],
     previous: SweepFile | undefined,
+    /** The swept model's published results (`anchoredModel`), kept in sweep.json for the panel; none for other models. */
+    private readonly anchors?: SweepAnchors,
   ) {
     // Results of a run of the sweep with other shared flags (another --epochs) are not this sweep's: each trial's
     // folder is looked at again (and one started with other settings is an error naming it).
@@ -94,6 +116,7 @@ export class SweepFolder {
       trials: this.entries,
       front: this.front(),
       frontSelectedOn: frontSet(this.entries),
+      ...(this.anchors ? { anchors: this.anchors } : {}),
       updated: new Date().toISOString(),
     };
   }

@@ -6,7 +6,7 @@
  */
 import type { Spec } from 'vega';
 import type { Metric } from '../../protocol/events.ts';
-import type { FrontPoint } from '../../protocol/sweep.ts';
+import { ANCHOR_ERROR_NOTE, type FrontPoint } from '../../protocol/sweep.ts';
 import { LABEL_FONT_SIZE, LABEL_LINE_HEIGHT, placeLabels, type LabelPlace, type LabelRequest } from './labelLayout.ts';
 
 export interface FrontierPoint extends FrontPoint {
@@ -123,8 +123,7 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
   const placed = placeLabels(requests, [...all.filter(finite).map(px), ...line], [legend], WIDTH + RIGHT - 4, HEIGHT);
   const labels = requests.map((r, i) => ({ lines: r.lines, fill: r.fill, ...placed[i]! }));
   const pointName = options.pointName ?? 'trial';
-  const subtitle =
-    options.subtitle ?? (refs.length ? '◆ published results: the best test error seen during training (a checkpoint picked on the test set)' : []);
+  const subtitle = options.subtitle ?? (refs.length ? `◆ published results: ${ANCHOR_ERROR_NOTE}` : []);
   const subtitleLines = typeof subtitle === 'string' ? [subtitle] : subtitle;
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',

@@ -45,6 +45,7 @@ ${r.styleUris.map((u) => `  <link rel="stylesheet" href="${escape(u)}">`).join('
     <span id="status" class="status">waiting for the sweep’s first results…</span>
   </header>
   <figure class="chart sweep"><figcaption id="chart-caption">The test metric after pruning against parameters kept: each trial at each threshold; the front joined; broken points crossed</figcaption><div class="canvas"><canvas id="chart-sweep"></canvas></div></figure>
+  <p id="chart-anchors" class="muted"></p>
   <h2>Points</h2>
   <p class="muted">Each trial at each threshold, smallest first; ★ marks the front. The metric is the test set’s after pruning. <span id="front-set"></span> ⚠ marks a broken point — at chance, a layer emptied, or pruning that cost more than the spec’s tolerance: it is never on the front, and is not offered to Apply or Shrink.</p>
   <div class="table-scroll"><table id="points"></table></div>

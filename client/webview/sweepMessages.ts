@@ -18,7 +18,15 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function isToSweepPage(x: unknown): x is ToSweepPage {
   if (!isObject(x) || x.type !== 'sweep' || typeof x.model !== 'string' || typeof x.specPath !== 'string') return false;
   const sweep = x.sweep;
-  return sweep === null || (isObject(sweep) && Array.isArray(sweep.trials) && Array.isArray(sweep.front));
+  if (sweep === null) return true;
+  // The published results are optional, but when there they are what the chart draws: an object with a list.
+  const anchors = isObject(sweep) ? sweep.anchors : undefined;
+  return (
+    isObject(sweep) &&
+    Array.isArray(sweep.trials) &&
+    Array.isArray(sweep.front) &&
+    (anchors === undefined || (isObject(anchors) && typeof anchors.model === 'string' && Array.isArray(anchors.points)))
+  );
 }
 
 export function isFromSweepPage(x: unknown): x is FromSweepPage {

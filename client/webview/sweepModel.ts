@@ -1,7 +1,18 @@
 /** The sweep panel's points, as a pure function of sweep.json: what the scatter and the table show. */
 import type { Metric } from '../../protocol/events.ts';
 import { formatCount, formatMetric } from '../../protocol/present.ts';
-import { frontSet, frontSetText, pointFlaws, sweepFront, type FrontSet, type PointFlaw, type SweepFile, type SweepValue } from '../../protocol/sweep.ts';
+import {
+  errorMetric,
+  frontSet,
+  frontSetText,
+  pointFlaws,
+  sweepFront,
+  type FrontSet,
+  type PointFlaw,
+  type SweepAnchor,
+  type SweepFile,
+  type SweepValue,
+} from '../../protocol/sweep.ts';
 import { isRoundTick } from './ticks.ts';
 
 export interface SweepPagePoint {
@@ -30,6 +41,18 @@ export interface SweepFailedTrial {
   reason: string;
 }
 
+/**
+ * A published result of the swept model (sweep.json's `anchors`): a diamond on the chart in the metric's unit,
+ * never joined, never on the front, not in the points table.
+ */
+export interface SweepPageAnchor extends SweepAnchor {
+  /** What `sizes` count, in order (`inputs-fc1-fc2`). */
+  sizesAre: string;
+  metric: Metric;
+  /** Its error as the metric (accuracy 1 − error): what `metricAxis` plots, as it plots a point's. */
+  afterPrune: number;
+}
+
 export interface SweepView {
   points: SweepPagePoint[];
   /** The front's points, by parameters ascending: the line the chart joins. */
@@ -40,6 +63,10 @@ export interface SweepView {
   /** Which set chose the front (`frontSet`), and that in a sentence (`frontSetText`): under the table. */
   frontSet: FrontSet;
   frontSetText: string;
+  /** The swept model's published results; empty for a model without any. */
+  anchors: SweepPageAnchor[];
+  /** The line under the chart naming them and what their errors are; '' without any. */
+  anchorsText: string;
   /** "4 points · 2 on the front · 1 broken · 2 of 2 trials done". */
   status: string;
 }
@@ -47,7 +74,18 @@ export interface SweepView {
 const pointKey = (trial: string, threshold: number): string => `${trial}@${threshold}`;
 
 export function sweepView(sweep: SweepFile | null): SweepView {
-  if (!sweep) return { points: [], front: [], broken: [], failed: [], frontSet: 'test', frontSetText: '', status: 'waiting for the sweep’s first results…' };
+  if (!sweep)
+    return {
+      points: [],
+      front: [],
+      broken: [],
+      failed: [],
+      frontSet: 'test',
+      frontSetText: '',
+      anchors: [],
+      anchorsText: '',
+      status: 'waiting for the sweep’s first results…',
+    };
   // The front by the one rule (protocol's `sweepFront`), not sweep.json's own: a sweep written before broken
   // points were left out is judged the same way.
   const onFront = new Set(sweepFront(sweep.trials).map((f) => pointKey(f.trial, f.threshold)));
@@ -97,7 +135,31 @@ export function sweepView(sweep: SweepFile | null): SweepView {
     ...(errors ? [`${errors} failed`] : []),
   ].join(' · ');
   const frontText = points.length ? frontSetText(sweep.trials) : '';
-  return { points, front, broken, failed, frontSet: frontSet(sweep.trials), frontSetText: frontText, status };
+  // The anchored models are classifiers: their errors are accuracy's until a point says otherwise.
+  const metric = points[0]?.metric ?? 'accuracy';
+  const published = sweep.anchors;
+  const anchors = (published?.points ?? []).map((a): SweepPageAnchor => ({
+    ...a,
+    sizesAre: published!.sizesAre,
+    metric,
+    afterPrune: errorMetric(metric, a.error),
+  }));
+  const anchorsText =
+    published && anchors.length
+      ? `◆ published results for ${published.model}: ${anchors.map((a) => `${a.label} (${formatMetric(metric, a.afterPrune)})`).join(', ')}; their errors are ${published.note}`
+      : '';
+  return { points, front, broken, failed, frontSet: frontSet(sweep.trials), frontSetText: frontText, anchors, anchorsText, status };
+}
+
+/** A published result's lines in the chart's tooltip: what it is, its sizes, its size and its metric, and what that metric is. */
+export function anchorLines(a: SweepPageAnchor): string[] {
+  return [
+    `◆ ${a.label}${a.target ? ' (a target)' : ''}`,
+    a.method,
+    `kept ${a.sizesAre}: ${a.sizes.join('-')}`,
+    `${formatCount(a.params)} parameters`,
+    `${a.metric} ${formatMetric(a.metric, a.afterPrune)}, published: the best seen during training`,
+  ];
 }
 
 /** The trial's swept settings: `dropneuron 0.05 · learning_rate 0.001`. */

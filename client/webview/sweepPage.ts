@@ -9,7 +9,17 @@ import { Chart, ScatterController, type ChartConfiguration, type ChartTypeRegist
 import { axis, baseOptions, draw, onThemeChange, theme } from './charts.ts';
 import { isToSweepPage, type FromSweepPage, type ToSweepPage } from './sweepMessages.ts';
 import { formatCount, formatMetric } from '../../protocol/present.ts';
-import { metricAxis, paramsTick, pointLines, sweepView, trialText, type SweepPagePoint, type SweepView } from './sweepModel.ts';
+import {
+  anchorLines,
+  metricAxis,
+  paramsTick,
+  pointLines,
+  sweepView,
+  trialText,
+  type SweepPageAnchor,
+  type SweepPagePoint,
+  type SweepView,
+} from './sweepModel.ts';
 
 Chart.register(ScatterController);
 
@@ -32,16 +42,18 @@ function render(): void {
   document.body.dataset.front = String(view.front.length);
   document.body.dataset.broken = String(view.broken.length);
   document.body.dataset.frontSet = view.frontSet;
+  document.body.dataset.anchors = String(view.anchors.length);
+  $('chart-anchors').textContent = view.anchorsText;
   // Which set chose ★, after the paragraph's "The metric is the test set's after pruning": said, never implied.
   $('front-set').textContent = view.frontSetText ? `${view.frontSetText[0]!.toUpperCase()}${view.frontSetText.slice(1)}.` : '';
   drawChart(view);
   renderTable(view);
 }
 
-function drawChart({ points, front, broken }: SweepView): void {
+function drawChart({ points, front, broken, anchors }: SweepView): void {
   const t = theme();
   const y = metricAxis(points[0]?.metric ?? 'accuracy');
-  const xy = (p: SweepPagePoint): { x: number; y: number } => ({ x: Math.max(1, p.params), y: y.value(p) });
+  const xy = (p: Pick<SweepPagePoint, 'params' | 'afterPrune'>): { x: number; y: number } => ({ x: Math.max(1, p.params), y: y.value(p) });
   const others = points.filter((p) => !p.onFront && !p.flaws.length);
   const warning = t.danger;
   const datasets = [
@@ -74,10 +86,29 @@ function drawChart({ points, front, broken }: SweepView): void {
       pointHoverRadius: 9,
       borderWidth: 2,
     },
+    {
+      // The swept model's published results: hollow diamonds, never joined. The last dataset is drawn first, so
+      // the sweep's own points stay on top where they meet.
+      label: 'Published (best test error during training)',
+      data: anchors.map(xy),
+      borderColor: t.palette[3],
+      backgroundColor: 'transparent',
+      pointStyle: 'rectRot',
+      pointRadius: 7,
+      pointHoverRadius: 9,
+      borderWidth: 2,
+    },
   ];
-  // The broken points' legend only when there are some: a clean sweep's chart does not announce an empty category.
-  if (!broken.length) datasets.pop();
-  const byDataset = [front, others, broken];
+  // Each dataset's items, for the tooltip and a click; a category without any has no legend entry (a clean
+  // sweep's chart does not announce an empty category, nor another model's the published results it lacks).
+  const groups: { dataset: (typeof datasets)[number]; items: readonly (SweepPagePoint | SweepPageAnchor)[]; always?: boolean }[] = [
+    { dataset: datasets[0]!, items: front, always: true },
+    { dataset: datasets[1]!, items: others, always: true },
+    { dataset: datasets[2]!, items: broken },
+    { dataset: datasets[3]!, items: anchors },
+  ].filter((g) => g.always || g.items.length);
+  const byDataset = groups.map((g) => g.items);
+  const isPoint = (p: SweepPagePoint | SweepPageAnchor): p is SweepPagePoint => 'trial' in p;
   const options = baseOptions(t, {
     x: axis(t, 'parameters kept (log scale)', {
       type: 'logarithmic',
@@ -100,7 +131,7 @@ function drawChart({ points, front, broken }: SweepView): void {
       callbacks: {
         label: (item: TooltipItem<keyof ChartTypeRegistry>) => {
           const p = byDataset[item.datasetIndex]?.[item.dataIndex];
-          return p ? pointLines(p) : '';
+          return !p ? '' : isPoint(p) ? pointLines(p) : anchorLines(p);
         },
       },
     },
@@ -108,13 +139,14 @@ function drawChart({ points, front, broken }: SweepView): void {
   options.onClick = (_event, elements) => {
     const hit = elements[0];
     const p = hit ? byDataset[hit.datasetIndex]?.[hit.index] : undefined;
-    if (p) vscode.postMessage({ type: 'open', trial: p.trial });
+    // A published result has no run to open.
+    if (p && isPoint(p)) vscode.postMessage({ type: 'open', trial: p.trial });
   };
-  const chart = draw('chart-sweep', { type: 'scatter', data: { datasets }, options } as ChartConfiguration, t);
+  const chart = draw('chart-sweep', { type: 'scatter', data: { datasets: groups.map((g) => g.dataset) }, options } as ChartConfiguration, t);
   // What the axes say, on the canvas for whoever cannot read its pixels (a screen reader, the e2e suite): the
   // vertical axis's quantity and unit, and the parameter labels Chart.js kept.
   $('chart-caption').textContent =
-    `${y.title[0]!.toUpperCase()}${y.title.slice(1)} against parameters kept: each trial at each threshold; the front joined; broken points crossed`;
+    `${y.title[0]!.toUpperCase()}${y.title.slice(1)} against parameters kept: each trial at each threshold; the front joined; broken points crossed${anchors.length ? '; published results as diamonds' : ''}`;
   const canvas = $('chart-sweep');
   canvas.setAttribute('aria-label', `${y.title} against parameters kept (log scale)`);
   canvas.dataset.yTitle = y.title;

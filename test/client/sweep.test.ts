@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sweepRows } from '../../client/src/views/runsModel.ts';
 import { isFromSweepPage, isToSweepPage } from '../../client/webview/sweepMessages.ts';
-import { metricAxis, paramsTick, pointLines, sweepView } from '../../client/webview/sweepModel.ts';
+import { anchorLines, metricAxis, paramsTick, pointLines, sweepView } from '../../client/webview/sweepModel.ts';
+import { LENET_300_100 } from '../../cli/sweep/anchors.ts';
+import { sweepAnchors } from '../../cli/sweep/folder.ts';
 import type { RunInfo, SweepInfo } from '../../protocol/lsp.ts';
 import type { SweepFile, SweepPoint } from '../../protocol/sweep.ts';
 
@@ -133,6 +135,40 @@ describe('the sweep panel’s model', () => {
       [10, 20, 50, 100, 1000, 10000, 20000].map((v) => paramsTick(v, 10, 20000)),
       ['10', '', '', '100', '1,000', '10,000', ''],
     );
+  });
+  it('a LeNet-300-100 sweep’s published results: diamonds in the chart’s unit, named under it, never points or front', () => {
+    const sweep: SweepFile = { ...SWEEP, anchors: sweepAnchors(LENET_300_100) };
+    const view = sweepView(sweep);
+    assert.deepEqual(
+      view.anchors.map((a) => a.label),
+      ['DropNeuron 542-83-61', 'L0 266-88-33', 'SBP 245-160-55', 'VIB 97-71-33', 'BC-GHS 311-86-14'],
+    );
+    // On the accuracy axis as the points are: L0's 1.6 % error is 98.4 on it.
+    const l0 = view.anchors[1]!;
+    assert.ok(Math.abs(metricAxis('accuracy').value(l0) - 98.4) < 1e-9);
+    assert.equal(l0.params, 266 * 88 + 88 + 88 * 33 + 33 + 33 * 10 + 10);
+    // Not points: the table, the front and the status line are the sweep's own.
+    assert.equal(view.points.length, 4);
+    assert.equal(view.front.length, 3);
+    assert.equal(view.status, sweepView(SWEEP).status);
+    assert.equal(
+      view.anchorsText,
+      '◆ published results for LeNet-300-100: DropNeuron 542-83-61 (98.17 %), L0 266-88-33 (98.40 %), SBP 245-160-55 (98.40 %), ' +
+        'VIB 97-71-33 (98.40 %), BC-GHS 311-86-14 (98.20 %); their errors are the best test error seen during training (a checkpoint picked on the test set)',
+    );
+    assert.deepEqual(anchorLines(l0), [
+      '◆ L0 266-88-33 (a target)',
+      'L0 regularisation (Louizos 2018)',
+      'kept inputs-fc1-fc2: 266-88-33',
+      '26,773 parameters',
+      'accuracy 98.40 %, published: the best seen during training',
+    ]);
+    // Another model's sweep names none.
+    assert.deepEqual(sweepView(SWEEP).anchors, []);
+    assert.equal(sweepView(SWEEP).anchorsText, '');
+    // The page takes them only as an object with a list.
+    assert.ok(isToSweepPage({ type: 'sweep', model: 'm', specPath: '/w/m.dnn', sweep }));
+    assert.ok(!isToSweepPage({ type: 'sweep', model: 'm', specPath: '/w/m.dnn', sweep: { ...sweep, anchors: { model: 'x', points: 3 } } }));
   });
   it('before sweep.json exists: no points, and says it waits', () => {
     assert.deepEqual(sweepView(null).points, []);
