@@ -152,7 +152,10 @@ const specMeaning = (text: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-/** Overrides as a comparable string, without `train.epochs` (the row's command says it) and empty groups. */
+/** Where a run ran, not what it trained: a run on one thread or another backend is the same experiment (the row says its backend). */
+const EXECUTION_ONLY = ['threads', 'backend'];
+
+/** Overrides as a comparable string, without `train.epochs` (the row's command says it), where it ran, and empty groups. */
 function overridesKey(o: RunManifest['overrides'] | Overrides | undefined): string {
   const groups = Object.entries(o ?? {})
     .map(
@@ -161,7 +164,7 @@ function overridesKey(o: RunManifest['overrides'] | Overrides | undefined): stri
           group,
           Object.fromEntries(
             Object.entries(values as object)
-              .filter(([k]) => !(group === 'train' && k === 'epochs'))
+              .filter(([k]) => !(group === 'train' && (k === 'epochs' || EXECUTION_ONLY.includes(k))))
               .sort(([a], [b]) => a.localeCompare(b)),
           ),
         ] as const,
