@@ -5,7 +5,7 @@ import { describe } from 'node:test';
 import { formatMetric } from '../../protocol/present.ts';
 import type { SweepFile } from '../../protocol/sweep.ts';
 import { waitFor } from './harness.ts';
-import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor } from './scenario.ts';
+import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor, frameWith } from './scenario.ts';
 
 // Issue 17, the editor side: the CodeLens above a `sweep` block starts `dropneuron sweep` in a terminal, whose
 // sweep folder then holds every trial's results, the front and the chart; the sweep panel opens with it and
@@ -23,7 +23,34 @@ sweep {
 }
 `;
 
-useWorkbench(() => ({ 'swept.dnn': SPEC }));
+// LeNet-300-100 (784 → 300 → 100 → 10), the shape the published results' table knows: its sweep panel marks
+// them. Two one-epoch runs on 500 images: far from those results, which is what the chart is there to show.
+const ANCHORED = `model anchored {
+  data mnist limit=500
+  input 784
+  dense fc1 300 relu
+  dense fc2 100 relu
+  dense out 10
+}
+
+regularize {
+  l1 0.0001
+  dropneuron 0.001
+  threshold 0.01
+}
+
+train {
+  epochs 1
+  batch 100
+  seed 1
+}
+
+sweep {
+  dropneuron 0.001 0.01
+}
+`;
+
+useWorkbench(() => ({ 'swept.dnn': SPEC, 'anchored.dnn': ANCHORED }));
 
 describe('sweeps from the editor', () => {
   scenario('1. the CodeLens above `sweep` says what it trains and runs the sweep in a terminal', async () => {
@@ -213,5 +240,46 @@ describe('sweeps from the editor', () => {
     await tab.first().click();
     await sweep.locator('body[data-page="sweep"][data-points="6"]').waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-4-after-reload');
+  });
+  scenario('5. a LeNet-300-100 sweep’s panel marks the published results beside its own points, named under the chart', async () => {
+    // Scenario 3 left the DropNeuron view in the side bar: the Explorer back, to open the spec from it.
+    await w.command('View: Show Explorer');
+    await w.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'anchored.dnn' }).first().click();
+    await w.page.locator('.tab.active[aria-label*="anchored.dnn"]').waitFor({ timeout: 30_000 });
+    // Its lens, not swept.dnn's ("2 runs × 3 thresholds"), whose editor may be showing too.
+    const lens = w.page.locator('.codelens-decoration a', { hasText: /^Sweep with DropNeuron: 2 runs$/ }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await lens.click();
+    const folder = join(w.workspace, '.dropneuron', 'sweeps', 'anchored');
+    const done = await waitFor(
+      'the LeNet-300-100 sweep to finish both trials',
+      () => {
+        const file = join(folder, 'sweep.json');
+        if (!existsSync(file)) return undefined;
+        const sweep = JSON.parse(readFileSync(file, 'utf8')) as SweepFile;
+        return sweep.trials.every((t) => t.status === 'done') ? sweep : undefined;
+      },
+      400_000,
+    );
+    assert.equal(done.anchors?.model, 'LeNet-300-100');
+    assert.equal(done.anchors?.points.length, 5);
+    // The panel of this sweep (the other sweep's panel may be open beside it): its two points and five diamonds.
+    const page = await frameWith('body[data-page="sweep"][data-points="2"][data-anchors="5"]', 120_000);
+    assert.equal(await page.locator('#title').textContent(), 'Sweep: anchored');
+    // Not points: the table lists the sweep's own two only, and none of them is a published result.
+    assert.equal(await page.locator('tr.point').count(), 2);
+    assert.equal(
+      await page.locator('#chart-anchors').textContent(),
+      '◆ published results for LeNet-300-100: DropNeuron 542-83-61 (98.17 %), L0 266-88-33 (98.40 %), SBP 245-160-55 (98.40 %), ' +
+        'VIB 97-71-33 (98.40 %), BC-GHS 311-86-14 (98.20 %); their errors are the best test error seen during training (a checkpoint picked on the test set)',
+    );
+    assert.match((await page.locator('#chart-caption').textContent()) ?? '', /; published results as diamonds$/);
+    await w.screenshot('sweep-5-anchors');
+    // The swept model without published results says none: the first sweep's page (when still open) has no line.
+    const other = await frameWith('body[data-page="sweep"][data-points="6"]', 5_000).catch(() => undefined);
+    if (other) {
+      assert.equal(await other.locator('body').getAttribute('data-anchors'), '0');
+      assert.equal(await other.locator('#chart-anchors').isVisible(), false);
+    }
   });
 });
