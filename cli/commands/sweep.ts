@@ -6,7 +6,7 @@ import type { TrainerEvent } from '../../protocol/events.ts';
 import { tryReadSpecFile } from '../../store/files.ts';
 import { formatCompression, formatMetric } from '../../protocol/present.ts';
 import { namedOverrides, type TrainingOverrides } from '../../protocol/settings.ts';
-import { frontSetText, pointFlaws, type SweepAxis, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { frontSet, frontSetText, pointFlaws, type SweepAxis, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { displayUrl } from '../queue/address.ts';
 import { defaultParallel, LocalExecutor, type TrialExecutor } from '../sweep/executor.ts';
 import { expandTrials, mergeAxes } from '../sweep/expand.ts';
@@ -136,7 +136,7 @@ export async function runSweep(file: string, flags: SweepFlags, out: (line: stri
     err(`dropneuron sweep: expected to draw ${join(sweepDir, 'frontier.svg')}, found: ${(error as Error).message}`);
   }
   if (!flags.json) printResults(folder, chart, out);
-  else out(JSON.stringify({ sweep: join(sweepDir, 'sweep.json'), frontier: chart ?? null, front: folder.front() }));
+  else out(JSON.stringify({ sweep: join(sweepDir, 'sweep.json'), frontier: chart ?? null, front: folder.front(), frontSelectedOn: frontSet(folder.entries) }));
   const failed = folder.entries.filter((e) => e.status === 'error');
   for (const e of failed) err(`dropneuron sweep: trial ${e.id} failed: ${e.result?.message ?? 'unknown reason'}`);
   if (controller.signal.aborted) return 130;

@@ -84,6 +84,14 @@ describe('dropneuron sweep with a validation split (the built CLI, real trainer 
     assert.match(run.stdout, /\nfront chosen on validation \(200 samples held out of training\); test error reported\n/);
   });
 
+  it('--json ends with the front and the set that chose it (a rerun: the finished trials are read, not trained)', () => {
+    const again = dropneuron(['sweep', join(dir, 'v.dnn'), '--out', sweepDir, '--json'], { timeout: 120_000 });
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+    const last = JSON.parse(again.stdout.trim().split('\n').at(-1)!) as { front: unknown[]; frontSelectedOn: string };
+    assert.equal(last.frontSelectedOn, 'validation');
+    assert.deepEqual(last.front, read().front);
+  });
+
   it('dropneuron prune shows a trial’s validation accuracy beside its test accuracy, the run’s end’s at its own threshold', () => {
     const t = read().trials[0]!;
     const r = dropneuron(['prune', trialDir(sweepDir, t.id), '--threshold', '0.01']);
