@@ -34,6 +34,8 @@ export interface FrontierOptions {
   pointName?: string;
   /** Writes each point's `trial` and error beside it; points at about the same size share one label, one line each. */
   labelPoints?: boolean;
+  /** The plot's height in pixels (default 400): a chart with many labelled points needs the room. */
+  height?: number;
 }
 
 const WIDTH = 600;
@@ -91,9 +93,10 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
   const targets = refs.filter((_, i) => references[i]!.target);
   const all = [...rows, ...refs];
   const domain = domains(all);
+  const height = options.height ?? HEIGHT;
   const px = (p: { params: number; error: number }): { x: number; y: number } => ({
     x: (WIDTH * Math.log(p.params / domain.x[0])) / Math.log(domain.x[1] / domain.x[0]),
-    y: (HEIGHT * (domain.y[1] - p.error)) / (domain.y[1] - domain.y[0]),
+    y: (height * (domain.y[1] - p.error)) / (domain.y[1] - domain.y[0]),
   });
   // A point without a number to place (a failed measurement) is left out of the labels' layout.
   const finite = (p: { params: number; error: number }): boolean => p.params > 0 && Number.isFinite(p.params) && Number.isFinite(p.error);
@@ -120,7 +123,7 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
   });
   const legendEntries = 2 + (broken ? 1 : 0) + (refs.length ? 1 : 0);
   const legend = { x0: WIDTH - 110, y0: 0, x1: WIDTH, y1: 8 + 16 * legendEntries };
-  const placed = placeLabels(requests, [...all.filter(finite).map(px), ...line], [legend], WIDTH + RIGHT - 4, HEIGHT);
+  const placed = placeLabels(requests, [...all.filter(finite).map(px), ...line], [legend], WIDTH + RIGHT - 4, height);
   const labels = requests.map((r, i) => ({ lines: r.lines, fill: r.fill, ...placed[i]! }));
   const pointName = options.pointName ?? 'trial';
   const subtitle = options.subtitle ?? (refs.length ? `◆ published results: ${ANCHOR_ERROR_NOTE}` : []);
@@ -128,7 +131,7 @@ export function frontierSpec(points: readonly FrontierPoint[], metric: Metric, r
   return {
     $schema: 'https://vega.github.io/schema/vega/v6.json',
     width: WIDTH,
-    height: HEIGHT,
+    height,
     // Fixed margins, not Vega's "pad": headless, Vega estimates a text's width at 0.8 em a character, so a long
     // title would widen the picture by half again. The labels keep inside the plot (labelLayout.ts).
     autosize: { type: 'none' },
