@@ -5,9 +5,8 @@
  * setting; beside them the published results of anchors.ts, the targets as dashed boxes. The sweep's own chart
  * (frontier.ts) draws them. Run: `npm run record-charts` (writes `docs/results/<model>-record.svg`).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { paretoFront, type SweepFile, type SweepTrialEntry, type SweepValue } from '../../protocol/sweep.ts';
 import { LENET_300_100, LENET_5_CAFFE, type AnchoredModel } from './anchors.ts';
 import { frontierSvg, type FrontierPoint } from './frontier.ts';
@@ -108,23 +107,5 @@ export async function recordSvg(dir: string, chart: RecordChart): Promise<string
     labelPoints: true,
     // Fifteen LeNet-300-100 runs between 1.5 and 2.9 %, most of them at 25–55 k parameters: their labels need the height.
     height: 600,
-  });
-}
-
-/** Writes every record chart into the results folder; returns their paths. */
-export async function writeRecordCharts(dir: string): Promise<string[]> {
-  const written: string[] = [];
-  for (const chart of RECORD_CHARTS) {
-    const path = join(dir, chart.file);
-    writeFileSync(path, `${await recordSvg(dir, chart)}\n`);
-    written.push(path);
-  }
-  return written;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // No top-level await: tsx runs this file as CommonJS.
-  void writeRecordCharts(resolve(process.argv[2] ?? 'docs/results')).then((paths) => {
-    for (const path of paths) process.stdout.write(`wrote ${path}\n`);
   });
 }
