@@ -74,7 +74,8 @@ describe('runs a user can trust (a real VS Code, code-server)', () => {
   scenario('1. a run survives Reload Window: the status bar follows it live after the reload, and Stop works', async () => {
     await w.openFile('survivor.dnn');
     await w.command('DropNeuron: Train with DropNeuron');
-    await statusMatches(new RegExp(`DropNeuron: epoch [2-9]/${SURVIVOR_EPOCHS}`), 'epoch 2 of the run');
+    // Epoch 2 or later: the item redraws once a second, and ort may be at epoch 10 by then.
+    await statusMatches(new RegExp(`DropNeuron: epoch ([2-9]|\\d{2,})/${SURVIVOR_EPOCHS}`), 'epoch 2 of the run');
     const runDir = runsOf('survivor.dnn').at(-1)!;
     const pid = trainerPid(runDir);
     assert.ok(pid, 'trainer.json names the trainer');
