@@ -3,18 +3,9 @@ import { describe, it } from 'node:test';
 import { sweepRows } from '../../client/src/views/runsModel.ts';
 import { pointLines, sweepView } from '../../client/webview/sweepModel.ts';
 import type { SweepFile, SweepPoint, SweepTrialEntry } from '../../protocol/sweep.ts';
+import { soundPoint } from '../helpers/sweepPoint.ts';
 
-const point = (threshold: number, params: number, test: number, validation?: number): SweepPoint => ({
-  threshold,
-  metric: 'accuracy',
-  afterPrune: test,
-  error: 1 - test,
-  ...(validation === undefined ? {} : { validationMetric: validation, validationError: 1 - validation }),
-  params,
-  weightsKept: params,
-  compression: 2,
-  kept: { inputs: 784, fc1: 20, out: 10 },
-});
+const point = soundPoint;
 
 const trial = (id: string, points: SweepPoint[], validationSamples?: number): SweepTrialEntry => ({
   id,

@@ -17,19 +17,9 @@ import {
 import { readSweepFile } from '../../store/sweepFile.ts';
 import { FIXTURES } from '../helpers/fixtures.ts';
 import { tempDir } from '../helpers/tempDir.ts';
+import { soundPoint } from '../helpers/sweepPoint.ts';
 
-/** A sound accuracy point (no layer emptied, far from chance, no damage) with its test and, if given, validation accuracy. */
-const point = (threshold: number, params: number, test: number, validation?: number): SweepPoint => ({
-  threshold,
-  metric: 'accuracy',
-  afterPrune: test,
-  error: 1 - test,
-  ...(validation === undefined ? {} : { validationMetric: validation, validationError: 1 - validation }),
-  params,
-  weightsKept: params,
-  compression: 2,
-  kept: { inputs: 784, fc1: 20, out: 10 },
-});
+const point = soundPoint;
 
 const trial = (id: string, points: SweepPoint[], validationSamples?: number): SweepTrialEntry => ({
   id,
