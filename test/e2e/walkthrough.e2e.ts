@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { editorText, exportOnnx, firstCommand, runsOf, scenario, useWorkbench, w } from './scenario.ts';
+import { editorText, exportOnnx, firstCommand, runsOf, scenario, typePath, useWorkbench, w } from './scenario.ts';
 
 // A new user's path from nothing (issue 29, item 10 and "Done when"): a workspace with only their CSV files, the
 // walkthrough, a spec written for the CSV, trained, the spec shrunk to what the run kept, the model exported.
@@ -30,8 +30,8 @@ const input = () => w.page.locator('.quick-input-widget .quick-input-box input')
 /** Types `path` into code-server's simple file dialog (a quick input holding a path) and accepts it. */
 async function dialogPath(path: string): Promise<void> {
   await waitFor('the file dialog', async () => ((await input().isVisible()) && (await input().inputValue()).startsWith('/') ? true : undefined), 30_000);
-  await input().fill(path);
-  await waitFor('the dialog to take the path', async () => ((await input().inputValue()) === path ? true : undefined));
+  // The dialog, still listing its folder, can put its own value back over what was typed: typePath types again.
+  await typePath(path);
   await w.page.locator('.quick-input-widget .monaco-button', { hasText: /^(OK|Make a Spec)$/ }).click();
 }
 
