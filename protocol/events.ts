@@ -265,6 +265,11 @@ export interface Summary {
   /** The shipped (pruned) model's metric on the validation rows, beside `afterPrune` on test (absent without validation). */
   validationMetric?: number;
   /**
+   * The trained weights' metric on the validation rows before pruning, beside `beforePrune` on test: what a sweep
+   * judges pruning's damage by when it chooses on validation (absent without validation, and in older runs).
+   */
+  validationBeforePrune?: number;
+  /**
    * What `dropneuron auto` settled on: the λ, and the settings that reproduce the run with a fixed λ (by the spec's
    * names, what "Use these settings" writes into the spec).
    */

@@ -15,7 +15,7 @@
  */
 import type { Metric, PruningDamage, Summary } from './events.ts';
 import { formatCount, formatMetric, formatPoints } from './present.ts';
-import { atChance, chanceLevel } from './prune.ts';
+import { atChance, chanceLevel, pruningDamage } from './prune.ts';
 import type { TrainingOverrides } from './settings.ts';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -67,8 +67,12 @@ export interface SweepPoint {
   kept: Record<string, number>;
   /** The test metric before pruning (Summary.beforePrune; absent in sweeps recorded before it was kept). */
   beforePrune?: number;
-  /** What pruning at `threshold` cost against the spec's tolerance (Summary.damage; absent likewise). */
+  /** What pruning at `threshold` cost on test against the spec's tolerance (Summary.damage; absent likewise). */
   damage?: PruningDamage;
+  /** The validation metric before pruning (Summary.validationBeforePrune; absent without validation, and in older sweeps). */
+  validationBeforePrune?: number;
+  /** What pruning cost on the validation rows (`validationBeforePrune` → `validationMetric`): what `pointFlaws` judges by. */
+  validationDamage?: PruningDamage;
   /** For accuracy: the classes the output layer chooses among, which sets chance (absent likewise). */
   classes?: number;
 }
@@ -200,6 +204,12 @@ export function sweepPoint(summary: Summary, threshold: number): SweepPoint {
     kept: { inputs: summary.inputs.kept, ...Object.fromEntries(summary.layers.map((l) => [l.name, l.neuronsKept])) },
     beforePrune: summary.beforePrune,
     ...(summary.damage ? { damage: summary.damage } : {}),
+    ...(summary.damage && summary.validationMetric !== undefined && summary.validationBeforePrune !== undefined
+      ? {
+          validationBeforePrune: summary.validationBeforePrune,
+          validationDamage: pruningDamage(summary.metric, summary.validationBeforePrune, summary.validationMetric, threshold, summary.damage.tolerance),
+        }
+      : {}),
     ...(summary.metric === 'accuracy' && summary.layers.length ? { classes: summary.layers.at(-1)!.neuronsTotal } : {}),
   };
 }
@@ -215,8 +225,12 @@ export interface PointFlaw {
  * The one rule for a point no one should pick, whoever shows the front (sweep.json's front, frontier.svg, the
  * CLI's table, the sweep panel): a layer that lost every neuron (the output no longer depends on the input), a
  * metric at chance (an undertrained run, or one pruning wrecked), or pruning that cost more than the spec's
- * tolerance (`pruningDamage`, as the trainer judged it). Empty: the point is sound. Such a point is still shown,
- * marked, but is never on the front: a tiny model at chance would otherwise "dominate" every model that works.
+ * tolerance (`pruningDamage`). Empty: the point is sound. Such a point is still shown, marked, but is never on the
+ * front: a tiny model at chance would otherwise "dominate" every model that works.
+ *
+ * Chance and damage are judged on the validation rows when the point was measured on them, so that the test set
+ * neither chooses the front (`frontSet`) nor decides which points may be on it; on test otherwise, and for the
+ * damage of points recorded before the validation metric before pruning was kept.
  */
 export function pointFlaws(p: SweepPoint): PointFlaw[] {
   const flaws: PointFlaw[] = [];
@@ -233,7 +247,10 @@ export function pointFlaws(p: SweepPoint): PointFlaw[] {
   // Sweeps recorded before `classes` was kept: the output layer's neurons (never pruned) are its classes.
   const classes = p.classes ?? Object.values(p.kept).at(-1);
   const chance = chanceLevel(p.metric, classes);
-  if (chance !== undefined && atChance(p.metric, p.afterPrune, chance)) {
+  const onValidation = p.validationMetric !== undefined;
+  const shipped = p.validationMetric ?? p.afterPrune;
+  const where = onValidation ? 'validation ' : '';
+  if (chance !== undefined && atChance(p.metric, shipped, chance)) {
     const yardstick =
       p.metric === 'accuracy'
         ? `guessing among ${classes} classes scores ${formatMetric(p.metric, chance)}`
@@ -241,15 +258,21 @@ export function pointFlaws(p: SweepPoint): PointFlaw[] {
     flaws.push({
       kind: 'chance',
       tag: 'at chance',
-      reason: `${p.metric} ${formatMetric(p.metric, p.afterPrune)} is no better than chance (${yardstick}): the run learned nothing, or pruning destroyed it`,
+      reason: `${where}${p.metric} ${formatMetric(p.metric, shipped)} is no better than chance (${yardstick}): the run learned nothing, or pruning destroyed it`,
     });
   }
-  if (p.damage?.exceeded) {
-    const from = p.beforePrune === undefined ? '' : ` (${formatMetric(p.metric, p.beforePrune)} → ${formatMetric(p.metric, p.afterPrune)})`;
+  // The damage measured on the same rows as the chance above, where the point has it.
+  const judged =
+    onValidation && p.validationDamage
+      ? { damage: p.validationDamage, before: p.validationBeforePrune, after: shipped, on: 'on validation ' }
+      : p.damage && { damage: p.damage, before: p.beforePrune, after: p.afterPrune, on: '' };
+  if (judged?.damage.exceeded) {
+    const { damage, before, after, on } = judged;
+    const from = before === undefined ? '' : ` (${formatMetric(p.metric, before)} → ${formatMetric(p.metric, after)})`;
     flaws.push({
       kind: 'damage',
       tag: 'over tolerance',
-      reason: `pruning at threshold ${p.threshold} cost ${formatPoints(p.damage.cost)}${from}, more than the spec's tolerance of ${formatPoints(p.damage.tolerance)}`,
+      reason: `pruning at threshold ${p.threshold} cost ${on}${formatPoints(damage.cost)}${from}, more than the spec's tolerance of ${formatPoints(damage.tolerance)}`,
     });
   }
   return flaws;

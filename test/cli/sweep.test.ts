@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { StartEvent } from '../../protocol/events.ts';
+import type { StartEvent, Summary } from '../../protocol/events.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
 import { withOverride, OVERRIDABLE_SETTINGS } from '../../protocol/settings.ts';
-import { paretoFront, pointFlaws, sweepFront, SWEEP_FILE, type SweepFile, type SweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import { paretoFront, pointFlaws, sweepFront, sweepPoint, SWEEP_FILE, type SweepFile, type SweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { LocalExecutor } from '../../cli/sweep/executor.ts';
 import { expandTrials, mergeAxes, trialId } from '../../cli/sweep/expand.ts';
@@ -78,6 +78,39 @@ describe('broken points (pointFlaws): shown, never on the front', () => {
     // A sweep recorded before `classes`: the output layer's kept neurons are its classes.
     const { classes: _, ...old } = atChance;
     assert.ok(pointFlaws(old).some((f) => f.kind === 'chance'));
+  });
+
+  it('judged on the validation rows where the point has them: the test set does not decide what may be on the front', () => {
+    // sweepPoint measures the damage on validation from the summary's two validation metrics.
+    const summary = {
+      metric: 'accuracy',
+      beforePrune: 0.9,
+      afterPrune: 0.895,
+      validationBeforePrune: 0.92,
+      validationMetric: 0.9,
+      damage: { cost: 0.5, tolerance: 1, threshold: 0.05, exceeded: false },
+      compactParams: 20000,
+      weightsKept: 20000,
+      compression: 2,
+      inputs: { kept: 784, total: 784 },
+      layers: [],
+    } as unknown as Summary;
+    const measured = sweepPoint(summary, 0.05);
+    assert.deepEqual(measured.validationDamage, { cost: 2, tolerance: 1, threshold: 0.05, exceeded: true });
+    // Within the tolerance on test, past it on validation: broken, and the sentence names the validation rows.
+    const flaws = pointFlaws({ ...sound, ...measured, classes: 10, kept: sound.kept });
+    assert.deepEqual(
+      flaws.map((f) => f.kind),
+      ['damage'],
+    );
+    assert.match(flaws[0]!.reason, /cost on validation 2\.00 points \(92\.00 % → 90\.00 %\), more than the spec's tolerance of 1\.00 point/);
+    // Past it on test, within it on validation: sound, for the test set is only reported on.
+    const withinOnValidation = { validationMetric: 0.9, validationBeforePrune: 0.905, validationDamage: { cost: 0.5, tolerance: 1, threshold: 0.2, exceeded: false } };
+    assert.deepEqual(pointFlaws({ ...overTolerance, ...withinOnValidation }), []);
+    // At chance on validation, not on test.
+    assert.match(pointFlaws({ ...sound, validationMetric: 0.11 })[0]!.reason, /^validation accuracy 11\.00 % is no better than chance/);
+    // A validation sweep recorded before the validation metric before pruning was kept: the damage on test.
+    assert.equal(pointFlaws({ ...overTolerance, validationMetric: 0.8 })[0]?.kind, 'damage');
   });
 
   it('the front leaves them out: a tiny model at chance does not dominate the models that work', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Summary } from '../../protocol/events.ts';
 import { formatMetric } from '../../protocol/present.ts';
+import { pruningDamage } from '../../protocol/prune.ts';
 import { sweepFront, SWEEP_FILE, type SweepFile } from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { dropneuron } from '../helpers/cli.ts';
@@ -61,7 +62,13 @@ describe('dropneuron sweep with a validation split (the built CLI, real trainer 
       assert.ok(p.validationMetric !== undefined && p.validationMetric > 0.2, `a validation metric past chance, found ${p.validationMetric}`);
       assert.equal(p.validationError, 1 - p.validationMetric);
       assert.equal(p.error, 1 - p.afterPrune, 'the error stays the test set’s');
+      // Pruning's damage measured on the validation rows too, from the unpruned weights' validation metric: what
+      // decides whether the point may be on the front.
+      assert.ok(p.validationBeforePrune !== undefined && p.validationBeforePrune > 0.2, `a validation metric before pruning, found ${p.validationBeforePrune}`);
+      assert.deepEqual(p.validationDamage, pruningDamage('accuracy', p.validationBeforePrune, p.validationMetric, p.threshold, p.damage!.tolerance));
     }
+    // The unpruned weights are the same at every threshold of a trial.
+    for (const t of file.trials) assert.equal(new Set(t.result!.points.map((p) => p.validationBeforePrune)).size, 1, t.id);
     for (const t of file.trials) assert.equal(t.result!.validationSamples, 200);
     assert.equal(file.frontSelectedOn, 'validation');
     assert.ok(file.front.length >= 1, 'a front of the sound points');
@@ -76,6 +83,7 @@ describe('dropneuron sweep with a validation split (the built CLI, real trainer 
       const own = t.result!.points.find((p) => p.threshold === 0.01)!;
       const summary = JSON.parse(readFileSync(join(trialDir(sweepDir, t.id), 'summary.json'), 'utf8')) as Summary;
       assert.equal(own.validationMetric, summary.validationMetric, t.id);
+      assert.equal(own.validationBeforePrune, summary.validationBeforePrune, t.id);
     }
   });
 

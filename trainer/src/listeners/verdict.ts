@@ -27,8 +27,12 @@ export class RunVerdict implements TrainingListener {
     const { model, data, auto } = this.t;
     const { threshold, tolerance } = model.regularize;
     summary.damage = pruningDamage(summary.metric, summary.beforePrune, summary.afterPrune, threshold, tolerance);
-    const validation = await this.evaluator.validation(zeroBelowThreshold(await this.t.network.read(), threshold));
-    if (validation !== undefined) summary.validationMetric = validation;
+    const weights = await this.t.network.read();
+    const validation = await this.evaluator.validation(zeroBelowThreshold(weights, threshold));
+    if (validation !== undefined) {
+      summary.validationMetric = validation;
+      summary.validationBeforePrune = (await this.evaluator.validation(weights))!;
+    }
     if (auto?.reference !== undefined) {
       const { lambda, inputs } = auto.found;
       const settings: Record<string, number> = { dropneuron: Number(lambda.toPrecision(3)) };

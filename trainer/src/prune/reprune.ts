@@ -96,21 +96,28 @@ async function backendOf(trainedOn: string | undefined, setting: BackendSetting)
   return selectBackend(setting);
 }
 
-/** The unpruned test metric, computed once per opened run. */
-const unpruned = new WeakMap<SavedRun, Promise<number>>();
+/** The unpruned test metric, and the validation metric (undefined without validation), computed once per opened run. */
+const unpruned = new WeakMap<SavedRun, Promise<{ test: number; validation: number | undefined }>>();
 
 /** The run's statistics at `threshold`: the done event's summary, as if it had trained with that threshold. */
 export async function pruneAt(run: SavedRun, threshold: number): Promise<{ summary: Summary; pruned: LayerWeights[] }> {
   let before = unpruned.get(run);
-  if (!before) unpruned.set(run, (before = run.evaluator.test(run.weights)));
+  if (!before) {
+    const measured = (async () => ({ test: await run.evaluator.test(run.weights), validation: await run.evaluator.validation(run.weights) }))();
+    unpruned.set(run, (before = measured));
+  }
   const pruned = zeroBelowThreshold(run.weights, threshold);
   const afterPrune = await run.evaluator.test(pruned);
   const small = compact(run.model, pruned);
-  const summary = summarize(run.model, pruned, small, await before, afterPrune);
-  // On the validation rows too, as the run's end measures its shipped model (listeners/verdict.ts): what a sweep
-  // chooses its front by, so that the test set is only reported on.
+  const { test: beforePrune, validation: validationBeforePrune } = await before;
+  const summary = summarize(run.model, pruned, small, beforePrune, afterPrune);
+  // On the validation rows too, before and after, as the run's end measures its shipped model (listeners/verdict.ts):
+  // what a sweep chooses its front and judges pruning's damage by, so that the test set is only reported on.
   const validation = await run.evaluator.validation(pruned);
-  if (validation !== undefined) summary.validationMetric = validation;
+  if (validation !== undefined) {
+    summary.validationMetric = validation;
+    summary.validationBeforePrune = validationBeforePrune!;
+  }
   summary.damage = pruningDamage(summary.metric, summary.beforePrune, afterPrune, threshold, run.model.regularize.tolerance);
   return { summary, pruned };
 }
