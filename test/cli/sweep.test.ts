@@ -5,7 +5,17 @@ import { before, describe, it } from 'node:test';
 import type { StartEvent, Summary } from '../../protocol/events.ts';
 import type { PruneResult } from '../../protocol/prune.ts';
 import { withOverride, OVERRIDABLE_SETTINGS } from '../../protocol/settings.ts';
-import { paretoFront, pointFlaws, sweepFront, sweepPoint, SWEEP_FILE, type SweepFile, type SweepPoint, type Trial, type TrialResult } from '../../protocol/sweep.ts';
+import {
+  paretoFront,
+  pointFlaws,
+  sweepFront,
+  sweepPoint,
+  SWEEP_FILE,
+  type SweepFile,
+  type SweepPoint,
+  type Trial,
+  type TrialResult,
+} from '../../protocol/sweep.ts';
 import { trialDir } from '../../store/sweepFile.ts';
 import { LocalExecutor } from '../../cli/sweep/executor.ts';
 import { expandTrials, mergeAxes, trialId } from '../../cli/sweep/expand.ts';
@@ -105,7 +115,11 @@ describe('broken points (pointFlaws): shown, never on the front', () => {
     );
     assert.match(flaws[0]!.reason, /cost on validation 2\.00 points \(92\.00 % → 90\.00 %\), more than the spec's tolerance of 1\.00 point/);
     // Past it on test, within it on validation: sound, for the test set is only reported on.
-    const withinOnValidation = { validationMetric: 0.9, validationBeforePrune: 0.905, validationDamage: { cost: 0.5, tolerance: 1, threshold: 0.2, exceeded: false } };
+    const withinOnValidation = {
+      validationMetric: 0.9,
+      validationBeforePrune: 0.905,
+      validationDamage: { cost: 0.5, tolerance: 1, threshold: 0.2, exceeded: false },
+    };
     assert.deepEqual(pointFlaws({ ...overTolerance, ...withinOnValidation }), []);
     // At chance on validation, not on test.
     assert.match(pointFlaws({ ...sound, validationMetric: 0.11 })[0]!.reason, /^validation accuracy 11\.00 % is no better than chance/);
