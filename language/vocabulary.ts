@@ -152,7 +152,7 @@ export const REGULARIZE_SETTINGS = {
   },
   tolerance: {
     type: 'number',
-    doc: "What pruning at `threshold` may cost before the run is flagged as damaged, in points: of test accuracy lost (1 = 1 percentage point), or of NMSE/MSE gained ×100. A run past it ends with a warning naming the cost, and Shrink asks before applying its sizes. With `dropneuron auto` it is also what the search may cost: the largest λ whose validation metric stays within `tolerance` of the unpenalised network's.",
+    doc: "What pruning at `threshold` may cost before the run is flagged as damaged, in points: of test accuracy lost (1 = 1 percentage point), or of NMSE/MSE gained ×100. A run past it ends with a warning naming the cost, and Shrink asks before applying its sizes. A sweep judges its points by it on the validation samples where its runs hold some out (`validation`), so that the test set does not decide which may be on the front. With `dropneuron auto` it is also what the search may cost: the largest λ whose validation metric stays within `tolerance` of the unpenalised network's.",
     default: 1,
     min: 0,
     sensible: { max: { value: 50, why: 'a tolerance this loose lets pruning lose half the accuracy without a warning' } },

@@ -349,7 +349,7 @@ export function frontSetText(trials: readonly FinishedTrial[]): string {
     : held.min === held.max
       ? ` (${formatCount(held.min)} samples held out of training)`
       : ` (${formatCount(held.min)} to ${formatCount(held.max)} samples held out of training)`;
-  return `front chosen on validation${count}; test error reported`;
+  return `front chosen and broken points judged on validation${count}; test error reported`;
 }
 
 /** The error a front is chosen by (`frontSet`): a point's validation error on a validation front, its test error otherwise. */

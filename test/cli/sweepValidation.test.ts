@@ -89,7 +89,7 @@ describe('dropneuron sweep with a validation split (the built CLI, real trainer 
 
   it('the table has a validation column and a line saying which set chose the front', () => {
     assert.match(run.stdout, /│ trial\s+│ threshold │ validation metric │ test metric/);
-    assert.match(run.stdout, /\nfront chosen on validation \(200 samples held out of training\); test error reported\n/);
+    assert.match(run.stdout, /\nfront chosen and broken points judged on validation \(200 samples held out of training\); test error reported\n/);
   });
 
   it('--json ends with the front and the set that chose it (a rerun: the finished trials are read, not trained)', () => {

@@ -40,7 +40,7 @@ describe('the sweep panel and the Runs view say which set chose the front', () =
         ['dropneuron=0.05', false, 0.88],
       ],
     );
-    assert.equal(view.frontSetText, 'front chosen on validation (500 samples held out of training); test error reported');
+    assert.equal(view.frontSetText, 'front chosen and broken points judged on validation (500 samples held out of training); test error reported');
     assert.deepEqual(pointLines(view.points[1]!).slice(2), ['test accuracy 95.00 % after pruning', 'validation accuracy 88.00 % after pruning']);
   });
 
@@ -61,7 +61,7 @@ describe('the sweep panel and the Runs view say which set chose the front', () =
     const [row] = sweepRows([{ sweepDir: '/w/.dropneuron/sweeps/swept', model: 'swept', sweep: VALIDATED, runs: {} }]);
     assert.equal(row!.description, '2/2 trials · 1 on the front');
     assert.match(row!.tooltip, /best on the front: accuracy 90\.00 % with 1,000 parameters \(dropneuron=0\.01, threshold 0\.1\)/);
-    assert.match(row!.tooltip, /\nfront chosen on validation \(500 samples held out of training\); test error reported$/);
+    assert.match(row!.tooltip, /\nfront chosen and broken points judged on validation \(500 samples held out of training\); test error reported$/);
     const [plain] = sweepRows([{ sweepDir: '/w/.dropneuron/sweeps/swept', model: 'swept', sweep: UNVALIDATED, runs: {} }]);
     assert.match(plain!.tooltip, /best on the front: accuracy 95\.00 % with 2,000 parameters/);
     assert.match(plain!.tooltip, /front chosen on the test set/);

@@ -58,9 +58,9 @@ describe('a sweep chooses its front on validation when every run held rows out, 
   });
 
   it('says so in one sentence: validation with the samples held out, the test error reported', () => {
-    assert.equal(frontSetText(DISAGREE), 'front chosen on validation (5,000 samples held out of training); test error reported');
+    assert.equal(frontSetText(DISAGREE), 'front chosen and broken points judged on validation (5,000 samples held out of training); test error reported');
     const mixed = [trial('a', [point(0.1, 1000, 0.9, 0.9)], 200), trial('b', [point(0.1, 2000, 0.95, 0.88)], 5000)];
-    assert.equal(frontSetText(mixed), 'front chosen on validation (200 to 5,000 samples held out of training); test error reported');
+    assert.equal(frontSetText(mixed), 'front chosen and broken points judged on validation (200 to 5,000 samples held out of training); test error reported');
   });
 
   it('falls back to the test set, and says so with how to do better, when one sound point has no validation error', () => {
