@@ -124,14 +124,32 @@ export class Workbench {
     await this.page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
   }
 
-  /** Runs a command from the command palette, as a person does. */
+  /**
+   * Runs a command from the command palette, as a person does. The palette lists an extension's commands only once
+   * the workbench has registered them, seconds after a new window shows (longer on a busy machine), and a palette
+   * opened before lists none: it is closed and opened again until the command is listed.
+   */
   async command(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await this.page.keyboard.press('Enter');
+    await waitFor(
+      `${title} in the command palette`,
+      async () => {
+        await this.page.keyboard.press('F1');
+        await input.waitFor();
+        await input.fill(`>${title}`);
+        const listed = await this.page
+          .locator('.quick-input-list .monaco-list-row', { hasText: title })
+          .first()
+          .waitFor({ timeout: 5_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+        await this.page.keyboard.press(listed ? 'Enter' : 'Escape');
+        return listed ? true : undefined;
+      },
+      90_000,
+    );
   }
 
   /** Opens a workspace file with Quick Open. */

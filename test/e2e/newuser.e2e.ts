@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
 import { ROOT, waitFor } from './harness.ts';
-import { editorText, firstCommand, goTo, runsOf, scenario, useWorkbench, w } from './scenario.ts';
+import { editorText, goTo, runsOf, scenario, useWorkbench, w } from './scenario.ts';
 
 // A new user's first hour (issue 29, items 1–3): an example trained from its untitled document, a CSV data line
 // written with completion (every data set, then the files beside the spec), and the user's own train.csv and
@@ -126,7 +126,7 @@ async function quickFix(title: string, screenshot?: string): Promise<void> {
 
 describe('a new user’s first hour: an example trained at once, a CSV line completed, a CSV with its own test file', () => {
   scenario('1. New Spec from Example → lenet-300-100 → Train: Save As suggests lenet-300-100.dnn, and the run starts on the saved file', async () => {
-    await firstCommand('DropNeuron: New Spec from Example');
+    await w.command('DropNeuron: New Spec from Example');
     await w.page.locator('.quick-input-widget .quick-input-box input').fill('lenet-300-100');
     const lenet = w.page.locator('.quick-input-list .monaco-list-row', { has: w.page.locator('.label-name', { hasText: /^lenet-300-100$/ }) });
     await lenet.click();

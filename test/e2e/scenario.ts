@@ -150,33 +150,6 @@ export async function pixels(frame: Frame, canvas: string, colour: string): Prom
 }
 
 /**
- * A command run from the palette as the first thing in a new window: the palette lists the extensions' commands
- * only once the workbench has registered them, a few seconds after it shows, so a palette opened before lists none.
- */
-export async function firstCommand(title: string): Promise<void> {
-  const input = w.page.locator('.quick-input-widget .quick-input-box input');
-  await waitFor(
-    `${title} in the command palette`,
-    async () => {
-      await w.page.keyboard.press('F1');
-      await input.waitFor();
-      await input.fill(`>${title}`);
-      const listed = await w.page
-        .locator('.quick-input-list .monaco-list-row', { hasText: title })
-        .first()
-        .waitFor({ timeout: 3_000 })
-        .then(
-          () => true,
-          () => false,
-        );
-      await w.page.keyboard.press(listed ? 'Enter' : 'Escape');
-      return listed ? true : undefined;
-    },
-    60_000,
-  );
-}
-
-/**
  * Types `path` into code-server's simple file dialog (a quick input holding the path), again while the dialog, still
  * listing its folder, puts its own value back; it checks the typed path as it changes, and its OK button accepts
  * once it has.

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
 import { waitFor } from './harness.ts';
-import { editorText, exportOnnx, firstCommand, runsOf, scenario, typePath, useWorkbench, w } from './scenario.ts';
+import { editorText, exportOnnx, runsOf, scenario, typePath, useWorkbench, w } from './scenario.ts';
 
 // A new user's path from nothing (issue 29, item 10 and "Done when"): a workspace with only their CSV files, the
 // walkthrough, a spec written for the CSV, trained, the spec shrunk to what the run kept, the model exported.
@@ -42,7 +42,7 @@ describe('a new user’s path: walkthrough → own CSV → trained, shrunk, expo
     writeFileSync(join(w.workspace, 'data', 'test.csv'), kinds(300, 2));
 
     // The walkthrough, as Help → Welcome lists it.
-    await firstCommand('Welcome: Open Walkthrough...');
+    await w.command('Welcome: Open Walkthrough...');
     await input().fill('Get started with DropNeuron');
     await w.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get started with DropNeuron' }).first().waitFor({ timeout: 30_000 });
     await w.page.keyboard.press('Enter');
