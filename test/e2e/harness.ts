@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const CODE_SERVER = join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
@@ -30,6 +30,14 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Whether `locator` shows within `timeoutMs`: for a list that may open empty, and is then opened again. */
+async function appears(locator: Locator, timeoutMs: number): Promise<boolean> {
+  return locator.waitFor({ timeout: timeoutMs }).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -137,14 +145,7 @@ export class Workbench {
         await this.page.keyboard.press('F1');
         await input.waitFor();
         await input.fill(`>${title}`);
-        const listed = await this.page
-          .locator('.quick-input-list .monaco-list-row', { hasText: title })
-          .first()
-          .waitFor({ timeout: 5_000 })
-          .then(
-            () => true,
-            () => false,
-          );
+        const listed = await appears(this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first(), 5_000);
         await this.page.keyboard.press(listed ? 'Enter' : 'Escape');
         return listed ? true : undefined;
       },
@@ -238,4 +239,4 @@ export class Workbench {
   }
 }
 
-export { waitFor };
+export { appears, waitFor };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe } from 'node:test';
-import { ROOT, waitFor } from './harness.ts';
+import { appears, ROOT, waitFor } from './harness.ts';
 import { editorText, goTo, runsOf, scenario, useWorkbench, w } from './scenario.ts';
 
 // A new user's first hour (issue 29, items 1–3): an example trained from its untitled document, a CSV data line
@@ -95,14 +95,7 @@ async function quickFixMenu(title: string): Promise<void> {
     async () => {
       if (tries++ > 0) await w.page.keyboard.press('Escape');
       await w.page.keyboard.press('Control+.');
-      const shown = await w.page
-        .locator('.action-widget .monaco-list-row', { hasText: title })
-        .first()
-        .waitFor({ timeout: 3_000 })
-        .then(
-          () => true,
-          () => false,
-        );
+      const shown = await appears(w.page.locator('.action-widget .monaco-list-row', { hasText: title }).first(), 3_000);
       if (!shown && tries === 1) await w.screenshot(`newuser-quickfix-retry-${title.replace(/\W+/g, '-')}`);
       return shown ? true : undefined;
     },
