@@ -3,9 +3,7 @@ import { describe, it } from 'node:test';
 import { sweepRows } from '../../client/src/views/runsModel.ts';
 import { pointLines, sweepView } from '../../client/webview/sweepModel.ts';
 import type { SweepFile, SweepPoint, SweepTrialEntry } from '../../protocol/sweep.ts';
-import { soundPoint } from '../helpers/sweepPoint.ts';
-
-const point = soundPoint;
+import { soundPoint as point } from '../helpers/sweepPoint.ts';
 
 const trial = (id: string, points: SweepPoint[], validationSamples?: number): SweepTrialEntry => ({
   id,

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { OUT, waitFor, Workbench } from './harness.ts';
+import { appears, OUT, waitFor, Workbench } from './harness.ts';
 
 // What every e2e file shares: one workbench per file (started before its scenarios, stopped after), the
 // scenario wrapper that saves a screenshot and the logs on failure, and the small page helpers scenarios use.
@@ -171,16 +171,8 @@ export async function exportOnnx(spec: string, target: string, dialogShot?: stri
   const input = w.page.locator('.quick-input-widget .quick-input-box input');
   await w.command('DropNeuron: Export Compact Model…');
   await waitFor('a pick', async () => ((await input.isVisible()) ? true : undefined), 30_000);
-  // Which run (when asked), then the format.
-  if (
-    await w.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: spec })
-      .first()
-      .isVisible({ timeout: 2_000 })
-      .catch(() => false)
-  ) {
-    await w.page.keyboard.press('Enter');
-  }
+  // Which run (when asked), then the format. (`isVisible` ignores a timeout and does not wait: `appears` does.)
+  if (await appears(w.page.locator('.quick-input-list .monaco-list-row', { hasText: spec }).first(), 2_000)) await w.page.keyboard.press('Enter');
   await input.fill('ONNX');
   await w.page.keyboard.press('Enter');
   await waitFor('the save dialog', async () => ((await input.inputValue()).endsWith('.onnx') ? true : undefined), 30_000);

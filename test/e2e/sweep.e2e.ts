@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import { formatMetric } from '../../protocol/present.ts';
 import { pointFlaws, type SweepFile } from '../../protocol/sweep.ts';
-import { waitFor } from './harness.ts';
+import { appears, waitFor } from './harness.ts';
 import { editorText, scenario, SMALL, useWorkbench, w, focusSpecEditor, frameWith } from './scenario.ts';
 
 // Issue 17, the editor side: the CodeLens above a `sweep` block starts `dropneuron sweep` in a terminal, whose
@@ -67,11 +67,7 @@ describe('sweeps from the editor', () => {
     await lens.waitFor({ timeout: 30_000 });
     await w.screenshot('sweep-1-lens');
     await lens.click();
-    await w.page
-      .locator('.terminal-tab, .single-terminal-tab, .tabs-list .terminal-tabs-entry', { hasText: 'DropNeuron sweep' })
-      .first()
-      .waitFor({ timeout: 30_000 })
-      .catch(() => {});
+    await appears(w.page.locator('.terminal-tab, .single-terminal-tab, .tabs-list .terminal-tabs-entry', { hasText: 'DropNeuron sweep' }).first(), 30_000);
     const file = join(w.workspace, '.dropneuron', 'sweeps', 'swept', 'sweep.json');
     const done = await waitFor(
       'the sweep to finish both trials',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe } from 'node:test';
-import { waitFor } from './harness.ts';
+import { appears, waitFor } from './harness.ts';
 import { editorText, exportOnnx, runsOf, scenario, typePath, useWorkbench, w } from './scenario.ts';
 
 // A new user's path from nothing (issue 29, item 10 and "Done when"): a workspace with only their CSV files, the
@@ -89,7 +89,7 @@ describe('a new user’s path: walkthrough → own CSV → trained, shrunk, expo
     await w.command('DropNeuron: Shrink Layers to Trained Sizes');
     // A run past its tolerance asks first; one within it shrinks at once.
     const confirm = w.page.locator('.notifications-toasts .monaco-button, .dialog-buttons .monaco-button', { hasText: /^Shrink/ }).first();
-    if (await confirm.isVisible({ timeout: 3_000 }).catch(() => false)) await confirm.click();
+    if (await appears(confirm, 3_000)) await confirm.click();
     const sizes = async (): Promise<string> => [...(await editorText()).matchAll(/dense h\d (\d+) relu/g)].map((m) => m[1]).join('-');
     await waitFor('the spec shrunk', async () => ((await sizes()) !== '64-32' ? true : undefined), 30_000);
     const shrunk = await editorText();
